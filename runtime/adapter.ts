@@ -1,0 +1,35 @@
+/**
+ * Finding a WebGPU adapter: `navigator.gpu` in a browser; in Node the npm package `webgpu` (Dawn),
+ * on the machine's GPU when it has one, else on SwiftShader (a CPU Vulkan driver that Debian's
+ * `chromium` package ships). No adapter at all is an error that says how to get one.
+ */
+import { EinsightError } from "../codegen/errors.js";
+
+export interface AdapterRequest {
+  /** Dawn toggles for Node, e.g. `enable-dawn-features=allow_unsafe_apis` (ignored in browsers). */
+  readonly dawnOptions?: readonly string[];
+  readonly powerPreference?: GPUPowerPreference;
+}
+
+export async function requestAdapter(request: AdapterRequest = {}): Promise<GPUAdapter> {
+  const browserGpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (browserGpu !== undefined) {
+    const adapter = await browserGpu.requestAdapter({ powerPreference: request.powerPreference });
+    if (adapter !== null) return adapter;
+    throw noAdapter("navigator.gpu returned no adapter. Enable WebGPU in this browser (Chromium: --enable-unsafe-webgpu; with no GPU also --enable-unsafe-swiftshader).");
+  }
+  // Loaded only in Node, so that browser bundles never see node:fs or the webgpu package.
+  const { requestNodeAdapter } = await import("./node-adapter.js");
+  return requestNodeAdapter(request);
+}
+
+/** A short human-readable name of the adapter, e.g. "nvidia nvidia-h100-80gb-hbm3 (vulkan)". */
+export function describeAdapter(info: GPUAdapterInfo): string {
+  const parts = [info.vendor, info.device || info.architecture].filter((s) => s !== "");
+  const name = parts.join(" ") || "unknown adapter";
+  return info.description !== "" && info.description !== name ? `${name} [${info.description}]` : name;
+}
+
+export function noAdapter(reason: string): EinsightError {
+  return new EinsightError("noAdapter", `No WebGPU adapter. ${reason}`);
+}

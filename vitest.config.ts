@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Finds the WebGPU adapter once, prints it, and fails the whole run (saying how to get one) if there is none.
+    globalSetup: ["test/gpu/adapter.global.ts"],
+    // Dawn is a native addon: child processes, not worker threads.
+    pool: "forks",
+    // SwiftShader runs kernels on the CPU: slow, but every GPU test runs for real.
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+  },
+});
