@@ -11,11 +11,17 @@ export interface AdapterRequest {
   readonly powerPreference?: GPUPowerPreference;
 }
 
-export async function requestAdapter(request: AdapterRequest = {}): Promise<GPUAdapter> {
+export interface FoundAdapter {
+  readonly adapter: GPUAdapter;
+  /** To call once the device made from `adapter` is lost (destroyed), never before. */
+  readonly release: () => void;
+}
+
+export async function requestAdapter(request: AdapterRequest = {}): Promise<FoundAdapter> {
   const browserGpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   if (browserGpu !== undefined) {
     const adapter = await browserGpu.requestAdapter({ powerPreference: request.powerPreference });
-    if (adapter !== null) return adapter;
+    if (adapter !== null) return { adapter, release: () => undefined };
     throw noAdapter("navigator.gpu returned no adapter. Enable WebGPU in this browser (Chromium: --enable-unsafe-webgpu; with no GPU also --enable-unsafe-swiftshader).");
   }
   // Loaded only in Node, so that browser bundles never see node:fs or the webgpu package.

@@ -48,6 +48,7 @@ export class Gpu {
   readonly adapterName: string;
   readonly limits: GPUSupportedLimits;
   #device: GPUDevice | undefined;
+  readonly #release: () => void;
   readonly #owned: boolean;
   readonly #live = new Set<Storage>();
   readonly #pipelines = new Map<string, GPUComputePipeline>();
@@ -58,13 +59,15 @@ export class Gpu {
   #compiled = 0;
   #dispatches = 0;
 
-  constructor(device: GPUDevice, adapterName: string, owned: boolean) {
+  /** @internal Use `gpu()`. */
+  constructor(device: GPUDevice, adapterName: string, owned: boolean, release: () => void = () => undefined) {
     this.#device = device;
+    this.#release = release;
     this.#owned = owned;
     this.adapterName = adapterName;
     this.limits = device.limits;
     device.addEventListener("uncapturederror", (event) => {
-      const error = (event as GPUUncapturedErrorEvent).error;
+      const error = event.error;
       this.#gpuError ??= new EinsightError("gpuError", `The GPU reported an error that einsight did not prevent (please report it): ${error.message}`);
     });
     void device.lost.then((info) => {
@@ -107,7 +110,7 @@ export class Gpu {
     if (this.#device === undefined) return;
     for (const s of this.#live) this.free(s);
     this.#pipelines.clear();
-    if (this.#owned) this.#device.destroy();
+    if (this.#owned) retireDevice(this.#device, this.#release);
     this.#device = undefined;
   }
 
@@ -191,10 +194,32 @@ export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
     const info = (options.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     return new Gpu(options.device, info === undefined ? "device given by the caller" : describeAdapter(info), false);
   }
-  const adapter = await requestAdapter(options);
+  await retiring;
+  const { adapter, release } = await requestAdapter(options);
   const requiredFeatures = (options.features ?? []).filter((f) => adapter.features.has(f));
-  const device = await adapter.requestDevice({ requiredFeatures, requiredLimits: usefulLimits(adapter) });
-  return new Gpu(device, describeAdapter(adapter.info), true);
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ requiredFeatures, requiredLimits: usefulLimits(adapter) });
+  } catch (cause) {
+    release();
+    throw new EinsightError("noAdapter", `The adapter ${describeAdapter(adapter.info)} refused to create a device: ${String(cause)}`, { cause });
+  }
+  return new Gpu(device, describeAdapter(adapter.info), true, release);
+}
+
+/**
+ * Devices are destroyed one at a time, each after the previous one is lost, and none is created
+ * meanwhile: Dawn on SwiftShader aborts the process (std::system_error, futex assertions) when two
+ * devices are torn down at once (measured with webgpu 0.6.2).
+ */
+let retiring: Promise<unknown> = Promise.resolve();
+
+function retireDevice(device: GPUDevice, release: () => void): void {
+  retiring = retiring.then(async () => {
+    device.destroy();
+    await device.lost;
+    release();
+  });
 }
 
 /** The adapter's own maxima for the limits einsum kernels press against (the defaults are lower). */

@@ -1,25 +1,25 @@
 /** The Node half of runtime/adapter: Dawn through the npm package `webgpu`, with SwiftShader as the fallback. */
 import { existsSync, readdirSync } from "node:fs";
 import { EinsightError } from "../codegen/errors.js";
-import { noAdapter, type AdapterRequest } from "./adapter.js";
+import { noAdapter, type AdapterRequest, type FoundAdapter } from "./adapter.js";
 
 /** Where Debian's chromium package puts SwiftShader's Vulkan driver manifest. */
 export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
 
-export async function requestNodeAdapter(request: AdapterRequest): Promise<GPUAdapter> {
+export async function requestNodeAdapter(request: AdapterRequest): Promise<FoundAdapter> {
   const webgpu = await importWebgpu();
   const options = [...(request.dawnOptions ?? [])];
   const driverChosen = process.env["VK_ICD_FILENAMES"] !== undefined || process.env["VK_DRIVER_FILES"] !== undefined;
   // Ask the default drivers first only where a GPU device node exists: elsewhere Dawn would just
   // warn about an unusable software driver (Mesa's lavapipe) before SwiftShader is tried.
   if (driverChosen || hasGpuDevice() || !existsSync(SWIFTSHADER_ICD)) {
-    const adapter = await webgpu.create(options).requestAdapter({ powerPreference: request.powerPreference });
-    if (adapter !== null) return adapter;
+    const found = await adapterFrom(instanceFor(webgpu, options), { powerPreference: request.powerPreference });
+    if (found !== undefined) return found;
   }
   if (!driverChosen && existsSync(SWIFTSHADER_ICD)) {
-    process.env["VK_ICD_FILENAMES"] = SWIFTSHADER_ICD; // read by the Vulkan loader when Dawn starts it
-    const adapter = await webgpu.create(options).requestAdapter();
-    if (adapter !== null) return adapter;
+    process.env["VK_ICD_FILENAMES"] = SWIFTSHADER_ICD; // read by the Vulkan loader when Dawn starts an instance
+    const found = await adapterFrom(instanceFor(webgpu, options), {});
+    if (found !== undefined) return found;
   }
   throw noAdapter(
     "Dawn found no WebGPU adapter on this machine. With no GPU, install SwiftShader and the Vulkan loader " +
@@ -28,13 +28,44 @@ export async function requestNodeAdapter(request: AdapterRequest): Promise<GPUAd
   );
 }
 
+/**
+ * Dawn instances, one per set of options and Vulkan driver. Measured here (webgpu 0.6.2 on
+ * SwiftShader): collecting one instance while another lives aborts or hangs the process, and so
+ * does collecting one under a live device. So every instance stays referenced while any device
+ * from this module lives, and all are dropped together after the last device is lost (then
+ * Node can exit).
+ */
+const instances = new Map<string, GPU>();
+let liveDevices = 0;
+
+function instanceFor(webgpu: WebgpuModule, options: string[]): GPU {
+  const key = JSON.stringify([options, process.env["VK_ICD_FILENAMES"] ?? "", process.env["VK_DRIVER_FILES"] ?? ""]);
+  let instance = instances.get(key);
+  if (instance === undefined) {
+    instance = webgpu.create(options);
+    instances.set(key, instance);
+  }
+  return instance;
+}
+
+async function adapterFrom(instance: GPU, options: GPURequestAdapterOptions): Promise<FoundAdapter | undefined> {
+  const adapter = await instance.requestAdapter(options);
+  if (adapter === null) return undefined;
+  liveDevices += 1;
+  const release = () => {
+    liveDevices -= 1;
+    if (liveDevices === 0) instances.clear();
+  };
+  return { adapter, release };
+}
+
 interface WebgpuModule {
   create(options: string[]): GPU;
 }
 
 async function importWebgpu(): Promise<WebgpuModule> {
   try {
-    return (await import("webgpu")) as WebgpuModule;
+    return await import("webgpu");
   } catch (cause) {
     throw new EinsightError(
       "noAdapter",
