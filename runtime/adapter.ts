@@ -29,11 +29,12 @@ export async function requestAdapter(request: AdapterRequest = {}): Promise<Foun
   return requestNodeAdapter(request);
 }
 
-/** A short human-readable name of the adapter, e.g. "nvidia nvidia-h100-80gb-hbm3 (vulkan)". */
+/** A short human-readable name, e.g. "google swiftshader: SwiftShader driver 5.0.0 (software fallback)". */
 export function describeAdapter(info: GPUAdapterInfo): string {
-  const parts = [info.vendor, info.device || info.architecture].filter((s) => s !== "");
-  const name = parts.join(" ") || "unknown adapter";
-  return info.description !== "" && info.description !== name ? `${name} [${info.description}]` : name;
+  const name = [info.vendor, info.architecture || info.device].filter((s) => s !== "").join(" ") || "unknown adapter";
+  const description = info.description !== "" ? `: ${info.description}` : "";
+  const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true ? " (software fallback)" : "";
+  return `${name}${description}${fallback}`;
 }
 
 export function noAdapter(reason: string): EinsightError {

@@ -1,5 +1,6 @@
 /** The Node half of runtime/adapter: Dawn through the npm package `webgpu`, with SwiftShader as the fallback. */
 import { existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { EinsightError } from "../codegen/errors.js";
 import { noAdapter, type AdapterRequest, type FoundAdapter } from "./adapter.js";
 
@@ -8,6 +9,7 @@ export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
 
 export async function requestNodeAdapter(request: AdapterRequest): Promise<FoundAdapter> {
   const webgpu = await importWebgpu();
+  process.env["XDG_RUNTIME_DIR"] ??= tmpdir(); // the Vulkan loader complains on stderr without it
   const options = [...(request.dawnOptions ?? [])];
   const driverChosen = process.env["VK_ICD_FILENAMES"] !== undefined || process.env["VK_DRIVER_FILES"] !== undefined;
   // Ask the default drivers first only where a GPU device node exists: elsewhere Dawn would just

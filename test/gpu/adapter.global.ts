@@ -2,7 +2,6 @@
 import { gpu } from "../../runtime/device.js";
 
 export default async function setup(): Promise<void> {
-  process.env["XDG_RUNTIME_DIR"] ??= "/tmp"; // the Vulkan loader warns without it
   const g = await gpu(); // throws EinsightError('noAdapter') with how to get one
   console.log(`\nWebGPU adapter for the GPU tests: ${g.adapterName}\n`);
   g.destroy();
