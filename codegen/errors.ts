@@ -30,8 +30,11 @@ export type EinsightErrorCode =
   | "invalidIndex"
   | "invalidPermutation"
   | "invalidExpand"
+  // planning (codegen/plan)
+  | "invalidOption"
   // tensors and the GPU (runtime)
   | "invalidData"
+  | "invalidOperand"
   | "unsupportedDtype"
   | "destroyedTensor"
   | "destroyedDevice"

@@ -5,6 +5,8 @@
  */
 import { EinsightError } from "../codegen/errors.js";
 import type { KernelSpec } from "../codegen/wgsl/kernel.js";
+import { paramsWords } from "../codegen/wgsl/common.js";
+import { PROFILES, profileForAdapter, type DeviceProfile } from "../codegen/profile.js";
 import { describeAdapter, requestAdapter, type AdapterRequest } from "./adapter.js";
 
 export interface GpuOptions extends AdapterRequest {
@@ -28,7 +30,7 @@ export interface GpuStats {
 }
 
 /** Buffer usage flags, numerically as the WebGPU spec fixes them (Node has no GPUBufferUsage global). */
-const Usage = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, STORAGE: 0x80 } as const;
+const Usage = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
 const MAP_MODE_READ = 0x1;
 
 export type BufferRole = "tensor" | "temporary" | "staging";
@@ -47,6 +49,8 @@ export class Gpu {
   /** A short name of the adapter the device came from. */
   readonly adapterName: string;
   readonly limits: GPUSupportedLimits;
+  /** What the planner assumes about this device (codegen/profile). */
+  readonly profile: DeviceProfile;
   #device: GPUDevice | undefined;
   readonly #release: () => void;
   readonly #owned: boolean;
@@ -60,7 +64,8 @@ export class Gpu {
   #dispatches = 0;
 
   /** @internal Use `gpu()`. */
-  constructor(device: GPUDevice, adapterName: string, owned: boolean, release: () => void = () => undefined) {
+  constructor(device: GPUDevice, adapterName: string, owned: boolean, release: () => void = () => undefined, profile: DeviceProfile = PROFILES.generic) {
+    this.profile = profile;
     this.#device = device;
     this.#release = release;
     this.#owned = owned;
@@ -135,13 +140,19 @@ export class Gpu {
     this.#allocated -= storage.bytes;
   }
 
-  /** Queues one dispatch of `kernel`, binding `bindings` to group 0 in order. */
-  dispatch(kernel: KernelSpec, bindings: readonly GPUBufferBinding[]): void {
+  /**
+   * Queues one dispatch of `kernel`: `bindings` go to group 0 in order, then `params` (u32 words)
+   * as a uniform buffer. Params are kernel arguments, not data: their few bytes are not counted.
+   */
+  dispatch(kernel: KernelSpec, bindings: readonly GPUBufferBinding[], params: readonly number[]): void {
     const device = this.device;
     const pipeline = this.#pipeline(kernel.code);
+    const uniform = device.createBuffer({ size: paramsWords(params.length) * 4, usage: Usage.UNIFORM, mappedAtCreation: true, label: "einsight params" });
+    new Uint32Array(uniform.getMappedRange()).set(params);
+    uniform.unmap();
     const bindGroup = device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
-      entries: bindings.map((resource, binding) => ({ binding, resource })),
+      entries: [...bindings, { buffer: uniform }].map((resource, binding) => ({ binding, resource })),
     });
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
@@ -150,6 +161,7 @@ export class Gpu {
     pass.dispatchWorkgroups(kernel.workgroups[0], kernel.workgroups[1]);
     pass.end();
     device.queue.submit([encoder.finish()]);
+    uniform.destroy(); // after submit: WebGPU keeps it alive until the queued work is done
     this.#dispatches += 1;
   }
 
@@ -192,7 +204,8 @@ export class Gpu {
 export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
   if (options.device !== undefined) {
     const info = (options.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-    return new Gpu(options.device, info === undefined ? "device given by the caller" : describeAdapter(info), false);
+    const profile = info === undefined ? PROFILES.generic : profileForAdapter(info);
+    return new Gpu(options.device, info === undefined ? "device given by the caller" : describeAdapter(info), false, undefined, profile);
   }
   await retiring;
   const { adapter, release } = await requestAdapter(options);
@@ -204,7 +217,7 @@ export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
     release();
     throw new EinsightError("noAdapter", `The adapter ${describeAdapter(adapter.info)} refused to create a device: ${String(cause)}`, { cause });
   }
-  return new Gpu(device, describeAdapter(adapter.info), true, release);
+  return new Gpu(device, describeAdapter(adapter.info), true, release, profileForAdapter(adapter.info));
 }
 
 /**

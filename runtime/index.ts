@@ -1,4 +1,8 @@
 /** einsight: typed, planned, copy-free einsum on WebGPU. */
 export { gpu, Gpu, type GpuOptions, type GpuStats } from "./device.js";
 export { tensor, Tensor, type Dtype, type Shape } from "./tensor.js";
+export { einsum, type EinsumOptions } from "./einsum.js";
 export { EinsightError, isEinsightError, type EinsightErrorCode, type Span } from "../codegen/errors.js";
+export { planEinsum as plan, type Plan, type PlanOptions, type PlanOperand } from "../codegen/plan.js";
+export { explain } from "../codegen/explain.js";
+export { STRATEGIES, type Strategy } from "../codegen/cost.js";

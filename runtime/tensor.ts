@@ -94,10 +94,7 @@ export class Tensor<S extends Shape = Shape> implements View {
     const window = bindingWindow(v, BYTES[this.dtype], g.limits, "The view to copy");
     const kernel = window && emitCopyKernel(window.view, g.limits.maxComputeWorkgroupsPerDimension);
     if (window !== undefined && kernel !== undefined) {
-      g.dispatch(kernel, [
-        { buffer: this.storage.buffer, offset: window.offset, size: window.size },
-        { buffer: out.storage.buffer, offset: 0, size: out.size * BYTES[this.dtype] },
-      ]);
+      g.dispatch(kernel, [{ buffer: this.storage.buffer, offset: window.offset, size: window.size }, { buffer: out.storage.buffer }], [window.view.offset, 0]);
     }
     return out;
   }

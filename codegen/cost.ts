@@ -1,0 +1,155 @@
+/**
+ * The cost model: for one step, every strategy that can run it, with its FLOPs, bytes, temporaries,
+ * dispatches and estimated time on a device profile. The planner picks the cheapest that fits the
+ * memory budget; the rest become the plan's alternatives, with the reason they lost.
+ */
+import type { DeviceProfile } from "./profile.js";
+
+export type Strategy = "direct" | "split-k" | "ttgt" | "loop";
+export const STRATEGIES: readonly Strategy[] = ["direct", "split-k", "ttgt", "loop"];
+
+export interface Cost {
+  readonly flops: number;
+  /** Bytes the kernels read from global memory, each operand element counted once per kernel. */
+  readonly bytesRead: number;
+  readonly bytesWritten: number;
+  /** Bytes of scratch buffers the strategy allocates (split-k partials, ttgt copies). */
+  readonly temporaryBytes: number;
+  readonly dispatches: number;
+  readonly estimatedSeconds: number;
+}
+
+/** Output tile of one workgroup, the K tile, and how many slices split-k cuts the contraction into. */
+export interface TileConfig {
+  readonly tm: number;
+  readonly tn: number;
+  readonly tk: number;
+  readonly splits: number;
+}
+
+/** Sizes of a pairwise step by label group, and how its operands lie in memory. */
+export interface PairShape {
+  readonly batch: number;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  /** Elements of each input and of the output, as the step reads and writes them. */
+  readonly aElements: number;
+  readonly bElements: number;
+  readonly outElements: number;
+  /** Whether each input can be loaded with unit stride along M/K (A) or K/N (B). */
+  readonly aCoalesced: boolean;
+  readonly bCoalesced: boolean;
+  /** Whether each input already lies as ttgt's GEMM wants it ([batch, m, k] / [batch, k, n], contiguous). */
+  readonly aGemmReady: boolean;
+  readonly bGemmReady: boolean;
+}
+
+export interface Candidate {
+  readonly strategy: Strategy;
+  readonly cost: Cost;
+  readonly tiles?: TileConfig;
+  /** ttgt: which inputs it copies (0 = left, 1 = right). */
+  readonly copies?: readonly number[];
+  /** Why the strategy would be slow or heavy, in words, for lint warnings and explain. */
+  readonly notes: readonly string[];
+}
+
+const F32 = 4;
+const TK = 16;
+/** Strided loads that cannot coalesce cost about this many times the bandwidth (one 32-byte sector per float). */
+const UNCOALESCED_PENALTY = 8;
+/** A loop kernel keeps no tile in fast memory; neighbouring outputs share reads through the cache. */
+const LOOP_CACHE_REUSE = 8;
+const LOOP_FLOP_EFFICIENCY = 0.1;
+
+/** Every strategy that can run a pairwise step, costed. */
+export function costPair(shape: PairShape, profile: DeviceProfile): Candidate[] {
+  const out: Candidate[] = [costDirect(shape, profile), costTtgt(shape, profile), costLoop(shape, profile, 2)];
+  const split = costSplitK(shape, profile);
+  if (split !== undefined) out.splice(1, 0, split);
+  return out;
+}
+
+/** A one-operand step (reduction, diagonal, permutation): only the loop kernel runs it. */
+export function costSingle(inElements: number, outElements: number, profile: DeviceProfile): Candidate {
+  const bytesRead = inElements * F32;
+  const bytesWritten = outElements * F32;
+  const flops = Math.max(0, inElements - outElements);
+  const seconds = Math.max(flops / (profile.flopsPerSecond * LOOP_FLOP_EFFICIENCY), (bytesRead + bytesWritten) / profile.bytesPerSecond);
+  return { strategy: "loop", cost: cost(flops, bytesRead, bytesWritten, 0, outElements > 0 ? 1 : 0, seconds, profile), notes: [] };
+}
+
+export function chooseTiles(shape: Pick<PairShape, "m" | "n">, splits = 1): TileConfig {
+  const side = (size: number) => (size > 32 ? 64 : size > 16 ? 32 : 16);
+  return { tm: side(shape.m), tn: side(shape.n), tk: TK, splits };
+}
+
+function costDirect(s: PairShape, p: DeviceProfile): Candidate {
+  const tiles = chooseTiles(s);
+  const notes: string[] = [];
+  if (!s.aCoalesced) notes.push("the left operand has no unit stride along its free or contracted labels, so its loads do not coalesce");
+  if (!s.bCoalesced) notes.push("the right operand has no unit stride along its free or contracted labels, so its loads do not coalesce");
+  const seconds = gemmSeconds(s, tiles, p, s.aCoalesced, s.bCoalesced);
+  const c = cost(2 * s.batch * s.m * s.n * s.k, (s.aElements + s.bElements) * F32, s.outElements * F32, 0, 1, seconds, p);
+  return { strategy: "direct", cost: c, tiles, notes };
+}
+
+function costSplitK(s: PairShape, p: DeviceProfile): Candidate | undefined {
+  const base = chooseTiles(s);
+  const workgroups = s.batch * Math.ceil(s.m / base.tm) * Math.ceil(s.n / base.tn);
+  const wanted = Math.ceil((2 * p.parallelWorkgroups) / Math.max(1, workgroups));
+  const most = Math.floor(s.k / (TK * 8)); // each slice at least 8 K tiles long
+  const splits = Math.min(wanted, most);
+  if (splits < 2 || s.outElements === 0) return undefined;
+  const chunk = Math.ceil(s.k / splits / TK) * TK;
+  const tiles = { ...base, splits: Math.ceil(s.k / chunk) };
+  const partial = tiles.splits * s.outElements * F32;
+  const gemm = gemmSeconds(s, tiles, p, s.aCoalesced, s.bCoalesced);
+  const reduce = (2 * partial) / p.bytesPerSecond;
+  const c = cost(2 * s.batch * s.m * s.n * s.k + tiles.splits * s.outElements, (s.aElements + s.bElements) * F32 + partial, partial + s.outElements * F32, partial, 2, gemm + reduce, p);
+  return { strategy: "split-k", cost: c, tiles, notes: [] };
+}
+
+function costTtgt(s: PairShape, p: DeviceProfile): Candidate {
+  const tiles = chooseTiles(s);
+  const copies = [...(s.aGemmReady ? [] : [0]), ...(s.bGemmReady ? [] : [1])];
+  // A ttgt copy holds the operand as the GEMM reads it: batch x m x k (or k x n), broadcasts materialized.
+  const copyElements = copies.map((i) => (i === 0 ? s.batch * s.m * s.k : s.batch * s.k * s.n));
+  const copied = copyElements.reduce((a, b) => a + b, 0) * F32;
+  const copyRead = copies.map((i) => (i === 0 ? s.aElements : s.bElements)).reduce((a, b) => a + b, 0) * F32;
+  const copySeconds = copies.length === 0 ? 0 : (copyRead * (s.aCoalesced && s.bCoalesced ? 1 : UNCOALESCED_PENALTY / 2) + copied) / p.bytesPerSecond;
+  const seconds = gemmSeconds(s, tiles, p, true, true) + copySeconds;
+  const read = (copies.includes(0) ? s.batch * s.m * s.k : s.aElements) + (copies.includes(1) ? s.batch * s.k * s.n : s.bElements);
+  const c = cost(2 * s.batch * s.m * s.n * s.k, copyRead + read * F32, copied + s.outElements * F32, copied, 1 + copies.length, seconds, p);
+  const notes = copies.length > 0 ? [`copies ${copies.map((i) => (i === 0 ? "the left" : "the right")).join(" and ")} operand (${copied} bytes) into GEMM layout first`] : [];
+  return { strategy: "ttgt", cost: c, tiles, copies, notes };
+}
+
+function costLoop(s: PairShape, p: DeviceProfile, inputs: number): Candidate {
+  const flops = 2 * s.batch * s.m * s.n * s.k;
+  const reads = s.outElements * Math.max(1, s.k) * inputs * F32;
+  const seconds = Math.max(flops / (p.flopsPerSecond * LOOP_FLOP_EFFICIENCY), reads / (p.bytesPerSecond * LOOP_CACHE_REUSE));
+  return { strategy: "loop", cost: cost(flops, reads, s.outElements * F32, 0, s.outElements > 0 ? 1 : 0, seconds, p), notes: [] };
+}
+
+/** Time of the tiled kernel: compute at the device's rate scaled by how full the tiles and waves are, or memory if slower. */
+function gemmSeconds(s: PairShape, t: TileConfig, p: DeviceProfile, aCoalesced: boolean, bCoalesced: boolean): number {
+  const tilesM = Math.ceil(s.m / t.tm);
+  const tilesN = Math.ceil(s.n / t.tn);
+  const workgroups = s.batch * tilesM * tilesN * t.splits;
+  if (workgroups === 0) return 0;
+  const waves = Math.ceil(workgroups / p.parallelWorkgroups);
+  const occupancy = workgroups / (waves * p.parallelWorkgroups);
+  const tileFill = (s.m * s.n) / (tilesM * t.tm * tilesN * t.tn);
+  const compute = (2 * s.batch * s.m * s.n * Math.max(1, s.k)) / (p.flopsPerSecond * occupancy * tileFill);
+  // Each A tile is read once per tile column and each B tile once per tile row; the cache absorbs about half.
+  const aBytes = s.aElements * F32 * Math.max(1, tilesN / 2) * (aCoalesced ? 1 : UNCOALESCED_PENALTY);
+  const bBytes = s.bElements * F32 * Math.max(1, tilesM / 2) * (bCoalesced ? 1 : UNCOALESCED_PENALTY);
+  const memory = (aBytes + bBytes + s.outElements * F32 * t.splits) / p.bytesPerSecond;
+  return Math.max(compute, memory);
+}
+
+function cost(flops: number, bytesRead: number, bytesWritten: number, temporaryBytes: number, dispatches: number, seconds: number, p: DeviceProfile): Cost {
+  return { flops, bytesRead, bytesWritten, temporaryBytes, dispatches, estimatedSeconds: seconds + dispatches * p.launchSeconds };
+}

@@ -1,0 +1,287 @@
+/**
+ * The planner: from an equation and operand layouts to a Plan, plain JSON and deterministic for the
+ * same input. Several operands are contracted pairwise (codegen/path picks the order); each step
+ * gets the strategy the cost model rates fastest within the memory budget, and keeps every losing
+ * alternative with the reason it lost.
+ */
+import { bindShapes, classifyLabels, type OperandLayout } from "./bind.js";
+import { costPair, costSingle, STRATEGIES, type Candidate, type Cost, type PairShape, type Strategy, type TileConfig } from "./cost.js";
+import { parseEquation, formatEquation, type Equation } from "./equation.js";
+import { check, EinsightError } from "./errors.js";
+import { choosePairs } from "./path.js";
+import { PROFILES, type DeviceProfile, type ProfileName } from "./profile.js";
+import { contiguousStrides, elementCount } from "./views.js";
+
+export type Dtype = "f32";
+
+export interface PlanOperand extends OperandLayout {
+  readonly dtype?: Dtype;
+}
+
+export interface PlanOptions {
+  /** Force one strategy on every step it can run (for comparisons); the others keep their best. */
+  readonly strategy?: Strategy;
+  /** Bytes of temporaries a step may allocate; strategies that need more lose. Default: unlimited. */
+  readonly memoryBudget?: number;
+  /** The device the costs are estimated for; default "generic". */
+  readonly profile?: DeviceProfile | ProfileName;
+}
+
+/** Where a step's input comes from: an operand of the einsum, or the result of an earlier step. */
+export type InputRef = { readonly operand: number } | { readonly step: number };
+
+export interface StepInput {
+  readonly ref: InputRef;
+  /** Distinct labels and the element stride of each (0 where broadcast). */
+  readonly labels: readonly string[];
+  readonly strides: readonly number[];
+}
+
+/** Labels of a pairwise step by role: output tiles span batch x m x n, the kernel loops over k. */
+export interface Groups {
+  readonly batch: readonly string[];
+  readonly m: readonly string[];
+  readonly n: readonly string[];
+  readonly k: readonly string[];
+}
+
+export type StepKind = "contraction" | "outer" | "elementwise" | "reduce" | "transform";
+
+export interface Alternative {
+  readonly strategy: Strategy;
+  readonly cost: Cost;
+  readonly reason: string;
+}
+
+export interface PlanStep {
+  readonly kind: StepKind;
+  /** The step as an equation over the plan's labels (ellipsis dimensions are the digits 0, 1, ...). */
+  readonly equation: string;
+  readonly inputs: readonly StepInput[];
+  /** Contiguous in `labels` order: the einsum's output for the last step, else an intermediate. */
+  readonly output: { readonly labels: readonly string[]; readonly shape: readonly number[]; readonly strides: readonly number[] };
+  readonly groups?: Groups;
+  readonly strategy: Strategy;
+  readonly tiles?: TileConfig;
+  /** ttgt: the inputs it copies into GEMM layout. */
+  readonly copies?: readonly number[];
+  readonly cost: Cost;
+  readonly alternatives: readonly Alternative[];
+  /** Earlier steps whose results are dead after this one. */
+  readonly frees: readonly number[];
+  readonly notes: readonly string[];
+}
+
+export interface Plan {
+  readonly version: 1;
+  readonly equation: string;
+  readonly profile: string;
+  readonly memoryBudget: number | null;
+  readonly strategy: Strategy | null;
+  readonly sizes: Readonly<Record<string, number>>;
+  readonly operands: readonly { readonly shape: readonly number[]; readonly strides: readonly number[]; readonly dtype: Dtype }[];
+  readonly output: { readonly labels: readonly string[]; readonly shape: readonly number[] };
+  readonly steps: readonly PlanStep[];
+  readonly totals: Cost & { readonly peakTemporaryBytes: number };
+}
+
+const F32 = 4;
+
+export function planEinsum(equation: string | Equation, operands: readonly PlanOperand[], options: PlanOptions = {}): Plan {
+  const eq = typeof equation === "string" ? parseEquation(equation) : equation;
+  const binding = bindShapes(eq, operands);
+  checkOptions(options, operands);
+  const profile = resolveProfile(options.profile);
+  const budget = options.memoryBudget ?? Infinity;
+  const items: StepInput[] = binding.operands.map((op, k) => ({ ref: { operand: k }, labels: op.labels, strides: op.strides }));
+  const steps: PlanStep[] = [];
+  const sizes = binding.sizes;
+  const outLabels = binding.output.labels;
+  if (items.length === 1) {
+    steps.push(singleStep(items[0]!, outLabels, sizes, profile, options.strategy));
+  } else {
+    for (const pair of choosePairs(items.map((i) => i.labels), outLabels, sizes)) {
+      const step = pairStep(items[pair.left]!, items[pair.right]!, pair.keep, pair.last ? outLabels : undefined, sizes, profile, options.strategy, budget);
+      steps.push(step);
+      items.splice(pair.right, 1);
+      items[pair.left] = { ref: { step: steps.length - 1 }, labels: step.output.labels, strides: step.output.strides };
+    }
+  }
+  return {
+    version: 1,
+    equation: formatEquation(eq),
+    profile: profile.name,
+    memoryBudget: options.memoryBudget ?? null,
+    strategy: options.strategy ?? null,
+    sizes,
+    operands: operands.map((op) => ({ shape: [...op.shape], strides: [...(op.strides ?? contiguousStrides(op.shape))], dtype: op.dtype ?? "f32" })),
+    output: binding.output,
+    steps,
+    totals: totals(steps),
+  };
+}
+
+/** The bytes of GPU memory a step's result takes (an intermediate, or the output). */
+export function stepOutputBytes(step: PlanStep): number {
+  return elementCount(step.output.shape) * F32;
+}
+
+function checkOptions(options: PlanOptions, operands: readonly PlanOperand[]): void {
+  const { strategy, memoryBudget } = options;
+  check(strategy === undefined || STRATEGIES.includes(strategy), "invalidOption", () => `Unknown strategy '${String(strategy)}'; use one of ${STRATEGIES.map((s) => `'${s}'`).join(", ")}.`);
+  check(memoryBudget === undefined || (typeof memoryBudget === "number" && memoryBudget >= 0), "invalidOption", () => `memoryBudget must be a non-negative number of bytes, got ${String(memoryBudget)}.`);
+  operands.forEach((op, k) => check(op.dtype === undefined || op.dtype === "f32", "unsupportedDtype", () => `Operand ${k} has dtype '${String(op.dtype)}'; einsight computes in 'f32' for now.`));
+}
+
+function resolveProfile(profile: PlanOptions["profile"]): DeviceProfile {
+  if (profile === undefined) return PROFILES.generic;
+  if (typeof profile !== "string") return profile;
+  const found = (PROFILES as Record<string, DeviceProfile>)[profile];
+  if (found === undefined) {
+    throw new EinsightError("invalidOption", `Unknown device profile '${profile}'; use one of ${Object.keys(PROFILES).map((p) => `'${p}'`).join(", ")}, or pass a DeviceProfile object.`);
+  }
+  return found;
+}
+
+function singleStep(input: StepInput, outLabels: readonly string[], sizes: Record<string, number>, profile: DeviceProfile, forced: Strategy | undefined): PlanStep {
+  const summed = input.labels.filter((l) => !outLabels.includes(l));
+  const shape = outLabels.map((l) => sizes[l]!);
+  const chosen = costSingle(elementCount(input.labels.map((l) => sizes[l]!)), elementCount(shape), profile);
+  const notes = forced !== undefined && forced !== "loop" ? [`'${forced}' needs two operands; a one-operand step runs the loop kernel`] : [];
+  return {
+    kind: summed.length > 0 ? "reduce" : "transform",
+    equation: `${input.labels.join("")}->${outLabels.join("")}`,
+    inputs: [input],
+    output: { labels: outLabels, shape, strides: contiguousStrides(shape) },
+    strategy: "loop",
+    cost: chosen.cost,
+    alternatives: [],
+    frees: refSteps([input]),
+    notes,
+  };
+}
+
+function pairStep(
+  a: StepInput,
+  b: StepInput,
+  keep: readonly string[],
+  finalLabels: readonly string[] | undefined,
+  sizes: Record<string, number>,
+  profile: DeviceProfile,
+  forced: Strategy | undefined,
+  budget: number,
+): PlanStep {
+  const classes = classifyLabels(a.labels, b.labels, keep);
+  const of = (c: string) => Object.keys(classes).filter((l) => classes[l] === c);
+  // Intermediates are laid out [batch, m, n]; the last step writes the einsum's output order.
+  const natural = [...of("batch"), ...of("leftFree"), ...of("rightFree")];
+  const outLabels = finalLabels ?? natural;
+  const inOutputOrder = (c: string) => outLabels.filter((l) => classes[l] === c);
+  const aStride = strideOf(a);
+  const kLabels = [...of("contracted"), ...of("leftSummed"), ...of("rightSummed")];
+  // Contracted labels outermost to innermost by the left operand's stride, so its unit stride is innermost.
+  const k = kLabels.map((l, i) => ({ l, s: aStride(l), i })).sort((x, y) => y.s - x.s || x.i - y.i).map((x) => x.l);
+  const groups: Groups = { batch: inOutputOrder("batch"), m: inOutputOrder("leftFree"), n: inOutputOrder("rightFree"), k };
+  const shape = outLabels.map((l) => sizes[l]!);
+  const pair = pairShape(a, b, groups, sizes, elementCount(shape));
+  const candidates = costPair(pair, profile);
+  const { chosen, alternatives, notes } = choose(candidates, forced, budget);
+  const kind: StepKind = kLabels.length > 0 ? "contraction" : groups.m.length > 0 && groups.n.length > 0 ? "outer" : "elementwise";
+  return {
+    kind,
+    equation: `${a.labels.join("")},${b.labels.join("")}->${outLabels.join("")}`,
+    inputs: [a, b],
+    output: { labels: outLabels, shape, strides: contiguousStrides(shape) },
+    groups,
+    strategy: chosen.strategy,
+    ...(chosen.tiles === undefined ? {} : { tiles: chosen.tiles }),
+    ...(chosen.copies === undefined ? {} : { copies: chosen.copies }),
+    cost: chosen.cost,
+    alternatives,
+    frees: refSteps([a, b]),
+    notes: [...chosen.notes, ...notes],
+  };
+}
+
+function pairShape(a: StepInput, b: StepInput, g: Groups, sizes: Record<string, number>, outElements: number): PairShape {
+  const size = (ls: readonly string[]) => elementCount(ls.map((l) => sizes[l]!));
+  const unit = (input: StepInput, ls: readonly string[]) => ls.length > 0 && strideOf(input)(ls[ls.length - 1]!) === 1;
+  return {
+    batch: size(g.batch),
+    m: size(g.m),
+    n: size(g.n),
+    k: size(g.k),
+    aElements: size(a.labels),
+    bElements: size(b.labels),
+    outElements,
+    aCoalesced: unit(a, g.k) || unit(a, g.m),
+    bCoalesced: unit(b, g.n) || unit(b, g.k),
+    aGemmReady: isLaidOut(a, [...g.batch, ...g.m, ...g.k], sizes),
+    bGemmReady: isLaidOut(b, [...g.batch, ...g.k, ...g.n], sizes),
+  };
+}
+
+/** Whether `input` is exactly the contiguous tensor of `order` (labels it lacks would need a copy). */
+function isLaidOut(input: StepInput, order: readonly string[], sizes: Record<string, number>): boolean {
+  const want = contiguousStrides(order.map((l) => sizes[l]!));
+  const stride = strideOf(input);
+  return order.every((l, i) => sizes[l] === 1 || (input.labels.includes(l) && stride(l) === want[i]));
+}
+
+function choose(candidates: readonly Candidate[], forced: Strategy | undefined, budget: number): { chosen: Candidate; alternatives: Alternative[]; notes: string[] } {
+  const fits = candidates.filter((c) => c.cost.temporaryBytes <= budget);
+  const byTime = [...fits].sort((x, y) => x.cost.estimatedSeconds - y.cost.estimatedSeconds);
+  const forcedOne = forced === undefined ? undefined : candidates.find((c) => c.strategy === forced);
+  const notes = forced !== undefined && forcedOne === undefined ? [`'${forced}' cannot run this step (${forced === "split-k" ? "the contraction is too short to split" : "not applicable"}); chose by cost`] : [];
+  const chosen = forcedOne ?? byTime[0]!; // direct and loop need no temporaries, so something always fits
+  const alternatives = candidates
+    .filter((c) => c !== chosen)
+    .map((c) => ({ strategy: c.strategy, cost: c.cost, reason: lostBecause(c, chosen, forcedOne !== undefined, budget) }));
+  return { chosen, alternatives, notes };
+}
+
+function lostBecause(c: Candidate, chosen: Candidate, forced: boolean, budget: number): string {
+  if (forced) return `not the forced strategy '${chosen.strategy}'`;
+  if (c.cost.temporaryBytes > budget) return `needs ${c.cost.temporaryBytes} bytes of temporaries, over the memoryBudget of ${budget}`;
+  const ratio = c.cost.estimatedSeconds / Math.max(chosen.cost.estimatedSeconds, 1e-12);
+  return `estimated ${formatSeconds(c.cost.estimatedSeconds)}, ${ratio.toFixed(1)}x the chosen '${chosen.strategy}' (${formatSeconds(chosen.cost.estimatedSeconds)})`;
+}
+
+export function formatSeconds(s: number): string {
+  if (s >= 1) return `${s.toFixed(2)} s`;
+  if (s >= 1e-3) return `${(s * 1e3).toFixed(3)} ms`;
+  return `${(s * 1e6).toFixed(1)} us`;
+}
+
+function strideOf(input: StepInput): (label: string) => number {
+  return (label) => {
+    const i = input.labels.indexOf(label);
+    return i < 0 ? 0 : input.strides[i]!;
+  };
+}
+
+function refSteps(inputs: readonly StepInput[]): number[] {
+  return inputs.flatMap((i) => ("step" in i.ref ? [i.ref.step] : []));
+}
+
+function totals(steps: readonly PlanStep[]): Plan["totals"] {
+  const sum = (f: (c: Cost) => number) => steps.reduce((acc, s) => acc + f(s.cost), 0);
+  let live = 0;
+  let peak = 0;
+  let temporaries = 0;
+  steps.forEach((s, i) => {
+    const intermediate = i < steps.length - 1 ? stepOutputBytes(s) : 0;
+    peak = Math.max(peak, live + s.cost.temporaryBytes + intermediate);
+    temporaries += s.cost.temporaryBytes + intermediate;
+    live += intermediate - s.frees.reduce((acc, f) => acc + stepOutputBytes(steps[f]!), 0);
+  });
+  return {
+    flops: sum((c) => c.flops),
+    bytesRead: sum((c) => c.bytesRead),
+    bytesWritten: sum((c) => c.bytesWritten),
+    temporaryBytes: temporaries,
+    dispatches: sum((c) => c.dispatches),
+    estimatedSeconds: sum((c) => c.estimatedSeconds),
+    peakTemporaryBytes: peak,
+  };
+}

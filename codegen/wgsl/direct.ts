@@ -1,0 +1,201 @@
+/**
+ * The `direct` kernel (GETT): a pairwise contraction read straight through the operands' strides.
+ * Labels are grouped into logical dimensions (batch, m, n, k) by index arithmetic; each workgroup
+ * computes a TM x TN tile of the output for one batch index, stepping over k in TK-deep slabs that
+ * 16 x 16 invocations stage in workgroup memory, each invocation accumulating a RM x RN block in
+ * registers. Edges (sizes that are not multiples of the tiles, size 1, size 0) are bounds-checked.
+ * With `splits` > 1 the k range is cut into slices whose partial tiles go to a scratch buffer
+ * (split-k); a loop kernel then sums them.
+ * Bindings: 0 `a`, 1 `b`, 2 `out`, 3 `params` (`a_offset`, `b_offset`, `out_offset`).
+ *
+ *        n ->                       a_tile[kk][mm]  (TK x TM)      b_tile[kk][nn]  (TK x TN)
+ *      +------+------+
+ *   m  | wg 0 | wg 1 |   invocation (tx, ty) owns rows ty, ty+16, ... and columns tx, tx+16, ...
+ *   |  +------+------+   of its workgroup's tile: RM x RN accumulators
+ */
+import type { TileConfig } from "../cost.js";
+import { canonicalNames, decompose, dot, paramsStruct, u32 } from "./common.js";
+import { dispatchGrid, type KernelSpec } from "./kernel.js";
+
+const SIDE = 16; // invocations per side of the workgroup
+
+export interface DirectOperand {
+  readonly labels: readonly string[];
+  readonly strides: readonly number[];
+}
+
+export interface DirectKernelSpec {
+  readonly a: DirectOperand;
+  readonly b: DirectOperand;
+  /** Where each output label goes (element strides); labels of the groups batch, m and n. */
+  readonly out: DirectOperand;
+  readonly groups: { readonly batch: readonly string[]; readonly m: readonly string[]; readonly n: readonly string[]; readonly k: readonly string[] };
+  readonly sizes: Readonly<Record<string, number>>;
+  readonly tiles: TileConfig;
+  /** split-k: elements between consecutive slices' partial outputs. */
+  readonly splitStride?: number;
+  readonly title: string;
+}
+
+export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimension: number): KernelSpec | undefined {
+  const { groups, tiles } = spec;
+  const { tm, tn, tk } = tiles;
+  const size = (ls: readonly string[]) => ls.reduce((acc, l) => acc * spec.sizes[l]!, 1);
+  const [B, M, N, K] = [size(groups.batch), size(groups.m), size(groups.n), size(groups.k)];
+  const tilesM = Math.ceil(M / tm);
+  const tilesN = Math.ceil(N / tn);
+  const splits = Math.max(1, tiles.splits);
+  const chunk = splits > 1 ? Math.ceil(K / splits / tk) * tk : K;
+  const total = splits * B * tilesM * tilesN;
+  if (total === 0) return undefined;
+  const workgroups = dispatchGrid(total, maxWorkgroupsPerDimension);
+  const names = canonicalNames([spec.a.labels, spec.b.labels, spec.out.labels]);
+  const n = (l: string) => names.get(l)!;
+  const [rm, rn] = [tm / SIDE, tn / SIDE];
+  const aKFast = isUnit(spec.a, groups.k) || !isUnit(spec.a, groups.m);
+  const bNFast = isUnit(spec.b, groups.n) || !isUnit(spec.b, groups.k);
+  const equation = `${spec.a.labels.map(n).join("")},${spec.b.labels.map(n).join("")}->${spec.out.labels.map(n).join("")}`;
+  const code = [
+    `// einsight: direct (GETT) kernel, ${spec.title}`,
+    `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${spec.sizes[l]}`).join(" ")}`,
+    `//   groups batch [${groups.batch.map(n).join("")}]=${B} m [${groups.m.map(n).join("")}]=${M} n [${groups.n.map(n).join("")}]=${N} k [${groups.k.map(n).join("")}]=${K}`,
+    `//   a strides ${describe(spec.a, n)}; b strides ${describe(spec.b, n)}; out strides ${describe(spec.out, n)}`,
+    `//   tile ${tm}x${tn}x${tk}, ${rm}x${rn} per invocation, ${splits} k slice(s) of ${chunk}; loads: a along ${aKFast ? "k" : "m"}, b along ${bNFast ? "n" : "k"}`,
+    `//   ${total} workgroups, dispatch ${workgroups.join(" x ")}`,
+    paramsStruct(["a_offset", "b_offset", "out_offset"]),
+    "@group(0) @binding(0) var<storage, read> a: array<f32>;",
+    "@group(0) @binding(1) var<storage, read> b: array<f32>;",
+    "@group(0) @binding(2) var<storage, read_write> out: array<f32>;",
+    "@group(0) @binding(3) var<uniform> params: Params;",
+    "",
+    `const M: u32 = ${u32(M)};`,
+    `const N: u32 = ${u32(N)};`,
+    `const K: u32 = ${u32(K)};`,
+    `const TM: u32 = ${u32(tm)};`,
+    `const TN: u32 = ${u32(tn)};`,
+    `const TK: u32 = ${u32(tk)};`,
+    `const CHUNK: u32 = ${u32(chunk)}; // k per slice`,
+    `const TILES_M: u32 = ${u32(tilesM)};`,
+    `const TILES_N: u32 = ${u32(tilesN)};`,
+    `const BATCH: u32 = ${u32(B)};`,
+    `const TILES: u32 = ${u32(total)};`,
+    `const GRID_X: u32 = ${u32(workgroups[0])};`,
+    "",
+    `var<workgroup> a_tile: array<f32, ${tk * tm}>; // [kk][mm]`,
+    `var<workgroup> b_tile: array<f32, ${tk * tn}>; // [kk][nn]`,
+    "",
+    offsetFn("a_batch", groups.batch, spec.a, spec.sizes, n),
+    offsetFn("a_m", groups.m, spec.a, spec.sizes, n),
+    offsetFn("a_k", groups.k, spec.a, spec.sizes, n),
+    offsetFn("b_batch", groups.batch, spec.b, spec.sizes, n),
+    offsetFn("b_k", groups.k, spec.b, spec.sizes, n),
+    offsetFn("b_n", groups.n, spec.b, spec.sizes, n),
+    offsetFn("out_batch", groups.batch, spec.out, spec.sizes, n),
+    offsetFn("out_m", groups.m, spec.out, spec.sizes, n),
+    offsetFn("out_n", groups.n, spec.out, spec.sizes, n),
+    "",
+    `@compute @workgroup_size(${SIDE}, ${SIDE})`,
+    "fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {",
+    "  let tile = wg.x + wg.y * GRID_X;",
+    "  if (tile >= TILES) { return; } // whole workgroups only: barriers stay uniform",
+    "  let tile_n = tile % TILES_N;",
+    "  let tile_m = (tile / TILES_N) % TILES_M;",
+    "  let bi = (tile / (TILES_N * TILES_M)) % BATCH;",
+    "  let slice = tile / (TILES_N * TILES_M * BATCH);",
+    "  let m0 = tile_m * TM;",
+    "  let n0 = tile_n * TN;",
+    "  let k_begin = slice * CHUNK;",
+    "  let k_end = min(K, k_begin + CHUNK);",
+    "  let a_base = params.a_offset + a_batch(bi);",
+    "  let b_base = params.b_offset + b_batch(bi);",
+    "  let tx = lid.x;",
+    "  let ty = lid.y;",
+    ...loadSetup("a", tm, tk, aKFast, "m"),
+    ...loadSetup("b", tn, tk, !bNFast, "n"),
+    ...accumulators(rm, rn).map((a) => `  var ${a} = 0.0;`),
+    "  for (var k0 = k_begin; k0 < k_end; k0 += TK) {",
+    "    // stage one TK-deep slab of a and b in workgroup memory (zeros past the edges)",
+    ...loadSlab("a", tm, tk, "m"),
+    ...loadSlab("b", tn, tk, "n"),
+    "    workgroupBarrier();",
+    "    for (var kk = 0u; kk < TK; kk++) {",
+    ...range(rm).map((i) => `      let a${i} = a_tile[kk * TM + ty + ${u32(i * SIDE)}];`),
+    ...range(rn).map((j) => `      let b${j} = b_tile[kk * TN + tx + ${u32(j * SIDE)}];`),
+    ...range(rm).flatMap((i) => range(rn).map((j) => `      acc_${i}_${j} = fma(a${i}, b${j}, acc_${i}_${j});`)),
+    "    }",
+    "    workgroupBarrier();",
+    "  }",
+    `  let out_base = params.out_offset + out_batch(bi) + slice * ${u32(spec.splitStride ?? 0)};`,
+    ...range(rm).flatMap((i) => [
+      `  let out_m${i} = m0 + ty + ${u32(i * SIDE)};`,
+      `  if (out_m${i} < M) {`,
+      `    let row${i} = out_base + out_m(out_m${i});`,
+      ...range(rn).map((j) => `    if (n0 + tx + ${u32(j * SIDE)} < N) { out[row${i} + out_n(n0 + tx + ${u32(j * SIDE)})] = acc_${i}_${j}; }`),
+      "  }",
+    ]),
+    "}",
+    "",
+  ].join("\n");
+  return { code, workgroups };
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function accumulators(rm: number, rn: number): string[] {
+  return range(rm).flatMap((i) => range(rn).map((j) => `acc_${i}_${j}`));
+}
+
+function strideIn(op: DirectOperand, label: string): number {
+  const i = op.labels.indexOf(label);
+  return i < 0 ? 0 : op.strides[i]!;
+}
+
+function isUnit(op: DirectOperand, group: readonly string[]): boolean {
+  return group.length > 0 && strideIn(op, group[group.length - 1]!) === 1;
+}
+
+function describe(op: DirectOperand, n: (l: string) => string): string {
+  return op.labels.map((l, i) => `${n(l)}:${op.strides[i]}`).join(" ") || "(scalar)";
+}
+
+/** `fn <name>(i: u32) -> u32`: the element offset of flat group index `i` in one operand. */
+function offsetFn(name: string, group: readonly string[], op: DirectOperand, sizes: Readonly<Record<string, number>>, n: (l: string) => string): string {
+  const strides = group.map((l) => strideIn(op, l));
+  if (strides.every((s) => s === 0)) return `fn ${name}(i: u32) -> u32 { return 0u; }`;
+  const coords = group.map((l) => `c_${n(l)}`);
+  const lines = decompose("i", group.map(n), group.map((l) => sizes[l]!), "c_");
+  return [`fn ${name}(i: u32) -> u32 {`, ...lines, `  return ${dot(coords, strides)};`, "}"].join("\n");
+}
+
+/**
+ * Which slab element each invocation loads, fixed for the whole k loop: `r` loads of
+ * (kk, free index) per invocation. `kFast`: consecutive invocations take consecutive kk.
+ */
+function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m" | "n"): string[] {
+  const loads = (t * tk) / (SIDE * SIDE);
+  return range(loads).flatMap((r) => {
+    const e = `(li + ${u32(r * SIDE * SIDE)})`;
+    const [kk, ff] = kFast ? [`${e} % ${u32(tk)}`, `${e} / ${u32(tk)}`] : [`${e} / ${u32(t)}`, `${e} % ${u32(t)}`];
+    const origin = free === "m" ? "m0" : "n0";
+    const limit = free === "m" ? "M" : "N";
+    return [
+      `  let ${x}_kk${r} = ${kk};`,
+      `  let ${x}_${free}${r} = ${ff};`,
+      `  let ${x}_ok${r} = ${origin} + ${x}_${free}${r} < ${limit};`,
+      `  let ${x}_off${r} = select(0u, ${x}_${free === "m" ? "m" : "n"}(${origin} + ${x}_${free}${r}), ${x}_ok${r});`,
+    ];
+  });
+}
+
+function loadSlab(x: "a" | "b", t: number, tk: number, free: "m" | "n"): string[] {
+  const loads = (t * tk) / (SIDE * SIDE);
+  const tileStride = free === "m" ? "TM" : "TN";
+  return range(loads).flatMap((r) => [
+    `    let ${x}_k${r} = k0 + ${x}_kk${r};`,
+    `    var ${x}_v${r} = 0.0;`,
+    `    if (${x}_ok${r} && ${x}_k${r} < k_end) { ${x}_v${r} = ${x}[${x}_base + ${x}_off${r} + ${x}_k(${x}_k${r})]; }`,
+    `    ${x}_tile[${x}_kk${r} * ${tileStride} + ${x}_${free}${r}] = ${x}_v${r};`,
+  ]);
+}

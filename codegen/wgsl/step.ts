@@ -1,0 +1,92 @@
+/**
+ * From one plan step to what the GPU runs: the kernels in order, the buffers each binds, and the
+ * scratch buffers the step needs. Pure: the runtime executes it, the transformer will embed it.
+ * Every kernel's `params` are the element offsets of its storage buffers, in binding order.
+ */
+import type { Plan, PlanStep, StepInput } from "../plan.js";
+import { contiguousStrides, elementCount } from "../views.js";
+import { emitCopyKernel } from "./copy.js";
+import { emitDirectKernel, type DirectOperand } from "./direct.js";
+import type { KernelSpec } from "./kernel.js";
+import { emitLoopKernel } from "./loop.js";
+
+/** A buffer a kernel binds: one of the step's inputs, its output, or one of its scratch buffers. */
+export type BufferRef = { readonly input: number } | { readonly output: true } | { readonly scratch: number };
+
+export interface Launch {
+  readonly kernel: KernelSpec;
+  readonly buffers: readonly BufferRef[];
+}
+
+export interface StepProgram {
+  /** Bytes of each scratch buffer, allocated before the first launch and freed after the last. */
+  readonly scratch: readonly number[];
+  readonly launches: readonly Launch[];
+}
+
+const F32 = 4;
+/** The label split-k gives its slice index in the partial buffer (never a user label). */
+const SLICE = "*";
+
+export function emitStep(plan: Plan, index: number, maxWorkgroupsPerDimension: number): StepProgram {
+  const step = plan.steps[index]!;
+  const title = `step ${index + 1} of ${plan.steps.length} (${step.kind}, ${step.strategy}) of ${plan.equation}`;
+  const launch = (kernel: KernelSpec | undefined, buffers: BufferRef[]): Launch[] => (kernel === undefined ? [] : [{ kernel, buffers }]);
+  const inputs = step.inputs.map((_, i): BufferRef => ({ input: i }));
+  const out: BufferRef = { output: true };
+  const outStrides = { labels: step.output.labels, strides: step.output.strides };
+  switch (step.strategy) {
+    case "loop":
+      return { scratch: [], launches: launch(emitLoopKernel({ inputs: step.inputs, output: step.output.labels, sizes: plan.sizes, title }, maxWorkgroupsPerDimension), [...inputs, out]) };
+    case "direct":
+      return { scratch: [], launches: launch(direct(plan, step, step.inputs[0]!, step.inputs[1]!, outStrides, title, maxWorkgroupsPerDimension), [...inputs, out]) };
+    case "split-k":
+      return splitK(plan, step, title, maxWorkgroupsPerDimension);
+    case "ttgt":
+      return ttgt(plan, step, title, maxWorkgroupsPerDimension);
+  }
+}
+
+function direct(plan: Plan, step: PlanStep, a: DirectOperand, b: DirectOperand, out: DirectOperand, title: string, maxWg: number, splitStride?: number): KernelSpec | undefined {
+  return emitDirectKernel({ a, b, out, groups: step.groups!, sizes: plan.sizes, tiles: step.tiles!, title, ...(splitStride === undefined ? {} : { splitStride }) }, maxWg);
+}
+
+/** Partial products of each k slice into scratch [slice, ...output], then a loop kernel sums the slices. */
+function splitK(plan: Plan, step: PlanStep, title: string, maxWg: number): StepProgram {
+  const count = elementCount(step.output.shape);
+  const slices = step.tiles!.splits;
+  const partial: DirectOperand = { labels: step.output.labels, strides: step.output.strides };
+  const gemm = direct(plan, step, step.inputs[0]!, step.inputs[1]!, partial, title, maxWg, count);
+  const sum = emitLoopKernel(
+    { inputs: [{ labels: [SLICE, ...step.output.labels], strides: [count, ...step.output.strides] }], output: step.output.labels, sizes: { ...plan.sizes, [SLICE]: slices }, title: `${title}: sum of the ${slices} k slices` },
+    maxWg,
+  );
+  const launches = [...(gemm === undefined ? [] : [{ kernel: gemm, buffers: [{ input: 0 }, { input: 1 }, { scratch: 0 }] }]), ...(sum === undefined ? [] : [{ kernel: sum, buffers: [{ scratch: 0 }, { output: true as const }] }])];
+  return { scratch: [slices * count * F32], launches };
+}
+
+/** torch's way: copy each input that is not already [batch, m, k] / [batch, k, n] contiguous, then GEMM. */
+function ttgt(plan: Plan, step: PlanStep, title: string, maxWg: number): StepProgram {
+  const g = step.groups!;
+  const orders = [[...g.batch, ...g.m, ...g.k], [...g.batch, ...g.k, ...g.n]];
+  const scratch: number[] = [];
+  const launches: Launch[] = [];
+  const gemmInputs = step.inputs.map((input, i): { operand: DirectOperand; buffer: BufferRef } => {
+    if (!step.copies!.includes(i)) return { operand: input, buffer: { input: i } };
+    const order = orders[i]!;
+    const shape = order.map((l) => plan.sizes[l]!);
+    const copy = emitCopyKernel({ shape, strides: order.map((l) => strideOf(input, l)) }, maxWg);
+    scratch.push(elementCount(shape) * F32);
+    const buffer: BufferRef = { scratch: scratch.length - 1 };
+    if (copy !== undefined) launches.push({ kernel: copy, buffers: [{ input: i }, buffer] });
+    return { operand: { labels: order, strides: contiguousStrides(shape) }, buffer };
+  });
+  const gemm = direct(plan, step, gemmInputs[0]!.operand, gemmInputs[1]!.operand, { labels: step.output.labels, strides: step.output.strides }, title, maxWg);
+  if (gemm !== undefined) launches.push({ kernel: gemm, buffers: [gemmInputs[0]!.buffer, gemmInputs[1]!.buffer, { output: true }] });
+  return { scratch, launches };
+}
+
+function strideOf(input: StepInput, label: string): number {
+  const i = input.labels.indexOf(label);
+  return i < 0 ? 0 : input.strides[i]!;
+}

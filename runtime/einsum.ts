@@ -1,0 +1,118 @@
+/**
+ * `einsum()`: plans just in time (cached per device by equation, shapes, strides and options),
+ * binds operand views as they are, takes intermediates and scratch space as temporaries (counted
+ * in `g.stats()`), queues every kernel, and returns the output tensor at once; `read()` awaits it.
+ */
+import { bindingWindow } from "../codegen/binding.js";
+import { check } from "../codegen/errors.js";
+import { planEinsum, stepOutputBytes, type Plan, type PlanOptions } from "../codegen/plan.js";
+import { contiguousStrides } from "../codegen/views.js";
+import { emitStep, type BufferRef, type StepProgram } from "../codegen/wgsl/step.js";
+import type { Gpu, Storage } from "./device.js";
+import { Tensor } from "./tensor.js";
+
+export type EinsumOptions = Omit<PlanOptions, "profile">;
+
+const F32 = 4;
+
+interface Compiled {
+  readonly plan: Plan;
+  readonly programs: readonly StepProgram[];
+}
+
+/** Plans and kernels per device, by the canonical JSON of what determines them. Bounded: cleared when full. */
+const compiledByGpu = new WeakMap<Gpu, Map<string, Compiled>>();
+const CACHE_LIMIT = 512;
+
+/**
+ * Computes the einsum of `operands` on their GPU. Options may follow the operands:
+ * `einsum("ij,jk->ik", a, b, { strategy: "split-k" })`.
+ */
+export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptions)[]): Tensor {
+  const last = args[args.length - 1];
+  const options: EinsumOptions = last !== undefined && !(last instanceof Tensor) ? last : {};
+  const operands = (last !== undefined && !(last instanceof Tensor) ? args.slice(0, -1) : args) as readonly unknown[];
+  operands.forEach((op, k) => check(op instanceof Tensor, "invalidOperand", () => `Operand ${k} of einsum("${equation}") is ${describe(op)}, not a Tensor; make one with tensor(g, data, shape).`));
+  const tensors = operands as readonly Tensor[];
+  check(tensors.length > 0, "operandCount", () => `einsum("${equation}") was given no operands; pass one tensor per comma-separated term.`);
+  const g = tensors[0]!.gpu;
+  tensors.forEach((t, k) => {
+    check(t.gpu === g, "mixedDevices", () => `Operand ${k} of einsum("${equation}") lives on a different GPU than operand 0; make all operands with the same gpu().`);
+    check(!t.destroyed, "destroyedTensor", () => `Operand ${k} of einsum("${equation}") (shape [${t.shape.join(", ")}]) was destroyed.`);
+  });
+  void g.device; // throws destroyedDevice
+  const compiled = compile(g, equation, tensors, options);
+  return run(g, compiled, tensors);
+}
+
+function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: EinsumOptions): Compiled {
+  let cache = compiledByGpu.get(g);
+  if (cache === undefined) compiledByGpu.set(g, (cache = new Map()));
+  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype]), options.strategy ?? null, options.memoryBudget ?? null]);
+  let compiled = cache.get(key);
+  if (compiled === undefined) {
+    const plan = planEinsum(equation, tensors, { ...options, profile: g.profile });
+    checkBindingSizes(g, plan);
+    const programs = plan.steps.map((_, i) => emitStep(plan, i, g.limits.maxComputeWorkgroupsPerDimension));
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, (compiled = { plan, programs }));
+  }
+  return compiled;
+}
+
+/** Every result and scratch buffer is bound whole, so each must fit one binding; checked before anything is allocated. */
+function checkBindingSizes(g: Gpu, plan: Plan): void {
+  const limit = g.limits.maxStorageBufferBindingSize;
+  plan.steps.forEach((step, i) => {
+    const bytes = stepOutputBytes(step);
+    check(bytes <= limit, "bindingTooLarge", () => `Step ${i + 1} of ${plan.equation} makes a result of shape [${step.output.shape.join(", ")}] (${bytes} bytes), more than this adapter's maxStorageBufferBindingSize of ${limit} bytes; split the einsum into smaller ones.`);
+    const scratch = step.cost.temporaryBytes;
+    check(scratch <= limit, "bindingTooLarge", () => `Step ${i + 1} of ${plan.equation} would use '${step.strategy}' with ${scratch} bytes of scratch, more than this adapter's maxStorageBufferBindingSize of ${limit} bytes; choose another strategy or a smaller memoryBudget.`);
+  });
+}
+
+function run(g: Gpu, { plan, programs }: Compiled, operands: readonly Tensor[]): Tensor {
+  const operandBindings = operands.map((t) => operandBinding(g, t)); // may refuse a view before anything is allocated
+  const results: Storage[] = [];
+  let output: Storage | undefined;
+  plan.steps.forEach((step, i) => {
+    const isLast = i === plan.steps.length - 1;
+    const bytes = stepOutputBytes(step);
+    const result = g.allocate(bytes, isLast ? "tensor" : "temporary");
+    const scratch = programs[i]!.scratch.map((b) => g.allocate(b, "temporary"));
+    const inputs = step.inputs.map((input) => ("operand" in input.ref ? operandBindings[input.ref.operand]! : { buffer: results[input.ref.step]!, offset: 0 }));
+    for (const launch of programs[i]!.launches) {
+      const bound = launch.buffers.map((ref) => resolve(ref, inputs, result, scratch));
+      g.dispatch(launch.kernel, bound.map((b) => b.binding), bound.map((b) => b.offset));
+    }
+    scratch.forEach((s) => g.free(s));
+    step.frees.forEach((f) => g.free(results[f]!));
+    results.push(result);
+    if (isLast) output = result;
+  });
+  return new Tensor(output!, plan.output.shape, contiguousStrides(plan.output.shape), 0);
+}
+
+type Bound = { binding: GPUBufferBinding; offset: number };
+type InputBinding = { buffer: Storage; offset: number; window?: { offset: number; size: number } };
+
+/** An operand is bound through the aligned window its view touches; the kernel gets the rest of its offset. */
+function operandBinding(g: Gpu, t: Tensor): InputBinding {
+  const window = bindingWindow(t, F32, g.limits, `An operand`);
+  if (window === undefined) return { buffer: t.storage, offset: 0 }; // empty view: never read
+  return { buffer: t.storage, offset: window.view.offset, window: { offset: window.offset, size: window.size } };
+}
+
+function resolve(ref: BufferRef, inputs: readonly InputBinding[], result: Storage, scratch: readonly Storage[]): Bound {
+  if ("input" in ref) {
+    const input = inputs[ref.input]!;
+    return { binding: { buffer: input.buffer.buffer, ...input.window }, offset: input.offset };
+  }
+  return { binding: { buffer: ("output" in ref ? result : scratch[ref.scratch]!).buffer }, offset: 0 };
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? `an object (${Object.prototype.toString.call(v)})` : `${typeof v} ${String(v)}`;
+}
