@@ -103,7 +103,7 @@ function checkOperandCount(eq: Equation, given: number): void {
   const want = eq.inputs.length;
   if (given === want) return;
   const s = (n: number) => (n === 1 ? "" : "s");
-  const reason = `The equation has ${want} input term${s(want)} but ${given} operand${s(given)} were given; pass one tensor per comma-separated term.`;
+  const reason = `The equation has ${want} input term${s(want)} but ${given} operand${s(given)} ${given === 1 ? "was" : "were"} given; pass one tensor per comma-separated term.`;
   const missing = eq.inputs[given];
   const lastInput = eq.inputs[want - 1]!;
   const span: Span = missing !== undefined ? missing.span : [eq.inputs[0]!.span[0], lastInput.span[1]];

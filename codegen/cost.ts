@@ -98,7 +98,8 @@ function costDirect(s: PairShape, p: DeviceProfile): Candidate {
 function costSplitK(s: PairShape, p: DeviceProfile): Candidate | undefined {
   const base = chooseTiles(s);
   const workgroups = s.batch * Math.ceil(s.m / base.tm) * Math.ceil(s.n / base.tn);
-  const wanted = Math.ceil((2 * p.parallelWorkgroups) / Math.max(1, workgroups));
+  // Split only a step too small to fill the device: enough slices to occupy every compute unit once.
+  const wanted = Math.ceil(p.parallelWorkgroups / Math.max(1, workgroups));
   const most = Math.floor(s.k / (TK * 8)); // each slice at least 8 K tiles long
   const splits = Math.min(wanted, most);
   if (splits < 2 || s.outElements === 0) return undefined;

@@ -86,6 +86,11 @@ export interface Plan {
 }
 
 const F32 = 4;
+/**
+ * A strategy that allocates temporaries must be estimated at least this much faster than the best
+ * one that allocates none: einsight does not spend hidden memory for a marginal gain.
+ */
+export const TEMPORARY_SPEEDUP = 1.25;
 
 export function planEinsum(equation: string | Equation, operands: readonly PlanOperand[], options: PlanOptions = {}): Plan {
   const eq = typeof equation === "string" ? parseEquation(equation) : equation;
@@ -229,22 +234,28 @@ function isLaidOut(input: StepInput, order: readonly string[], sizes: Record<str
 }
 
 function choose(candidates: readonly Candidate[], forced: Strategy | undefined, budget: number): { chosen: Candidate; alternatives: Alternative[]; notes: string[] } {
-  const fits = candidates.filter((c) => c.cost.temporaryBytes <= budget);
-  const byTime = [...fits].sort((x, y) => x.cost.estimatedSeconds - y.cost.estimatedSeconds);
   const forcedOne = forced === undefined ? undefined : candidates.find((c) => c.strategy === forced);
-  const notes = forced !== undefined && forcedOne === undefined ? [`'${forced}' cannot run this step (${forced === "split-k" ? "the contraction is too short to split" : "not applicable"}); chose by cost`] : [];
-  const chosen = forcedOne ?? byTime[0]!; // direct and loop need no temporaries, so something always fits
+  const notes = forced !== undefined && forcedOne === undefined ? [`'${forced}' cannot run this step (${forced === "split-k" ? "the step already fills the device, or its contraction is too short to split" : "not applicable"}); chose by cost`] : [];
+  const free = candidates.filter((c) => c.cost.temporaryBytes === 0).sort(byTime)[0]!; // direct and loop need none
+  const paying = candidates.filter((c) => c.cost.temporaryBytes > 0 && c.cost.temporaryBytes <= budget && c.cost.estimatedSeconds * TEMPORARY_SPEEDUP <= free.cost.estimatedSeconds).sort(byTime)[0];
+  const chosen = forcedOne ?? paying ?? free;
   const alternatives = candidates
     .filter((c) => c !== chosen)
     .map((c) => ({ strategy: c.strategy, cost: c.cost, reason: lostBecause(c, chosen, forcedOne !== undefined, budget) }));
   return { chosen, alternatives, notes };
 }
 
+function byTime(x: Candidate, y: Candidate): number {
+  return x.cost.estimatedSeconds - y.cost.estimatedSeconds;
+}
+
 function lostBecause(c: Candidate, chosen: Candidate, forced: boolean, budget: number): string {
   if (forced) return `not the forced strategy '${chosen.strategy}'`;
   if (c.cost.temporaryBytes > budget) return `needs ${c.cost.temporaryBytes} bytes of temporaries, over the memoryBudget of ${budget}`;
   const ratio = c.cost.estimatedSeconds / Math.max(chosen.cost.estimatedSeconds, 1e-12);
-  return `estimated ${formatSeconds(c.cost.estimatedSeconds)}, ${ratio.toFixed(1)}x the chosen '${chosen.strategy}' (${formatSeconds(chosen.cost.estimatedSeconds)})`;
+  const time = `estimated ${formatSeconds(c.cost.estimatedSeconds)}, ${ratio.toFixed(2)}x the chosen '${chosen.strategy}' (${formatSeconds(chosen.cost.estimatedSeconds)})`;
+  if (c.cost.temporaryBytes > 0 && ratio < 1) return `${time}: not worth ${c.cost.temporaryBytes} bytes of temporaries (einsight wants ${TEMPORARY_SPEEDUP}x for any)`;
+  return time;
 }
 
 export function formatSeconds(s: number): string {

@@ -29,9 +29,10 @@ const CACHE_LIMIT = 512;
  * `einsum("ij,jk->ik", a, b, { strategy: "split-k" })`.
  */
 export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptions)[]): Tensor {
-  const last = args[args.length - 1];
-  const options: EinsumOptions = last !== undefined && !(last instanceof Tensor) ? last : {};
-  const operands = (last !== undefined && !(last instanceof Tensor) ? args.slice(0, -1) : args) as readonly unknown[];
+  const last: unknown = args[args.length - 1];
+  const hasOptions = isPlainObject(last);
+  const options = (hasOptions ? last : {}) as EinsumOptions;
+  const operands = (hasOptions ? args.slice(0, -1) : args) as readonly unknown[];
   operands.forEach((op, k) => check(op instanceof Tensor, "invalidOperand", () => `Operand ${k} of einsum("${equation}") is ${describe(op)}, not a Tensor; make one with tensor(g, data, shape).`));
   const tensors = operands as readonly Tensor[];
   check(tensors.length > 0, "operandCount", () => `einsum("${equation}") was given no operands; pass one tensor per comma-separated term.`);
@@ -109,6 +110,12 @@ function resolve(ref: BufferRef, inputs: readonly InputBinding[], result: Storag
     return { binding: { buffer: input.buffer.buffer, ...input.window }, offset: input.offset };
   }
   return { binding: { buffer: ("output" in ref ? result : scratch[ref.scratch]!).buffer }, offset: 0 };
+}
+
+function isPlainObject(v: unknown): boolean {
+  if (typeof v !== "object" || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 function describe(v: unknown): string {

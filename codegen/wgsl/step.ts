@@ -30,7 +30,8 @@ const SLICE = "*";
 
 export function emitStep(plan: Plan, index: number, maxWorkgroupsPerDimension: number): StepProgram {
   const step = plan.steps[index]!;
-  const title = `step ${index + 1} of ${plan.steps.length} (${step.kind}, ${step.strategy}) of ${plan.equation}`;
+  // The title names no user label, so that the same contraction under other letters shares a pipeline.
+  const title = `${step.kind} step, ${step.strategy}`;
   const launch = (kernel: KernelSpec | undefined, buffers: BufferRef[]): Launch[] => (kernel === undefined ? [] : [{ kernel, buffers }]);
   const inputs = step.inputs.map((_, i): BufferRef => ({ input: i }));
   const out: BufferRef = { output: true };

@@ -6,20 +6,12 @@ import { einsum } from "../../runtime/einsum.js";
 import { tensor } from "../../runtime/tensor.js";
 import { cases, isValidCase, type Case } from "../cases.js";
 import { maxRelativeError, oracleEinsum } from "../oracle.js";
+import { values } from "../values.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();
 const table: readonly Case[] = cases;
 const TOLERANCE = 1e-4;
-
-/** Deterministic values in [-1, 1) that differ per operand. */
-export function values(n: number, seed: number): Float32Array {
-  let x = (seed * 2654435761) >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    x = (x * 1664525 + 1013904223) >>> 0;
-    return x / 2 ** 31 - 1;
-  });
-}
 
 for (const strategy of [undefined, ...STRATEGIES] as (Strategy | undefined)[]) {
   describe(`einsum on every valid case, strategy ${strategy ?? "planned"}`, () => {
