@@ -48,7 +48,7 @@ export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptio
 
 function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: EinsumOptions): Compiled {
   let cache = compiledByGpu.get(g);
-  if (cache === undefined) compiledByGpu.set(g, (cache = new Map()));
+  if (cache === undefined) compiledByGpu.set(g, (cache = new Map<string, Compiled>()));
   const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype]), options.strategy ?? null, options.memoryBudget ?? null]);
   let compiled = cache.get(key);
   if (compiled === undefined) {
@@ -121,5 +121,8 @@ function isPlainObject(v: unknown): boolean {
 function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
-  return typeof v === "object" ? `an object (${Object.prototype.toString.call(v)})` : `${typeof v} ${String(v)}`;
+  if (typeof v === "object") return `an object (${Object.prototype.toString.call(v)})`;
+  if (typeof v === "string") return `the string "${v}"`;
+  if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${v}`;
+  return typeof v;
 }

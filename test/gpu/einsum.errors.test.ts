@@ -6,7 +6,8 @@ import { tensor } from "../../runtime/tensor.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();
-const code = (c: string, message?: string) => expect.objectContaining({ name: "EinsightError", code: c, ...(message === undefined ? {} : { message: expect.stringContaining(message) }) });
+const code = (c: string, message?: string): unknown =>
+  expect.objectContaining({ name: "EinsightError", code: c, ...(message === undefined ? {} : { message: expect.stringContaining(message) as unknown }) });
 
 test("a bad equation carries its span", () => {
   const a = tensor(g(), [1, 2], [2]);

@@ -35,7 +35,7 @@ test("the motivating contraction on a slice X[3:11], and a GEMM of two transpose
   expect(maxRelativeError(await w.read(), expectedW.data)).toBeLessThan(1e-4);
 });
 
-test("memoryBudget: 0 keeps even a small output, which split-k would speed up, free of temporaries", async () => {
+test("memoryBudget: 0 keeps even a small output, which split-k would speed up, free of temporaries", () => {
   const X = tensor(g(), values(16 * 8 * 512, 9), [16, 8, 512]);
   const Y = tensor(g(), values(8 * 512 * 4, 10), [8, 512, 4]);
   const x = X.slice(0, 3, 11);
@@ -49,7 +49,7 @@ test("memoryBudget: 0 keeps even a small output, which split-k would speed up, f
   expect(g().stats().temporaryBytes).toBe(0);
 });
 
-test("split-k and ttgt allocate exactly the temporaries their plan states, and free them", async () => {
+test("split-k and ttgt allocate exactly the temporaries their plan states, and free them", () => {
   const X = tensor(g(), values(8 * 24 * 200, 5), [8, 24, 200]);
   const Y = tensor(g(), values(8 * 200 * 12, 6), [8, 200, 12]);
   const x = X.transpose(1, 2); // (8, 200, 24): not GEMM-ready for 'ikj,ikl->jl'
@@ -68,7 +68,7 @@ test("split-k and ttgt allocate exactly the temporaries their plan states, and f
   }
 });
 
-test("intermediates of a chain are temporaries, freed as soon as they are used", async () => {
+test("intermediates of a chain are temporaries, freed as soon as they are used", () => {
   const [a, b, c] = [[6, 5], [5, 7], [7, 3]].map((s, k) => tensor(g(), values(elementCount(s), k + 10), s));
   g().resetStats();
   const before = g().stats().allocatedBytes;
@@ -82,7 +82,7 @@ test("intermediates of a chain are temporaries, freed as soon as they are used",
   out.destroy();
 });
 
-test("pipelines and plans are cached: a second call compiles nothing, a slice at another offset shares the kernels", async () => {
+test("pipelines and plans are cached: a second call compiles nothing, a slice at another offset shares the kernels", () => {
   const X = tensor(g(), values(16 * 8 * 8, 7), [16, 8, 8]);
   const Y = tensor(g(), values(4 * 8 * 8, 8), [4, 8, 8]);
   einsum("ijk,ikl->jl", X.slice(0, 0, 4), Y).destroy();

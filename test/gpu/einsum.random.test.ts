@@ -85,7 +85,8 @@ test(`${RUNS} random einsums over random views match the oracle`, async () => {
 /** A view of `shape` over a fresh buffer, stored in a permuted order, sliced and expanded as `layouts` say. */
 function makeView(shape: readonly number[], layouts: readonly DimLayout[], order: readonly number[], seed: number) {
   const rank = shape.length;
-  const dims = shape.map((n, d) => ({ n, layout: n > 1 ? layouts[d]! : ({ kind: "plain" } as DimLayout) }));
+  const plain: DimLayout = { kind: "plain" };
+  const dims = shape.map((n, d) => ({ n, layout: n > 1 ? layouts[d]! : plain }));
   const physical = dims.map(({ n, layout }) => (layout.kind === "slice" ? layout.start + n * layout.step + 1 : layout.kind === "expand" ? 1 : n));
   const perm = [...Array(rank).keys()].sort((x, y) => order[x]! - order[y]! || x - y); // storage order
   const stored = perm.map((d) => physical[d]!);
