@@ -1,0 +1,182 @@
+// scratch: [9600] bytes
+// binds [{"input":0},{"scratch":0}]
+// einsight: copy a strided view into a contiguous tensor
+//   source shape [20, 3, 40], strides [40, 1600, 1]
+//   coalesced to shape [20, 3, 40], strides [40, 1600, 1]
+//   2400 elements, workgroup size 256, dispatch 10 x 1
+struct Params {
+  src_offset: u32,
+  dst_offset: u32,
+  pad2: u32,
+  pad3: u32,
+}
+@group(0) @binding(0) var<storage, read> src: array<f32>;
+@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+const COUNT: u32 = 2400u;
+const ROW: u32 = 2560u; // invocations per row of the dispatch grid
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * ROW;
+  if (i >= COUNT) { return; }
+  // output index -> source coordinates -> source index
+  var src_crest = i;
+  let src_c2 = src_crest % 40u;
+  src_crest = src_crest / 40u;
+  let src_c1 = src_crest % 3u;
+  src_crest = src_crest / 3u;
+  let src_c0 = src_crest;
+  dst[params.dst_offset + i] = src[params.src_offset + src_c0 * 40u + src_c1 * 1600u + src_c2];
+}
+
+// binds [{"scratch":0},{"input":1},{"output":true}]
+// einsight: direct (GETT) kernel, contraction step, ttgt
+//   abc,bcd->ad   sizes a=20 b=3 c=40 d=24
+//   groups batch []=1 m [a]=20 n [d]=24 k [bc]=120
+//   a strides a:120 b:40 c:1; b strides b:960 c:24 d:1; out strides a:24 d:1
+//   tile 32x32x16, 2x2 per invocation, 1 k slice(s) of 120; loads: a along k, b along n
+//   1 workgroups, dispatch 1 x 1
+struct Params {
+  a_offset: u32,
+  b_offset: u32,
+  out_offset: u32,
+  pad3: u32,
+}
+@group(0) @binding(0) var<storage, read> a: array<f32>;
+@group(0) @binding(1) var<storage, read> b: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+const M: u32 = 20u;
+const N: u32 = 24u;
+const K: u32 = 120u;
+const TM: u32 = 32u;
+const TN: u32 = 32u;
+const TK: u32 = 16u;
+const CHUNK: u32 = 120u; // k per slice
+const TILES_M: u32 = 1u;
+const TILES_N: u32 = 1u;
+const BATCH: u32 = 1u;
+const TILES: u32 = 1u;
+const GRID_X: u32 = 1u;
+
+var<workgroup> a_tile: array<f32, 512>; // [kk][mm]
+var<workgroup> b_tile: array<f32, 512>; // [kk][nn]
+
+fn a_batch(i: u32) -> u32 { return 0u; }
+fn a_m(i: u32) -> u32 {
+  let c_a = i;
+  return c_a * 120u;
+}
+fn a_k(i: u32) -> u32 {
+  var c_rest = i;
+  let c_c = c_rest % 40u;
+  c_rest = c_rest / 40u;
+  let c_b = c_rest;
+  return c_b * 40u + c_c;
+}
+fn b_batch(i: u32) -> u32 { return 0u; }
+fn b_k(i: u32) -> u32 {
+  var c_rest = i;
+  let c_c = c_rest % 40u;
+  c_rest = c_rest / 40u;
+  let c_b = c_rest;
+  return c_b * 960u + c_c * 24u;
+}
+fn b_n(i: u32) -> u32 {
+  let c_d = i;
+  return c_d;
+}
+fn out_batch(i: u32) -> u32 { return 0u; }
+fn out_m(i: u32) -> u32 {
+  let c_a = i;
+  return c_a * 24u;
+}
+fn out_n(i: u32) -> u32 {
+  let c_d = i;
+  return c_d;
+}
+
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let tile = wg.x + wg.y * GRID_X;
+  if (tile >= TILES) { return; } // whole workgroups only: barriers stay uniform
+  let tile_n = tile % TILES_N;
+  let tile_m = (tile / TILES_N) % TILES_M;
+  let bi = (tile / (TILES_N * TILES_M)) % BATCH;
+  let slice = tile / (TILES_N * TILES_M * BATCH);
+  let m0 = tile_m * TM;
+  let n0 = tile_n * TN;
+  let k_begin = slice * CHUNK;
+  let k_end = min(K, k_begin + CHUNK);
+  let a_base = params.a_offset + a_batch(bi);
+  let b_base = params.b_offset + b_batch(bi);
+  let tx = lid.x;
+  let ty = lid.y;
+  let a_kk0 = (li + 0u) % 16u;
+  let a_m0 = (li + 0u) / 16u;
+  let a_ok0 = m0 + a_m0 < M;
+  let a_off0 = select(0u, a_m(m0 + a_m0), a_ok0);
+  let a_kk1 = (li + 256u) % 16u;
+  let a_m1 = (li + 256u) / 16u;
+  let a_ok1 = m0 + a_m1 < M;
+  let a_off1 = select(0u, a_m(m0 + a_m1), a_ok1);
+  let b_kk0 = (li + 0u) / 32u;
+  let b_n0 = (li + 0u) % 32u;
+  let b_ok0 = n0 + b_n0 < N;
+  let b_off0 = select(0u, b_n(n0 + b_n0), b_ok0);
+  let b_kk1 = (li + 256u) / 32u;
+  let b_n1 = (li + 256u) % 32u;
+  let b_ok1 = n0 + b_n1 < N;
+  let b_off1 = select(0u, b_n(n0 + b_n1), b_ok1);
+  var acc_0_0 = 0.0;
+  var acc_0_1 = 0.0;
+  var acc_1_0 = 0.0;
+  var acc_1_1 = 0.0;
+  for (var k0 = k_begin; k0 < k_end; k0 += TK) {
+    // stage one TK-deep slab of a and b in workgroup memory (zeros past the edges)
+    let a_k0 = k0 + a_kk0;
+    var a_v0 = 0.0;
+    if (a_ok0 && a_k0 < k_end) { a_v0 = a[a_base + a_off0 + a_k(a_k0)]; }
+    a_tile[a_kk0 * TM + a_m0] = a_v0;
+    let a_k1 = k0 + a_kk1;
+    var a_v1 = 0.0;
+    if (a_ok1 && a_k1 < k_end) { a_v1 = a[a_base + a_off1 + a_k(a_k1)]; }
+    a_tile[a_kk1 * TM + a_m1] = a_v1;
+    let b_k0 = k0 + b_kk0;
+    var b_v0 = 0.0;
+    if (b_ok0 && b_k0 < k_end) { b_v0 = b[b_base + b_off0 + b_k(b_k0)]; }
+    b_tile[b_kk0 * TN + b_n0] = b_v0;
+    let b_k1 = k0 + b_kk1;
+    var b_v1 = 0.0;
+    if (b_ok1 && b_k1 < k_end) { b_v1 = b[b_base + b_off1 + b_k(b_k1)]; }
+    b_tile[b_kk1 * TN + b_n1] = b_v1;
+    workgroupBarrier();
+    for (var kk = 0u; kk < TK; kk++) {
+      let a0 = a_tile[kk * TM + ty + 0u];
+      let a1 = a_tile[kk * TM + ty + 16u];
+      let b0 = b_tile[kk * TN + tx + 0u];
+      let b1 = b_tile[kk * TN + tx + 16u];
+      acc_0_0 = fma(a0, b0, acc_0_0);
+      acc_0_1 = fma(a0, b1, acc_0_1);
+      acc_1_0 = fma(a1, b0, acc_1_0);
+      acc_1_1 = fma(a1, b1, acc_1_1);
+    }
+    workgroupBarrier();
+  }
+  let out_base = params.out_offset + out_batch(bi) + slice * 0u;
+  let out_m0 = m0 + ty + 0u;
+  if (out_m0 < M) {
+    let row0 = out_base + out_m(out_m0);
+    if (n0 + tx + 0u < N) { out[row0 + out_n(n0 + tx + 0u)] = acc_0_0; }
+    if (n0 + tx + 16u < N) { out[row0 + out_n(n0 + tx + 16u)] = acc_0_1; }
+  }
+  let out_m1 = m0 + ty + 16u;
+  if (out_m1 < M) {
+    let row1 = out_base + out_m(out_m1);
+    if (n0 + tx + 0u < N) { out[row1 + out_n(n0 + tx + 0u)] = acc_1_0; }
+    if (n0 + tx + 16u < N) { out[row1 + out_n(n0 + tx + 16u)] = acc_1_1; }
+  }
+}

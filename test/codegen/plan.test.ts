@@ -1,0 +1,99 @@
+import { describe, expect, test } from "vitest";
+import { explain } from "../../codegen/explain.js";
+import { planEinsum } from "../../codegen/plan.js";
+import { emitStep } from "../../codegen/wgsl/step.js";
+import { contiguousStrides } from "../../codegen/views.js";
+
+const GiB = 2 ** 30;
+// The seed: x = X[3:11] of X (16, 16384, 2048), contracted 'ijk,ikl->jl' with Y (8, 2048, 1024).
+const seed = [
+  { shape: [8, 16384, 2048], strides: contiguousStrides([16, 16384, 2048]), offset: 3 * 16384 * 2048 },
+  { shape: [8, 2048, 1024] },
+];
+
+describe("planEinsum", () => {
+  test("the seed on an H100: direct, no temporaries; ttgt would copy the 1 GiB slice, as torch does", () => {
+    const plan = planEinsum("ijk,ikl->jl", seed, { profile: "nvidia-h100" });
+    expect(plan.steps).toHaveLength(1);
+    const step = plan.steps[0]!;
+    expect(step.strategy).toBe("direct");
+    expect(step.groups).toEqual({ batch: [], m: ["j"], n: ["l"], k: ["i", "k"] });
+    expect(plan.totals.temporaryBytes).toBe(0);
+    const ttgt = step.alternatives.find((a) => a.strategy === "ttgt")!;
+    expect(ttgt.cost.temporaryBytes).toBe(1 * GiB); // x copied into [j, (i k)]; Y is already [(i k), l]
+    expect(ttgt.reason).toMatch(/^estimated .*x the chosen 'direct'/);
+    expect(step.cost.flops).toBe(2 * 16384 * 1024 * 8 * 2048);
+  });
+
+  test("plans are plain JSON and deterministic", () => {
+    const a = planEinsum("ijk,ikl->jl", seed, { profile: "nvidia-h100" });
+    expect(planEinsum("ijk,ikl->jl", seed, { profile: "nvidia-h100" })).toEqual(a);
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+  });
+
+  test("a chain contracts the cheap pair first and never forms the full product", () => {
+    const plan = planEinsum("ij,jk,kl->il", [{ shape: [4096, 256] }, { shape: [256, 4096] }, { shape: [4096, 64] }]);
+    expect(plan.steps.map((s) => s.equation)).toEqual(["jk,kl->jl", "ij,jl->il"]);
+    expect(plan.steps[0]!.inputs.map((i) => i.ref)).toEqual([{ operand: 1 }, { operand: 2 }]);
+    expect(plan.steps[1]!.inputs.map((i) => i.ref)).toEqual([{ operand: 0 }, { step: 0 }]);
+    expect(plan.steps[1]!.frees).toEqual([0]);
+    // the intermediate jl, plus whatever scratch step 1 takes (split-k partials on this profile)
+    expect(plan.totals.peakTemporaryBytes).toBe(256 * 64 * 4 + plan.steps[0]!.cost.temporaryBytes);
+  });
+
+  test("one-operand steps run the loop kernel and say what they are", () => {
+    expect(planEinsum("ii->i", [{ shape: [3, 3] }]).steps[0]).toMatchObject({ kind: "transform", strategy: "loop" });
+    expect(planEinsum("bij->bj", [{ shape: [2, 3, 4] }]).steps[0]).toMatchObject({ kind: "reduce", strategy: "loop" });
+    expect(planEinsum("i,j->ij", [{ shape: [3] }, { shape: [4] }]).steps[0]!.kind).toBe("outer");
+    expect(planEinsum("ij,ij->ij", [{ shape: [3, 4] }, { shape: [3, 4] }]).steps[0]!.kind).toBe("elementwise");
+    expect(planEinsum("ii->i", [{ shape: [3, 3] }], { strategy: "direct" }).steps[0]!.notes[0]).toMatch(/'direct' needs two operands/);
+  });
+
+  test("memoryBudget rules out strategies that need more, with the reason", () => {
+    const small = [{ shape: [8, 64, 16384] }, { shape: [8, 16384, 64] }];
+    expect(planEinsum("ijk,ikl->jl", small, { profile: "nvidia-h100" }).steps[0]!.strategy).toBe("split-k");
+    const plan = planEinsum("ijk,ikl->jl", small, { profile: "nvidia-h100", memoryBudget: 1000 });
+    expect(plan.steps[0]!.cost.temporaryBytes).toBe(0);
+    expect(plan.steps[0]!.alternatives.find((a) => a.strategy === "split-k")!.reason).toMatch(/bytes of temporaries, over the memoryBudget of 1000$/);
+  });
+
+  test("a forced strategy wins every step it can run", () => {
+    const plan = planEinsum("ij,jk->ik", [{ shape: [64, 64] }, { shape: [64, 64] }], { strategy: "ttgt" });
+    expect(plan.steps[0]!.strategy).toBe("ttgt");
+    expect(plan.steps[0]!.alternatives.every((a) => a.reason === "not the forced strategy 'ttgt'")).toBe(true);
+    expect(plan.strategy).toBe("ttgt");
+  });
+
+  test("bad options are EinsightErrors", () => {
+    expect(() => planEinsum("i->", [{ shape: [2] }], { profile: "tpu" as never })).toThrow(/Unknown device profile 'tpu'; use one of 'nvidia-h100', 'generic', 'swiftshader'/);
+    expect(() => planEinsum("i->", [{ shape: [2], dtype: "f64" as never }])).toThrow(/einsight computes in 'f32' for now/);
+  });
+});
+
+test("explain prints every step, the chosen strategy and why each alternative lost", () => {
+  const text = explain(planEinsum("ijk,ikl->jl", seed, { profile: "nvidia-h100" }));
+  expect(text).toContain("einsum ijk,ikl->jl   [8, 16384, 2048] [8, 2048, 1024] -> [16384, 1024]   profile nvidia-h100");
+  expect(text).toMatch(/step 1: contraction ijk,ikl->jl \(operand 0, operand 1\) -> output \[16384, 1024\]: 'direct' tiles 64x64x16/);
+  expect(text).toMatch(/strategy\s+FLOPs\s+read\s+written\s+temporaries\s+est\. time/);
+  expect(text).toMatch(/ttgt\s+549\.8G\s+.*1\.0 GiB\s+.*x the chosen 'direct'/);
+  expect(text).toMatch(/^total: 549\.8G FLOPs/m);
+});
+
+describe("generated WGSL", () => {
+  test("the same contraction under other letters is the same source (one pipeline)", () => {
+    const shapes = [{ shape: [4, 5, 6] }, { shape: [4, 6, 7] }];
+    const a = emitStep(planEinsum("ijk,ikl->jl", shapes), 0, 65535);
+    const b = emitStep(planEinsum("abc,acd->bd", shapes), 0, 65535);
+    expect(b).toEqual(a);
+  });
+
+  test("direct, split-k, ttgt and loop sources are stable", async () => {
+    const shapes = [{ shape: [3, 20, 40], strides: [1600, 40, 1], offset: 0 }, { shape: [3, 40, 24] }];
+    for (const strategy of ["direct", "split-k", "ttgt", "loop"] as const) {
+      const plan = planEinsum("ijk,ikl->jl", shapes, { strategy, profile: "nvidia-h100" });
+      const program = emitStep(plan, 0, 65535);
+      const text = [`// scratch: [${program.scratch.join(", ")}] bytes`, ...program.launches.map((l) => `// binds ${JSON.stringify(l.buffers)}\n${l.kernel.code}`)].join("\n");
+      await expect(text).toMatchFileSnapshot(`./__snapshots__/seed.${strategy}.wgsl`);
+    }
+  });
+});
