@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * The `einsight` command line. For now one command:
+ *
+ *     einsight explain "ijk,ikl->jl" --shapes 8x16384x2048,8x2048x1024 [--strides ...] [--profile nvidia-h100]
+ *
+ * prints the plan einsight would run: each step's chosen strategy and the alternatives with FLOPs,
+ * bytes, temporaries, estimated time and why they lost. Pure: no GPU is touched.
+ */
+import { parseArgs } from "node:util";
+import { EinsightError } from "../../codegen/errors.js";
+import { explain } from "../../codegen/explain.js";
+import { planEinsum, type PlanOperand, type PlanOptions } from "../../codegen/plan.js";
+import type { Strategy } from "../../codegen/cost.js";
+
+const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
+
+  --shapes   one shape per operand, dims joined by x, operands by commas (a scalar is empty: "2x3,,3x4")
+  --strides  element strides per operand in the same form; leave an operand empty for contiguous
+  --offsets  element offsets per operand, comma-separated (default 0)
+  --dtype    f32 (the only one for now)
+  --profile  device profile for the cost model: nvidia-h100, generic (default), swiftshader
+  --strategy force direct, split-k, ttgt or loop where it can run
+  --memory-budget  bytes of temporaries a step may allocate
+  --json     print the plan as JSON instead of a table`;
+
+export function main(argv: readonly string[]): { code: number; out: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        shapes: { type: "string" },
+        strides: { type: "string" },
+        offsets: { type: "string" },
+        dtype: { type: "string" },
+        profile: { type: "string" },
+        strategy: { type: "string" },
+        "memory-budget": { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    return { code: 2, out: `einsight: ${(e as Error).message}\n${USAGE}` };
+  }
+  const { values: opts, positionals } = parsed;
+  if (opts.help === true) return { code: 0, out: USAGE };
+  const [command, equation, ...extra] = positionals;
+  if (command !== "explain" || equation === undefined || extra.length > 0 || opts.shapes === undefined) {
+    return { code: 2, out: USAGE };
+  }
+  try {
+    const operands = readOperands(opts.shapes, opts.strides, opts.offsets, opts.dtype);
+    const options: PlanOptions = {
+      ...(opts.profile === undefined ? {} : { profile: opts.profile as never }),
+      ...(opts.strategy === undefined ? {} : { strategy: opts.strategy as Strategy }),
+      ...(opts["memory-budget"] === undefined ? {} : { memoryBudget: readNumber(opts["memory-budget"], "--memory-budget") }),
+    };
+    const plan = planEinsum(equation, operands, options);
+    return { code: 0, out: opts.json === true ? JSON.stringify(plan, null, 2) : explain(plan) };
+  } catch (e) {
+    if (e instanceof EinsightError) return { code: 1, out: `einsight: ${e.message}` };
+    throw e;
+  }
+}
+
+function readOperands(shapes: string, strides: string | undefined, offsets: string | undefined, dtype: string | undefined): PlanOperand[] {
+  const shapeList = shapes.split(",").map((s) => readDims(s, "--shapes"));
+  const strideList = strides?.split(",");
+  const offsetList = offsets?.split(",");
+  if (strideList !== undefined && strideList.length !== shapeList.length) throw new EinsightError("invalidStrides", `--strides lists ${strideList.length} operands but --shapes lists ${shapeList.length}.`);
+  if (offsetList !== undefined && offsetList.length !== shapeList.length) throw new EinsightError("invalidStrides", `--offsets lists ${offsetList.length} operands but --shapes lists ${shapeList.length}.`);
+  return shapeList.map((shape, k) => ({
+    shape,
+    ...(strideList?.[k] ? { strides: readDims(strideList[k], "--strides") } : {}),
+    ...(offsetList?.[k] ? { offset: readNumber(offsetList[k], "--offsets") } : {}),
+    ...(dtype === undefined ? {} : { dtype: dtype as "f32" }),
+  }));
+}
+
+function readDims(text: string, flag: string): number[] {
+  if (text.trim() === "") return [];
+  return text.split("x").map((d) => readNumber(d, flag));
+}
+
+function readNumber(text: string, flag: string): number {
+  const n = Number(text.trim());
+  if (text.trim() === "" || !Number.isSafeInteger(n) || n < 0) throw new EinsightError("invalidShape", `${flag}: '${text}' is not a non-negative integer.`);
+  return n;
+}
+
+// Run only as the bin, not when imported by tests.
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/einsight")) {
+  const { code, out } = main(process.argv.slice(2));
+  (code === 0 ? process.stdout : process.stderr).write(`${out}\n`);
+  process.exitCode = code;
+}

@@ -1,0 +1,32 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { expect, test } from "vitest";
+import { main } from "../../plugin/cli/main.js";
+
+test("explain prints the plan table for shapes, strides and a profile", () => {
+  const { code, out } = main(["explain", "ijk,ikl->jl", "--shapes", "8x16384x2048,8x2048x1024", "--strides", "33554432x2048x1,", "--profile", "nvidia-h100"]);
+  expect(code).toBe(0);
+  expect(out).toContain("step 1: contraction ijk,ikl->jl (operand 0, operand 1) -> output [16384, 1024]: 'direct'");
+  expect(out).toMatch(/ttgt\s+549\.8G\s+\S+ GiB\s+\S+ GiB\s+1\.0 GiB/);
+});
+
+test("--json prints the plan itself", () => {
+  const { code, out } = main(["explain", "ij,jk", "--shapes", "2x3,3x4", "--json"]);
+  expect(code).toBe(0);
+  expect((JSON.parse(out) as { output: { shape: number[] } }).output.shape).toEqual([2, 4]);
+});
+
+test("errors: the equation's caret, bad numbers, usage", () => {
+  expect(main(["explain", "ij->k", "--shapes", "2x3"])).toEqual({ code: 1, out: expect.stringContaining("einsight: Label 'k' of the output does not appear in any input") as unknown });
+  expect(main(["explain", "ij", "--shapes", "2xq"]).out).toBe("einsight: --shapes: 'q' is not a non-negative integer.");
+  expect(main(["explain", "ij", "--shapes", "2x3", "--strides", "1,1"]).out).toBe("einsight: --strides lists 2 operands but --shapes lists 1.");
+  expect(main(["explain", "ij"]).code).toBe(2);
+  expect(main(["explain", "ij", "--shapes", "2x3", "--nope"]).out).toMatch(/^einsight: Unknown option '--nope'/);
+});
+
+test("the built bin runs", () => {
+  const bin = fileURLToPath(new URL("../../dist/plugin/cli/main.js", import.meta.url));
+  const r = spawnSync(process.execPath, [bin, "explain", "i,i->", "--shapes", "5,5"], { encoding: "utf8" });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain("step 1: contraction i,i->");
+});
