@@ -61,7 +61,6 @@ const TK = 16;
 const UNCOALESCED_PENALTY = 8;
 /** A loop kernel keeps no tile in fast memory; neighbouring outputs share reads through the cache. */
 const LOOP_CACHE_REUSE = 8;
-const LOOP_FLOP_EFFICIENCY = 0.1;
 
 /** Every strategy that can run a pairwise step, costed. */
 export function costPair(shape: PairShape, profile: DeviceProfile): Candidate[] {
@@ -76,7 +75,7 @@ export function costSingle(inElements: number, outElements: number, profile: Dev
   const bytesRead = inElements * F32;
   const bytesWritten = outElements * F32;
   const flops = Math.max(0, inElements - outElements);
-  const seconds = Math.max(flops / (profile.flopsPerSecond * LOOP_FLOP_EFFICIENCY), (bytesRead + bytesWritten) / profile.bytesPerSecond);
+  const seconds = Math.max(flops / (profile.flopsPerSecond * profile.loopEfficiency), (bytesRead + bytesWritten) / profile.bytesPerSecond);
   return { strategy: "loop", cost: cost(flops, bytesRead, bytesWritten, 0, outElements > 0 ? 1 : 0, seconds, profile), notes: [] };
 }
 
@@ -130,7 +129,7 @@ function costTtgt(s: PairShape, p: DeviceProfile): Candidate {
 function costLoop(s: PairShape, p: DeviceProfile, inputs: number): Candidate {
   const flops = 2 * s.batch * s.m * s.n * s.k;
   const reads = s.outElements * Math.max(1, s.k) * inputs * F32;
-  const seconds = Math.max(flops / (p.flopsPerSecond * LOOP_FLOP_EFFICIENCY), reads / (p.bytesPerSecond * LOOP_CACHE_REUSE));
+  const seconds = Math.max(flops / (p.flopsPerSecond * p.loopEfficiency), reads / (p.bytesPerSecond * LOOP_CACHE_REUSE));
   return { strategy: "loop", cost: cost(flops, reads, s.outElements * F32, 0, s.outElements > 0 ? 1 : 0, seconds, p), notes: [] };
 }
 
@@ -143,7 +142,9 @@ function gemmSeconds(s: PairShape, t: TileConfig, p: DeviceProfile, aCoalesced: 
   const waves = Math.ceil(workgroups / p.parallelWorkgroups);
   const occupancy = workgroups / (waves * p.parallelWorkgroups);
   const tileFill = (s.m * s.n) / (tilesM * t.tm * tilesN * t.tn);
-  const compute = (2 * s.batch * s.m * s.n * Math.max(1, s.k)) / (p.flopsPerSecond * occupancy * tileFill);
+  // The k loop runs whole TK-deep slabs, so a short contraction (an outer product: k = 1) pays for TK.
+  const paddedK = Math.max(1, Math.ceil(s.k / t.tk)) * t.tk;
+  const compute = (2 * s.batch * s.m * s.n * paddedK) / (p.flopsPerSecond * occupancy * tileFill);
   // Each A tile is read once per tile column and each B tile once per tile row; the cache absorbs about half.
   const aBytes = s.aElements * F32 * Math.max(1, tilesN / 2) * (aCoalesced ? 1 : UNCOALESCED_PENALTY);
   const bBytes = s.bElements * F32 * Math.max(1, tilesM / 2) * (bCoalesced ? 1 : UNCOALESCED_PENALTY);

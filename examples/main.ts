@@ -1,39 +1,67 @@
 /**
- * The main job, for now: the motivating contraction's operand x = X[3:11] as a view (no copy), how
- * einsight binds "ijk,ikl->jl" to it, and a generated kernel run on WebGPU that materializes a
- * strided view, checked against the CPU. Run with `npm start`.
+ * The main job, for now: a few einsums of a small attention block and the motivating sliced
+ * contraction, run on WebGPU on operand views as they are, each with its plan printed, its
+ * temporaries counted and its result checked against the one-thread-per-output loop kernel.
+ * Run with `npm start`. (Linting and the build-time transformer join when they exist.)
  */
-import { bindShapes, classifyLabels } from "../codegen/index.js";
-import { gpu, tensor } from "../runtime/index.js";
+import { maxRelativeError, values } from "../bench/data.js";
+import { einsum, explain, gpu, plan, tensor, type Tensor } from "../runtime/index.js";
 
-const MiB = 1 << 20;
 const g = await gpu();
-console.log(`WebGPU adapter: ${g.adapterName}`);
+console.log(`WebGPU adapter: ${g.adapterName} (cost model profile: ${g.profile.name})\n`);
 
-// X (16, 64, 32) and Y (8, 32, 24): small stand-ins for the seed's (16, 16384, 2048) and (8, 2048, 1024).
-const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => ((i * 2654435761 + seed) % 1000) / 1000 - 0.5);
+// Small stand-ins: X (16, 64, 32) and Y (8, 32, 24) for the seed's (16, 16384, 2048) and (8, 2048, 1024).
 const X = tensor(g, values(16 * 64 * 32, 1), [16, 64, 32]);
 const Y = tensor(g, values(8 * 32 * 24, 2), [8, 32, 24]);
-const before = g.stats();
-const x = X.slice(0, 3, 11); // a view: same buffer, offset 3 * 64 * 32
-console.log(`x = X.slice(0, 3, 11): ${x.toString()}; bytes allocated for it: ${g.stats().allocatedBytes - before.allocatedBytes}`);
+const [b, h, s, d] = [2, 4, 48, 16];
+const Q = tensor(g, values(b * h * s * d, 3), [b, h, s, d]);
+const K = tensor(g, values(b * h * s * d, 4), [b, h, s, d]);
+const V = tensor(g, values(b * h * s * d, 5), [b, h, s, d]);
+const A = tensor(g, values(40 * 72, 6), [40, 72]);
+const B = tensor(g, values(56 * 40, 7), [56, 40]);
 
-const binding = bindShapes("ijk,ikl->jl", [x, Y]);
-const [left, right] = binding.operands;
-console.log(`\n"ijk,ikl->jl" bound to x and Y: sizes ${JSON.stringify(binding.sizes)}, output [${binding.output.shape.join(", ")}]`);
-console.log(`  x strides per label ${JSON.stringify(Object.fromEntries(left!.labels.map((l, k) => [l, left!.strides[k]])))}, offset ${left!.offset}`);
-console.log(`  Y strides per label ${JSON.stringify(Object.fromEntries(right!.labels.map((l, k) => [l, right!.strides[k]])))}`);
-console.log(`  label classes ${JSON.stringify(classifyLabels(left!.labels, right!.labels, binding.output.labels))}`);
+const runs: [string, string, Tensor[]][] = [
+  ["the motivating contraction on a slice x = X[3:11] (no copy of x)", "ijk,ikl->jl", [X.slice(0, 3, 11), Y]],
+  ["overlapping slice X[5:13], same kernels", "ijk,ikl->jl", [X.slice(0, 5, 13), Y]],
+  ["attention scores", "bhqd,bhkd->bhqk", [Q, K]],
+  ["a GEMM of two transposed views", "ij,jk->ik", [A.transpose(), B.transpose()]],
+  ["a chain of three", "ij,jk,kl->il", [A.transpose(), A, B.transpose()]],
+];
 
-// The first generated kernel: materialize a strided view (x with j and k swapped) on the GPU.
-const view = x.transpose(1, 2);
-const copy = view.contiguous();
-const gpuValues = await copy.read();
-const cpuValues = await view.read(); // read() gathers the view on the CPU from the buffer's bytes
-const mismatches = gpuValues.filter((v, i) => v !== cpuValues[i]).length;
-console.log(`\nx.transpose(1, 2).contiguous(): ${copy.toString()}`);
-console.log(`  first values ${[...gpuValues.slice(0, 4)].map((v) => v.toFixed(3)).join(", ")}; ${mismatches} of ${gpuValues.length} differ from the CPU`);
-const s = g.stats();
-console.log(`  stats: ${(s.allocatedBytes / MiB).toFixed(2)} MiB allocated, peak ${(s.peakBytes / MiB).toFixed(2)} MiB, ${s.temporaryBytes} temporary bytes, ${s.pipelinesCompiled} pipeline(s), ${s.dispatches} dispatch(es)`);
+let failures = 0;
+for (const [title, equation, operands] of runs) {
+  g.resetStats();
+  const out = einsum(equation, ...operands);
+  const stats = g.stats();
+  const check = einsum(equation, ...operands, { strategy: "loop" });
+  const error = maxRelativeError(await out.read(), await check.read());
+  if (!(error <= 1e-4)) failures += 1;
+  console.log(`== ${title}`);
+  console.log(explain(plan(equation, operands, { profile: g.profile })));
+  console.log(
+    `ran: ${stats.dispatches} dispatch(es), ${stats.pipelinesCompiled} new pipeline(s), ${stats.temporaryBytes} temporary bytes; ` +
+      `output [${out.shape.join(", ")}] agrees with the loop kernel to ${error.toExponential(1)}\n`,
+  );
+  out.destroy();
+  check.destroy();
+}
+
+// Attention values: softmax is not an einsum, so the scores go through the CPU here.
+const scores = einsum("bhqd,bhkd->bhqk", Q, K);
+const p = await scores.read();
+for (let row = 0; row < p.length; row += s) {
+  const slice = p.subarray(row, row + s);
+  const max = Math.max(...slice);
+  const exps = slice.map((v) => Math.exp((v - max) / Math.sqrt(d)));
+  const sum = exps.reduce((acc, v) => acc + v, 0);
+  slice.set(exps.map((v) => v / sum));
+}
+const P = tensor(g, p, [b, h, s, s]);
+const attended = einsum("bhqk,bhkd->bhqd", P, V);
+console.log(`== attention output: einsum("bhqk,bhkd->bhqd") -> [${attended.shape.join(", ")}], first values ${[...(await attended.read()).slice(0, 3)].map((v) => v.toFixed(4)).join(", ")}`);
+
 g.destroy();
-if (mismatches > 0) process.exitCode = 1;
+if (failures > 0) {
+  console.error(`${failures} einsum(s) disagreed with the loop kernel`);
+  process.exitCode = 1;
+}

@@ -51,14 +51,4 @@ export function oracleEinsum(equation: string, operands: readonly OracleOperand[
   return { shape: binding.output.shape, data: out };
 }
 
-/** Largest |a - b| / max(1, |b|) over all elements: the relative error of `actual` against `expected`. */
-export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return Infinity;
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) {
-    const e = expected[i]!;
-    const err = Math.abs(actual[i]! - e) / Math.max(1, Math.abs(e));
-    worst = Number.isNaN(err) ? Infinity : Math.max(worst, err);
-  }
-  return worst;
-}
+export { maxRelativeError } from "../bench/data.js";

@@ -6,7 +6,7 @@ import { einsum } from "../../runtime/einsum.js";
 import { tensor } from "../../runtime/tensor.js";
 import { cases, isValidCase, type Case } from "../cases.js";
 import { maxRelativeError, oracleEinsum } from "../oracle.js";
-import { values } from "../values.js";
+import { values } from "../../bench/data.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();

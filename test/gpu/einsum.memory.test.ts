@@ -5,7 +5,7 @@ import { planEinsum } from "../../codegen/plan.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor } from "../../runtime/tensor.js";
 import { maxRelativeError, oracleEinsum } from "../oracle.js";
-import { values } from "../values.js";
+import { values } from "../../bench/data.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();

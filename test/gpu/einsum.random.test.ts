@@ -11,7 +11,7 @@ import { elementCount } from "../../codegen/views.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor, type Tensor } from "../../runtime/tensor.js";
 import { maxRelativeError, oracleEinsum } from "../oracle.js";
-import { values } from "../values.js";
+import { values } from "../../bench/data.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();

@@ -1,0 +1,62 @@
+/**
+ * tfjs-backend-webgpu on the very device einsight uses, so both run on the same adapter in the same
+ * run: its 'webgpu' backend is re-registered with a factory that wraps our GPUDevice. tfjs is a
+ * dev dependency, loaded only by the benchmark.
+ */
+import type * as TfCore from "@tensorflow/tfjs-core";
+import type { WebGPUBackend as TfWebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
+import type { Gpu } from "../runtime/device.js";
+import type { MatMulForm } from "./suite.js";
+
+type Tf = typeof TfCore;
+type TfTensor = TfCore.Tensor;
+
+export interface TfjsPeer {
+  readonly version: string;
+  upload(data: Float32Array, shape: readonly number[]): TfTensor;
+  einsum(equation: string, inputs: readonly TfTensor[]): TfTensor;
+  matMul(form: MatMulForm, a: TfTensor, b: TfTensor): TfTensor;
+  /** Submits what tfjs queued and waits for the GPU. */
+  sync(): Promise<void>;
+  read(t: TfTensor): Promise<Float32Array>;
+  dispose(ts: readonly TfTensor[]): void;
+}
+
+export async function tfjsOn(g: Gpu): Promise<TfjsPeer | string> {
+  let tf: Tf;
+  let WebGPUBackend: typeof TfWebGPUBackend;
+  try {
+    const { globals } = (await import("webgpu")) as unknown as { globals: Record<string, unknown> };
+    Object.assign(globalThis, globals); // tfjs reads GPUBufferUsage and friends from globalThis
+    // tfjs refuses to start unless navigator.gpu exists; it is handed einsight's device below instead.
+    (globalThis as { navigator?: unknown }).navigator ??= { gpu: { requestAdapter: () => Promise.resolve(null) } };
+    tf = await import("@tensorflow/tfjs-core");
+    ({ WebGPUBackend } = await import("@tensorflow/tfjs-backend-webgpu"));
+  } catch (e) {
+    return `tfjs-backend-webgpu not loaded: ${(e as Error).message}`;
+  }
+  const backend = new WebGPUBackend(g.device);
+  tf.removeBackend("webgpu");
+  tf.registerBackend("webgpu", () => backend);
+  if (!(await tf.setBackend("webgpu"))) return "tfjs-backend-webgpu did not start on einsight's device";
+  return {
+    version: tf.version_core,
+    upload: (data, shape) => tf.tensor(data, [...shape], "float32"),
+    einsum: (equation, inputs) => tf.einsum(equation, ...inputs),
+    matMul: (form, a, b) => {
+      const product = tf.matMul(a, b, form.transposeA, form.transposeB);
+      if (!form.sumBatch) return product;
+      const sum = tf.sum(product, 0);
+      product.dispose();
+      return sum;
+    },
+    sync: async () => {
+      backend.endComputePassEncoder(); // tfjs keeps one pass open across ops
+      backend.ensureCommandEncoderReady();
+      backend.submitQueue();
+      await g.device.queue.onSubmittedWorkDone();
+    },
+    read: async (t) => Float32Array.from(await t.data()),
+    dispose: (ts) => ts.forEach((t) => t.dispose()),
+  };
+}

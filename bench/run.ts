@@ -1,0 +1,157 @@
+/**
+ * The benchmark suite: every case of bench/suite.ts with einsight's planned strategy, and beside
+ * it on the same adapter in the same run the one-thread-per-output loop kernel (what
+ * onnxruntime-web's Einsum does) and tfjs-backend-webgpu's tf.einsum and tf.matMul. Prints a table
+ * and writes JSON.
+ *
+ *     npm run bench -- [--preset small|full] [--json file] [--only name] [--min-seconds 0.5]
+ *
+ * The preset defaults to "small" on a software adapter (SwiftShader) and "full" elsewhere. GPU
+ * time is measured by queueing repetitions and waiting for the queue, never one dispatch alone.
+ */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { formatBytes } from "../codegen/explain.js";
+import { planEinsum, type Plan } from "../codegen/plan.js";
+import { contiguousStrides } from "../codegen/views.js";
+import { gpu, type Gpu } from "../runtime/device.js";
+import { einsum, type EinsumOptions } from "../runtime/einsum.js";
+import { Tensor, tensor } from "../runtime/tensor.js";
+import { tfjsOn, type TfjsPeer } from "./peers.js";
+import { maxRelativeError, values } from "./data.js";
+import { baseSize, suite, type BenchCase, type Preset } from "./suite.js";
+
+interface Timing {
+  readonly ms: number;
+  readonly gflops: number;
+}
+
+interface PeerResult {
+  readonly ms?: number;
+  /** How many times slower than einsight's planned run (above 1: einsight is faster). */
+  readonly ratio?: number;
+  readonly maxRelError?: number;
+  readonly error?: string;
+}
+
+export interface CaseResult {
+  readonly name: string;
+  readonly equation: string;
+  readonly shapes: readonly (readonly number[])[];
+  readonly flops: number;
+  readonly einsight: Timing & { readonly strategies: readonly string[]; readonly gbps: number; readonly temporaryBytes: number; readonly peakAboveInputsBytes: number };
+  readonly loop: PeerResult;
+  readonly tfjsEinsum: PeerResult;
+  readonly tfjsMatMul: PeerResult;
+}
+
+const { values: args } = parseArgs({
+  options: { preset: { type: "string" }, json: { type: "string" }, only: { type: "string" }, "min-seconds": { type: "string" } },
+});
+
+const g = await gpu();
+const software = /swiftshader|fallback/i.test(g.adapterName);
+const preset = (args.preset ?? (software ? "small" : "full")) as Preset;
+const minSeconds = Number(args["min-seconds"] ?? (software ? 0.2 : 0.5));
+const tf = await tfjsOn(g);
+console.log(`einsight benchmark, preset ${preset}, adapter: ${g.adapterName}, profile ${g.profile.name}`);
+console.log(typeof tf === "string" ? `tfjs: ${tf}` : `tfjs-backend-webgpu ${tf.version} on the same device`);
+
+const results: CaseResult[] = [];
+for (const c of suite(preset).filter((c) => args.only === undefined || c.name.includes(args.only))) {
+  results.push(await runCase(g, c, tf));
+  printRow(results[results.length - 1]!);
+}
+if (args.json !== undefined) {
+  const report = { date: new Date().toISOString(), adapter: g.adapterName, profile: g.profile.name, preset, node: process.version, tfjs: typeof tf === "string" ? tf : tf.version, minSeconds, results };
+  writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`wrote ${args.json}`);
+}
+g.destroy();
+
+async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<CaseResult> {
+  const data = c.operands.map((op, k) => values(baseSize(op), k + 1));
+  const bases = c.operands.map((op, k) => tensor(g, data[k]!, op.base));
+  const views = c.operands.map((op, k) => new Tensor(bases[k]!.storage, op.view.shape, op.view.strides ?? contiguousStrides(op.view.shape), op.view.offset));
+  const plan: Plan = planEinsum(c.equation, views, { profile: g.profile });
+  const sync = () => g.device.queue.onSubmittedWorkDone();
+  const run = (options: EinsumOptions) => () => einsum(c.equation, ...views, options).destroy();
+
+  g.resetStats();
+  const before = g.stats().allocatedBytes;
+  const reference = einsum(c.equation, ...views);
+  const memory = g.stats();
+  const expected = await reference.read();
+  reference.destroy();
+  const ms = await measure(run({}), sync);
+  const timing = { ms, gflops: plan.totals.flops / ms / 1e6, gbps: (plan.totals.bytesRead + plan.totals.bytesWritten) / ms / 1e6 };
+
+  const loopOut = einsum(c.equation, ...views, { strategy: "loop" });
+  const loop: PeerResult = { ...peer(await measure(run({ strategy: "loop" }), sync), ms), maxRelError: maxRelativeError(await loopOut.read(), expected) };
+  loopOut.destroy();
+
+  let tfjsEinsum: PeerResult = { error: typeof tf === "string" ? tf : "" };
+  let tfjsMatMul: PeerResult = { error: c.matMul === undefined ? "no tf.matMul form" : typeof tf === "string" ? tf : "" };
+  if (typeof tf !== "string") {
+    const inputs = await Promise.all(views.map(async (v) => tf.upload(await v.read(), v.shape))); // tfjs has no views: contiguous copies
+    tfjsEinsum = await runPeer(g, tf, () => tf.einsum(c.equation, inputs), ms, expected);
+    if (c.matMul !== undefined) {
+      const form = c.matMul;
+      tfjsMatMul = await runPeer(g, tf, () => tf.matMul(form, inputs[0]!, inputs[1]!), ms, expected);
+    }
+    tf.dispose(inputs);
+  }
+  bases.forEach((b) => b.destroy());
+  return {
+    name: c.name,
+    equation: c.equation,
+    shapes: views.map((v) => v.shape),
+    flops: plan.totals.flops,
+    einsight: { ...timing, strategies: plan.steps.map((s) => s.strategy), temporaryBytes: memory.temporaryBytes, peakAboveInputsBytes: memory.peakBytes - before },
+    loop,
+    tfjsEinsum,
+    tfjsMatMul,
+  };
+}
+
+async function runPeer(g: Gpu, tf: TfjsPeer, compute: () => ReturnType<TfjsPeer["einsum"]>, einsightMs: number, expected: Float32Array): Promise<PeerResult> {
+  try {
+    const first = compute();
+    const got = await tf.read(first);
+    tf.dispose([first]);
+    g.throwGpuError(); // tfjs's own validation errors land on our device
+    const ms = await measure(() => tf.dispose([compute()]), () => tf.sync());
+    g.throwGpuError();
+    return { ...peer(ms, einsightMs), maxRelError: maxRelativeError(got, expected) };
+  } catch (e) {
+    return { error: (e as Error).message.split("\n")[0]!.slice(0, 160) };
+  }
+}
+
+function peer(ms: number, einsightMs: number): PeerResult {
+  return { ms, ratio: ms / einsightMs };
+}
+
+/** Milliseconds per run: a warm-up, then doubling repetitions queued back to back until they take `minSeconds`. */
+async function measure(run: () => void, sync: () => Promise<void>): Promise<number> {
+  run();
+  await sync();
+  for (let reps = 1; ; ) {
+    const started = performance.now();
+    for (let i = 0; i < reps; i++) run();
+    await sync();
+    const ms = performance.now() - started;
+    if (ms >= minSeconds * 1000 || reps >= 4096) return ms / reps;
+    reps = Math.min(4096, Math.max(reps * 2, Math.ceil((reps * minSeconds * 1000) / Math.max(ms, 0.01))));
+  }
+}
+
+function printRow(r: CaseResult): void {
+  const e = r.einsight;
+  const vs = (p: PeerResult) => (p.ms === undefined ? `- (${p.error})` : `${p.ms.toFixed(3)} ms (${p.ratio!.toFixed(2)}x)`);
+  console.log(
+    `\n${r.name}: ${r.equation} ${r.shapes.map((s) => `[${s.join(",")}]`).join(" ")}\n` +
+      `  einsight ${e.strategies.join("+")}: ${e.ms.toFixed(3)} ms, ${e.gflops.toFixed(1)} GFLOP/s, ${e.gbps.toFixed(1)} GB/s, temporaries ${formatBytes(e.temporaryBytes)}, peak above inputs ${formatBytes(e.peakAboveInputsBytes)}\n` +
+      `  loop kernel ${vs(r.loop)}; tf.einsum ${vs(r.tfjsEinsum)}; tf.matMul ${vs(r.tfjsMatMul)}`,
+  );
+}
