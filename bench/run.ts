@@ -32,6 +32,8 @@ interface PeerResult {
   readonly ratio?: number;
   readonly maxRelError?: number;
   readonly error?: string;
+  /** Why the peer has no way to run this case at all (no tf.matMul form). */
+  readonly notApplicable?: string;
 }
 
 export interface CaseResult {
@@ -91,7 +93,7 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
   loopOut.destroy();
 
   let tfjsEinsum: PeerResult = { error: typeof tf === "string" ? tf : "" };
-  let tfjsMatMul: PeerResult = { error: c.matMul === undefined ? "no tf.matMul form" : typeof tf === "string" ? tf : "" };
+  let tfjsMatMul: PeerResult = c.matMul === undefined ? { notApplicable: "no tf.matMul form" } : { error: typeof tf === "string" ? tf : "" };
   if (typeof tf !== "string") {
     const inputs = await Promise.all(views.map(async (v) => tf.upload(await v.read(), v.shape))); // tfjs has no views: contiguous copies
     tfjsEinsum = await runPeer(g, tf, () => tf.einsum(c.equation, inputs), ms, expected);
@@ -148,7 +150,7 @@ async function measure(run: () => void, sync: () => Promise<void>): Promise<numb
 
 function printRow(r: CaseResult): void {
   const e = r.einsight;
-  const vs = (p: PeerResult) => (p.ms === undefined ? `- (${p.error})` : `${p.ms.toFixed(3)} ms (${p.ratio!.toFixed(2)}x)`);
+  const vs = (p: PeerResult) => (p.ms !== undefined ? `${p.ms.toFixed(3)} ms (${p.ratio!.toFixed(2)}x)` : p.notApplicable !== undefined ? "n/a" : `- (${p.error})`);
   console.log(
     `\n${r.name}: ${r.equation} ${r.shapes.map((s) => `[${s.join(",")}]`).join(" ")}\n` +
       `  einsight ${e.strategies.join("+")}: ${e.ms.toFixed(3)} ms, ${e.gflops.toFixed(1)} GFLOP/s, ${e.gbps.toFixed(1)} GB/s, temporaries ${formatBytes(e.temporaryBytes)}, peak above inputs ${formatBytes(e.peakAboveInputsBytes)}\n` +

@@ -51,3 +51,22 @@ export function dot(coords: readonly string[], strides: readonly number[]): stri
   const terms = coords.flatMap((c, i) => (strides[i] === 0 ? [] : [strides[i] === 1 ? c : `${c} * ${u32(strides[i]!)}`]));
   return terms.length === 0 ? "0u" : terms.join(" + ");
 }
+
+/** Invocations per workgroup of the one-invocation-per-element kernels: within every adapter's default limits. */
+export const ELEMENT_WORKGROUP = 256;
+
+/**
+ * The head of a kernel with one invocation per output element over a 2-D grid of
+ * `ELEMENT_WORKGROUP`-wide workgroups: `i` is the element, invocations past `count` return.
+ */
+export function perElementMain(count: number, gridX: number): string[] {
+  return [
+    `const COUNT: u32 = ${u32(count)};`,
+    `const ROW: u32 = ${u32(gridX * ELEMENT_WORKGROUP)}; // invocations per row of the dispatch grid`,
+    "",
+    `@compute @workgroup_size(${ELEMENT_WORKGROUP})`,
+    "fn main(@builtin(global_invocation_id) gid: vec3<u32>) {",
+    "  let i = gid.x + gid.y * ROW;",
+    "  if (i >= COUNT) { return; }",
+  ];
+}

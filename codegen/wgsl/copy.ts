@@ -5,36 +5,27 @@
  * Bindings: 0 `src` (read), 1 `dst`, 2 `params` (`src_offset`, `dst_offset` in elements).
  */
 import { coalesceView, elementCount, type View } from "../views.js";
-import { decompose, dot, paramsStruct, u32 } from "./common.js";
+import { decompose, dot, ELEMENT_WORKGROUP, paramsStruct, perElementMain } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
-
-/** Invocations per workgroup: 256 is within every adapter's default limits and fills a wave. */
-const WORKGROUP_SIZE = 256;
 
 /** The view's offset is not baked in (it comes from `params`), so every slice of one shape shares a pipeline. */
 export function emitCopyKernel(source: Pick<View, "shape" | "strides">, maxWorkgroupsPerDimension: number): KernelSpec | undefined {
   const count = elementCount(source.shape);
   if (count === 0) return undefined;
   const v = coalesceView({ ...source, offset: 0 });
-  const workgroups = dispatchGrid(Math.ceil(count / WORKGROUP_SIZE), maxWorkgroupsPerDimension);
+  const workgroups = dispatchGrid(Math.ceil(count / ELEMENT_WORKGROUP), maxWorkgroupsPerDimension);
   const names = v.shape.map((_, d) => String(d));
   const code = [
     "// einsight: copy a strided view into a contiguous tensor",
     `//   source shape [${source.shape.join(", ")}], strides [${source.strides.join(", ")}]`,
     `//   coalesced to shape [${v.shape.join(", ")}], strides [${v.strides.join(", ")}]`,
-    `//   ${count} elements, workgroup size ${WORKGROUP_SIZE}, dispatch ${workgroups.join(" x ")}`,
+    `//   ${count} elements, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
     paramsStruct(["src_offset", "dst_offset"]),
     "@group(0) @binding(0) var<storage, read> src: array<f32>;",
     "@group(0) @binding(1) var<storage, read_write> dst: array<f32>;",
     "@group(0) @binding(2) var<uniform> params: Params;",
     "",
-    `const COUNT: u32 = ${u32(count)};`,
-    `const ROW: u32 = ${u32(workgroups[0] * WORKGROUP_SIZE)}; // invocations per row of the dispatch grid`,
-    "",
-    `@compute @workgroup_size(${WORKGROUP_SIZE})`,
-    "fn main(@builtin(global_invocation_id) gid: vec3<u32>) {",
-    "  let i = gid.x + gid.y * ROW;",
-    "  if (i >= COUNT) { return; }",
+    ...perElementMain(count, workgroups[0]),
     "  // output index -> source coordinates -> source index",
     ...decompose("i", names, v.shape, "src_c"),
     `  dst[params.dst_offset + i] = src[params.src_offset + ${dot(names.map((n) => `src_c${n}`), v.strides)}];`,

@@ -7,10 +7,8 @@
  * Bindings: inputs `in0..`, then `out`, then `params` (each input's offset, then `out_offset`).
  */
 import { elementCount } from "../views.js";
-import { canonicalNames, decompose, dot, paramsStruct, u32 } from "./common.js";
+import { canonicalNames, decompose, dot, ELEMENT_WORKGROUP, paramsStruct, perElementMain, u32 } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
-
-const WORKGROUP_SIZE = 256;
 
 export interface LoopKernelInput {
   readonly labels: readonly string[];
@@ -38,7 +36,7 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   const summed = [...new Set(spec.inputs.flatMap((i) => i.labels))]
     .filter((l) => !spec.output.includes(l))
     .sort((x, y) => stride(first, y) - stride(first, x)); // innermost loop over the smallest stride
-  const workgroups = dispatchGrid(Math.ceil(count / WORKGROUP_SIZE), maxWorkgroupsPerDimension);
+  const workgroups = dispatchGrid(Math.ceil(count / ELEMENT_WORKGROUP), maxWorkgroupsPerDimension);
   const ins = spec.inputs.map((_, k) => `in${k}`);
   const equation = `${spec.inputs.map((i) => i.labels.map(n).join("")).join(",")}->${spec.output.map(n).join("")}`;
   const product = spec.inputs
@@ -50,19 +48,13 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
     `// einsight: loop kernel, ${spec.title}: one invocation per output element`,
     `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${size(l)}`).join(" ")}`,
     ...spec.inputs.map((input, k) => `//   ${ins[k]} strides ${input.labels.map((l, i) => `${n(l)}:${input.strides[i]}`).join(" ") || "(scalar)"}`),
-    `//   ${count} outputs, workgroup size ${WORKGROUP_SIZE}, dispatch ${workgroups.join(" x ")}`,
+    `//   ${count} outputs, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
     paramsStruct([...ins.map((i) => `${i}_offset`), "out_offset"]),
     ...ins.map((name, k) => `@group(0) @binding(${k}) var<storage, read> ${name}: array<f32>;`),
     `@group(0) @binding(${ins.length}) var<storage, read_write> out: array<f32>;`,
     `@group(0) @binding(${ins.length + 1}) var<uniform> params: Params;`,
     "",
-    `const COUNT: u32 = ${u32(count)};`,
-    `const ROW: u32 = ${u32(workgroups[0] * WORKGROUP_SIZE)}; // invocations per row of the dispatch grid`,
-    "",
-    `@compute @workgroup_size(${WORKGROUP_SIZE})`,
-    "fn main(@builtin(global_invocation_id) gid: vec3<u32>) {",
-    "  let i = gid.x + gid.y * ROW;",
-    "  if (i >= COUNT) { return; }",
+    ...perElementMain(count, workgroups[0]),
     "  // output index -> output coordinates -> where each input's sum starts",
     ...decompose("i", spec.output.map(n), spec.output.map(size), "c_"),
     ...spec.inputs.map((input, k) => `  let ${ins[k]}_base = params.${ins[k]}_offset + ${dot(spec.output.map((l) => `c_${n(l)}`), spec.output.map((l) => stride(input, l)))};`),
