@@ -10,6 +10,7 @@ import { contiguousStrides } from "../codegen/views.js";
 import { emitStep, type BufferRef, type StepProgram } from "../codegen/wgsl/step.js";
 import type { Gpu, Storage } from "./device.js";
 import { Tensor } from "./tensor.js";
+import type { CheckEinsum, EinsumOutput } from "./types/index.js";
 
 export type EinsumOptions = Omit<PlanOptions, "profile">;
 
@@ -24,10 +25,19 @@ interface Compiled {
 const compiledByGpu = new WeakMap<Gpu, Map<string, Compiled>>();
 const CACHE_LIMIT = 512;
 
+/** The shapes of the tensors among einsum's arguments (a trailing options object is not one). */
+export type OperandShapes<A extends readonly unknown[]> = A extends readonly [...infer T, infer Last] ? (Last extends Tensor ? ShapesOf<A> : ShapesOf<T>) : ShapesOf<A>;
+type ShapesOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] extends Tensor<infer S> ? S : never };
+
 /**
  * Computes the einsum of `operands` on their GPU. Options may follow the operands:
- * `einsum("ij,jk->ik", a, b, { strategy: "split-k" })`.
+ * `einsum("ij,jk->ik", a, b, { strategy: "split-k" })`. For a literal equation, tsc checks it
+ * against the operands' shape types and infers the output shape (runtime/types).
  */
+export function einsum<const E extends string, const A extends readonly (Tensor | EinsumOptions)[]>(
+  equation: E & CheckEinsum<E, OperandShapes<A>>,
+  ...args: A
+): Tensor<EinsumOutput<E, OperandShapes<A>>>;
 export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptions)[]): Tensor {
   const last: unknown = args[args.length - 1];
   const hasOptions = isPlainObject(last);

@@ -11,19 +11,25 @@ const code = (c: string, message?: string): unknown =>
 
 test("a bad equation carries its span", () => {
   const a = tensor(g(), [1, 2], [2]);
+  // @ts-expect-error tsc rejects it too: Label 'j' of the output does not appear in any input
   expect(() => einsum("i->j", a)).toThrow(code("unknownOutputLabel", "i->j\n     ^"));
 });
 
 test("wrong shapes name the operand and sizes", () => {
   const a = tensor(g(), [1, 2, 3, 4, 5, 6], [2, 3]);
+  // @ts-expect-error tsc rejects it too: Label 'j' is 2 in operand 1 but 3 in an earlier operand
   expect(() => einsum("ij,jk->ik", a, a)).toThrow(code("sizeMismatch", "Label 'j' is 2 in operand 1"));
+  // @ts-expect-error Operand 0 has rank 2 but its term 'ijk' needs 3 dimensions
   expect(() => einsum("ijk", a)).toThrow(code("rankMismatch"));
+  // @ts-expect-error The equation has 2 input terms but 1 operand was given
   expect(() => einsum("ij,jk", a)).toThrow(code("operandCount"));
+  // @ts-expect-error The equation has 1 input term but 0 operands were given
   expect(() => einsum("ij")).toThrow(code("operandCount"));
 });
 
 test("operands that are not tensors, destroyed, or on another GPU", async () => {
   const a = tensor(g(), [1, 2], [2]);
+  // @ts-expect-error an array is not a Tensor
   expect(() => einsum("i,i", a, [1, 2] as never)).toThrow(code("invalidOperand", "Operand 1 of einsum(\"i,i\") is an array, not a Tensor"));
   const other = await gpu();
   try {
