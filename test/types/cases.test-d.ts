@@ -251,218 +251,175 @@ describe("type-level einsum on the shared case table", () => {
     expectTypeOf(einsum("ij,ij->ij", t([1, 3]), t([2, 1]))).toEqualTypeOf<Tensor<[2, 3]>>();
   });
   test("81: \"ij,jk->iq\" [[2,3],[3,4]]", () => {
-    // unknownOutputLabel
-    // @ts-expect-error
+    // @ts-expect-error unknownOutputLabel
     einsum("ij,jk->iq", t([2, 3]), t([3, 4]));
   });
   test("82: \"ij->k\" [[2,3]]", () => {
-    // unknownOutputLabel
-    // @ts-expect-error
+    // @ts-expect-error unknownOutputLabel
     einsum("ij->k", t([2, 3]));
   });
   test("83: \"i->ii\" [[2]]", () => {
-    // repeatedOutputLabel
-    // @ts-expect-error
+    // @ts-expect-error repeatedOutputLabel
     einsum("i->ii", t([2]));
   });
   test("84: \"ij,jk->i k i\" [[2,3],[3,4]]", () => {
-    // repeatedOutputLabel
-    // @ts-expect-error
+    // @ts-expect-error repeatedOutputLabel
     einsum("ij,jk->i k i", t([2, 3]), t([3, 4]));
   });
   test("85: \"i.j\" [[2,3]]", () => {
-    // invalidEllipsis
-    // @ts-expect-error
+    // @ts-expect-error invalidEllipsis
     einsum("i.j", t([2, 3]));
   });
   test("86: \"i..j\" [[2,3]]", () => {
-    // invalidEllipsis
-    // @ts-expect-error
+    // @ts-expect-error invalidEllipsis
     einsum("i..j", t([2, 3]));
   });
   test("87: \"i....j\" [[2,3]]", () => {
-    // invalidEllipsis
-    // @ts-expect-error
+    // @ts-expect-error invalidEllipsis
     einsum("i....j", t([2, 3]));
   });
   test("88: \"i.. .j\" [[2,3]]", () => {
-    // invalidEllipsis
-    // @ts-expect-error
+    // @ts-expect-error invalidEllipsis
     einsum("i.. .j", t([2, 3]));
   });
   test("89: \"i...j...\" [[2,3]]", () => {
-    // multipleEllipses
-    // @ts-expect-error
+    // @ts-expect-error multipleEllipses
     einsum("i...j...", t([2, 3]));
   });
   test("90: \"ij->......\" [[2,3]]", () => {
-    // invalidEllipsis
-    // @ts-expect-error
+    // @ts-expect-error invalidEllipsis
     einsum("ij->......", t([2, 3]));
   });
   test("91: \"ij->...i...\" [[2,3]]", () => {
-    // multipleEllipses
-    // @ts-expect-error
+    // @ts-expect-error multipleEllipses
     einsum("ij->...i...", t([2, 3]));
   });
   test("92: \"ij-k\" [[2,3]]", () => {
-    // invalidArrow
-    // @ts-expect-error
+    // @ts-expect-error invalidArrow
     einsum("ij-k", t([2, 3]));
   });
   test("93: \"ij>k\" [[2,3]]", () => {
-    // invalidArrow
-    // @ts-expect-error
+    // @ts-expect-error invalidArrow
     einsum("ij>k", t([2, 3]));
   });
   test("94: \"ij- >j\" [[2,3]]", () => {
-    // invalidArrow
-    // @ts-expect-error
+    // @ts-expect-error invalidArrow
     einsum("ij- >j", t([2, 3]));
   });
   test("95: \"ij->i->j\" [[2,3]]", () => {
-    // multipleArrows
-    // @ts-expect-error
+    // @ts-expect-error multipleArrows
     einsum("ij->i->j", t([2, 3]));
   });
   test("96: \"ij->i,j\" [[2,3]]", () => {
-    // commaInOutput
-    // @ts-expect-error
+    // @ts-expect-error commaInOutput
     einsum("ij->i,j", t([2, 3]));
   });
   test("97: \"i1\" [[2,3]]", () => {
-    // invalidCharacter
-    // @ts-expect-error
+    // @ts-expect-error invalidCharacter
     einsum("i1", t([2, 3]));
   });
   test("98: \"i_j\" [[2,3]]", () => {
-    // invalidCharacter
-    // @ts-expect-error
+    // @ts-expect-error invalidCharacter
     einsum("i_j", t([2, 3]));
   });
   test("99: \"ij;jk\" [[2,3],[3,4]]", () => {
-    // invalidCharacter
-    // @ts-expect-error
+    // @ts-expect-error invalidCharacter
     einsum("ij;jk", t([2, 3]), t([3, 4]));
   });
   test("100: \"iñ\" [[2,3]]", () => {
-    // invalidCharacter
-    // @ts-expect-error
+    // @ts-expect-error invalidCharacter
     einsum("iñ", t([2, 3]));
   });
   test("101: \"i😀j\" [[2,3]]", () => {
-    // invalidCharacter
-    // @ts-expect-error
+    // @ts-expect-error invalidCharacter
     einsum("i😀j", t([2, 3]));
   });
   test("102: \"i\\u0000\" [[2,3]]", () => {
-    // invalidCharacter
-    // @ts-expect-error
+    // @ts-expect-error invalidCharacter
     einsum("i\u0000", t([2, 3]));
   });
   test("103: \"ij,jk->ik,\" [[2,3],[3,4]]", () => {
-    // commaInOutput
-    // @ts-expect-error
+    // @ts-expect-error commaInOutput
     einsum("ij,jk->ik,", t([2, 3]), t([3, 4]));
   });
   test("104: \"i,j\" [[2]]", () => {
-    // operandCount
-    // @ts-expect-error
+    // @ts-expect-error operandCount
     einsum("i,j", t([2]));
   });
   test("105: \"ij\" [[2,3],[3,4]]", () => {
-    // operandCount
-    // @ts-expect-error
+    // @ts-expect-error operandCount
     einsum("ij", t([2, 3]), t([3, 4]));
   });
   test("106: \"\" []", () => {
-    // operandCount
-    // @ts-expect-error
+    // @ts-expect-error operandCount
     einsum("");
   });
   test("107: \"ij\" [[2]]", () => {
-    // rankMismatch
-    // @ts-expect-error
+    // @ts-expect-error rankMismatch
     einsum("ij", t([2]));
   });
   test("108: \"i\" [[2,3]]", () => {
-    // rankMismatch
-    // @ts-expect-error
+    // @ts-expect-error rankMismatch
     einsum("i", t([2, 3]));
   });
   test("109: \"ij,jk->ik\" [[2,3],[3]]", () => {
-    // rankMismatch
-    // @ts-expect-error
+    // @ts-expect-error rankMismatch
     einsum("ij,jk->ik", t([2, 3]), t([3]));
   });
   test("110: \"...ij\" [[2]]", () => {
-    // rankMismatch
-    // @ts-expect-error
+    // @ts-expect-error rankMismatch
     einsum("...ij", t([2]));
   });
   test("111: \"\" [[2]]", () => {
-    // rankMismatch
-    // @ts-expect-error
+    // @ts-expect-error rankMismatch
     einsum("", t([2]));
   });
   test("112: \"ij,jk->ik\" [[2,3],[4,5]]", () => {
-    // sizeMismatch
-    // @ts-expect-error
+    // @ts-expect-error sizeMismatch
     einsum("ij,jk->ik", t([2, 3]), t([4, 5]));
   });
   test("113: \"i,i\" [[2],[3]]", () => {
-    // sizeMismatch
-    // @ts-expect-error
+    // @ts-expect-error sizeMismatch
     einsum("i,i", t([2]), t([3]));
   });
   test("114: \"ij,jk,kl->il\" [[2,3],[3,4],[5,6]]", () => {
-    // sizeMismatch
-    // @ts-expect-error
+    // @ts-expect-error sizeMismatch
     einsum("ij,jk,kl->il", t([2, 3]), t([3, 4]), t([5, 6]));
   });
   test("115: \"ii\" [[2,3]]", () => {
-    // nonSquareDiagonal
-    // @ts-expect-error
+    // @ts-expect-error nonSquareDiagonal
     einsum("ii", t([2, 3]));
   });
   test("116: \"ii->i\" [[1,3]]", () => {
-    // nonSquareDiagonal
-    // @ts-expect-error
+    // @ts-expect-error nonSquareDiagonal
     einsum("ii->i", t([1, 3]));
   });
   test("117: \"iji\" [[2,3,4]]", () => {
-    // nonSquareDiagonal
-    // @ts-expect-error
+    // @ts-expect-error nonSquareDiagonal
     einsum("iji", t([2, 3, 4]));
   });
   test("118: \"...ij,...jk\" [[5,2,2,3],[4,3,2]]", () => {
-    // ellipsisMismatch
-    // @ts-expect-error
+    // @ts-expect-error ellipsisMismatch
     einsum("...ij,...jk", t([5, 2, 2, 3]), t([4, 3, 2]));
   });
   test("119: \"i...->i\" [[2,0,3]]", () => {
-    // missingOutputEllipsis
-    // @ts-expect-error
+    // @ts-expect-error missingOutputEllipsis
     einsum("i...->i", t([2, 0, 3]));
   });
   test("120: \"...,...->\" [[2,3],[3]]", () => {
-    // missingOutputEllipsis
-    // @ts-expect-error
+    // @ts-expect-error missingOutputEllipsis
     einsum("...,...->", t([2, 3]), t([3]));
   });
   test("121: \"a...b,b...c->ac\" [[2,5,3],[3,5,4]]", () => {
-    // missingOutputEllipsis
-    // @ts-expect-error
+    // @ts-expect-error missingOutputEllipsis
     einsum("a...b,b...c->ac", t([2, 5, 3]), t([3, 5, 4]));
   });
   test("122: \"ij\" [[2,-1]]", () => {
-    // invalidShape
-    // @ts-expect-error
+    // @ts-expect-error invalidShape
     einsum("ij", t([2, -1]));
   });
   test("123: \"ij,jk\" [[2,3],[3,1.5]]", () => {
-    // invalidShape
-    // @ts-expect-error
+    // @ts-expect-error invalidShape
     einsum("ij,jk", t([2, 3]), t([3, 1.5]));
   });
 });
