@@ -21,6 +21,7 @@ import {
 } from "../codegen/views.js";
 import { emitCopyKernel } from "../codegen/wgsl/copy.js";
 import type { Gpu, Storage } from "./device.js";
+import type { DiagonalShape, ExpandShape, PermuteShape, SelectShape, SliceShape, TransposeShape } from "./types/views.js";
 
 export type Dtype = "f32";
 /** A shape as a tuple type: literal sizes where known (`[8, 16384, 2048]`), `number` elsewhere. */
@@ -56,32 +57,37 @@ export class Tensor<S extends Shape = Shape> implements View {
   }
 
   /** Elements start, start+step, ... below end of `dim` (negative indices count from the end). */
-  slice(dim: number, start?: number, end?: number, step?: number): Tensor {
+  slice<D extends number, Start extends number | undefined = undefined, End extends number | undefined = undefined, Step extends number | undefined = undefined>(
+    dim: D,
+    start?: Start,
+    end?: End,
+    step?: Step,
+  ): Tensor<SliceShape<S, D, Start, End, Step>> {
     return this.#view(sliceView(this.#alive(), dim, start, end, step));
   }
 
   /** Swaps two dimensions; by default the last two. */
-  transpose(dim0?: number, dim1?: number): Tensor {
+  transpose<D0 extends number = -2, D1 extends number = -1>(dim0?: D0, dim1?: D1): Tensor<TransposeShape<S, D0, D1>> {
     return this.#view(transposeView(this.#alive(), dim0, dim1));
   }
 
   /** Dimension d of the result is dimension dims[d] of this tensor. */
-  permute(...dims: number[]): Tensor {
+  permute<const Dims extends readonly number[]>(...dims: Dims): Tensor<PermuteShape<S, Dims>> {
     return this.#view(permuteView(this.#alive(), dims));
   }
 
   /** Broadcasts size-1 dimensions and prepends new ones (stride 0); -1 keeps a size. */
-  expand(...shape: number[]): Tensor {
+  expand<const New extends readonly number[]>(...shape: New): Tensor<ExpandShape<S, New>> {
     return this.#view(expandView(this.#alive(), shape));
   }
 
   /** Index `index` of `dim`, dropping the dimension. */
-  select(dim: number, index: number): Tensor {
+  select<D extends number>(dim: D, index: number): Tensor<SelectShape<S, D>> {
     return this.#view(selectView(this.#alive(), dim, index));
   }
 
   /** The diagonal of dims `dim1`, `dim2` as a new last dimension (numpy's and torch's argument order). */
-  diagonal(offset?: number, dim1?: number, dim2?: number): Tensor {
+  diagonal<D1 extends number = 0, D2 extends number = 1>(offset?: number, dim1?: D1, dim2?: D2): Tensor<DiagonalShape<S, D1, D2>> {
     return this.#view(diagonalView(this.#alive(), offset, dim1, dim2));
   }
 
@@ -128,8 +134,9 @@ export class Tensor<S extends Shape = Shape> implements View {
     return this;
   }
 
-  #view(v: View): Tensor {
-    return new Tensor(this.storage, v.shape, v.strides, v.offset, this.dtype);
+  /** A view over this tensor's buffer; its shape type is the caller's (runtime/types/views). */
+  #view<R extends Shape>(v: View): Tensor<R> {
+    return new Tensor(this.storage, v.shape as R, v.strides, v.offset, this.dtype);
   }
 }
 

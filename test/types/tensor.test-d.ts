@@ -1,0 +1,64 @@
+/** Shape types of tensors and views, and what typed einsum does with them. */
+import { describe, expectTypeOf, test } from "vitest";
+import { einsum, tensor, type Gpu, type Tensor } from "../../runtime/index.js";
+
+declare const g: Gpu;
+declare const data: Float32Array;
+declare function t<const S extends readonly number[]>(shape: S): Tensor<S>;
+
+describe("tensor() keeps literal sizes", () => {
+  test("a literal shape, with or without as const", () => {
+    expectTypeOf(tensor(g, data, [16, 16384, 2048])).toEqualTypeOf<Tensor<readonly [16, 16384, 2048]>>();
+    expectTypeOf(tensor(g, data, [2, 3] as const)).toEqualTypeOf<Tensor<readonly [2, 3]>>();
+  });
+  test("a shape tsc does not know", () => {
+    const shape: number[] = [2, 3];
+    expectTypeOf(tensor(g, data, shape)).toEqualTypeOf<Tensor<number[]>>();
+  });
+});
+
+describe("views", () => {
+  const X = t([16, 16384, 2048]);
+  test("slice: exact for small literal bounds, number otherwise", () => {
+    expectTypeOf(X.slice(0, 3, 11)).toEqualTypeOf<Tensor<[8, 16384, 2048]>>();
+    expectTypeOf(X.slice(-1, 0, 8)).toEqualTypeOf<Tensor<[16, 16384, 8]>>();
+    expectTypeOf(X.slice(1, 0, 4096)).toEqualTypeOf<Tensor<[16, number, 2048]>>();
+    expectTypeOf(X.slice(0, 3, 11, 2)).toEqualTypeOf<Tensor<[number, 16384, 2048]>>();
+    expectTypeOf(X.slice(0, 3)).toEqualTypeOf<Tensor<[13, 16384, 2048]>>();
+  });
+  test("transpose and permute", () => {
+    expectTypeOf(X.transpose()).toEqualTypeOf<Tensor<[16, 2048, 16384]>>();
+    expectTypeOf(X.transpose(0, 2)).toEqualTypeOf<Tensor<[2048, 16384, 16]>>();
+    expectTypeOf(X.permute(2, 0, 1)).toEqualTypeOf<Tensor<[2048, 16, 16384]>>();
+  });
+  test("expand, select, diagonal", () => {
+    expectTypeOf(t([3, 1]).expand(2, -1, 4)).toEqualTypeOf<Tensor<[2, 3, 4]>>();
+    expectTypeOf(X.select(1, 5)).toEqualTypeOf<Tensor<[16, 2048]>>();
+    expectTypeOf(X.select(-1, 5)).toEqualTypeOf<Tensor<[16, 16384]>>();
+    expectTypeOf(t([2, 5, 5]).diagonal(0, 1, 2)).toEqualTypeOf<Tensor<[2, number]>>();
+  });
+  test("a dimension tsc cannot resolve keeps the rank, sizes unknown", () => {
+    const d: number = 1;
+    expectTypeOf(X.transpose(d, 0)).toEqualTypeOf<Tensor<[number, number, number]>>();
+  });
+});
+
+describe("typed einsum", () => {
+  const X = t([16, 16384, 2048]);
+  const Y = t([8, 2048, 1024]);
+  test("the motivating contraction on a slice infers its output", () => {
+    expectTypeOf(einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y)).toEqualTypeOf<Tensor<[16384, 1024]>>();
+    expectTypeOf(einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y, { strategy: "direct" })).toEqualTypeOf<Tensor<[16384, 1024]>>();
+  });
+  test("a size tsc cannot check is accepted and stays unknown", () => {
+    expectTypeOf(einsum("ij,jk->ik", t([2, 3]), t([3, 4]).slice(1, 0, 4096))).toEqualTypeOf<Tensor<[2, number]>>();
+  });
+  test("a non-literal equation compiles and gives a tensor of unknown shape", () => {
+    const equation: string = "ij,jk->ik";
+    expectTypeOf(einsum(equation, t([2, 3]), t([3, 4]))).toEqualTypeOf<Tensor<number[]>>();
+  });
+  test("a size mismatch between slices is caught", () => {
+    // @ts-expect-error Label 'i' is 8 in operand 1 but 13 in an earlier operand
+    einsum("ijk,ikl->jl", X.slice(0, 3), Y);
+  });
+});
