@@ -22,7 +22,7 @@ export function explain(plan: Plan): string {
     for (const note of step.notes) lines.push(`  note: ${note}`);
   });
   const t = plan.totals;
-  lines.push("", `total: ${formatCount(t.flops)} FLOPs, ${formatBytes(t.bytesRead)} read, ${formatBytes(t.bytesWritten)} written, ${formatBytes(t.temporaryBytes)} of temporaries (peak ${formatBytes(t.peakTemporaryBytes)}), ${t.dispatches} dispatch(es), estimated ${formatSeconds(t.estimatedSeconds)}`);
+  lines.push("", `total: ${formatCount(t.flops)} FLOPs, ${formatBytes(t.bytesRead)} read, ${formatBytes(t.bytesWritten)} written, ${formatBytes(t.temporaryBytes)} of temporaries (peak ${formatBytes(t.peakTemporaryBytes)}), ${t.dispatches} dispatch(es), estimated ${formatSeconds(t.estimatedSeconds)}; backward keeps ${formatBytes(t.backwardKeepsBytes)} beyond the operands`);
   return lines.join("\n");
 }
 

@@ -82,7 +82,14 @@ export interface Plan {
   readonly operands: readonly { readonly shape: readonly number[]; readonly strides: readonly number[]; readonly dtype: Dtype }[];
   readonly output: { readonly labels: readonly string[]; readonly shape: readonly number[] };
   readonly steps: readonly PlanStep[];
-  readonly totals: Cost & { readonly peakTemporaryBytes: number };
+  readonly totals: Cost & {
+    readonly peakTemporaryBytes: number;
+    /**
+     * Bytes a backward pass would have to keep alive beyond the operands themselves (which it
+     * keeps as the views they are): the intermediates of a multi-step plan, and ttgt's copies.
+     */
+    readonly backwardKeepsBytes: number;
+  };
 }
 
 const F32 = 4;
@@ -294,5 +301,6 @@ function totals(steps: readonly PlanStep[]): Plan["totals"] {
     dispatches: sum((c) => c.dispatches),
     estimatedSeconds: sum((c) => c.estimatedSeconds),
     peakTemporaryBytes: peak,
+    backwardKeepsBytes: steps.reduce((acc, s, i) => acc + (i < steps.length - 1 ? stepOutputBytes(s) : 0) + (s.strategy === "ttgt" ? s.cost.temporaryBytes : 0), 0),
   };
 }

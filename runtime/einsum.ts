@@ -10,7 +10,7 @@ import { contiguousStrides } from "../codegen/views.js";
 import { emitStep, type BufferRef, type StepProgram } from "../codegen/wgsl/step.js";
 import type { Gpu, Storage } from "./device.js";
 import { Tensor } from "./tensor.js";
-import type { CheckEinsum, EinsumOutput } from "./types/index.js";
+import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
 
 export type EinsumOptions = Omit<PlanOptions, "profile">;
 
@@ -35,7 +35,7 @@ type ShapesOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] e
  * against the operands' shape types and infers the output shape (runtime/types).
  */
 export function einsum<const E extends string, const A extends readonly (Tensor | EinsumOptions)[]>(
-  equation: E & CheckEinsum<E, OperandShapes<A>>,
+  equation: (E & CheckEinsum<E, OperandShapes<A>>) | NoInfer<EinsumCompletions<E, OperandShapes<A>>>,
   ...args: A
 ): Tensor<EinsumOutput<E, OperandShapes<A>>>;
 export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptions)[]): Tensor {

@@ -23,3 +23,37 @@ export type CheckEinsum<E extends string, Shapes extends readonly Shape[]> = Ein
 
 /** The output shape, for the return type: never an error (the argument carries that). */
 export type EinsumOutput<E extends string, Shapes extends readonly Shape[]> = EinsumShape<E, Shapes> extends infer R extends Shape ? R : number[];
+
+/**
+ * What the editor offers for an equation typed so far: its completion (below) when that differs
+ * from it and is valid for these operands. A completion never equals the argument, so an invalid
+ * equation is still rejected.
+ */
+export type EinsumCompletions<E extends string, Shapes extends readonly Shape[]> =
+  EquationCompletions<E> extends infer C extends string
+    ? C extends E
+      ? never
+      : CheckEinsum<C, Shapes> extends EinsumTypeError<string>
+        ? never
+        : C
+    : never;
+
+/**
+ * What the editor offers while the equation is typed: the equation completed with numpy's default
+ * (implicit) output after "->", or the output typed so far completed with the labels it lacks.
+ * A parameter typed `E | EquationCompletions<E>` makes the language service list these.
+ */
+export type EquationCompletions<E extends string> = string extends E
+  ? never
+  : E extends `${infer Inputs}->${infer Typed}`
+    ? ParseEquation<Inputs> extends ParsedEquation<string[][], infer Out>
+      ? `${Inputs}->${Typed}${JoinLabels<Out, Typed>}`
+      : never
+    : ParseEquation<E> extends ParsedEquation<string[][], infer Out>
+      ? `${E}->${JoinLabels<Out, "">}`
+      : never;
+
+/** The labels not yet in `Typed`, joined. */
+type JoinLabels<Labels extends string[], Typed extends string, Out extends string = ""> = Labels extends [infer H extends string, ...infer Rest extends string[]]
+  ? JoinLabels<Rest, Typed, Typed extends `${string}${H}${string}` ? Out : `${Out}${H}`>
+  : Out;

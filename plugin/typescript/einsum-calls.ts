@@ -1,0 +1,60 @@
+/**
+ * Reading einsum calls through the TypeScript compiler API: which calls are einsight's `einsum`
+ * (renamed and namespace imports included, nothing else named einsum), their equation literal,
+ * and the operand shapes the type checker knows. Shared by the front ends that see TypeScript
+ * (the tsserver plugin; later the lint rules and the transformer). The `typescript` module is
+ * passed in, so that a plugin uses the host's own copy.
+ */
+import type ts from "typescript";
+
+export interface EinsumCall {
+  readonly node: ts.CallExpression;
+  /** The equation when it is a string literal (or a template without substitutions). */
+  readonly equation: { readonly text: string; readonly node: ts.StringLiteralLike } | undefined;
+  readonly operands: readonly ts.Expression[];
+  readonly options: ts.ObjectLiteralExpression | undefined;
+}
+
+/** The einsight einsum call that encloses `position`, if any. */
+export function einsumCallAt(tsm: typeof ts, checker: ts.TypeChecker, sourceFile: ts.SourceFile, position: number): EinsumCall | undefined {
+  let node: ts.Node | undefined = findToken(tsm, sourceFile, position);
+  while (node !== undefined && !tsm.isSourceFile(node)) {
+    if (tsm.isCallExpression(node) && isEinsightEinsum(tsm, checker, node.expression)) return readCall(tsm, node);
+    node = node.parent;
+  }
+  return undefined;
+}
+
+/** Whether `callee` resolves to the `einsum` exported by einsight's runtime. */
+export function isEinsightEinsum(tsm: typeof ts, checker: ts.TypeChecker, callee: ts.Expression): boolean {
+  let symbol = checker.getSymbolAtLocation(tsm.isPropertyAccessExpression(callee) ? callee.name : callee);
+  if (symbol !== undefined && symbol.flags & tsm.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  return (
+    symbol?.name === "einsum" &&
+    (symbol.declarations ?? []).some((d) => /[\\/]runtime[\\/]einsum\.(d\.)?ts$/.test(d.getSourceFile().fileName))
+  );
+}
+
+/** The shape the checker knows for a Tensor-typed expression: sizes where literal, `undefined` where not; `undefined` for unknown rank. */
+export function tensorShape(tsm: typeof ts, checker: ts.TypeChecker, expression: ts.Expression): readonly (number | undefined)[] | undefined {
+  const type = checker.getTypeAtLocation(expression);
+  const shape = type.getProperty("shape");
+  if (shape === undefined) return undefined;
+  const shapeType = checker.getTypeOfSymbolAtLocation(shape, expression);
+  if (!checker.isTupleType(shapeType)) return undefined;
+  return checker.getTypeArguments(shapeType as ts.TypeReference).map((t) => (t.isNumberLiteral() ? t.value : undefined));
+}
+
+function readCall(tsm: typeof ts, node: ts.CallExpression): EinsumCall {
+  const [first, ...rest] = node.arguments;
+  const equation = first !== undefined && tsm.isStringLiteralLike(first) ? { text: first.text, node: first } : undefined;
+  const last = rest[rest.length - 1];
+  const options = last !== undefined && tsm.isObjectLiteralExpression(last) ? last : undefined;
+  return { node, equation, operands: options === undefined ? rest : rest.slice(0, -1), options };
+}
+
+function findToken(tsm: typeof ts, sourceFile: ts.SourceFile, position: number): ts.Node | undefined {
+  const visit = (node: ts.Node): ts.Node | undefined =>
+    position >= node.getStart(sourceFile) && position < node.getEnd() ? (tsm.forEachChild(node, visit) ?? node) : undefined;
+  return visit(sourceFile);
+}
