@@ -1,5 +1,6 @@
 /** The editor experience, through the real TypeScript language service on a real source file. */
 import { readFileSync, existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, test } from "vitest";
@@ -83,4 +84,9 @@ declare function number(): number;
   test("elsewhere the hover is TypeScript's own", () => {
     expect(hover("const X")).toBe("");
   });
+});
+
+test("tsserver can require the plugin by its package name", () => {
+  const required = createRequire(import.meta.url)("einsight/tsserver") as (modules: { typescript: typeof ts }) => ts.server.PluginModule;
+  expect(typeof required({ typescript: ts }).create).toBe("function");
 });
