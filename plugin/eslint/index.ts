@@ -1,0 +1,53 @@
+/**
+ * einsight/eslint: lint rules for einsum calls, for ESLint 9 and 10 flat config.
+ *
+ *     import einsight from "einsight/eslint";
+ *     export default [einsight.configs.recommended];
+ *
+ * The rules that need shapes read them from the type checker (typed linting with the project
+ * service); the others work without types.
+ */
+import type { TSESLint } from "@typescript-eslint/utils";
+import operands from "./rules/operands.js";
+import preferView from "./rules/prefer-view.js";
+import riskyEinsum from "./rules/risky-einsum.js";
+import shapeMismatch from "./rules/shape-mismatch.js";
+import validEquation from "./rules/valid-equation.js";
+
+export const rules = {
+  "valid-equation": validEquation,
+  operands,
+  "shape-mismatch": shapeMismatch,
+  "risky-einsum": riskyEinsum,
+  "prefer-view": preferView,
+};
+
+const plugin = {
+  meta: { name: "einsight", version: "0.1.0" },
+  rules,
+  configs: {} as Record<"recommended" | "strict", TSESLint.FlatConfig.Config>,
+};
+
+plugin.configs.recommended = {
+  name: "einsight/recommended",
+  plugins: { einsight: plugin as unknown as TSESLint.FlatConfig.Plugin },
+  rules: {
+    "einsight/valid-equation": "error",
+    "einsight/operands": "error",
+    "einsight/shape-mismatch": "error",
+    "einsight/risky-einsum": "warn",
+    "einsight/prefer-view": "warn",
+  },
+};
+
+plugin.configs.strict = {
+  name: "einsight/strict",
+  plugins: plugin.configs.recommended.plugins!,
+  rules: {
+    ...plugin.configs.recommended.rules,
+    "einsight/risky-einsum": ["error", { maxTemporaryBytes: 0, maxOutputBytes: 256 * 2 ** 20, maxBackwardBytes: 0 }],
+    "einsight/prefer-view": "error",
+  },
+};
+
+export default plugin;

@@ -1,0 +1,107 @@
+/**
+ * einsight/risky-einsum: einsums whose plan is costly in ways a reader cannot see, each reported
+ * with its numbers from codegen/plan: temporaries, copies of views, blown-up outputs, memory a
+ * backward pass would keep, slow access patterns, and equations that cannot be planned before run
+ * time. Needs type information for the shapes (without it, only non-literal equations are reported).
+ */
+import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
+import { STRATEGIES, type Strategy } from "../../../codegen/cost.js";
+import { formatBytes } from "../../../codegen/explain.js";
+import { planEinsum, type Plan } from "../../../codegen/plan.js";
+import { PROFILES, type ProfileName } from "../../../codegen/profile.js";
+import { isFullyKnown } from "../bind-types.js";
+import { createRule } from "../create-rule.js";
+import { onEinsumCall, operandShapes } from "../einsum-calls.js";
+import { equationSource } from "../equation-source.js";
+import { tryParse } from "./operands.js";
+
+const MiB = 2 ** 20;
+
+export interface RiskyEinsumOptions {
+  maxTemporaryBytes?: number;
+  maxOutputBytes?: number;
+  maxBackwardBytes?: number;
+  profile?: ProfileName;
+}
+
+type MessageIds = "nonLiteral" | "temporaries" | "copiesView" | "blowUp" | "backward" | "slowAccess";
+
+export default createRule<[RiskyEinsumOptions], MessageIds>({
+  name: "risky-einsum",
+  meta: {
+    type: "suggestion",
+    docs: { description: "Warn about einsums whose plan allocates, copies, blows up or reads slowly, with the plan's numbers", recommended: "warn", requiresTypeChecking: true },
+    schema: [
+      {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          maxTemporaryBytes: { type: "number", minimum: 0, description: "Temporaries (scratch, intermediates) above this many bytes are reported." },
+          maxOutputBytes: { type: "number", minimum: 0, description: "An output or intermediate above this many bytes, and much larger than the inputs, is reported." },
+          maxBackwardBytes: { type: "number", minimum: 0, description: "Memory a backward pass would keep beyond the operands, above this many bytes, is reported." },
+          profile: { type: "string", enum: Object.keys(PROFILES), description: "The device profile plans are costed for." },
+        },
+      },
+    ],
+    messages: {
+      nonLiteral: "The equation is not a string literal, so einsight cannot check it or plan it before run time.",
+      temporaries: "This einsum allocates {{bytes}} of temporaries ({{what}}), more than {{limit}}.",
+      copiesView: "'{{strategy}}' copies {{bytes}} of operands into GEMM layout before multiplying; 'direct' reads them in place and copies nothing.",
+      blowUp: "This einsum makes {{what}} of {{bytes}} from {{inputs}} of operands ({{ratio}}x their size).",
+      backward: "A backward pass through this einsum would keep {{bytes}} alive beyond its operands ({{what}}), more than {{limit}}.",
+      slowAccess: "The cost model rates this einsum's memory access slow: {{note}}.",
+    },
+  },
+  defaultOptions: [{ maxTemporaryBytes: 64 * MiB, maxOutputBytes: 1024 * MiB, maxBackwardBytes: 256 * MiB, profile: "generic" }],
+  create(context, [options]) {
+    return onEinsumCall(context, ["einsight"], (call) => {
+      if (call.equation === undefined) return;
+      const source = equationSource(call.equation);
+      if (source === undefined) return context.report({ node: call.equation, messageId: "nonLiteral" });
+      const shapes = operandShapes(context, call.operands);
+      if (tryParse(source.text) === undefined || shapes === undefined || !isFullyKnown(shapes)) return;
+      let plan: Plan;
+      try {
+        plan = planEinsum(source.text, shapes.map((shape) => ({ shape: shape as readonly number[] })), { profile: options.profile ?? "generic", ...forcedOptions(call.options) });
+      } catch {
+        return; // the other rules report what planning rejects
+      }
+      for (const report of risks(plan, options)) context.report({ node: call.node, ...report });
+    });
+  },
+});
+
+function risks(plan: Plan, o: RiskyEinsumOptions): { messageId: MessageIds; data: Record<string, string> }[] {
+  const out: { messageId: MessageIds; data: Record<string, string> }[] = [];
+  const t = plan.totals;
+  const inputs = plan.operands.reduce((acc, op) => acc + op.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  const copies = plan.steps.filter((s) => s.strategy === "ttgt" && (s.copies?.length ?? 0) > 0);
+  if (copies.length > 0) out.push({ messageId: "copiesView", data: { strategy: "ttgt", bytes: formatBytes(copies.reduce((a, s) => a + s.cost.temporaryBytes, 0)) } });
+  if (t.peakTemporaryBytes > (o.maxTemporaryBytes ?? Infinity)) {
+    const what = plan.steps.length > 1 ? `${plan.steps.length - 1} intermediate(s) and scratch, at the peak` : `'${plan.steps[0]!.strategy}' scratch`;
+    out.push({ messageId: "temporaries", data: { bytes: formatBytes(t.peakTemporaryBytes), what, limit: formatBytes(o.maxTemporaryBytes!) } });
+  }
+  plan.steps.forEach((step, i) => {
+    const bytes = step.output.shape.reduce((a, b) => a * b, 1) * 4;
+    if (bytes > (o.maxOutputBytes ?? Infinity) && bytes > 4 * inputs) {
+      const what = i === plan.steps.length - 1 ? "an output" : `an intermediate (step ${i + 1})`;
+      out.push({ messageId: "blowUp", data: { what, bytes: formatBytes(bytes), inputs: formatBytes(inputs), ratio: (bytes / Math.max(inputs, 1)).toFixed(0) } });
+    }
+    for (const note of step.notes.filter((n) => n.includes("do not coalesce"))) out.push({ messageId: "slowAccess", data: { note } });
+  });
+  if (t.backwardKeepsBytes > (o.maxBackwardBytes ?? Infinity)) {
+    out.push({ messageId: "backward", data: { bytes: formatBytes(t.backwardKeepsBytes), what: copies.length > 0 ? "ttgt's copies" : "the intermediates", limit: formatBytes(o.maxBackwardBytes!) } });
+  }
+  return out;
+}
+
+/** `strategy` and `memoryBudget` when written as literals in the call's options. */
+function forcedOptions(options: TSESTree.ObjectExpression | undefined): { strategy?: Strategy; memoryBudget?: number } {
+  const out: { strategy?: Strategy; memoryBudget?: number } = {};
+  for (const p of options?.properties ?? []) {
+    if (p.type !== AST_NODE_TYPES.Property || p.key.type !== AST_NODE_TYPES.Identifier || p.value.type !== AST_NODE_TYPES.Literal) continue;
+    if (p.key.name === "strategy" && STRATEGIES.includes(p.value.value as Strategy)) out.strategy = p.value.value as Strategy;
+    if (p.key.name === "memoryBudget" && typeof p.value.value === "number") out.memoryBudget = p.value.value;
+  }
+  return out;
+}
