@@ -50,6 +50,13 @@ for (const [title, equation, operands] of runs) {
   check.destroy();
 }
 
+// torch's way, kept for comparison: ttgt copies the transposed slice into GEMM layout first
+// (einsight/risky-einsum warns about this line with the bytes it copies).
+g.resetStats();
+const ttgt = einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y, { strategy: "ttgt" });
+console.log(`== forced 'ttgt': ${g.stats().temporaryBytes} temporary bytes (copies) against 0 for the planned strategy`);
+ttgt.destroy();
+
 // Attention values: softmax is not an einsum, so the scores go through the CPU here.
 const scores = einsum("bhqd,bhkd->bhqk", Q, K);
 const p = await scores.read();

@@ -4,9 +4,9 @@
  * manager so that nothing else that happens to be called einsum is checked. With type
  * information, the operands' shapes come from the type checker.
  */
-import { AST_NODE_TYPES, ASTUtils, ESLintUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import ts from "typescript";
-import { tensorShape } from "../typescript/einsum-calls.js";
+import { isEinsightEinsum, tensorShape } from "../typescript/einsum-calls.js";
 
 export type Library = "einsight" | "tfjs";
 
@@ -23,6 +23,10 @@ const SOURCES: Record<string, Library> = { einsight: "einsight", "@tensorflow/tf
 /** A listener that calls `handle` for every einsum call of the given libraries. */
 export function onEinsumCall(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, libraries: readonly Library[], handle: (call: LintEinsumCall) => void): TSESLint.RuleListener {
   const imported = new Map<TSESTree.Node, { library: Library; namespace: boolean }>();
+  const services = typeServices(context);
+  // With type information, einsight's einsum however it was imported (a relative path, a re-export).
+  const resolvesToEinsight = (node: TSESTree.CallExpression) =>
+    services !== undefined && isEinsightEinsum(ts, services.program.getTypeChecker(), services.esTreeNodeToTSNodeMap.get<TSESTree.CallExpression>(node).expression);
   return {
     ImportDeclaration(node) {
       const library = SOURCES[node.source.value];
@@ -38,8 +42,9 @@ export function onEinsumCall(context: Readonly<TSESLint.RuleContext<string, read
       if (target.type !== AST_NODE_TYPES.Identifier) return;
       const variable = ASTUtils.findVariable(context.sourceCode.getScope(node), target);
       const source = variable?.defs[0]?.node;
-      const found = source === undefined ? undefined : imported.get(source);
-      if (found === undefined || found.namespace !== (target !== callee)) return;
+      const byImport = source === undefined ? undefined : imported.get(source);
+      const found = byImport !== undefined && byImport.namespace === (target !== callee) ? byImport : resolvesToEinsight(node) ? { library: "einsight" as const } : undefined;
+      if (found === undefined || !libraries.includes(found.library)) return;
       const [equation, ...rest] = node.arguments;
       const last = rest[rest.length - 1];
       const options = last?.type === AST_NODE_TYPES.ObjectExpression ? last : undefined;
@@ -54,8 +59,14 @@ function importedName(s: TSESTree.ImportSpecifier): string {
 
 /** Operand shapes from the type checker, or `undefined` when the lint run has no type information. */
 export function operandShapes(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, operands: readonly TSESTree.Node[]): (readonly (number | undefined)[] | undefined)[] | undefined {
-  const services = ESLintUtils.getParserServices(context, true);
-  if (services.program === null) return undefined;
+  const services = typeServices(context);
+  if (services === undefined) return undefined;
   const checker = services.program.getTypeChecker();
   return operands.map((op) => tensorShape(ts, checker, services.esTreeNodeToTSNodeMap.get(op) as ts.Expression));
+}
+
+/** typescript-eslint's parser services with a program, or `undefined` (another parser, or no typed linting). */
+function typeServices(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): ParserServicesWithTypeInformation | undefined {
+  const services = context.sourceCode.parserServices as Partial<ParserServicesWithTypeInformation> | undefined;
+  return services?.program != null && services.esTreeNodeToTSNodeMap !== undefined ? (services as ParserServicesWithTypeInformation) : undefined;
 }
