@@ -12,6 +12,7 @@ import operands from "./rules/operands.js";
 import preferView from "./rules/prefer-view.js";
 import riskyEinsum from "./rules/risky-einsum.js";
 import shapeMismatch from "./rules/shape-mismatch.js";
+import tfjsEinsum from "./rules/tfjs-einsum.js";
 import validEquation from "./rules/valid-equation.js";
 
 export const rules = {
@@ -20,6 +21,7 @@ export const rules = {
   "shape-mismatch": shapeMismatch,
   "risky-einsum": riskyEinsum,
   "prefer-view": preferView,
+  "tfjs-einsum": tfjsEinsum,
 };
 
 const plugin = {
@@ -37,6 +39,7 @@ plugin.configs.recommended = {
     "einsight/shape-mismatch": "error",
     "einsight/risky-einsum": "warn",
     "einsight/prefer-view": "warn",
+    "einsight/tfjs-einsum": "error",
   },
 };
 
