@@ -1,0 +1,58 @@
+/**
+ * What the ESLint rules cost: lints a generated file of 200 einsum calls (cycling through the
+ * shared table's valid cases, with literal shape types) with typed linting, and reports ESLint's
+ * own per-rule times (the `stats` option, as TIMING=1 prints them) for einsight's rules.
+ *
+ *     npm run build && node dist/bench/lint.js [--json file]
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { ESLint, type Linter } from "eslint";
+import tseslint from "typescript-eslint";
+import einsight from "../plugin/eslint/index.js";
+import { cases, isValidCase, type Case } from "../test/cases.js";
+
+const CALLS = 200;
+const RUNS = 5;
+const { values: args } = parseArgs({ options: { json: { type: "string" } } });
+
+const root = new URL("..", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "einsight-lint-"));
+const valid = (cases as readonly Case[]).filter(isValidCase);
+const lines = [`import { einsum, type Tensor } from ${JSON.stringify(join(root, "runtime/index.js"))};`, "declare function t<const S extends readonly number[]>(shape: S): Tensor<S>;"];
+for (let i = 0; i < CALLS; i++) {
+  const c = valid[i % valid.length]!;
+  lines.push(`export const r${i} = einsum(${[JSON.stringify(c.equation), ...c.shapes.map((s) => `t([${s.join(", ")}])`)].join(", ")});`);
+}
+const file = join(dir, "calls.ts");
+writeFileSync(file, lines.join("\n"));
+writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", skipLibCheck: true, types: [] }, include: ["calls.ts"] }));
+
+const eslint = new ESLint({
+  cwd: dir,
+  overrideConfigFile: true,
+  stats: true,
+  overrideConfig: [
+    { files: ["**/*.ts"], languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: dir } } },
+    einsight.configs.recommended as unknown as Linter.Config, // typescript-eslint's and ESLint's config types differ in detail
+  ],
+});
+
+const perRule = new Map<string, number[]>();
+for (let run = 0; run < RUNS; run++) {
+  const [result] = await eslint.lintFiles([file]);
+  for (const pass of result!.stats?.times.passes ?? []) {
+    for (const [rule, time] of Object.entries(pass.rules ?? {})) perRule.set(rule, [...(perRule.get(rule) ?? []), time.total]);
+  }
+}
+rmSync(dir, { recursive: true, force: true });
+
+// The first run pays for TypeScript's program; report the median of the others.
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const rows = [...perRule].map(([rule, times]) => ({ rule, ms: median(times.slice(1)), msPerCall: median(times.slice(1)) / CALLS }));
+const total = rows.reduce((a, r) => a + r.ms, 0);
+for (const r of rows) console.log(`${r.rule.padEnd(24)} ${r.ms.toFixed(2).padStart(8)} ms  ${(r.msPerCall * 1000).toFixed(1).padStart(7)} us per call`);
+console.log(`${"all einsight rules".padEnd(24)} ${total.toFixed(2).padStart(8)} ms  ${((total / CALLS) * 1000).toFixed(1).padStart(7)} us per call (${CALLS} calls, median of ${RUNS - 1} warm runs)`);
+if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, eslint: ESLint.version, calls: CALLS, rows, totalMs: total }, null, 2)}\n`);
