@@ -32,6 +32,7 @@ export type EinsightErrorCode =
   | "invalidExpand"
   // planning (codegen/plan)
   | "invalidOption"
+  | "memoryBudget"
   // tensors and the GPU (runtime)
   | "invalidData"
   | "invalidOperand"

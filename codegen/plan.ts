@@ -112,7 +112,7 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
   if (items.length === 1) {
     steps.push(singleStep(items[0]!, outLabels, sizes, profile, options.strategy));
   } else {
-    for (const pair of choosePairs(items.map((i) => i.labels), outLabels, sizes)) {
+    for (const pair of choosePairs(items.map((i) => i.labels), outLabels, sizes, budget)) {
       const step = pairStep(items[pair.left]!, items[pair.right]!, pair.keep, pair.last ? outLabels : undefined, sizes, profile, options.strategy, budget);
       steps.push(step);
       items.splice(pair.right, 1);

@@ -12,11 +12,15 @@ export type { BindShapes, Shape } from "./bind.js";
 /** The output shape of einsum `E` on operands of shapes `Shapes`, or the first error, as tsc sees it. */
 export type EinsumShape<E extends string, Shapes extends readonly Shape[]> = string extends E
   ? number[]
+  : IsUnion<E> extends true
+    ? number[] // one of several literal equations: checked at run time, like a string
   : ParseEquation<E> extends infer P
     ? P extends ParsedEquation
       ? BindShapes<P, Shapes>
       : P
     : never;
+
+type IsUnion<T, All = T> = T extends unknown ? ([All] extends [T] ? false : true) : never;
 
 /** `unknown` (no constraint) for a valid equation, else the error whose sentence tsc prints. */
 export type CheckEinsum<E extends string, Shapes extends readonly Shape[]> = EinsumShape<E, Shapes> extends infer R ? (R extends EinsumTypeError<string> ? R : unknown) : never;
