@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { ESLint, type Linter } from "eslint";
 import tseslint from "typescript-eslint";
 import einsight from "../plugin/eslint/index.js";
-import { cases, isValidCase, type Case } from "../test/cases.js";
+import { einsumCallsSource } from "../test/einsum-calls-source.js";
 
 const CALLS = 200;
 const RUNS = 5;
@@ -20,14 +20,8 @@ const { values: args } = parseArgs({ options: { json: { type: "string" } } });
 
 const root = new URL("..", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "einsight-lint-"));
-const valid = (cases as readonly Case[]).filter(isValidCase);
-const lines = [`import { einsum, type Tensor } from ${JSON.stringify(join(root, "runtime/index.js"))};`, "declare function t<const S extends readonly number[]>(shape: S): Tensor<S>;"];
-for (let i = 0; i < CALLS; i++) {
-  const c = valid[i % valid.length]!;
-  lines.push(`export const r${i} = einsum(${[JSON.stringify(c.equation), ...c.shapes.map((s) => `t([${s.join(", ")}])`)].join(", ")});`);
-}
 const file = join(dir, "calls.ts");
-writeFileSync(file, lines.join("\n"));
+writeFileSync(file, einsumCallsSource(join(root, "runtime/index.js"), CALLS));
 writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", skipLibCheck: true, types: [] }, include: ["calls.ts"] }));
 
 const eslint = new ESLint({

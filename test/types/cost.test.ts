@@ -10,28 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
-import { cases, isValidCase, type Case } from "../cases.js";
+import { einsumCallsSource } from "../einsum-calls-source.js";
 
 const CALLS = 200;
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-function source(typed: boolean): string {
-  const valid = (cases as readonly Case[]).filter(isValidCase);
-  const lines = [
-    `import { einsum, type Tensor } from ${JSON.stringify(join(root, "runtime/index.js"))};`,
-    "declare function t<const S extends readonly number[]>(shape: S): Tensor<S>;",
-  ];
-  for (let i = 0; i < CALLS; i++) {
-    const c = valid[i % valid.length]!;
-    const equation = typed ? JSON.stringify(c.equation) : `(${JSON.stringify(c.equation)} as string)`;
-    lines.push(`export const r${i} = einsum(${[equation, ...c.shapes.map((s) => `t([${s.join(", ")}])`)].join(", ")});`);
-  }
-  return lines.join("\n");
-}
-
 function instantiations(dir: string, typed: boolean): number {
   const file = join(dir, typed ? "typed.mts" : "untyped.mts");
-  writeFileSync(file, source(typed));
+  writeFileSync(file, einsumCallsSource(join(root, "runtime/index.js"), CALLS, typed));
   const tsc = join(root, "node_modules/typescript/bin/tsc");
   const out = execFileSync(process.execPath, [tsc, "--ignoreConfig", "--noEmit", "--extendedDiagnostics", "--strict", "--skipLibCheck", "--target", "es2022", "--module", "nodenext", "--types", "node,@webgpu/types", file], { encoding: "utf8", cwd: root });
   return Number(/Instantiations:\s+(\d+)/.exec(out)![1]);
