@@ -30,8 +30,6 @@ interface Node {
   readonly set: number;
   readonly labels: readonly string[];
   readonly cost: number;
-  /** The largest intermediate (bytes) in its tree, its own result included unless it is the root. */
-  readonly peak: number;
   readonly left?: Node;
   readonly right?: Node;
 }
@@ -71,7 +69,6 @@ function bestTree(operands: readonly (readonly string[])[], output: readonly str
   const at = (set: number) => (set === (set & -set) ? holds[set]! : keeps[set]!);
   const cost = new Float64Array(full + 1).fill(Infinity);
   const split = new Int32Array(full + 1);
-  const peak = new Float64Array(full + 1);
   for (let i = 0; i < n; i++) cost[1 << i] = 0;
   // Subsets in increasing order: both halves of a set are smaller numbers, so already solved.
   for (let set = 1; set <= full; set++) {
@@ -85,19 +82,19 @@ function bestTree(operands: readonly (readonly string[])[], output: readonly str
       const b = set ^ a;
       const base = cost[a]! + cost[b]!;
       if (!(base < cost[set]!)) continue;
+      // stepCost(), on bit masks (test/codegen/path.test.ts holds the two equal through a brute-force search)
       const c = base + masks.product(or(at(a), at(b))) + masks.product(at(a)) + masks.product(at(b)) + result;
       if (c < cost[set]!) {
         cost[set] = c;
         split[set] = a;
-        peak[set] = Math.max(peak[a]!, peak[b]!, bytes);
       }
     }
   }
   if (cost[full] === Infinity) throw overBudget(budget, smallestBudget(operands, output, sizes));
   const build = (set: number): Node => {
     const labels = set === (set & -set) ? operands[Math.log2(set)]! : masks.labels(keeps[set]!);
-    if (set === (set & -set)) return { set, labels, cost: 0, peak: 0 };
-    return { set, labels, cost: cost[set]!, peak: peak[set]!, left: build(split[set]!), right: build(set ^ split[set]!) };
+    if (set === (set & -set)) return { set, labels, cost: 0 };
+    return { set, labels, cost: cost[set]!, left: build(split[set]!), right: build(set ^ split[set]!) };
   };
   return build(full);
 }
@@ -146,7 +143,7 @@ function combine(a: number, b: number, op: (x: number, y: number) => number): nu
 function greedyTree(operands: readonly (readonly string[])[], output: readonly string[], sizes: Sizes, budget: number): Node {
   const labelsOf = subsetLabels(operands, output);
   const full = operands.length >= 31 ? -1 : (1 << operands.length) - 1;
-  let live: Node[] = operands.map((labels, i) => ({ set: 1 << i, labels, cost: 0, peak: 0 }));
+  let live: Node[] = operands.map((labels, i) => ({ set: 1 << i, labels, cost: 0 }));
   while (live.length > 1) {
     let best: Node | undefined;
     for (let i = 0; i < live.length; i++) {
@@ -156,7 +153,7 @@ function greedyTree(operands: readonly (readonly string[])[], output: readonly s
         const bytes = set === full ? 0 : product(labels, sizes) * F32;
         if (bytes > budget) continue;
         const cost = live[i]!.cost + live[j]!.cost + stepCost(live[i]!.labels, live[j]!.labels, labels, sizes);
-        if (best === undefined || cost < best.cost) best = { set, labels, cost, peak: Math.max(live[i]!.peak, live[j]!.peak, bytes), left: live[i]!, right: live[j]! };
+        if (best === undefined || cost < best.cost) best = { set, labels, cost, left: live[i]!, right: live[j]! };
       }
     }
     if (best === undefined) throw overBudget(budget, undefined);

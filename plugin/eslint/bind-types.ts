@@ -4,7 +4,7 @@
  * known sizes are reported; an operand of unknown rank stands in with the rank its term needs.
  */
 import { bindShapes } from "../../codegen/bind.js";
-import { ELLIPSIS, type Equation } from "../../codegen/equation.js";
+import { ELLIPSIS, parseEquation, type Equation } from "../../codegen/equation.js";
 import { EinsightError } from "../../codegen/errors.js";
 
 export type KnownShape = readonly (number | undefined)[] | undefined;
@@ -23,4 +23,24 @@ export function bindError(eq: Equation, shapes: readonly KnownShape[]): Einsight
 
 export function isFullyKnown(shapes: readonly KnownShape[]): shapes is readonly (readonly number[])[] {
   return shapes.every((s) => s !== undefined && !s.includes(undefined));
+}
+
+/** The label sizes of fully known shapes, through codegen/bind; `undefined` when they do not bind. */
+export function boundSizes(eq: Equation, shapes: readonly (readonly number[])[]): Readonly<Record<string, number>> | undefined {
+  try {
+    return bindShapes(eq, shapes.map((shape) => ({ shape }))).sizes;
+  } catch (e) {
+    if (e instanceof EinsightError) return undefined;
+    throw e;
+  }
+}
+
+/** The parsed equation, or `undefined` when it does not parse (valid-equation reports that). */
+export function tryParse(text: string): Equation | undefined {
+  try {
+    return parseEquation(text);
+  } catch (e) {
+    if (e instanceof EinsightError) return undefined;
+    throw e;
+  }
 }

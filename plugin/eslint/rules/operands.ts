@@ -1,6 +1,5 @@
 /** einsight/operands: operand count and ranks against the equation (ranks from the type checker when linting with types). */
-import { parseEquation, type Equation } from "../../../codegen/equation.js";
-import { bindError } from "../bind-types.js";
+import { bindError, tryParse } from "../bind-types.js";
 import { createRule } from "../create-rule.js";
 import { onEinsumCall, operandShapes } from "../einsum-calls.js";
 import { equationSource, spanLocation } from "../equation-source.js";
@@ -28,11 +27,3 @@ export default createRule<[], MessageIds>({
     });
   },
 });
-
-export function tryParse(text: string): Equation | undefined {
-  try {
-    return parseEquation(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -4,10 +4,10 @@
  * a view shares its operand's buffer (destroying one destroys the other), an einsum's result does not.
  */
 import { ELLIPSIS } from "../../../codegen/equation.js";
+import { tryParse } from "../bind-types.js";
 import { createRule } from "../create-rule.js";
 import { onEinsumCall } from "../einsum-calls.js";
 import { equationSource } from "../equation-source.js";
-import { tryParse } from "./operands.js";
 
 type MessageIds = "preferView" | "useView";
 

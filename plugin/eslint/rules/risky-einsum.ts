@@ -7,13 +7,13 @@
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
 import { STRATEGIES, type Strategy } from "../../../codegen/cost.js";
 import { formatBytes } from "../../../codegen/explain.js";
-import { planEinsum, type Plan } from "../../../codegen/plan.js";
+import { planEinsum, stepOutputBytes, type Plan } from "../../../codegen/plan.js";
+import { elementCount } from "../../../codegen/views.js";
 import { PROFILES, type ProfileName } from "../../../codegen/profile.js";
-import { isFullyKnown } from "../bind-types.js";
 import { createRule } from "../create-rule.js";
 import { onEinsumCall, operandShapes } from "../einsum-calls.js";
 import { equationSource } from "../equation-source.js";
-import { tryParse } from "./operands.js";
+import { isFullyKnown, tryParse } from "../bind-types.js";
 
 const MiB = 2 ** 20;
 
@@ -74,7 +74,7 @@ export default createRule<[RiskyEinsumOptions], MessageIds>({
 function risks(plan: Plan, o: RiskyEinsumOptions): { messageId: MessageIds; data: Record<string, string> }[] {
   const out: { messageId: MessageIds; data: Record<string, string> }[] = [];
   const t = plan.totals;
-  const inputs = plan.operands.reduce((acc, op) => acc + op.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  const inputs = plan.operands.reduce((acc, op) => acc + elementCount(op.shape) * 4, 0);
   const copies = plan.steps.filter((s) => s.strategy === "ttgt" && (s.copies?.length ?? 0) > 0);
   if (copies.length > 0) out.push({ messageId: "copiesView", data: { strategy: "ttgt", bytes: formatBytes(copies.reduce((a, s) => a + s.cost.temporaryBytes, 0)) } });
   if (t.peakTemporaryBytes > (o.maxTemporaryBytes ?? Infinity)) {
@@ -82,7 +82,7 @@ function risks(plan: Plan, o: RiskyEinsumOptions): { messageId: MessageIds; data
     out.push({ messageId: "temporaries", data: { bytes: formatBytes(t.peakTemporaryBytes), what, limit: formatBytes(o.maxTemporaryBytes!) } });
   }
   plan.steps.forEach((step, i) => {
-    const bytes = step.output.shape.reduce((a, b) => a * b, 1) * 4;
+    const bytes = stepOutputBytes(step);
     if (bytes > (o.maxOutputBytes ?? Infinity) && bytes > 4 * inputs) {
       const what = i === plan.steps.length - 1 ? "an output" : `an intermediate (step ${i + 1})`;
       out.push({ messageId: "blowUp", data: { what, bytes: formatBytes(bytes), inputs: formatBytes(inputs), ratio: (bytes / Math.max(inputs, 1)).toFixed(0) } });

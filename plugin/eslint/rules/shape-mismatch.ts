@@ -1,9 +1,8 @@
 /** einsight/shape-mismatch: a label bound to different literal sizes, naming both operands (needs type information). */
-import { bindError, isFullyKnown } from "../bind-types.js";
+import { bindError, isFullyKnown, tryParse } from "../bind-types.js";
 import { createRule } from "../create-rule.js";
 import { onEinsumCall, operandShapes } from "../einsum-calls.js";
 import { equationSource, spanLocation } from "../equation-source.js";
-import { tryParse } from "./operands.js";
 
 type MessageIds = "sizeMismatch" | "nonSquareDiagonal" | "ellipsisMismatch";
 

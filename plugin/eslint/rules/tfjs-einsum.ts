@@ -6,11 +6,11 @@
  */
 import { ELLIPSIS } from "../../../codegen/equation.js";
 import { formatBytes } from "../../../codegen/explain.js";
-import { isFullyKnown } from "../bind-types.js";
+import { boundSizes, isFullyKnown, tryParse } from "../bind-types.js";
+import { elementCount } from "../../../codegen/views.js";
 import { createRule } from "../create-rule.js";
 import { onEinsumCall, operandShapes } from "../einsum-calls.js";
 import { equationSource, spanLocation } from "../equation-source.js";
-import { tryParse } from "./operands.js";
 
 const MiB = 2 ** 20;
 
@@ -47,9 +47,9 @@ export default createRule<[{ maxProductBytes?: number }], MessageIds>({
       if (eq.inputs.length > 2) context.report({ loc: at([eq.inputs[0]!.span[0], eq.inputs[eq.inputs.length - 1]!.span[1]]), messageId: "tooManyOperands", data: { count: String(eq.inputs.length) } });
       const shapes = operandShapes(context, call.operands);
       if (shapes === undefined || !isFullyKnown(shapes) || shapes.length !== eq.inputs.length) return;
-      const sizes = new Map<string, number>();
-      shapes.forEach((shape, k) => eq.inputs[k]!.labels.forEach((l, d) => sizes.set(l, Math.max(sizes.get(l) ?? 1, shape?.[d] ?? 1))));
-      const elements = [...sizes.values()].reduce((a, b) => a * b, 1);
+      const sizes = boundSizes(eq, shapes);
+      if (sizes === undefined) return; // operands and shape-mismatch report what does not bind
+      const elements = elementCount(Object.values(sizes));
       if (elements * 4 > (options.maxProductBytes ?? Infinity)) {
         context.report({ node: call.node, messageId: "broadcastProduct", data: { bytes: formatBytes(elements * 4), elements: String(elements), limit: formatBytes(options.maxProductBytes!) } });
       }
