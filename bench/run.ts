@@ -13,13 +13,12 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatBytes } from "../codegen/explain.js";
 import { planEinsum, type Plan } from "../codegen/plan.js";
-import { contiguousStrides } from "../codegen/views.js";
 import { gpu, type Gpu } from "../runtime/device.js";
 import { einsum, type EinsumOptions } from "../runtime/einsum.js";
-import { Tensor, tensor } from "../runtime/tensor.js";
 import { tfjsOn, type TfjsPeer } from "./peers.js";
-import { maxRelativeError, values } from "./data.js";
-import { baseSize, suite, type BenchCase, type Preset } from "./suite.js";
+import { maxRelativeError } from "./data.js";
+import { caseOperands, measure } from "./measure.js";
+import { suite, type BenchCase, type Preset } from "./suite.js";
 
 interface Timing {
   readonly ms: number;
@@ -72,9 +71,7 @@ if (args.json !== undefined) {
 g.destroy();
 
 async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<CaseResult> {
-  const data = c.operands.map((op, k) => values(baseSize(op), k + 1));
-  const bases = c.operands.map((op, k) => tensor(g, data[k]!, op.base));
-  const views = c.operands.map((op, k) => new Tensor(bases[k]!.storage, op.view.shape, op.view.strides ?? contiguousStrides(op.view.shape), op.view.offset));
+  const { bases, views } = caseOperands(g, c);
   const plan: Plan = planEinsum(c.equation, views, { profile: g.profile });
   const sync = () => g.device.queue.onSubmittedWorkDone();
   const run = (options: EinsumOptions) => () => einsum(c.equation, ...views, options).destroy();
@@ -85,11 +82,11 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
   const memory = g.stats();
   const expected = await reference.read();
   reference.destroy();
-  const ms = await measure(run({}), sync);
+  const ms = await measure(run({}), sync, minSeconds);
   const timing = { ms, gflops: plan.totals.flops / ms / 1e6, gbps: (plan.totals.bytesRead + plan.totals.bytesWritten) / ms / 1e6 };
 
   const loopOut = einsum(c.equation, ...views, { strategy: "loop" });
-  const loop: PeerResult = { ...peer(await measure(run({ strategy: "loop" }), sync), ms), maxRelError: maxRelativeError(await loopOut.read(), expected) };
+  const loop: PeerResult = { ...peer(await measure(run({ strategy: "loop" }), sync, minSeconds), ms), maxRelError: maxRelativeError(await loopOut.read(), expected) };
   loopOut.destroy();
 
   let tfjsEinsum: PeerResult = { error: typeof tf === "string" ? tf : "" };
@@ -122,7 +119,7 @@ async function runPeer(g: Gpu, tf: TfjsPeer, compute: () => ReturnType<TfjsPeer[
     const got = await tf.read(first);
     tf.dispose([first]);
     g.throwGpuError(); // tfjs's own validation errors land on our device
-    const ms = await measure(() => tf.dispose([compute()]), () => tf.sync());
+    const ms = await measure(() => tf.dispose([compute()]), () => tf.sync(), minSeconds);
     g.throwGpuError();
     return { ...peer(ms, einsightMs), maxRelError: maxRelativeError(got, expected) };
   } catch (e) {
@@ -132,20 +129,6 @@ async function runPeer(g: Gpu, tf: TfjsPeer, compute: () => ReturnType<TfjsPeer[
 
 function peer(ms: number, einsightMs: number): PeerResult {
   return { ms, ratio: ms / einsightMs };
-}
-
-/** Milliseconds per run: a warm-up, then doubling repetitions queued back to back until they take `minSeconds`. */
-async function measure(run: () => void, sync: () => Promise<void>): Promise<number> {
-  run();
-  await sync();
-  for (let reps = 1; ; ) {
-    const started = performance.now();
-    for (let i = 0; i < reps; i++) run();
-    await sync();
-    const ms = performance.now() - started;
-    if (ms >= minSeconds * 1000 || reps >= 4096) return ms / reps;
-    reps = Math.min(4096, Math.max(reps * 2, Math.ceil((reps * minSeconds * 1000) / Math.max(ms, 0.01))));
-  }
 }
 
 function printRow(r: CaseResult): void {

@@ -63,9 +63,9 @@ const UNCOALESCED_PENALTY = 8;
 const LOOP_CACHE_REUSE = 8;
 
 /** Every strategy that can run a pairwise step, costed. */
-export function costPair(shape: PairShape, profile: DeviceProfile): Candidate[] {
-  const out: Candidate[] = [costDirect(shape, profile), costTtgt(shape, profile), costLoop(shape, profile, 2)];
-  const split = costSplitK(shape, profile);
+export function costPair(shape: PairShape, profile: DeviceProfile, tiles?: Partial<TileShape>): Candidate[] {
+  const out: Candidate[] = [costDirect(shape, profile, tiles), costTtgt(shape, profile, tiles), costLoop(shape, profile, 2)];
+  const split = costSplitK(shape, profile, tiles);
   if (split !== undefined) out.splice(1, 0, split);
   return out;
 }
@@ -79,13 +79,37 @@ export function costSingle(inElements: number, outElements: number, profile: Dev
   return { strategy: "loop", cost: cost(flops, bytesRead, bytesWritten, 0, outElements > 0 ? 1 : 0, seconds, profile), notes: [] };
 }
 
-export function chooseTiles(shape: Pick<PairShape, "m" | "n">, splits = 1): TileConfig {
-  const side = (size: number) => (size > 32 ? 64 : size > 16 ? 32 : 16);
-  return { tm: side(shape.m), tn: side(shape.n), tk: TK, splits };
+/** Tile shapes the direct kernel accepts: sides of 16 x 16 invocations' blocks, slabs whose loads divide evenly. */
+export const TILE_SIDES = [16, 32, 64, 128] as const;
+export const TILE_DEPTHS = [8, 16, 32] as const;
+
+/**
+ * The output tile and k slab of the tiled kernel: the profile's largest side where the step still
+ * gives every compute unit a workgroup, smaller sides for small sizes; `forced` (a plan option) wins.
+ */
+export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n">, profile: DeviceProfile, splits = 1, forced?: Partial<TileShape>): TileConfig {
+  const side = (size: number, largest: number) => TILE_SIDES.filter((t) => t <= Math.max(16, largest)).find((t) => t >= size) ?? largest;
+  let [tm, tn] = [side(shape.m, profile.maxTile), side(shape.n, profile.maxTile)];
+  // Halve the larger side while the step would leave compute units idle.
+  while (Math.max(tm, tn) > 64 && shape.batch * Math.ceil(shape.m / tm) * Math.ceil(shape.n / tn) < profile.parallelWorkgroups) {
+    if (tm >= tn) tm /= 2;
+    else tn /= 2;
+  }
+  const tk = forced?.tk ?? TK;
+  // 256 invocations stage a side x tk slab: a shallow slab needs a wide enough side.
+  const fit = (t: number) => Math.max(t, 256 / tk);
+  return { tm: forced?.tm ?? fit(tm), tn: forced?.tn ?? fit(tn), tk, splits };
 }
 
-function costDirect(s: PairShape, p: DeviceProfile): Candidate {
-  const tiles = chooseTiles(s);
+/** The part of a TileConfig a plan option may force. */
+export interface TileShape {
+  readonly tm: number;
+  readonly tn: number;
+  readonly tk: number;
+}
+
+function costDirect(s: PairShape, p: DeviceProfile, forced: Partial<TileShape> | undefined): Candidate {
+  const tiles = chooseTiles(s, p, 1, forced);
   const notes: string[] = [];
   if (!s.aCoalesced) notes.push("the left operand has no unit stride along its free or contracted labels, so its loads do not coalesce");
   if (!s.bCoalesced) notes.push("the right operand has no unit stride along its free or contracted labels, so its loads do not coalesce");
@@ -94,15 +118,15 @@ function costDirect(s: PairShape, p: DeviceProfile): Candidate {
   return { strategy: "direct", cost: c, tiles, notes };
 }
 
-function costSplitK(s: PairShape, p: DeviceProfile): Candidate | undefined {
-  const base = chooseTiles(s);
+function costSplitK(s: PairShape, p: DeviceProfile, forced: Partial<TileShape> | undefined): Candidate | undefined {
+  const base = chooseTiles(s, p, 1, forced);
   const workgroups = s.batch * Math.ceil(s.m / base.tm) * Math.ceil(s.n / base.tn);
   // Split only a step too small to fill the device: enough slices to occupy every compute unit once.
   const wanted = Math.ceil(p.parallelWorkgroups / Math.max(1, workgroups));
-  const most = Math.floor(s.k / (TK * 8)); // each slice at least 8 K tiles long
+  const most = Math.floor(s.k / (base.tk * 8)); // each slice at least 8 K tiles long
   const splits = Math.min(wanted, most);
   if (splits < 2 || s.outElements === 0) return undefined;
-  const chunk = Math.ceil(s.k / splits / TK) * TK;
+  const chunk = Math.ceil(s.k / splits / base.tk) * base.tk;
   const tiles = { ...base, splits: Math.ceil(s.k / chunk) };
   const partial = tiles.splits * s.outElements * F32;
   const gemm = gemmSeconds(s, tiles, p, s.aCoalesced, s.bCoalesced);
@@ -111,8 +135,8 @@ function costSplitK(s: PairShape, p: DeviceProfile): Candidate | undefined {
   return { strategy: "split-k", cost: c, tiles, notes: [] };
 }
 
-function costTtgt(s: PairShape, p: DeviceProfile): Candidate {
-  const tiles = chooseTiles(s);
+function costTtgt(s: PairShape, p: DeviceProfile, forced: Partial<TileShape> | undefined): Candidate {
+  const tiles = chooseTiles(s, p, 1, forced);
   const copies = [...(s.aGemmReady ? [] : [0]), ...(s.bGemmReady ? [] : [1])];
   // A ttgt copy holds the operand as the GEMM reads it: batch x m x k (or k x n), broadcasts materialized.
   const copyElements = copies.map((i) => (i === 0 ? s.batch * s.m * s.k : s.batch * s.k * s.n));

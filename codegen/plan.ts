@@ -5,7 +5,7 @@
  * alternative with the reason it lost.
  */
 import { bindShapes, classifyLabels, type OperandLayout } from "./bind.js";
-import { costPair, costSingle, STRATEGIES, type Candidate, type Cost, type PairShape, type Strategy, type TileConfig } from "./cost.js";
+import { costPair, costSingle, STRATEGIES, type Candidate, type Cost, type PairShape, type Strategy, type TileConfig, type TileShape, TILE_DEPTHS, TILE_SIDES } from "./cost.js";
 import { parseEquation, formatEquation, type Equation } from "./equation.js";
 import { check, EinsightError } from "./errors.js";
 import { choosePairs } from "./path.js";
@@ -25,6 +25,12 @@ export interface PlanOptions {
   readonly memoryBudget?: number;
   /** The device the costs are estimated for; default "generic". */
   readonly profile?: DeviceProfile | ProfileName;
+  /**
+   * Force the tiled kernels' tile (for tuning and comparisons): output sides `tm`, `tn` of 16, 32,
+   * 64 or 128 and slab depth `tk` of 8, 16 or 32, each invocation loading whole elements. Default:
+   * the profile's choice.
+   */
+  readonly tiles?: Partial<TileShape>;
 }
 
 /** Where a step's input comes from: an operand of the einsum, or the result of an earlier step. */
@@ -113,7 +119,7 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
     steps.push(singleStep(items[0]!, outLabels, sizes, profile, options.strategy));
   } else {
     for (const pair of choosePairs(items.map((i) => i.labels), outLabels, sizes, budget)) {
-      const step = pairStep(items[pair.left]!, items[pair.right]!, pair.keep, pair.last ? outLabels : undefined, sizes, profile, options.strategy, budget);
+      const step = pairStep(items[pair.left]!, items[pair.right]!, pair.keep, pair.last ? outLabels : undefined, sizes, profile, options, budget);
       steps.push(step);
       items.splice(pair.right, 1);
       items[pair.left] = { ref: { step: steps.length - 1 }, labels: step.output.labels, strides: step.output.strides };
@@ -142,7 +148,26 @@ function checkOptions(options: PlanOptions, operands: readonly PlanOperand[]): v
   const { strategy, memoryBudget } = options;
   check(strategy === undefined || STRATEGIES.includes(strategy), "invalidOption", () => `Unknown strategy '${String(strategy)}'; use one of ${STRATEGIES.map((s) => `'${s}'`).join(", ")}.`);
   check(memoryBudget === undefined || (typeof memoryBudget === "number" && memoryBudget >= 0), "invalidOption", () => `memoryBudget must be a non-negative number of bytes, got ${String(memoryBudget)}.`);
+  checkTiles(options.tiles);
   operands.forEach((op, k) => check(op.dtype === undefined || op.dtype === "f32", "unsupportedDtype", () => `Operand ${k} has dtype '${String(op.dtype)}'; einsight computes in 'f32' for now.`));
+}
+
+function checkTiles(tiles: PlanOptions["tiles"]): void {
+  if (tiles === undefined) return;
+  const sides: readonly number[] = TILE_SIDES;
+  const depths: readonly number[] = TILE_DEPTHS;
+  check(typeof tiles === "object" && tiles !== null, "invalidOption", () => `tiles must be an object like { tm: 64, tn: 64, tk: 16 }, got ${String(tiles)}.`);
+  for (const key of ["tm", "tn"] as const) {
+    const v = tiles[key];
+    check(v === undefined || sides.includes(v), "invalidOption", () => `tiles.${key} must be one of ${sides.join(", ")}, got ${String(v)}.`);
+  }
+  check(tiles.tk === undefined || depths.includes(tiles.tk), "invalidOption", () => `tiles.tk must be one of ${depths.join(", ")}, got ${String(tiles.tk)}.`);
+  // 256 invocations stage each slab: every side x depth must be a whole number of loads each.
+  const tk = tiles.tk ?? 16;
+  for (const key of ["tm", "tn"] as const) {
+    const side = tiles[key];
+    check(side === undefined || (side * tk) % 256 === 0, "invalidOption", () => `tiles.${key} x tiles.tk = ${side} x ${tk} must be a multiple of 256 (one load per invocation); use a deeper tk or a larger side.`);
+  }
 }
 
 function resolveProfile(profile: PlanOptions["profile"]): DeviceProfile {
@@ -180,7 +205,7 @@ function pairStep(
   finalLabels: readonly string[] | undefined,
   sizes: Record<string, number>,
   profile: DeviceProfile,
-  forced: Strategy | undefined,
+  options: PlanOptions,
   budget: number,
 ): PlanStep {
   const classes = classifyLabels(a.labels, b.labels, keep);
@@ -196,8 +221,8 @@ function pairStep(
   const groups: Groups = { batch: inOutputOrder("batch"), m: inOutputOrder("leftFree"), n: inOutputOrder("rightFree"), k };
   const shape = outLabels.map((l) => sizes[l]!);
   const pair = pairShape(a, b, groups, sizes, elementCount(shape));
-  const candidates = costPair(pair, profile);
-  const { chosen, alternatives, notes } = choose(candidates, forced, budget);
+  const candidates = costPair(pair, profile, options.tiles);
+  const { chosen, alternatives, notes } = choose(candidates, options.strategy, budget);
   const kind: StepKind = kLabels.length > 0 ? "contraction" : groups.m.length > 0 && groups.n.length > 0 ? "outer" : "elementwise";
   return {
     kind,

@@ -16,18 +16,20 @@ export interface DeviceProfile {
   readonly parallelWorkgroups: number;
   /** The fraction of `flopsPerSecond` the loop kernel (no tiles, no reuse) reaches. */
   readonly loopEfficiency: number;
+  /** Largest output tile side of the direct kernel (64 or 128): 128 needs 8 x 8 accumulators per invocation. */
+  readonly maxTile: number;
 }
 
 export const PROFILES = {
   /** An H100-class GPU through Dawn: 132 SMs; fp32 a tiled WGSL kernel reaches (shared/device notes: 17.7 untuned, 51.4 cuBLAS). */
-  "nvidia-h100": { name: "nvidia-h100", flopsPerSecond: 30e12, bytesPerSecond: 3.0e12, launchSeconds: 8e-6, parallelWorkgroups: 264, loopEfficiency: 0.1 },
+  "nvidia-h100": { name: "nvidia-h100", flopsPerSecond: 30e12, bytesPerSecond: 3.0e12, launchSeconds: 8e-6, parallelWorkgroups: 264, loopEfficiency: 0.1, maxTile: 128 },
   /** A mid-range discrete or integrated GPU; the default when the adapter is not recognized. */
-  generic: { name: "generic", flopsPerSecond: 4e12, bytesPerSecond: 400e9, launchSeconds: 10e-6, parallelWorkgroups: 64, loopEfficiency: 0.1 },
+  generic: { name: "generic", flopsPerSecond: 4e12, bytesPerSecond: 400e9, launchSeconds: 10e-6, parallelWorkgroups: 64, loopEfficiency: 0.1, maxTile: 64 },
   /**
    * SwiftShader, Vulkan on the CPU (a 2-core machine here). Measured by the small benchmark preset:
    * direct 0.3-0.5 GFLOP/s, the loop kernel about half of that (bench/RESULTS.md).
    */
-  swiftshader: { name: "swiftshader", flopsPerSecond: 0.5e9, bytesPerSecond: 4e9, launchSeconds: 50e-6, parallelWorkgroups: 2, loopEfficiency: 0.5 },
+  swiftshader: { name: "swiftshader", flopsPerSecond: 0.5e9, bytesPerSecond: 4e9, launchSeconds: 50e-6, parallelWorkgroups: 2, loopEfficiency: 0.5, maxTile: 64 },
 } as const satisfies Record<string, DeviceProfile>;
 
 export type ProfileName = keyof typeof PROFILES;

@@ -59,7 +59,7 @@ export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptio
 function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: EinsumOptions): Compiled {
   let cache = compiledByGpu.get(g);
   if (cache === undefined) compiledByGpu.set(g, (cache = new Map<string, Compiled>()));
-  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype]), options.strategy ?? null, options.memoryBudget ?? null]);
+  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null]);
   let compiled = cache.get(key);
   if (compiled === undefined) {
     const plan = planEinsum(equation, tensors, { ...options, profile: g.profile });

@@ -11,7 +11,8 @@
  *        n ->                       a_tile[kk][mm]  (TK x TM)      b_tile[kk][nn]  (TK x TN)
  *      +------+------+
  *   m  | wg 0 | wg 1 |   invocation (tx, ty) owns rows ty, ty+16, ... and columns tx, tx+16, ...
- *   |  +------+------+   of its workgroup's tile: RM x RN accumulators
+ *   |  +------+------+   of its workgroup's tile: RM x RN accumulators; when RM (RN) is a multiple
+ *                        of 4 it owns runs of 4 rows (4ty.., 4(ty+16)..) read as one vec4
  */
 import type { TileConfig } from "../cost.js";
 import { canonicalNames, decompose, dot, paramsStruct, u32 } from "./common.js";
@@ -52,15 +53,23 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const names = canonicalNames([spec.a.labels, spec.b.labels, spec.out.labels]);
   const n = (l: string) => names.get(l)!;
   const [rm, rn] = [tm / SIDE, tn / SIDE];
+  // Invocations own rows (and columns) in runs of 4 when their block allows it, so that one vec4
+  // read of workgroup memory feeds 4 rows (columns): a quarter of the shared-memory loads.
+  const [va, vb] = [rm % 4 === 0 ? 4 : 1, rn % 4 === 0 ? 4 : 1];
   const aKFast = isUnit(spec.a, groups.k) || !isUnit(spec.a, groups.m);
   const bNFast = isUnit(spec.b, groups.n) || !isUnit(spec.b, groups.k);
   const equation = `${spec.a.labels.map(n).join("")},${spec.b.labels.map(n).join("")}->${spec.out.labels.map(n).join("")}`;
+  const tileType = (v: number) => (v === 4 ? "vec4<f32>" : "f32");
+  // Row r of the invocation's block: the e-th of run i, at tile position (i * SIDE + ty) * va + e.
+  const rows = range(rm).map((r) => ({ r, i: Math.floor(r / va), e: r % va }));
+  const colGroups = range(rn / vb);
+  const aValue = (row: { i: number; e: number }) => (va === 4 ? `a${row.i}[${row.e}]` : `a${row.i}`);
   const code = [
     `// einsight: direct (GETT) kernel, ${spec.title}`,
     `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${spec.sizes[l]}`).join(" ")}`,
     `//   groups batch [${groups.batch.map(n).join("")}]=${B} m [${groups.m.map(n).join("")}]=${M} n [${groups.n.map(n).join("")}]=${N} k [${groups.k.map(n).join("")}]=${K}`,
     `//   a strides ${describe(spec.a, n)}; b strides ${describe(spec.b, n)}; out strides ${describe(spec.out, n)}`,
-    `//   tile ${tm}x${tn}x${tk}, ${rm}x${rn} per invocation, ${splits} k slice(s) of ${chunk}; loads: a along ${aKFast ? "k" : "m"}, b along ${bNFast ? "n" : "k"}`,
+    `//   tile ${tm}x${tn}x${tk}, ${rm}x${rn} per invocation (runs of ${va}x${vb}), ${splits} k slice(s) of ${chunk}; loads: a along ${aKFast ? "k" : "m"}, b along ${bNFast ? "n" : "k"}`,
     `//   ${total} workgroups, dispatch ${workgroups.join(" x ")}`,
     paramsStruct(["a_offset", "b_offset", "out_offset"]),
     "@group(0) @binding(0) var<storage, read> a: array<f32>;",
@@ -81,8 +90,8 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     `const TILES: u32 = ${u32(total)};`,
     `const GRID_X: u32 = ${u32(workgroups[0])};`,
     "",
-    `var<workgroup> a_tile: array<f32, ${tk * tm}>; // [kk][mm]`,
-    `var<workgroup> b_tile: array<f32, ${tk * tn}>; // [kk][nn]`,
+    `var<workgroup> a_tile: array<${tileType(va)}, ${(tk * tm) / va}>; // [kk][mm]`,
+    `var<workgroup> b_tile: array<${tileType(vb)}, ${(tk * tn) / vb}>; // [kk][nn]`,
     "",
     offsetFn("a_batch", groups.batch, spec.a, spec.sizes, n),
     offsetFn("a_m", groups.m, spec.a, spec.sizes, n),
@@ -112,25 +121,28 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     "  let ty = lid.y;",
     ...loadSetup("a", tm, tk, aKFast, "m"),
     ...loadSetup("b", tn, tk, !bNFast, "n"),
-    ...accumulators(rm, rn).map((a) => `  var ${a} = 0.0;`),
+    ...rows.flatMap(({ r }) => colGroups.map((j) => `  var acc_${r}_${j} = ${vb === 4 ? "vec4<f32>()" : "0.0"};`)),
     "  for (var k0 = k_begin; k0 < k_end; k0 += TK) {",
     "    // stage one TK-deep slab of a and b in workgroup memory (zeros past the edges)",
-    ...loadSlab("a", tm, tk, "m"),
-    ...loadSlab("b", tn, tk, "n"),
+    ...loadSlab("a", tm, tk, va),
+    ...loadSlab("b", tn, tk, vb),
     "    workgroupBarrier();",
     "    for (var kk = 0u; kk < TK; kk++) {",
-    ...range(rm).map((i) => `      let a${i} = a_tile[kk * TM + ty + ${u32(i * SIDE)}];`),
-    ...range(rn).map((j) => `      let b${j} = b_tile[kk * TN + tx + ${u32(j * SIDE)}];`),
-    ...range(rm).flatMap((i) => range(rn).map((j) => `      acc_${i}_${j} = fma(a${i}, b${j}, acc_${i}_${j});`)),
+    ...range(rm / va).map((i) => `      let a${i} = a_tile[kk * ${u32(tm / va)} + ${u32(i * SIDE)} + ty];`),
+    ...colGroups.map((j) => `      let b${j} = b_tile[kk * ${u32(tn / vb)} + ${u32(j * SIDE)} + tx];`),
+    ...rows.flatMap((row) => colGroups.map((j) => `      acc_${row.r}_${j} = fma(${vb === 4 ? `vec4<f32>(${aValue(row)})` : aValue(row)}, b${j}, acc_${row.r}_${j});`)),
     "    }",
     "    workgroupBarrier();",
     "  }",
     `  let out_base = params.out_offset + out_batch(bi) + slice * ${u32(spec.splitStride ?? 0)};`,
-    ...range(rm).flatMap((i) => [
-      `  let out_m${i} = m0 + ty + ${u32(i * SIDE)};`,
-      `  if (out_m${i} < M) {`,
-      `    let row${i} = out_base + out_m(out_m${i});`,
-      ...range(rn).map((j) => `    if (n0 + tx + ${u32(j * SIDE)} < N) { out[row${i} + out_n(n0 + tx + ${u32(j * SIDE)})] = acc_${i}_${j}; }`),
+    ...colGroups.flatMap((j) => range(vb).map((c) => `  let out_n${j}_${c} = n0 + (${u32(j * SIDE)} + tx) * ${u32(vb)} + ${u32(c)};`)),
+    ...rows.flatMap(({ r, i, e }) => [
+      `  let out_m${r} = m0 + (${u32(i * SIDE)} + ty) * ${u32(va)} + ${u32(e)};`,
+      `  if (out_m${r} < M) {`,
+      `    let row${r} = out_base + out_m(out_m${r});`,
+      ...colGroups.flatMap((j) =>
+        range(vb).map((c) => `    if (out_n${j}_${c} < N) { out[row${r} + out_n(out_n${j}_${c})] = acc_${r}_${j}${vb === 4 ? `[${c}]` : ""}; }`),
+      ),
       "  }",
     ]),
     "}",
@@ -141,10 +153,6 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
-}
-
-function accumulators(rm: number, rn: number): string[] {
-  return range(rm).flatMap((i) => range(rn).map((j) => `acc_${i}_${j}`));
 }
 
 function strideIn(op: DirectOperand, label: string): number {
@@ -185,17 +193,17 @@ function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m
       `  let ${x}_${free}${r} = ${ff};`,
       `  let ${x}_ok${r} = ${origin} + ${x}_${free}${r} < ${limit};`,
       `  let ${x}_off${r} = select(0u, ${x}_${free === "m" ? "m" : "n"}(${origin} + ${x}_${free}${r}), ${x}_ok${r});`,
+      `  let ${x}_slot${r} = ${x}_kk${r} * ${free === "m" ? "TM" : "TN"} + ${x}_${free}${r};`,
     ];
   });
 }
 
-function loadSlab(x: "a" | "b", t: number, tk: number, free: "m" | "n"): string[] {
+function loadSlab(x: "a" | "b", t: number, tk: number, v: number): string[] {
   const loads = (t * tk) / (SIDE * SIDE);
-  const tileStride = free === "m" ? "TM" : "TN";
   return range(loads).flatMap((r) => [
     `    let ${x}_k${r} = k0 + ${x}_kk${r};`,
     `    var ${x}_v${r} = 0.0;`,
     `    if (${x}_ok${r} && ${x}_k${r} < k_end) { ${x}_v${r} = ${x}[${x}_base + ${x}_off${r} + ${x}_k(${x}_k${r})]; }`,
-    `    ${x}_tile[${x}_kk${r} * ${tileStride} + ${x}_${free}${r}] = ${x}_v${r};`,
+    v === 4 ? `    ${x}_tile[${x}_slot${r} / 4u][${x}_slot${r} % 4u] = ${x}_v${r};` : `    ${x}_tile[${x}_slot${r}] = ${x}_v${r};`,
   ]);
 }

@@ -1,0 +1,89 @@
+/**
+ * Every tile shape the direct kernel accepts (`tiles` plan option: 16-128 sides, 8-32 deep slabs,
+ * vec4 runs of rows and columns from 64 up) against the oracle, on views with edges that are not
+ * multiples of any tile: the shapes the planner picks on a large GPU run here on SwiftShader too.
+ */
+import { describe, expect, test } from "vitest";
+import { planEinsum } from "../../codegen/plan.js";
+import { elementCount } from "../../codegen/views.js";
+import { einsum } from "../../runtime/einsum.js";
+import { tensor } from "../../runtime/tensor.js";
+import { maxRelativeError, oracleEinsum } from "../oracle.js";
+import { values } from "../../bench/data.js";
+import { useGpu } from "./use-gpu.js";
+
+const g = useGpu();
+
+// Every side on each axis and every depth, at least once; SwiftShader compiles the largest
+// unrolled kernels (128 x 128 x 32: 64 accumulators, 16 loads per operand) too slowly to try all.
+const shapes = [
+  { tm: 16, tn: 16, tk: 16 },
+  { tm: 32, tn: 32, tk: 32 },
+  { tm: 16, tn: 128, tk: 16 },
+  { tm: 128, tn: 16, tk: 16 },
+  { tm: 32, tn: 64, tk: 8 },
+  { tm: 64, tn: 64, tk: 16 },
+  { tm: 128, tn: 64, tk: 8 },
+  { tm: 64, tn: 128, tk: 8 },
+  { tm: 128, tn: 128, tk: 8 },
+];
+
+describe("direct kernel, every tile shape", () => {
+  // x is a transposed slice (k fastest nowhere), y a plain matrix: both load paths of each operand.
+  test.each(shapes)("bik,kj->bij and ki,kj->ij at tiles $tm x $tn x $tk", async (tiles) => {
+    const [B, I, K, J] = [2, 131, 37, 70];
+    const xData = values(B * (I + 3) * K, 1);
+    const yData = values(K * J, 2);
+    const X = tensor(g(), xData, [B, I + 3, K]);
+    const Y = tensor(g(), yData, [K, J]);
+    const x = X.slice(1, 2, I + 2);
+    const out = einsum("bik,kj->bij", x, Y, { strategy: "direct", tiles });
+    const xt = X.select(0, 1).slice(0, 1, I + 1).transpose(0, 1); // [K, I]
+    const out2 = einsum("ki,kj->ij", xt, Y, { strategy: "split-k", tiles });
+    const xs = await x.contiguous().read();
+    const expected = oracleEinsum("bik,kj->bij", [{ data: xs, shape: [B, I, K] }, { data: yData, shape: [K, J] }]);
+    expect(maxRelativeError(await out.read(), expected.data)).toBeLessThanOrEqual(1e-4);
+    const xts = await xt.contiguous().read();
+    const expected2 = oracleEinsum("ki,kj->ij", [{ data: xts, shape: [K, I] }, { data: yData, shape: [K, J] }]);
+    expect(maxRelativeError(await out2.read(), expected2.data)).toBeLessThanOrEqual(1e-4);
+    expect(planEinsum("bik,kj->bij", [x, Y], { strategy: "direct", tiles }).steps[0]!.tiles).toMatchObject(tiles);
+    for (const t of [out, out2, X, Y]) t.destroy();
+  });
+});
+
+describe("tiles option", () => {
+  test.each([
+    [{ tm: 48 }, /tiles.tm must be one of 16, 32, 64, 128, got 48/],
+    [{ tk: 4 }, /tiles.tk must be one of 8, 16, 32, got 4/],
+    [{ tm: 16, tk: 8 }, /tiles.tm x tiles.tk = 16 x 8 must be a multiple of 256/],
+  ])("%j is refused", (tiles, message) => {
+    const a = { shape: [4, 4], strides: [4, 1] };
+    expect(() => planEinsum("ij,jk->ik", [a, a], { tiles })).toThrow(message);
+  });
+
+  test("an unforced side widens to fill a shallow slab", () => {
+    const a = { shape: [8, 8], strides: [8, 1] };
+    expect(planEinsum("ij,jk->ik", [a, a], { tiles: { tk: 8 }, strategy: "direct" }).steps[0]!.tiles).toMatchObject({ tm: 32, tn: 32, tk: 8 });
+  });
+});
+
+test("tiles 128 x 128 x 16, the nvidia-h100 profile's choice for a large GEMM, on a sliced operand", async () => {
+  const [B, I, K, J] = [2, 131, 37, 70];
+  const X = tensor(g(), values(B * (I + 3) * K, 1), [B, I + 3, K]);
+  const yData = values(K * J, 2);
+  const Y = tensor(g(), yData, [K, J]);
+  const x = X.slice(1, 2, I + 2);
+  const out = einsum("bik,kj->bij", x, Y, { strategy: "direct", tiles: { tm: 128, tn: 128, tk: 16 } });
+  const expected = oracleEinsum("bik,kj->bij", [{ data: await x.contiguous().read(), shape: [B, I, K] }, { data: yData, shape: [K, J] }]);
+  expect(maxRelativeError(await out.read(), expected.data)).toBeLessThanOrEqual(1e-4);
+  for (const t of [out, X, Y]) t.destroy();
+});
+
+test("the nvidia-h100 profile takes 128 x 128 tiles for a large GEMM and smaller ones where 128 would idle compute units", () => {
+  const big = { shape: [4096, 4096], strides: [4096, 1] };
+  expect(planEinsum("ij,jk->ik", [big, big], { profile: "nvidia-h100" }).steps[0]!.tiles).toMatchObject({ tm: 128, tn: 128 });
+  const mid = { shape: [1024, 1024], strides: [1024, 1] };
+  const t = planEinsum("ij,jk->ik", [mid, mid], { profile: "nvidia-h100", strategy: "direct" }).steps[0]!.tiles!;
+  expect(Math.ceil(1024 / t.tm) * Math.ceil(1024 / t.tn)).toBeGreaterThanOrEqual(128);
+  expect(elementCount([t.tm, t.tn])).toBeLessThan(128 * 128);
+});
