@@ -156,7 +156,7 @@ function checkTiles(tiles: PlanOptions["tiles"]): void {
   if (tiles === undefined) return;
   const sides: readonly number[] = TILE_SIDES;
   const depths: readonly number[] = TILE_DEPTHS;
-  check(typeof tiles === "object" && tiles !== null, "invalidOption", () => `tiles must be an object like { tm: 64, tn: 64, tk: 16 }, got ${String(tiles)}.`);
+  check(typeof tiles === "object" && tiles !== null, "invalidOption", () => `tiles must be an object like { tm: 64, tn: 64, tk: 16 }, got ${JSON.stringify(tiles) ?? "undefined"}.`);
   for (const key of ["tm", "tn"] as const) {
     const v = tiles[key];
     check(v === undefined || sides.includes(v), "invalidOption", () => `tiles.${key} must be one of ${sides.join(", ")}, got ${String(v)}.`);
