@@ -13,6 +13,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatBytes } from "../codegen/explain.js";
 import { planEinsum, type Plan } from "../codegen/plan.js";
+import { elementCount } from "../codegen/views.js";
 import { gpu, type Gpu } from "../runtime/device.js";
 import { einsum, type EinsumOptions } from "../runtime/einsum.js";
 import { tfjsOn, type TfjsPeer } from "./peers.js";
@@ -74,6 +75,9 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
   const { bases, views } = caseOperands(g, c);
   const plan: Plan = planEinsum(c.equation, views, { profile: g.profile });
   const sync = () => g.device.queue.onSubmittedWorkDone();
+  const bytesPerRun = 4 * elementCount(plan.output.shape) + plan.totals.peakTemporaryBytes;
+  // tf.einsum multiplies broadcast operands elementwise before it sums: one value per label combination.
+  const broadcastProductBytes = 4 * Object.values(plan.sizes).reduce((a, b) => a * b, 1);
   const run = (options: EinsumOptions) => () => einsum(c.equation, ...views, options).destroy();
 
   g.resetStats();
@@ -82,21 +86,21 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
   const memory = g.stats();
   const expected = await reference.read();
   reference.destroy();
-  const ms = await measure(run({}), sync, minSeconds);
+  const ms = await measure(run({}), sync, minSeconds, bytesPerRun);
   const timing = { ms, gflops: plan.totals.flops / ms / 1e6, gbps: (plan.totals.bytesRead + plan.totals.bytesWritten) / ms / 1e6 };
 
   const loopOut = einsum(c.equation, ...views, { strategy: "loop" });
-  const loop: PeerResult = { ...peer(await measure(run({ strategy: "loop" }), sync, minSeconds), ms), maxRelError: maxRelativeError(await loopOut.read(), expected) };
+  const loop: PeerResult = { ...peer(await measure(run({ strategy: "loop" }), sync, minSeconds, bytesPerRun), ms), maxRelError: maxRelativeError(await loopOut.read(), expected) };
   loopOut.destroy();
 
   let tfjsEinsum: PeerResult = { error: typeof tf === "string" ? tf : "" };
   let tfjsMatMul: PeerResult = c.matMul === undefined ? { notApplicable: "no tf.matMul form" } : { error: typeof tf === "string" ? tf : "" };
   if (typeof tf !== "string") {
     const inputs = await Promise.all(views.map(async (v) => tf.upload(await v.read(), v.shape))); // tfjs has no views: contiguous copies
-    tfjsEinsum = await runPeer(g, tf, () => tf.einsum(c.equation, inputs), ms, expected);
+    tfjsEinsum = await runPeer(g, tf, () => tf.einsum(c.equation, inputs), ms, expected, broadcastProductBytes);
     if (c.matMul !== undefined) {
       const form = c.matMul;
-      tfjsMatMul = await runPeer(g, tf, () => tf.matMul(form, inputs[0]!, inputs[1]!), ms, expected);
+      tfjsMatMul = await runPeer(g, tf, () => tf.matMul(form, inputs[0]!, inputs[1]!), ms, expected, bytesPerRun);
     }
     tf.dispose(inputs);
   }
@@ -113,13 +117,13 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
   };
 }
 
-async function runPeer(g: Gpu, tf: TfjsPeer, compute: () => ReturnType<TfjsPeer["einsum"]>, einsightMs: number, expected: Float32Array): Promise<PeerResult> {
+async function runPeer(g: Gpu, tf: TfjsPeer, compute: () => ReturnType<TfjsPeer["einsum"]>, einsightMs: number, expected: Float32Array, bytesPerRun: number): Promise<PeerResult> {
   try {
     const first = compute();
     const got = await tf.read(first);
     tf.dispose([first]);
     g.throwGpuError(); // tfjs's own validation errors land on our device
-    const ms = await measure(() => tf.dispose([compute()]), () => tf.sync(), minSeconds);
+    const ms = await measure(() => tf.dispose([compute()]), () => tf.sync(), minSeconds, bytesPerRun);
     g.throwGpuError();
     return { ...peer(ms, einsightMs), maxRelError: maxRelativeError(got, expected) };
   } catch (e) {

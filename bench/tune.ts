@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { TileShape } from "../codegen/cost.js";
 import { planEinsum } from "../codegen/plan.js";
+import { elementCount } from "../codegen/views.js";
 import { gpu } from "../runtime/device.js";
 import { einsum } from "../runtime/einsum.js";
 import { caseOperands, measure } from "./measure.js";
@@ -36,12 +37,14 @@ const rows: { name: string; equation: string; planned: TileShape; tiles: TileSha
 for (const c of suite(preset).filter((c) => c.operands.length === 2 && (args.only === undefined || c.name.includes(args.only)))) {
   const { bases, views } = caseOperands(g, c);
   const planned = planEinsum(c.equation, views, { profile: g.profile, strategy: "direct" }).steps[0]!.tiles!;
-  const flops = planEinsum(c.equation, views, { profile: g.profile }).totals.flops;
+  const whole = planEinsum(c.equation, views, { profile: g.profile });
+  const flops = whole.totals.flops;
+  const outBytes = 4 * elementCount(whole.output.shape);
   const sync = () => g.device.queue.onSubmittedWorkDone();
   const line: string[] = [];
   // SwiftShader's shader compiler takes minutes over the largest unrolled kernels: those are GPU-only candidates.
   for (const tiles of TILE_CANDIDATES.filter((t) => !software || t.tm * t.tn * t.tk <= 64 * 64 * 32)) {
-    const ms = await measure(() => einsum(c.equation, ...views, { strategy: "direct", tiles }).destroy(), sync, minSeconds);
+    const ms = await measure(() => einsum(c.equation, ...views, { strategy: "direct", tiles }).destroy(), sync, minSeconds, outBytes);
     rows.push({ name: c.name, equation: c.equation, planned: { tm: planned.tm, tn: planned.tn, tk: planned.tk }, tiles, ms, tflops: flops / ms / 1e9 });
     line.push(`${tiles.tm}x${tiles.tn}x${tiles.tk} ${ms.toFixed(3)} ms`);
   }

@@ -95,7 +95,8 @@ export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n">, profile
     if (tm >= tn) tm /= 2;
     else tn /= 2;
   }
-  const tk = forced?.tk ?? TK;
+  // Measured on an H200 (bench/results/h200-tune.json): 128 x 128 tiles run best with 8-deep slabs.
+  const tk = forced?.tk ?? ((forced?.tm ?? tm) * (forced?.tn ?? tn) >= 128 * 128 ? 8 : TK);
   // 256 invocations stage a side x tk slab: a shallow slab needs a wide enough side.
   const fit = (t: number) => Math.max(t, 256 / tk);
   return { tm: forced?.tm ?? fit(tm), tn: forced?.tn ?? fit(tn), tk, splits };

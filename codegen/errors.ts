@@ -33,6 +33,7 @@ export type EinsightErrorCode =
   // planning (codegen/plan)
   | "invalidOption"
   | "memoryBudget"
+  | "overlappingOutput"
   // tensors and the GPU (runtime)
   | "invalidData"
   | "invalidOperand"
@@ -42,6 +43,7 @@ export type EinsightErrorCode =
   | "mixedDevices"
   | "noAdapter"
   | "bindingTooLarge"
+  | "aliasedOutput"
   | "gpuError";
 
 export interface EinsightErrorOptions {

@@ -10,7 +10,7 @@ import { parseEquation, formatEquation, type Equation } from "./equation.js";
 import { check, EinsightError } from "./errors.js";
 import { choosePairs } from "./path.js";
 import { PROFILES, type DeviceProfile, type ProfileName } from "./profile.js";
-import { contiguousStrides, elementCount } from "./views.js";
+import { contiguousStrides, elementCount, mayOverlap } from "./views.js";
 
 export type Dtype = "f32";
 
@@ -31,6 +31,13 @@ export interface PlanOptions {
    * the profile's choice.
    */
   readonly tiles?: Partial<TileShape>;
+  /**
+   * Element strides of the output, in output-label order, when it is written into an existing
+   * view (einsum's `out`); default contiguous. The view must not overlap itself.
+   */
+  readonly outputStrides?: readonly number[];
+  /** Add into the output instead of overwriting it (gradient accumulation). */
+  readonly accumulate?: boolean;
 }
 
 /** Where a step's input comes from: an operand of the einsum, or the result of an earlier step. */
@@ -86,7 +93,7 @@ export interface Plan {
   readonly strategy: Strategy | null;
   readonly sizes: Readonly<Record<string, number>>;
   readonly operands: readonly { readonly shape: readonly number[]; readonly strides: readonly number[]; readonly dtype: Dtype }[];
-  readonly output: { readonly labels: readonly string[]; readonly shape: readonly number[] };
+  readonly output: { readonly labels: readonly string[]; readonly shape: readonly number[]; readonly strides: readonly number[]; readonly accumulate: boolean };
   readonly steps: readonly PlanStep[];
   readonly totals: Cost & {
     readonly peakTemporaryBytes: number;
@@ -125,6 +132,10 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
       items[pair.left] = { ref: { step: steps.length - 1 }, labels: step.output.labels, strides: step.output.strides };
     }
   }
+  const outputStrides = options.outputStrides ?? contiguousStrides(binding.output.shape);
+  checkOutputStrides(outputStrides, binding.output.shape);
+  const last = steps[steps.length - 1]!;
+  steps[steps.length - 1] = { ...last, output: { ...last.output, strides: [...outputStrides] } };
   return {
     version: 1,
     equation: formatEquation(eq),
@@ -133,7 +144,7 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
     strategy: options.strategy ?? null,
     sizes,
     operands: operands.map((op) => ({ shape: [...op.shape], strides: [...(op.strides ?? contiguousStrides(op.shape))], dtype: op.dtype ?? "f32" })),
-    output: binding.output,
+    output: { ...binding.output, strides: [...outputStrides], accumulate: options.accumulate === true },
     steps,
     totals: totals(steps),
   };
@@ -150,6 +161,11 @@ function checkOptions(options: PlanOptions, operands: readonly PlanOperand[]): v
   check(memoryBudget === undefined || (typeof memoryBudget === "number" && memoryBudget >= 0), "invalidOption", () => `memoryBudget must be a non-negative number of bytes, got ${String(memoryBudget)}.`);
   checkTiles(options.tiles);
   operands.forEach((op, k) => check(op.dtype === undefined || op.dtype === "f32", "unsupportedDtype", () => `Operand ${k} has dtype '${String(op.dtype)}'; einsight computes in 'f32' for now.`));
+}
+
+function checkOutputStrides(strides: readonly number[], shape: readonly number[]): void {
+  check(Array.isArray(strides) && strides.length === shape.length && strides.every((s) => Number.isSafeInteger(s) && s >= 0), "invalidOption", () => `outputStrides must be ${shape.length} non-negative integer element strides (one per output dimension of shape [${shape.join(", ")}]), got ${JSON.stringify(strides)}.`);
+  check(!mayOverlap({ shape, strides }), "overlappingOutput", () => `The output view (shape [${shape.join(", ")}], strides [${strides.join(", ")}]) names some elements more than once, so writing it would race; write into a view without expanded or overlapping dimensions.`);
 }
 
 function checkTiles(tiles: PlanOptions["tiles"]): void {

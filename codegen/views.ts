@@ -31,6 +31,22 @@ export function isContiguous(v: View): boolean {
   return v.shape.every((n, d) => n <= 1 || v.strides[d] === want[d]);
 }
 
+/**
+ * Whether two different indices of the view may name the same element (a stride-0 dimension, or
+ * strides that interleave): a view written through must not. Conservative: dimensions sorted by
+ * stride must each step past everything the smaller ones reach.
+ */
+export function mayOverlap(v: Pick<View, "shape" | "strides">): boolean {
+  if (v.shape.some((n) => n === 0)) return false;
+  const dims = v.shape.map((n, d) => ({ n, s: Math.abs(v.strides[d]!) })).filter((d) => d.n > 1).sort((x, y) => x.s - y.s);
+  let reach = 0; // the largest offset the smaller dimensions reach
+  for (const d of dims) {
+    if (d.s <= reach) return true;
+    reach += (d.n - 1) * d.s;
+  }
+  return false;
+}
+
 /** The element range `[first, last]` a view touches, or `undefined` for an empty view. */
 export function viewExtent(v: View): { first: number; last: number } | undefined {
   if (v.shape.some((n) => n === 0)) return undefined;

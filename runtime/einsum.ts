@@ -3,6 +3,7 @@
  * binds operand views as they are, takes intermediates and scratch space as temporaries (counted
  * in `g.stats()`), queues every kernel, and returns the output tensor at once; `read()` awaits it.
  */
+import { bindShapes } from "../codegen/bind.js";
 import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
 import { planEinsum, stepOutputBytes, type Plan, type PlanOptions } from "../codegen/plan.js";
@@ -12,7 +13,14 @@ import type { Gpu, Storage } from "./device.js";
 import { Tensor } from "./tensor.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
 
-export type EinsumOptions = Omit<PlanOptions, "profile">;
+export interface EinsumOptions extends Omit<PlanOptions, "profile" | "outputStrides"> {
+  /**
+   * Write the result into this tensor (any view of the output's shape that does not overlap itself
+   * or share a buffer with an operand) instead of a new one; einsum returns it. With `accumulate`,
+   * the result is added to what it holds.
+   */
+  readonly out?: Tensor;
+}
 
 const F32 = 4;
 
@@ -39,10 +47,19 @@ export function einsum<const E extends string, const A extends readonly (Tensor 
   ...args: A
 ): Tensor<EinsumOutput<E, OperandShapes<A>>>;
 export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptions)[]): Tensor {
+  const { operands: tensors, options } = einsumArguments(equation, args);
+  const g = tensors[0]!.gpu;
+  const out = checkOut(equation, options, tensors);
+  const compiled = compile(g, equation, tensors, options, out);
+  return run(g, compiled, tensors, out);
+}
+
+/** Splits einsum's arguments into operands and options, and checks the operands. */
+export function einsumArguments(equation: string, args: readonly unknown[]): { operands: readonly Tensor[]; options: EinsumOptions } {
   const last: unknown = args[args.length - 1];
   const hasOptions = isPlainObject(last);
   const options = (hasOptions ? last : {}) as EinsumOptions;
-  const operands = (hasOptions ? args.slice(0, -1) : args) as readonly unknown[];
+  const operands = hasOptions ? args.slice(0, -1) : args;
   operands.forEach((op, k) => check(op instanceof Tensor, "invalidOperand", () => `Operand ${k} of einsum("${equation}") is ${describe(op)}, not a Tensor; make one with tensor(g, data, shape).`));
   const tensors = operands as readonly Tensor[];
   check(tensors.length > 0, "operandCount", () => `einsum("${equation}") was given no operands; pass one tensor per comma-separated term.`);
@@ -52,17 +69,35 @@ export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptio
     check(!t.destroyed, "destroyedTensor", () => `Operand ${k} of einsum("${equation}") (shape [${t.shape.join(", ")}]) was destroyed.`);
   });
   void g.device; // throws destroyedDevice
-  const compiled = compile(g, equation, tensors, options);
-  return run(g, compiled, tensors);
+  return { operands: tensors, options };
 }
 
-function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: EinsumOptions): Compiled {
+function checkOut(equation: string, options: EinsumOptions, operands: readonly Tensor[]): Tensor | undefined {
+  const { out, accumulate } = options;
+  check(accumulate === undefined || typeof accumulate === "boolean", "invalidOption", () => `accumulate must be true or false, got ${String(accumulate)}.`);
+  check(accumulate !== true || out !== undefined, "invalidOption", () => `einsum("${equation}") was asked to accumulate but given no 'out' tensor to add into.`);
+  if (out === undefined) return undefined;
+  check(out instanceof Tensor, "invalidOperand", () => `The 'out' option of einsum("${equation}") is ${describe(out)}, not a Tensor.`);
+  check(out.gpu === operands[0]!.gpu, "mixedDevices", () => `The 'out' tensor of einsum("${equation}") lives on a different GPU than the operands.`);
+  check(!out.destroyed, "destroyedTensor", () => `The 'out' tensor of einsum("${equation}") (shape [${out.shape.join(", ")}]) was destroyed.`);
+  const k = operands.findIndex((t) => t.storage === out.storage);
+  check(k < 0, "aliasedOutput", () => `The 'out' tensor of einsum("${equation}") shares its buffer with operand ${k}; a kernel cannot read and write one buffer. Write into a separate tensor.`);
+  return out;
+}
+
+function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: EinsumOptions, out: Tensor | undefined): Compiled {
   let cache = compiledByGpu.get(g);
   if (cache === undefined) compiledByGpu.set(g, (cache = new Map<string, Compiled>()));
-  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null]);
+  const { out: _, ...planOptions } = options;
+  const outputStrides = out?.strides;
+  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, outputStrides ?? null, options.accumulate === true]);
   let compiled = cache.get(key);
   if (compiled === undefined) {
-    const plan = planEinsum(equation, tensors, { ...options, profile: g.profile });
+    if (out !== undefined) {
+      const shape = bindShapes(equation, tensors).output.shape;
+      check(out.shape.length === shape.length && out.shape.every((n, d) => n === shape[d]), "sizeMismatch", () => `The 'out' tensor of einsum("${equation}") has shape [${out.shape.join(", ")}], but the result has shape [${shape.join(", ")}].`);
+    }
+    const plan = planEinsum(equation, tensors, { ...planOptions, profile: g.profile, ...(outputStrides === undefined ? {} : { outputStrides }) });
     checkBindingSizes(g, plan);
     const programs = plan.steps.map((_, i) => emitStep(plan, i, g.limits.maxComputeWorkgroupsPerDimension));
     if (cache.size >= CACHE_LIMIT) cache.clear();
@@ -82,18 +117,19 @@ function checkBindingSizes(g: Gpu, plan: Plan): void {
   });
 }
 
-function run(g: Gpu, { plan, programs }: Compiled, operands: readonly Tensor[]): Tensor {
+function run(g: Gpu, { plan, programs }: Compiled, operands: readonly Tensor[], out: Tensor | undefined): Tensor {
   const operandBindings = operands.map((t) => operandBinding(g, t)); // may refuse a view before anything is allocated
+  const outBinding = out === undefined ? undefined : operandBinding(g, out, "The 'out' tensor");
   const results: Storage[] = [];
   let output: Storage | undefined;
   plan.steps.forEach((step, i) => {
     const isLast = i === plan.steps.length - 1;
-    const bytes = stepOutputBytes(step);
-    const result = g.allocate(bytes, isLast ? "tensor" : "temporary");
+    const result = isLast && out !== undefined ? out.storage : g.allocate(stepOutputBytes(step), isLast ? "tensor" : "temporary");
+    const resultBinding: InputBinding = isLast && outBinding !== undefined ? outBinding : { buffer: result, offset: 0 };
     const scratch = programs[i]!.scratch.map((b) => g.allocate(b, "temporary"));
     const inputs = step.inputs.map((input) => ("operand" in input.ref ? operandBindings[input.ref.operand]! : { buffer: results[input.ref.step]!, offset: 0 }));
     for (const launch of programs[i]!.launches) {
-      const bound = launch.buffers.map((ref) => resolve(ref, inputs, result, scratch));
+      const bound = launch.buffers.map((ref) => resolve(ref, inputs, resultBinding, scratch));
       g.dispatch(launch.kernel, bound.map((b) => b.binding), bound.map((b) => b.offset));
     }
     scratch.forEach((s) => g.free(s));
@@ -101,25 +137,22 @@ function run(g: Gpu, { plan, programs }: Compiled, operands: readonly Tensor[]):
     results.push(result);
     if (isLast) output = result;
   });
-  return new Tensor(output!, plan.output.shape, contiguousStrides(plan.output.shape), 0);
+  return out ?? new Tensor(output!, plan.output.shape, contiguousStrides(plan.output.shape), 0);
 }
 
 type Bound = { binding: GPUBufferBinding; offset: number };
 type InputBinding = { buffer: Storage; offset: number; window?: { offset: number; size: number } };
 
 /** An operand is bound through the aligned window its view touches; the kernel gets the rest of its offset. */
-function operandBinding(g: Gpu, t: Tensor): InputBinding {
-  const window = bindingWindow(t, F32, g.limits, `An operand`);
+function operandBinding(g: Gpu, t: Tensor, what = "An operand"): InputBinding {
+  const window = bindingWindow(t, F32, g.limits, what);
   if (window === undefined) return { buffer: t.storage, offset: 0 }; // empty view: never read
   return { buffer: t.storage, offset: window.view.offset, window: { offset: window.offset, size: window.size } };
 }
 
-function resolve(ref: BufferRef, inputs: readonly InputBinding[], result: Storage, scratch: readonly Storage[]): Bound {
-  if ("input" in ref) {
-    const input = inputs[ref.input]!;
-    return { binding: { buffer: input.buffer.buffer, ...input.window }, offset: input.offset };
-  }
-  return { binding: { buffer: ("output" in ref ? result : scratch[ref.scratch]!).buffer }, offset: 0 };
+function resolve(ref: BufferRef, inputs: readonly InputBinding[], result: InputBinding, scratch: readonly Storage[]): Bound {
+  const bound = "input" in ref ? inputs[ref.input]! : "output" in ref ? result : { buffer: scratch[ref.scratch]!, offset: 0 };
+  return { binding: { buffer: bound.buffer.buffer, ...bound.window }, offset: bound.offset };
 }
 
 function isPlainObject(v: unknown): boolean {

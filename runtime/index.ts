@@ -1,7 +1,8 @@
 /** einsight: typed, planned, copy-free einsum on WebGPU. */
 export { gpu, Gpu, type GpuOptions, type GpuStats } from "./device.js";
-export { tensor, Tensor, type Dtype, type Shape } from "./tensor.js";
+export { tensor, zeros, Tensor, type Dtype, type Shape } from "./tensor.js";
 export { einsum, type EinsumOptions } from "./einsum.js";
+export { einsumWithBackward, type EinsumWithBackward, type GradientTargets } from "./backward.js";
 export { EinsightError, isEinsightError, type EinsightErrorCode, type Span } from "../codegen/errors.js";
 export { planEinsum as plan, type Plan, type PlanOptions, type PlanOperand } from "../codegen/plan.js";
 export { explain } from "../codegen/explain.js";

@@ -23,6 +23,38 @@ export interface OracleResult {
 }
 
 export function oracleEinsum(equation: string, operands: readonly OracleOperand[]): OracleResult {
+  const { shape, walk } = iterate(equation, operands);
+  const out = new Float64Array(elementCount(shape));
+  walk((o, at) => {
+    let product = 1;
+    operands.forEach((op, k) => (product *= op.data[at[k]!]!));
+    out[o]! += product;
+  });
+  return { shape, data: out };
+}
+
+/**
+ * The gradient of sum(gradOutput * einsum(operands)) with respect to every element of each
+ * operand's `data` array (so a view's gradient lands where the view reads, and elements read
+ * twice get both contributions): the product rule, term by term, independent of codegen/gradient.
+ */
+export function oracleGradients(equation: string, operands: readonly OracleOperand[], gradOutput: ArrayLike<number>): Float64Array[] {
+  const { walk } = iterate(equation, operands);
+  const grads = operands.map((op) => new Float64Array(op.data.length));
+  walk((o, at) => {
+    operands.forEach((_, k) => {
+      let product = gradOutput[o]!;
+      operands.forEach((op, j) => {
+        if (j !== k) product *= op.data[at[j]!]!;
+      });
+      grads[k]![at[k]!]! += product;
+    });
+  });
+  return grads;
+}
+
+/** Every combination of label values: the output index and where each operand reads, in data elements. */
+function iterate(equation: string, operands: readonly OracleOperand[]) {
   const binding = bindShapes(equation, operands);
   const outLabels = binding.output.labels;
   const summed = Object.keys(binding.sizes).filter((l) => !outLabels.includes(l));
@@ -32,23 +64,24 @@ export function oracleEinsum(equation: string, operands: readonly OracleOperand[
   const reads = operands.map((op, k) => {
     const strides = op.strides ?? contiguousStrides(op.shape);
     const dims = binding.operands[k]!.dims;
-    return { data: op.data, offset: op.offset ?? 0, dims: dims.map((l, d) => ({ slot: slot.get(l)!, stride: op.shape[d] === 1 ? 0 : strides[d]! })) };
+    return { offset: op.offset ?? 0, dims: dims.map((l, d) => ({ slot: slot.get(l)!, stride: op.shape[d] === 1 ? 0 : strides[d]! })) };
   });
-  const out = new Float64Array(elementCount(binding.output.shape));
-  const total = elementCount(size);
-  const innerCount = elementCount(size.slice(outLabels.length));
-  const index = new Array<number>(loop.length).fill(0);
-  for (let n = 0; n < total; n++) {
-    let product = 1;
-    for (const r of reads) {
-      let at = r.offset;
-      for (const d of r.dims) at += d.stride * index[d.slot]!;
-      product *= r.data[at]!;
+  const walk = (visit: (outIndex: number, at: readonly number[]) => void) => {
+    const total = elementCount(size);
+    const innerCount = elementCount(size.slice(outLabels.length));
+    const index = new Array<number>(loop.length).fill(0);
+    const at = new Array<number>(reads.length).fill(0);
+    for (let n = 0; n < total; n++) {
+      reads.forEach((r, k) => {
+        let a = r.offset;
+        for (const d of r.dims) a += d.stride * index[d.slot]!;
+        at[k] = a;
+      });
+      visit(Math.floor(n / innerCount), at);
+      for (let k = loop.length - 1; k >= 0 && ++index[k]! === size[k]; k--) index[k] = 0;
     }
-    out[Math.floor(n / innerCount)]! += product;
-    for (let k = loop.length - 1; k >= 0 && ++index[k]! === size[k]; k--) index[k] = 0;
-  }
-  return { shape: binding.output.shape, data: out };
+  };
+  return { shape: binding.output.shape, walk };
 }
 
 export { maxRelativeError } from "../bench/data.js";

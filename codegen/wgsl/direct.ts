@@ -35,6 +35,8 @@ export interface DirectKernelSpec {
   readonly tiles: TileConfig;
   /** split-k: elements between consecutive slices' partial outputs. */
   readonly splitStride?: number;
+  /** Add into the output instead of overwriting it. */
+  readonly accumulate?: boolean;
   readonly title: string;
 }
 
@@ -70,7 +72,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     `//   groups batch [${groups.batch.map(n).join("")}]=${B} m [${groups.m.map(n).join("")}]=${M} n [${groups.n.map(n).join("")}]=${N} k [${groups.k.map(n).join("")}]=${K}`,
     `//   a strides ${describe(spec.a, n)}; b strides ${describe(spec.b, n)}; out strides ${describe(spec.out, n)}`,
     `//   tile ${tm}x${tn}x${tk}, ${rm}x${rn} per invocation (runs of ${va}x${vb}), ${splits} k slice(s) of ${chunk}; loads: a along ${aKFast ? "k" : "m"}, b along ${bNFast ? "n" : "k"}`,
-    `//   ${total} workgroups, dispatch ${workgroups.join(" x ")}`,
+    `//   ${total} workgroups, dispatch ${workgroups.join(" x ")}${spec.accumulate === true ? "; adds into out" : ""}`,
     paramsStruct(["a_offset", "b_offset", "out_offset"]),
     "@group(0) @binding(0) var<storage, read> a: array<f32>;",
     "@group(0) @binding(1) var<storage, read> b: array<f32>;",
@@ -141,7 +143,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
       `  if (out_m${r} < M) {`,
       `    let row${r} = out_base + out_m(out_m${r});`,
       ...colGroups.flatMap((j) =>
-        range(vb).map((c) => `    if (out_n${j}_${c} < N) { out[row${r} + out_n(out_n${j}_${c})] = acc_${r}_${j}${vb === 4 ? `[${c}]` : ""}; }`),
+        range(vb).map((c) => `    if (out_n${j}_${c} < N) { out[row${r} + out_n(out_n${j}_${c})] ${spec.accumulate === true ? "+=" : "="} acc_${r}_${j}${vb === 4 ? `[${c}]` : ""}; }`),
       ),
       "  }",
     ]),

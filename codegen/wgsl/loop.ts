@@ -6,7 +6,7 @@
  * the "one thread per output" baseline of the benchmarks (what onnxruntime-web's Einsum does).
  * Bindings: inputs `in0..`, then `out`, then `params` (each input's offset, then `out_offset`).
  */
-import { elementCount } from "../views.js";
+import { contiguousStrides, elementCount } from "../views.js";
 import { canonicalNames, decompose, dot, ELEMENT_WORKGROUP, paramsStruct, perElementMain, u32 } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
@@ -18,8 +18,12 @@ export interface LoopKernelInput {
 
 export interface LoopKernelSpec {
   readonly inputs: readonly LoopKernelInput[];
-  /** Output labels; the output is written contiguously in this order. */
+  /** Output labels; the output is written contiguously in this order unless `outStrides` says otherwise. */
   readonly output: readonly string[];
+  /** Element strides of the output per output label (default contiguous). */
+  readonly outStrides?: readonly number[];
+  /** Add into the output instead of overwriting it. */
+  readonly accumulate?: boolean;
   readonly sizes: Readonly<Record<string, number>>;
   /** What the header says the kernel computes, e.g. "step 0 (reduce)". */
   readonly title: string;
@@ -39,6 +43,10 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   const workgroups = dispatchGrid(Math.ceil(count / ELEMENT_WORKGROUP), maxWorkgroupsPerDimension);
   const ins = spec.inputs.map((_, k) => `in${k}`);
   const equation = `${spec.inputs.map((i) => i.labels.map(n).join("")).join(",")}->${spec.output.map(n).join("")}`;
+  const outStrides = spec.outStrides ?? contiguousStrides(spec.output.map(size));
+  const contiguous = outStrides.every((s, d) => s === contiguousStrides(spec.output.map(size))[d] || size(spec.output[d]!) === 1);
+  const target = `out[params.out_offset + ${contiguous ? "i" : dot(spec.output.map((l) => `c_${n(l)}`), outStrides)}]`;
+  const write = (value: string) => `  ${target} ${spec.accumulate === true ? "+=" : "="} ${value};`;
   const product = spec.inputs
     .map((input, k) => `${ins[k]}[${ins[k]}_base${summed.some((l) => stride(input, l) !== 0) ? ` + ${dot(summed.map((l) => `s_${n(l)}`), summed.map((l) => stride(input, l)))}` : ""}]`)
     .join(" * ");
@@ -48,6 +56,7 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
     `// einsight: loop kernel, ${spec.title}: one invocation per output element`,
     `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${size(l)}`).join(" ")}`,
     ...spec.inputs.map((input, k) => `//   ${ins[k]} strides ${input.labels.map((l, i) => `${n(l)}:${input.strides[i]}`).join(" ") || "(scalar)"}`),
+    ...(contiguous && spec.accumulate !== true ? [] : [`//   out strides ${spec.output.map((l, d) => `${n(l)}:${outStrides[d]}`).join(" ") || "(scalar)"}${spec.accumulate === true ? ", accumulated" : ""}`]),
     `//   ${count} outputs, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
     paramsStruct([...ins.map((i) => `${i}_offset`), "out_offset"]),
     ...ins.map((name, k) => `@group(0) @binding(${k}) var<storage, read> ${name}: array<f32>;`),
@@ -59,8 +68,8 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
     ...decompose("i", spec.output.map(n), spec.output.map(size), "c_"),
     ...spec.inputs.map((input, k) => `  let ${ins[k]}_base = params.${ins[k]}_offset + ${dot(spec.output.map((l) => `c_${n(l)}`), spec.output.map((l) => stride(input, l)))};`),
     ...(summed.length === 0
-      ? [`  out[params.out_offset + i] = ${product};`]
-      : ["  var acc = 0.0;", ...loops, `${inner}acc += ${product};`, ...summed.map((_, d) => `${"  ".repeat(summed.length - d)}}`), "  out[params.out_offset + i] = acc;"]),
+      ? [write(product)]
+      : ["  var acc = 0.0;", ...loops, `${inner}acc += ${product};`, ...summed.map((_, d) => `${"  ".repeat(summed.length - d)}}`), write("acc")]),
     "}",
     "",
   ].join("\n");

@@ -30,6 +30,8 @@ const SLICE = "*";
 
 export function emitStep(plan: Plan, index: number, maxWorkgroupsPerDimension: number): StepProgram {
   const step = plan.steps[index]!;
+  // Only the last step writes the einsum's output, which may be a view to add into.
+  const accumulate = index === plan.steps.length - 1 && plan.output.accumulate;
   // The title names no user label, so that the same contraction under other letters shares a pipeline.
   const title = `${step.kind} step, ${step.strategy}`;
   const launch = (kernel: KernelSpec | undefined, buffers: BufferRef[]): Launch[] => (kernel === undefined ? [] : [{ kernel, buffers }]);
@@ -38,28 +40,30 @@ export function emitStep(plan: Plan, index: number, maxWorkgroupsPerDimension: n
   const outStrides = { labels: step.output.labels, strides: step.output.strides };
   switch (step.strategy) {
     case "loop":
-      return { scratch: [], launches: launch(emitLoopKernel({ inputs: step.inputs, output: step.output.labels, sizes: plan.sizes, title }, maxWorkgroupsPerDimension), [...inputs, out]) };
+      return { scratch: [], launches: launch(emitLoopKernel({ inputs: step.inputs, output: step.output.labels, outStrides: step.output.strides, accumulate, sizes: plan.sizes, title }, maxWorkgroupsPerDimension), [...inputs, out]) };
     case "direct":
-      return { scratch: [], launches: launch(direct(plan, step, step.inputs[0]!, step.inputs[1]!, outStrides, title, maxWorkgroupsPerDimension), [...inputs, out]) };
+      return { scratch: [], launches: launch(direct(plan, step, step.inputs[0]!, step.inputs[1]!, outStrides, title, maxWorkgroupsPerDimension, accumulate), [...inputs, out]) };
     case "split-k":
-      return splitK(plan, step, title, maxWorkgroupsPerDimension);
+      return splitK(plan, step, title, maxWorkgroupsPerDimension, accumulate);
     case "ttgt":
-      return ttgt(plan, step, title, maxWorkgroupsPerDimension);
+      return ttgt(plan, step, title, maxWorkgroupsPerDimension, accumulate);
   }
 }
 
-function direct(plan: Plan, step: PlanStep, a: DirectOperand, b: DirectOperand, out: DirectOperand, title: string, maxWg: number, splitStride?: number): KernelSpec | undefined {
-  return emitDirectKernel({ a, b, out, groups: step.groups!, sizes: plan.sizes, tiles: step.tiles!, title, ...(splitStride === undefined ? {} : { splitStride }) }, maxWg);
+function direct(plan: Plan, step: PlanStep, a: DirectOperand, b: DirectOperand, out: DirectOperand, title: string, maxWg: number, accumulate: boolean, splitStride?: number): KernelSpec | undefined {
+  return emitDirectKernel({ a, b, out, groups: step.groups!, sizes: plan.sizes, tiles: step.tiles!, title, accumulate, ...(splitStride === undefined ? {} : { splitStride }) }, maxWg);
 }
 
 /** Partial products of each k slice into scratch [slice, ...output], then a loop kernel sums the slices. */
-function splitK(plan: Plan, step: PlanStep, title: string, maxWg: number): StepProgram {
+function splitK(plan: Plan, step: PlanStep, title: string, maxWg: number, accumulate: boolean): StepProgram {
   const count = elementCount(step.output.shape);
   const slices = step.tiles!.splits;
-  const partial: DirectOperand = { labels: step.output.labels, strides: step.output.strides };
-  const gemm = direct(plan, step, step.inputs[0]!, step.inputs[1]!, partial, title, maxWg, count);
+  // Partials are contiguous [slice, ...output] whatever view the output is written into.
+  const packed = contiguousStrides(step.output.shape);
+  const partial: DirectOperand = { labels: step.output.labels, strides: packed };
+  const gemm = direct(plan, step, step.inputs[0]!, step.inputs[1]!, partial, title, maxWg, false, count);
   const sum = emitLoopKernel(
-    { inputs: [{ labels: [SLICE, ...step.output.labels], strides: [count, ...step.output.strides] }], output: step.output.labels, sizes: { ...plan.sizes, [SLICE]: slices }, title: `${title}: sum of the ${slices} k slices` },
+    { inputs: [{ labels: [SLICE, ...step.output.labels], strides: [count, ...packed] }], output: step.output.labels, outStrides: step.output.strides, accumulate, sizes: { ...plan.sizes, [SLICE]: slices }, title: `${title}: sum of the ${slices} k slices` },
     maxWg,
   );
   const launches = [...(gemm === undefined ? [] : [{ kernel: gemm, buffers: [{ input: 0 }, { input: 1 }, { scratch: 0 }] }]), ...(sum === undefined ? [] : [{ kernel: sum, buffers: [{ scratch: 0 }, { output: true as const }] }])];
@@ -67,7 +71,7 @@ function splitK(plan: Plan, step: PlanStep, title: string, maxWg: number): StepP
 }
 
 /** torch's way: copy each input that is not already [batch, m, k] / [batch, k, n] contiguous, then GEMM. */
-function ttgt(plan: Plan, step: PlanStep, title: string, maxWg: number): StepProgram {
+function ttgt(plan: Plan, step: PlanStep, title: string, maxWg: number, accumulate: boolean): StepProgram {
   const g = step.groups!;
   const orders = [[...g.batch, ...g.m, ...g.k], [...g.batch, ...g.k, ...g.n]];
   const scratch: number[] = [];
@@ -82,7 +86,7 @@ function ttgt(plan: Plan, step: PlanStep, title: string, maxWg: number): StepPro
     if (copy !== undefined) launches.push({ kernel: copy, buffers: [{ input: i }, buffer] });
     return { operand: { labels: order, strides: contiguousStrides(shape) }, buffer };
   });
-  const gemm = direct(plan, step, gemmInputs[0]!.operand, gemmInputs[1]!.operand, { labels: step.output.labels, strides: step.output.strides }, title, maxWg);
+  const gemm = direct(plan, step, gemmInputs[0]!.operand, gemmInputs[1]!.operand, { labels: step.output.labels, strides: step.output.strides }, title, maxWg, accumulate);
   if (gemm !== undefined) launches.push({ kernel: gemm, buffers: [gemmInputs[0]!.buffer, gemmInputs[1]!.buffer, { output: true }] });
   return { scratch, launches };
 }
