@@ -4,7 +4,9 @@
  * onnxruntime-web's Einsum does) and tfjs-backend-webgpu's tf.einsum and tf.matMul. Prints a table
  * and writes JSON.
  *
- *     npm run bench -- [--preset small|full] [--json file] [--only name] [--min-seconds 0.5]
+ *     npm run bench -- [--suite main|seed] [--preset small|full] [--json file] [--only name] [--min-seconds 0.5]
+ *
+ * `--suite seed` runs the motivating forward-and-backward workload instead (bench/seed.ts).
  *
  * The preset defaults to "small" on a software adapter (SwiftShader) and "full" elsewhere. GPU
  * time is measured by queueing repetitions and waiting for the queue, never one dispatch alone.
@@ -19,6 +21,7 @@ import { einsum, type EinsumOptions } from "../runtime/einsum.js";
 import { tfjsOn, type TfjsPeer } from "./peers.js";
 import { maxRelativeError } from "./data.js";
 import { caseOperands, measure } from "./measure.js";
+import { runSeed } from "./seed.js";
 import { suite, type BenchCase, type Preset } from "./suite.js";
 
 interface Timing {
@@ -41,20 +44,28 @@ export interface CaseResult {
   readonly equation: string;
   readonly shapes: readonly (readonly number[])[];
   readonly flops: number;
-  readonly einsight: Timing & { readonly strategies: readonly string[]; readonly gbps: number; readonly temporaryBytes: number; readonly peakAboveInputsBytes: number };
+  readonly einsight: Timing & { readonly estimatedMs: number; readonly strategies: readonly string[]; readonly gbps: number; readonly temporaryBytes: number; readonly peakAboveInputsBytes: number };
   readonly loop: PeerResult;
   readonly tfjsEinsum: PeerResult;
   readonly tfjsMatMul: PeerResult;
 }
 
 const { values: args } = parseArgs({
-  options: { preset: { type: "string" }, json: { type: "string" }, only: { type: "string" }, "min-seconds": { type: "string" } },
+  options: { preset: { type: "string" }, suite: { type: "string" }, json: { type: "string" }, only: { type: "string" }, "min-seconds": { type: "string" } },
 });
 
 const g = await gpu();
 const software = /swiftshader|fallback/i.test(g.adapterName);
 const preset = (args.preset ?? (software ? "small" : "full")) as Preset;
 const minSeconds = Number(args["min-seconds"] ?? (software ? 0.2 : 0.5));
+if (args.suite !== undefined && args.suite !== "main" && args.suite !== "seed") throw new Error(`--suite must be 'main' or 'seed', got '${args.suite}'.`);
+if (args.suite === "seed") {
+  console.log(`einsight seed benchmark, preset ${preset}, adapter: ${g.adapterName}, profile ${g.profile.name}`);
+  const result = await runSeed(g, preset, minSeconds);
+  if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, minSeconds, ...result }, null, 2)}\n`);
+  g.destroy();
+  process.exit(0);
+}
 const tf = await tfjsOn(g);
 console.log(`einsight benchmark, preset ${preset}, adapter: ${g.adapterName}, profile ${g.profile.name}`);
 console.log(typeof tf === "string" ? `tfjs: ${tf}` : `tfjs-backend-webgpu ${tf.version} on the same device`);
@@ -97,7 +108,12 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
   let tfjsMatMul: PeerResult = c.matMul === undefined ? { notApplicable: "no tf.matMul form" } : { error: typeof tf === "string" ? tf : "" };
   if (typeof tf !== "string") {
     const inputs = await Promise.all(views.map(async (v) => tf.upload(await v.read(), v.shape))); // tfjs has no views: contiguous copies
-    tfjsEinsum = await runPeer(g, tf, () => tf.einsum(c.equation, inputs), ms, expected, broadcastProductBytes);
+    const limit = g.limits.maxStorageBufferBindingSize;
+    // Over the binding limit tf.einsum fails with WebGPU validation errors, and its failed allocations leave the device out of memory for what follows.
+    tfjsEinsum =
+      broadcastProductBytes > limit
+        ? { error: `not run: tf.einsum would materialize the ${formatBytes(broadcastProductBytes)} broadcast product, over this adapter's ${formatBytes(limit)} binding limit` }
+        : await runPeer(g, tf, () => tf.einsum(c.equation, inputs), ms, expected, broadcastProductBytes);
     if (c.matMul !== undefined) {
       const form = c.matMul;
       tfjsMatMul = await runPeer(g, tf, () => tf.matMul(form, inputs[0]!, inputs[1]!), ms, expected, bytesPerRun);
@@ -110,7 +126,7 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
     equation: c.equation,
     shapes: views.map((v) => v.shape),
     flops: plan.totals.flops,
-    einsight: { ...timing, strategies: plan.steps.map((s) => s.strategy), temporaryBytes: memory.temporaryBytes, peakAboveInputsBytes: memory.peakBytes - before },
+    einsight: { ...timing, estimatedMs: plan.totals.estimatedSeconds * 1e3, strategies: plan.steps.map((s) => s.strategy), temporaryBytes: memory.temporaryBytes, peakAboveInputsBytes: memory.peakBytes - before },
     loop,
     tfjsEinsum,
     tfjsMatMul,
