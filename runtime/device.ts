@@ -14,6 +14,12 @@ export interface GpuOptions extends AdapterRequest {
   readonly device?: GPUDevice;
   /** Features to request when einsight creates the device (those the adapter lacks are skipped). */
   readonly features?: readonly GPUFeatureName[];
+  /**
+   * Bytes of freed buffers kept for reuse (default 4 GiB; 0 turns the pool off). Creating a large
+   * buffer costs far more than the kernel that fills it (about 60 ms for 1 GiB on an H200), so
+   * einsum outputs and temporaries come from here when a freed buffer of the same size waits.
+   */
+  readonly poolBytes?: number;
 }
 
 export interface GpuStats {
@@ -27,7 +33,11 @@ export interface GpuStats {
   readonly pipelinesCompiled: number;
   /** Compute dispatches issued since the last reset. */
   readonly dispatches: number;
+  /** Bytes of freed buffers the pool keeps for reuse (not in `allocatedBytes`, as torch's reserved memory is not in its allocated). */
+  readonly pooledBytes: number;
 }
+
+const DEFAULT_POOL_BYTES = 4 * 2 ** 30;
 
 /** Buffer usage flags, numerically as the WebGPU spec fixes them (Node has no GPUBufferUsage global). */
 const Usage = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
@@ -42,6 +52,8 @@ export class Storage {
     readonly gpu: Gpu,
     readonly buffer: GPUBuffer,
     readonly bytes: number,
+    /** Mappable read-back buffer: never pooled. */
+    readonly staging = false,
   ) {}
 }
 
@@ -56,6 +68,10 @@ export class Gpu {
   readonly #owned: boolean;
   readonly #live = new Set<Storage>();
   readonly #pipelines = new Map<string, GPUComputePipeline>();
+  /** Freed storage buffers by size, oldest first; `#pooled` bytes in all. */
+  readonly #pool = new Map<number, GPUBuffer[]>();
+  readonly #poolLimit: number;
+  #pooled = 0;
   #gpuError: EinsightError | undefined;
   #allocated = 0;
   #peak = 0;
@@ -64,8 +80,9 @@ export class Gpu {
   #dispatches = 0;
 
   /** @internal Use `gpu()`. */
-  constructor(device: GPUDevice, adapterName: string, owned: boolean, release: () => void = () => undefined, profile: DeviceProfile = PROFILES.generic) {
+  constructor(device: GPUDevice, adapterName: string, owned: boolean, release: () => void = () => undefined, profile: DeviceProfile = PROFILES.generic, poolBytes = DEFAULT_POOL_BYTES) {
     this.profile = profile;
+    this.#poolLimit = poolBytes;
     this.#device = device;
     this.#release = release;
     this.#owned = owned;
@@ -99,6 +116,7 @@ export class Gpu {
       temporaryBytes: this.#temporary,
       pipelinesCompiled: this.#compiled,
       dispatches: this.#dispatches,
+      pooledBytes: this.#pooled,
     };
   }
 
@@ -114,17 +132,34 @@ export class Gpu {
   destroy(): void {
     if (this.#device === undefined) return;
     for (const s of this.#live) this.free(s);
+    this.trim();
     this.#pipelines.clear();
     if (this.#owned) retireDevice(this.#device, this.#release);
     this.#device = undefined;
   }
 
-  /** A storage buffer of at least `bytes` bytes (WebGPU buffers are whole 4-byte words). */
-  allocate(bytes: number, role: BufferRole = "tensor"): Storage {
+  /**
+   * A buffer of at least `bytes` bytes (WebGPU buffers are whole 4-byte words): a pooled one of
+   * the same size if one waits (its old contents remain unless `zeroed`), else a new one (zeros).
+   */
+  allocate(bytes: number, role: BufferRole = "tensor", zeroed = false): Storage {
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+    const device = this.device;
     const usage = role === "staging" ? Usage.MAP_READ | Usage.COPY_DST : Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;
-    const buffer = this.device.createBuffer({ size, usage, label: `einsight ${role}` });
-    const storage = new Storage(this, buffer, size);
+    const pooled = role === "staging" ? undefined : this.#pool.get(size)?.pop();
+    let buffer: GPUBuffer;
+    if (pooled !== undefined) {
+      this.#pooled -= size;
+      buffer = pooled;
+      if (zeroed) {
+        const encoder = device.createCommandEncoder();
+        encoder.clearBuffer(buffer); // queued: ordered after the work that used the buffer before
+        device.queue.submit([encoder.finish()]);
+      }
+    } else {
+      buffer = device.createBuffer({ size, usage, label: `einsight ${role}` });
+    }
+    const storage = new Storage(this, buffer, size, role === "staging");
     this.#live.add(storage);
     this.#allocated += size;
     this.#peak = Math.max(this.#peak, this.#allocated);
@@ -132,12 +167,39 @@ export class Gpu {
     return storage;
   }
 
+  /**
+   * Gives a buffer back: into the pool, or destroyed when it is staging, larger than the pool, or
+   * the pool is off. Work already queued on it still runs first: the queue keeps its order.
+   */
   free(storage: Storage): void {
     if (storage.destroyed) return;
     storage.destroyed = true;
-    storage.buffer.destroy();
     this.#live.delete(storage);
     this.#allocated -= storage.bytes;
+    if (storage.staging || storage.bytes > this.#poolLimit || this.#device === undefined) {
+      storage.buffer.destroy();
+      return;
+    }
+    const list = this.#pool.get(storage.bytes) ?? [];
+    list.push(storage.buffer);
+    this.#pool.set(storage.bytes, list);
+    this.#pooled += storage.bytes;
+    // Over the limit: destroy the buffers of the least recently freed sizes first.
+    for (const [size, buffers] of this.#pool) {
+      if (this.#pooled <= this.#poolLimit) break;
+      while (buffers.length > 0 && this.#pooled > this.#poolLimit) {
+        buffers.shift()!.destroy();
+        this.#pooled -= size;
+      }
+      if (buffers.length === 0) this.#pool.delete(size);
+    }
+  }
+
+  /** Destroys every pooled buffer (the pool refills as tensors are freed). */
+  trim(): void {
+    for (const buffers of this.#pool.values()) buffers.forEach((b) => b.destroy());
+    this.#pool.clear();
+    this.#pooled = 0;
   }
 
   /**
@@ -202,10 +264,12 @@ export class Gpu {
 
 /** A GPU for einsight: the device you pass, or one from the best adapter found (see runtime/adapter). */
 export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
+  const pool = options.poolBytes;
+  if (pool !== undefined && !(typeof pool === "number" && pool >= 0)) throw new EinsightError("invalidOption", `gpu(): poolBytes must be a non-negative number of bytes, got ${String(pool)}.`);
   if (options.device !== undefined) {
     const info = (options.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     const profile = info === undefined ? PROFILES.generic : profileForAdapter(info);
-    return new Gpu(options.device, info === undefined ? "device given by the caller" : describeAdapter(info), false, undefined, profile);
+    return new Gpu(options.device, info === undefined ? "device given by the caller" : describeAdapter(info), false, undefined, profile, options.poolBytes);
   }
   await retiring;
   const { adapter, release } = await requestAdapter(options);
@@ -217,7 +281,7 @@ export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
     release();
     throw new EinsightError("noAdapter", `The adapter ${describeAdapter(adapter.info)} refused to create a device: ${String(cause)}`, { cause });
   }
-  return new Gpu(device, describeAdapter(adapter.info), true, release, profileForAdapter(adapter.info));
+  return new Gpu(device, describeAdapter(adapter.info), true, release, profileForAdapter(adapter.info), options.poolBytes);
 }
 
 /**

@@ -158,7 +158,7 @@ export function tensor<const S extends Shape>(g: Gpu, data: ArrayLike<number>, s
 /** A new tensor of zeros (a fresh buffer: WebGPU zero-fills it, nothing is uploaded); e.g. a gradient to accumulate into. */
 export function zeros<const S extends Shape>(g: Gpu, shape: S): Tensor<S> {
   check(Array.isArray(shape) && shape.every((n) => Number.isSafeInteger(n) && n >= 0), "invalidShape", () => `zeros(): shape ${JSON.stringify(shape)} is not an array of non-negative integers.`);
-  return new Tensor(g.allocate(elementCount(shape) * BYTES.f32), shape, contiguousStrides(shape), 0);
+  return new Tensor(g.allocate(elementCount(shape) * BYTES.f32, "tensor", true), shape, contiguousStrides(shape), 0);
 }
 
 /** The elements of view `v` of `flat`, row-major. */
