@@ -47,7 +47,7 @@ export function einsumWithBackward(equation: string, ...args: readonly (Tensor |
     check(gradOutput.shape.length === output.shape.length && gradOutput.shape.every((n, d) => n === output.shape[d]), "sizeMismatch", () => `backward() of einsum("${equation}"): the output's gradient has shape [${gradOutput.shape.join(", ")}], but the output has shape [${output.shape.join(", ")}].`);
     const list: unknown = into; // checked apart, so that `into` keeps its element type
     check(Array.isArray(list), "invalidOption", () => `backward() of einsum("${equation}"): 'into' must be an array with one entry per operand (a tensor, undefined or null).`);
-    return operands.map((operand, k) => gradient(equation, operands, k, gradOutput, into[k], options));
+    return output.gpu.batch(() => operands.map((_, k) => gradient(equation, operands, k, gradOutput, into[k], options)));
   };
   return { output, backward } as EinsumWithBackward<number[], number[][]>;
 }

@@ -45,6 +45,17 @@ const MAP_MODE_READ = 0x1;
 
 export type BufferRole = "tensor" | "temporary" | "staging";
 
+interface Dispatch {
+  readonly kernel: KernelSpec;
+  readonly bindings: readonly GPUBufferBinding[];
+  readonly params: readonly number[];
+}
+type BatchedWork = Dispatch | { readonly clear: GPUBuffer };
+interface Batch {
+  readonly work: BatchedWork[];
+  readonly freed: Storage[];
+}
+
 /** One GPU buffer and its accounting; tensors and their views share one. */
 export class Storage {
   destroyed = false;
@@ -72,6 +83,12 @@ export class Gpu {
   readonly #pool = new Map<number, GPUBuffer[]>();
   readonly #poolLimit: number;
   #pooled = 0;
+  /**
+   * Work recorded by `batch()`, submitted together. Buffers freed meanwhile are pooled or destroyed
+   * only after the submit: recorded work may still use them, and a buffer reused inside the batch
+   * could be overwritten by an upload (queue.writeBuffer) that runs before the recorded work.
+   */
+  #batch: Batch | undefined;
   #gpuError: EinsightError | undefined;
   #allocated = 0;
   #peak = 0;
@@ -151,11 +168,7 @@ export class Gpu {
     if (pooled !== undefined) {
       this.#pooled -= size;
       buffer = pooled;
-      if (zeroed) {
-        const encoder = device.createCommandEncoder();
-        encoder.clearBuffer(buffer); // queued: ordered after the work that used the buffer before
-        device.queue.submit([encoder.finish()]);
-      }
+      if (zeroed) this.#record({ clear: buffer }); // queued: ordered after the work that used the buffer before
     } else {
       buffer = device.createBuffer({ size, usage, label: `einsight ${role}` });
     }
@@ -176,6 +189,11 @@ export class Gpu {
     storage.destroyed = true;
     this.#live.delete(storage);
     this.#allocated -= storage.bytes;
+    if (this.#batch !== undefined) this.#batch.freed.push(storage);
+    else this.#recycle(storage);
+  }
+
+  #recycle(storage: Storage): void {
     if (storage.staging || storage.bytes > this.#poolLimit || this.#device === undefined) {
       storage.buffer.destroy();
       return;
@@ -205,26 +223,73 @@ export class Gpu {
   /**
    * Queues one dispatch of `kernel`: `bindings` go to group 0 in order, then `params` (u32 words)
    * as a uniform buffer. Params are kernel arguments, not data: their few bytes are not counted.
+   * Inside `batch()` the dispatch is recorded and submitted with the rest.
    */
   dispatch(kernel: KernelSpec, bindings: readonly GPUBufferBinding[], params: readonly number[]): void {
-    const device = this.device;
-    const pipeline = this.#pipeline(kernel.code);
-    const uniform = device.createBuffer({ size: paramsWords(params.length) * 4, usage: Usage.UNIFORM, mappedAtCreation: true, label: "einsight params" });
-    new Uint32Array(uniform.getMappedRange()).set(params);
-    uniform.unmap();
-    const bindGroup = device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [...bindings, { buffer: uniform }].map((resource, binding) => ({ binding, resource })),
-    });
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(kernel.workgroups[0], kernel.workgroups[1]);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
-    uniform.destroy(); // after submit: WebGPU keeps it alive until the queued work is done
+    this.#pipeline(kernel.code); // compile now, so a bad kernel fails where it is dispatched
+    this.#record({ kernel, bindings, params });
     this.#dispatches += 1;
+  }
+
+  /**
+   * Runs `record`, collecting every dispatch and clear it queues into one command buffer and one
+   * submit (one compute pass, one uniform buffer): an einsum of several kernels costs one submit.
+   * Dispatches in a pass run in order, each seeing the previous one's writes.
+   */
+  batch<T>(record: () => T): T {
+    if (this.#batch !== undefined) return record();
+    const batch: Batch = (this.#batch = { work: [], freed: [] });
+    try {
+      const result = record();
+      this.#submit(batch.work);
+      return result;
+    } finally {
+      this.#batch = undefined;
+      batch.freed.forEach((s) => this.#recycle(s));
+    }
+  }
+
+  #record(work: BatchedWork): void {
+    if (this.#batch !== undefined) this.#batch.work.push(work);
+    else this.#submit([work]);
+  }
+
+  #submit(work: readonly BatchedWork[]): void {
+    if (work.length === 0) return;
+    const device = this.device;
+    const dispatches = work.filter((w): w is Dispatch => "kernel" in w);
+    // One uniform buffer for every dispatch's params, each at an aligned slot.
+    const slot = Math.max(256, device.limits.minUniformBufferOffsetAlignment);
+    const uniform = dispatches.length === 0 ? undefined : device.createBuffer({ size: slot * dispatches.length, usage: Usage.UNIFORM, mappedAtCreation: true, label: "einsight params" });
+    if (uniform !== undefined) {
+      const words = new Uint32Array(uniform.getMappedRange());
+      dispatches.forEach((d, i) => words.set(d.params, (i * slot) / 4));
+      uniform.unmap();
+    }
+    const encoder = device.createCommandEncoder();
+    let pass: GPUComputePassEncoder | undefined;
+    let index = 0;
+    for (const w of work) {
+      if ("clear" in w) {
+        pass?.end();
+        pass = undefined;
+        encoder.clearBuffer(w.clear);
+        continue;
+      }
+      const pipeline = this.#pipeline(w.kernel.code);
+      const bindGroup = device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [...w.bindings, { buffer: uniform!, offset: index * slot, size: paramsWords(w.params.length) * 4 }].map((resource, binding) => ({ binding, resource })),
+      });
+      pass ??= encoder.beginComputePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(w.kernel.workgroups[0], w.kernel.workgroups[1]);
+      index += 1;
+    }
+    pass?.end();
+    device.queue.submit([encoder.finish()]);
+    uniform?.destroy(); // after submit: WebGPU keeps it alive until the queued work is done
   }
 
   /** Copies `size` bytes at byte `offset` of `storage` back to the CPU, after all queued work. */

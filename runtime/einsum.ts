@@ -51,7 +51,7 @@ export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptio
   const g = tensors[0]!.gpu;
   const out = checkOut(equation, options, tensors);
   const compiled = compile(g, equation, tensors, options, out);
-  return run(g, compiled, tensors, out);
+  return g.batch(() => run(g, compiled, tensors, out));
 }
 
 /** Splits einsum's arguments into operands and options, and checks the operands. */

@@ -124,11 +124,16 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     ...loadSetup("a", tm, tk, aKFast, "m"),
     ...loadSetup("b", tn, tk, !bNFast, "n"),
     ...rows.flatMap(({ r }) => colGroups.map((j) => `  var acc_${r}_${j} = ${vb === 4 ? "vec4<f32>()" : "0.0"};`)),
+    "  // slab values are fetched into registers one slab ahead, so global loads overlap the math",
+    ...fetchSlab("a", tm, tk, "k_begin", "  ", true),
+    ...fetchSlab("b", tn, tk, "k_begin", "  ", true),
     "  for (var k0 = k_begin; k0 < k_end; k0 += TK) {",
-    "    // stage one TK-deep slab of a and b in workgroup memory (zeros past the edges)",
-    ...loadSlab("a", tm, tk, va),
-    ...loadSlab("b", tn, tk, vb),
+    "    // stage the fetched TK-deep slab of a and b in workgroup memory (zeros past the edges)",
+    ...storeSlab("a", tm, tk, va),
+    ...storeSlab("b", tn, tk, vb),
     "    workgroupBarrier();",
+    ...fetchSlab("a", tm, tk, "k0 + TK", "    ", false),
+    ...fetchSlab("b", tn, tk, "k0 + TK", "    ", false),
     "    for (var kk = 0u; kk < TK; kk++) {",
     ...range(rm / va).map((i) => `      let a${i} = a_tile[kk * ${u32(tm / va)} + ${u32(i * SIDE)} + ty];`),
     ...colGroups.map((j) => `      let b${j} = b_tile[kk * ${u32(tn / vb)} + ${u32(j * SIDE)} + tx];`),
@@ -200,12 +205,16 @@ function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m
   });
 }
 
-function loadSlab(x: "a" | "b", t: number, tk: number, v: number): string[] {
+/** Loads this invocation's share of the slab starting at `k0` into registers `<x>_v<r>` (0 past the edges). */
+function fetchSlab(x: "a" | "b", t: number, tk: number, k0: string, indent: string, declare: boolean): string[] {
   const loads = (t * tk) / (SIDE * SIDE);
   return range(loads).flatMap((r) => [
-    `    let ${x}_k${r} = k0 + ${x}_kk${r};`,
-    `    var ${x}_v${r} = 0.0;`,
-    `    if (${x}_ok${r} && ${x}_k${r} < k_end) { ${x}_v${r} = ${x}[${x}_base + ${x}_off${r} + ${x}_k(${x}_k${r})]; }`,
-    v === 4 ? `    ${x}_tile[${x}_slot${r} / 4u][${x}_slot${r} % 4u] = ${x}_v${r};` : `    ${x}_tile[${x}_slot${r}] = ${x}_v${r};`,
+    `${indent}${declare ? "var " : ""}${x}_v${r} = 0.0;`,
+    `${indent}if (${x}_ok${r} && ${k0} + ${x}_kk${r} < k_end) { ${x}_v${r} = ${x}[${x}_base + ${x}_off${r} + ${x}_k(${k0} + ${x}_kk${r})]; }`,
   ]);
+}
+
+function storeSlab(x: "a" | "b", t: number, tk: number, v: number): string[] {
+  const loads = (t * tk) / (SIDE * SIDE);
+  return range(loads).map((r) => (v === 4 ? `    ${x}_tile[${x}_slot${r} / 4u][${x}_slot${r} % 4u] = ${x}_v${r};` : `    ${x}_tile[${x}_slot${r}] = ${x}_v${r};`));
 }

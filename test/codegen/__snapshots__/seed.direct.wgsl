@@ -4,7 +4,7 @@
 //   abc,acd->bd   sizes a=3 b=20 c=40 d=24
 //   groups batch []=1 m [b]=20 n [d]=24 k [ac]=120
 //   a strides a:1600 b:40 c:1; b strides a:960 c:24 d:1; out strides b:24 d:1
-//   tile 32x32x16, 2x2 per invocation, 1 k slice(s) of 120; loads: a along k, b along n
+//   tile 32x32x16, 2x2 per invocation (runs of 1x1), 1 k slice(s) of 120; loads: a along k, b along n
 //   1 workgroups, dispatch 1 x 1
 struct Params {
   a_offset: u32,
@@ -87,46 +87,55 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let a_m0 = (li + 0u) / 16u;
   let a_ok0 = m0 + a_m0 < M;
   let a_off0 = select(0u, a_m(m0 + a_m0), a_ok0);
+  let a_slot0 = a_kk0 * TM + a_m0;
   let a_kk1 = (li + 256u) % 16u;
   let a_m1 = (li + 256u) / 16u;
   let a_ok1 = m0 + a_m1 < M;
   let a_off1 = select(0u, a_m(m0 + a_m1), a_ok1);
+  let a_slot1 = a_kk1 * TM + a_m1;
   let b_kk0 = (li + 0u) / 32u;
   let b_n0 = (li + 0u) % 32u;
   let b_ok0 = n0 + b_n0 < N;
   let b_off0 = select(0u, b_n(n0 + b_n0), b_ok0);
+  let b_slot0 = b_kk0 * TN + b_n0;
   let b_kk1 = (li + 256u) / 32u;
   let b_n1 = (li + 256u) % 32u;
   let b_ok1 = n0 + b_n1 < N;
   let b_off1 = select(0u, b_n(n0 + b_n1), b_ok1);
+  let b_slot1 = b_kk1 * TN + b_n1;
   var acc_0_0 = 0.0;
   var acc_0_1 = 0.0;
   var acc_1_0 = 0.0;
   var acc_1_1 = 0.0;
+  // slab values are fetched into registers one slab ahead, so global loads overlap the math
+  var a_v0 = 0.0;
+  if (a_ok0 && k_begin + a_kk0 < k_end) { a_v0 = a[a_base + a_off0 + a_k(k_begin + a_kk0)]; }
+  var a_v1 = 0.0;
+  if (a_ok1 && k_begin + a_kk1 < k_end) { a_v1 = a[a_base + a_off1 + a_k(k_begin + a_kk1)]; }
+  var b_v0 = 0.0;
+  if (b_ok0 && k_begin + b_kk0 < k_end) { b_v0 = b[b_base + b_off0 + b_k(k_begin + b_kk0)]; }
+  var b_v1 = 0.0;
+  if (b_ok1 && k_begin + b_kk1 < k_end) { b_v1 = b[b_base + b_off1 + b_k(k_begin + b_kk1)]; }
   for (var k0 = k_begin; k0 < k_end; k0 += TK) {
-    // stage one TK-deep slab of a and b in workgroup memory (zeros past the edges)
-    let a_k0 = k0 + a_kk0;
-    var a_v0 = 0.0;
-    if (a_ok0 && a_k0 < k_end) { a_v0 = a[a_base + a_off0 + a_k(a_k0)]; }
-    a_tile[a_kk0 * TM + a_m0] = a_v0;
-    let a_k1 = k0 + a_kk1;
-    var a_v1 = 0.0;
-    if (a_ok1 && a_k1 < k_end) { a_v1 = a[a_base + a_off1 + a_k(a_k1)]; }
-    a_tile[a_kk1 * TM + a_m1] = a_v1;
-    let b_k0 = k0 + b_kk0;
-    var b_v0 = 0.0;
-    if (b_ok0 && b_k0 < k_end) { b_v0 = b[b_base + b_off0 + b_k(b_k0)]; }
-    b_tile[b_kk0 * TN + b_n0] = b_v0;
-    let b_k1 = k0 + b_kk1;
-    var b_v1 = 0.0;
-    if (b_ok1 && b_k1 < k_end) { b_v1 = b[b_base + b_off1 + b_k(b_k1)]; }
-    b_tile[b_kk1 * TN + b_n1] = b_v1;
+    // stage the fetched TK-deep slab of a and b in workgroup memory (zeros past the edges)
+    a_tile[a_slot0] = a_v0;
+    a_tile[a_slot1] = a_v1;
+    b_tile[b_slot0] = b_v0;
+    b_tile[b_slot1] = b_v1;
     workgroupBarrier();
+    a_v0 = 0.0;
+    if (a_ok0 && k0 + TK + a_kk0 < k_end) { a_v0 = a[a_base + a_off0 + a_k(k0 + TK + a_kk0)]; }
+    a_v1 = 0.0;
+    if (a_ok1 && k0 + TK + a_kk1 < k_end) { a_v1 = a[a_base + a_off1 + a_k(k0 + TK + a_kk1)]; }
+    b_v0 = 0.0;
+    if (b_ok0 && k0 + TK + b_kk0 < k_end) { b_v0 = b[b_base + b_off0 + b_k(k0 + TK + b_kk0)]; }
+    b_v1 = 0.0;
+    if (b_ok1 && k0 + TK + b_kk1 < k_end) { b_v1 = b[b_base + b_off1 + b_k(k0 + TK + b_kk1)]; }
     for (var kk = 0u; kk < TK; kk++) {
-      let a0 = a_tile[kk * TM + ty + 0u];
-      let a1 = a_tile[kk * TM + ty + 16u];
-      let b0 = b_tile[kk * TN + tx + 0u];
-      let b1 = b_tile[kk * TN + tx + 16u];
+      let a0 = a_tile[kk * 32u + 0u + ty];
+      let a1 = a_tile[kk * 32u + 16u + ty];
+      let b0 = b_tile[kk * 32u + 0u + tx];
+      let b1 = b_tile[kk * 32u + 16u + tx];
       acc_0_0 = fma(a0, b0, acc_0_0);
       acc_0_1 = fma(a0, b1, acc_0_1);
       acc_1_0 = fma(a1, b0, acc_1_0);
@@ -135,16 +144,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     workgroupBarrier();
   }
   let out_base = params.out_offset + out_batch(bi) + slice * 0u;
-  let out_m0 = m0 + ty + 0u;
+  let out_n0_0 = n0 + (0u + tx) * 1u + 0u;
+  let out_n1_0 = n0 + (16u + tx) * 1u + 0u;
+  let out_m0 = m0 + (0u + ty) * 1u + 0u;
   if (out_m0 < M) {
     let row0 = out_base + out_m(out_m0);
-    if (n0 + tx + 0u < N) { out[row0 + out_n(n0 + tx + 0u)] = acc_0_0; }
-    if (n0 + tx + 16u < N) { out[row0 + out_n(n0 + tx + 16u)] = acc_0_1; }
+    if (out_n0_0 < N) { out[row0 + out_n(out_n0_0)] = acc_0_0; }
+    if (out_n1_0 < N) { out[row0 + out_n(out_n1_0)] = acc_0_1; }
   }
-  let out_m1 = m0 + ty + 16u;
+  let out_m1 = m0 + (16u + ty) * 1u + 0u;
   if (out_m1 < M) {
     let row1 = out_base + out_m(out_m1);
-    if (n0 + tx + 0u < N) { out[row1 + out_n(n0 + tx + 0u)] = acc_1_0; }
-    if (n0 + tx + 16u < N) { out[row1 + out_n(n0 + tx + 16u)] = acc_1_1; }
+    if (out_n0_0 < N) { out[row1 + out_n(out_n0_0)] = acc_1_0; }
+    if (out_n1_0 < N) { out[row1 + out_n(out_n1_0)] = acc_1_1; }
   }
 }
