@@ -12,8 +12,8 @@ out=${1:-.}
 export PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | tee "$out/gpu.txt"
 quiet() { grep -v "^ - \|^validation\|^\[Invalid\|^    at \|^out of memory\|vkAllocate"; }
-[ "${TUNE:-0}" = 1 ] && timeout 150 node dist/bench/tune.js --preset full --json "$out/tune.json" 2>&1 | quiet
 timeout 240 node dist/bench/run.js --preset full --min-seconds 0.3 --json "$out/einsight.json" 2>&1 | quiet
 timeout 90 node dist/bench/run.js --suite seed --preset full --min-seconds 0.3 --json "$out/seed.json" 2>&1 | quiet
 timeout 100 python3 bench/torch_suite.py "$out/torch.json" 2>&1 | tail -12
 timeout 60 python3 bench/torch_seed.py "$out/torch-seed.json" 2>&1 | tail -3
+[ "${TUNE:-0}" = 1 ] && timeout 120 node dist/bench/tune.js --preset full --json "$out/tune.json" 2>&1 | quiet
