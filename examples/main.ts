@@ -3,10 +3,12 @@
  * contraction, run on WebGPU on operand views as they are, each with its plan printed, its
  * temporaries counted and its result checked against another strategy's (the loop kernel's, or
  * the tiled direct kernel's where the plan chose the loop kernel).
- * Run with `npm start`. (Linting and the build-time transformer join when they exist.)
+ * Then the gradients of four overlapping slices, added in place into the base's gradient.
+ * Run with `npm start`: it lints this folder first (the build-time transformer joins when it exists).
  */
 import { maxRelativeError, values } from "../bench/data.js";
-import { einsum, explain, gpu, plan, tensor, type Tensor } from "../runtime/index.js";
+import { elementCount } from "../codegen/views.js";
+import { einsum, einsumWithBackward, explain, gpu, plan, tensor, zeros, type Tensor } from "../runtime/index.js";
 
 const g = await gpu();
 console.log(`WebGPU adapter: ${g.adapterName} (cost model profile: ${g.profile.name})\n`);
@@ -70,6 +72,35 @@ for (let row = 0; row < p.length; row += s) {
 const P = tensor(g, p, [b, h, s, s]);
 const attended = einsum("bhqk,bhkd->bhqd", P, V);
 console.log(`== attention output: einsum("bhqk,bhkd->bhqd") -> [${attended.shape.join(", ")}], first values ${[...(await attended.read()).slice(0, 3)].map((v) => v.toFixed(4)).join(", ")}`);
+
+// Gradients, the motivating workload in small: four overlapping slices of X, each contracted with Y,
+// then backward, each slice's gradient added in place into X's gradient (no copy of a slice kept).
+const starts = [0, 2, 5, 8];
+const gradients = async (strategy: "direct" | "loop") => {
+  g.resetStats();
+  const before = g.stats().allocatedBytes;
+  const gX = zeros(g, X.shape);
+  const gY = zeros(g, Y.shape);
+  const outputs = starts.map((s0, i) => {
+    const { output, backward } = einsumWithBackward("ijk,ikl->jl", X.slice(0, s0, s0 + 8), Y, { strategy });
+    const dOut = tensor(g, values(elementCount(output.shape), 10 + i), output.shape);
+    backward(dOut, [gX, gY]);
+    dOut.destroy();
+    return output;
+  });
+  const stats = g.stats();
+  const result = { gX: await gX.read(), gY: await gY.read(), stats, peakAboveBefore: stats.peakBytes - before };
+  [gX, gY, ...outputs].forEach((t) => t.destroy());
+  return result;
+};
+const grads = await gradients("direct");
+const reference = await gradients("loop");
+const gradError = Math.max(maxRelativeError(grads.gX, reference.gX), maxRelativeError(grads.gY, reference.gY));
+if (!(gradError <= 1e-4)) failures += 1;
+console.log(
+  `== backward of four overlapping slices X[s:s+8], s in ${starts.join(", ")}: ${grads.stats.dispatches} dispatches, ${grads.stats.temporaryBytes} temporary bytes; ` +
+    `peak ${grads.peakAboveBefore} bytes above X and Y (gradients, outputs, output gradients); gradients agree with the 'loop' strategy's to ${gradError.toExponential(1)}`,
+);
 
 g.destroy();
 if (failures > 0) {
