@@ -70,6 +70,28 @@ export function torchTable(report: Report, torch: TorchSuite): string {
   ].join("\n");
 }
 
+/**
+ * The cost model against the clock: every distinct plan a forced strategy gives, its estimate and
+ * its measured time, the chosen one marked, and whether the choice was the fastest.
+ */
+export function strategyTable(report: Report): string {
+  const rows = report.results
+    .filter((r) => r.strategies !== undefined && r.strategies.length > 1)
+    .map((r) => {
+      const fastest = r.strategies.reduce((a, b) => (b.ms < a.ms ? b : a));
+      const cells = r.strategies.map((t) => `${t.chosen ? "**" : ""}${t.steps.join("+")}${t.chosen ? "**" : ""}: ${t.estimatedMs.toFixed(3)} / ${t.ms.toFixed(3)}`);
+      const verdict = fastest.chosen ? "yes" : `no: ${fastest.steps.join("+")} is ${(r.strategies.find((t) => t.chosen)!.ms / fastest.ms).toFixed(2)}x faster`;
+      return `| \`${r.equation}\` ${r.name} | ${cells.join("; ")} | ${verdict} |`;
+    });
+  return [
+    `Each plan as estimated ms / measured ms (${report.adapter}, profile \`${report.profile}\`); the chosen plan in bold.`,
+    "",
+    "| contraction | plans: estimated / measured ms | chosen is fastest |",
+    "| --- | --- | --- |",
+    ...rows,
+  ].join("\n");
+}
+
 /** The seed workload, einsight and PyTorch. */
 export function seedTable(seed: SeedResult, torch: TorchSeed | undefined): string {
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
@@ -90,7 +112,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const torch = files.find((f) => typeof f.torch === "string" && (f.results as Record<string, unknown>[])[0]?.equation !== undefined) as TorchSuite | undefined;
   const seed = files.find((f) => f.starts !== undefined && f.adapter !== undefined) as SeedResult | undefined;
   const torchSeed = files.find((f) => f.starts !== undefined && typeof f.torch === "string") as TorchSeed | undefined;
-  if (suite !== undefined) console.log(`${markdown(suite)}\n`);
+  if (suite !== undefined) console.log(`${markdown(suite)}\n\n${strategyTable(suite)}\n`);
   if (suite !== undefined && torch !== undefined) console.log(`${torchTable(suite, torch)}\n`);
   if (seed !== undefined) console.log(`${seedTable(seed, torchSeed)}\n`);
 }

@@ -14,6 +14,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatBytes } from "../codegen/explain.js";
+import { STRATEGIES, type Strategy } from "../codegen/cost.js";
 import { planEinsum, type Plan } from "../codegen/plan.js";
 import { elementCount } from "../codegen/views.js";
 import { gpu, type Gpu } from "../runtime/device.js";
@@ -39,6 +40,18 @@ interface PeerResult {
   readonly notApplicable?: string;
 }
 
+export interface StrategyTiming {
+  readonly strategy: Strategy;
+  /** The strategy of each step of the forced plan (steps that cannot run it keep their best). */
+  readonly steps: readonly Strategy[];
+  /** What runs, step by step (a ttgt step that copies nothing runs the direct kernel alone). */
+  readonly kernels: string;
+  readonly estimatedMs: number;
+  readonly ms: number;
+  /** Whether this is the plan einsum chooses. */
+  readonly chosen: boolean;
+}
+
 export interface CaseResult {
   readonly name: string;
   readonly equation: string;
@@ -46,6 +59,8 @@ export interface CaseResult {
   readonly flops: number;
   readonly einsight: Timing & { readonly estimatedMs: number; readonly strategies: readonly string[]; readonly gbps: number; readonly temporaryBytes: number; readonly peakAboveInputsBytes: number };
   readonly loop: PeerResult;
+  /** Every distinct plan a forced strategy gives, estimated and measured: how the cost model's choice compares. */
+  readonly strategies: readonly StrategyTiming[];
   readonly tfjsEinsum: PeerResult;
   readonly tfjsMatMul: PeerResult;
 }
@@ -100,6 +115,17 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
   const ms = await measure(run({}), sync, minSeconds, bytesPerRun);
   const timing = { ms, gflops: plan.totals.flops / ms / 1e6, gbps: (plan.totals.bytesRead + plan.totals.bytesWritten) / ms / 1e6 };
 
+  const strategies: StrategyTiming[] = [];
+  for (const strategy of STRATEGIES) {
+    const forced = planEinsum(c.equation, views, { profile: g.profile, strategy });
+    const steps = forced.steps.map((s) => s.strategy);
+    const chosen = kernelsOf(forced) === kernelsOf(plan);
+    if (strategies.some((t) => t.kernels === kernelsOf(forced))) continue; // the same kernels as a plan measured already
+
+    const forcedMs = chosen ? ms : await measure(run({ strategy }), sync, minSeconds, 4 * elementCount(forced.output.shape) + forced.totals.peakTemporaryBytes);
+    strategies.push({ strategy, steps, kernels: kernelsOf(forced), estimatedMs: forced.totals.estimatedSeconds * 1e3, ms: forcedMs, chosen });
+  }
+
   const loopOut = einsum(c.equation, ...views, { strategy: "loop" });
   const loop: PeerResult = { ...peer(await measure(run({ strategy: "loop" }), sync, minSeconds, bytesPerRun), ms), maxRelError: maxRelativeError(await loopOut.read(), expected) };
   loopOut.destroy();
@@ -128,6 +154,7 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
     flops: plan.totals.flops,
     einsight: { ...timing, estimatedMs: plan.totals.estimatedSeconds * 1e3, strategies: plan.steps.map((s) => s.strategy), temporaryBytes: memory.temporaryBytes, peakAboveInputsBytes: memory.peakBytes - before },
     loop,
+    strategies,
     tfjsEinsum,
     tfjsMatMul,
   };
@@ -149,6 +176,11 @@ async function runPeer(g: Gpu, tf: TfjsPeer, compute: () => ReturnType<TfjsPeer[
 
 function peer(ms: number, einsightMs: number): PeerResult {
   return { ms, ratio: ms / einsightMs };
+}
+
+/** Which kernels a plan runs, step by step: plans that run the same kernels are one plan to measure. */
+function kernelsOf(plan: Plan): string {
+  return plan.steps.map((s) => (s.strategy === "ttgt" && s.copies?.length === 0 ? "direct" : s.strategy) + (s.tiles === undefined ? "" : `(${s.tiles.tm}x${s.tiles.tn}x${s.tiles.tk}/${s.tiles.splits})`)).join("+");
 }
 
 function printRow(r: CaseResult): void {
