@@ -1,19 +1,31 @@
 #!/usr/bin/env node
 /**
- * The `einsight` command line. For now one command:
+ * The `einsight` command line:
  *
  *     einsight explain "ijk,ikl->jl" --shapes 8x16384x2048,8x2048x1024 [--strides ...] [--profile nvidia-h100]
  *
  * prints the plan einsight would run: each step's chosen strategy and the alternatives with FLOPs,
- * bytes, temporaries, estimated time and why they lost. Pure: no GPU is touched.
+ * bytes, temporaries, estimated time and why they lost;
+ *
+ *     einsight report [tsconfig.json] [--json] [--html report.html] [--profile nvidia-h100]
+ *
+ * lists every einsum of a TypeScript project with its plan and kernels (plugin/report). Neither
+ * touches a GPU.
  */
 import { parseArgs } from "node:util";
 import { EinsightError } from "../../codegen/errors.js";
-import { explain } from "../../codegen/explain.js";
+import { createRequire } from "node:module";
+import { writeFileSync } from "node:fs";
+import type ts from "typescript";
+import { explain, formatBytes, formatCount } from "../../codegen/explain.js";
+import type { ProfileName } from "../../codegen/profile.js";
+import { reportHtml, shapesText } from "../report/html.js";
+import { scanProject } from "../report/scan.js";
 import { planEinsum, type PlanOperand, type PlanOptions } from "../../codegen/plan.js";
 import type { Strategy } from "../../codegen/cost.js";
 
 const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
+       einsight report [tsconfig.json or folder] [--json] [--html FILE] [--profile P]
 
   --shapes   one shape per operand, dims joined by x, operands by commas (a scalar is empty: "2x3,,3x4")
   --strides  element strides per operand in the same form; leave an operand empty for contiguous
@@ -22,7 +34,8 @@ const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
   --profile  device profile for the cost model: nvidia-h100, generic (default), swiftshader
   --strategy force direct, split-k, ttgt or loop where it can run
   --memory-budget  bytes of temporaries a step may allocate
-  --json     print the plan as JSON instead of a table`;
+  --json     print the plan (explain) or the report (report) as JSON instead of text
+  --html     report: write the report as an HTML page to FILE`;
 
 export function main(argv: readonly string[]): { code: number; out: string } {
   let parsed;
@@ -39,6 +52,7 @@ export function main(argv: readonly string[]): { code: number; out: string } {
         strategy: { type: "string" },
         "memory-budget": { type: "string" },
         json: { type: "boolean" },
+        html: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -48,6 +62,7 @@ export function main(argv: readonly string[]): { code: number; out: string } {
   const { values: opts, positionals } = parsed;
   if (opts.help === true) return { code: 0, out: USAGE };
   const [command, equation, ...extra] = positionals;
+  if (command === "report" && extra.length === 0) return report(equation ?? ".", opts);
   if (command !== "explain" || equation === undefined || extra.length > 0 || opts.shapes === undefined) {
     return { code: 2, out: USAGE };
   }
@@ -60,6 +75,29 @@ export function main(argv: readonly string[]): { code: number; out: string } {
     };
     const plan = planEinsum(equation, operands, options);
     return { code: 0, out: opts.json === true ? JSON.stringify(plan, null, 2) : explain(plan) };
+  } catch (e) {
+    if (e instanceof EinsightError) return { code: 1, out: `einsight: ${e.message}` };
+    throw e;
+  }
+}
+
+/** `einsight report`: scans the project, prints one line per einsum, writes JSON and HTML when asked. */
+function report(project: string, opts: { json?: boolean | undefined; html?: string | undefined; profile?: string | undefined }): { code: number; out: string } {
+  let tsm: typeof ts;
+  try {
+    tsm = createRequire(import.meta.url)("typescript") as typeof ts; // an optional peer: only this command needs it
+  } catch {
+    return { code: 1, out: "einsight: `einsight report` needs the 'typescript' package; install it in the project (npm install -D typescript)." };
+  }
+  try {
+    const scanned = scanProject(tsm, project, opts.profile === undefined ? {} : { profile: opts.profile as ProfileName });
+    if (opts.html !== undefined) writeFileSync(opts.html, reportHtml(scanned));
+    if (opts.json === true) return { code: 0, out: JSON.stringify(scanned, null, 2) };
+    const lines = scanned.einsums.map((e) => {
+      const what = e.status === "planned" ? `${e.plan!.steps.map((s) => s.strategy).join("+")}, ${formatCount(e.plan!.totals.flops)} FLOPs, ${formatBytes(e.plan!.totals.temporaryBytes)} temporaries, backward keeps ${formatBytes(e.plan!.totals.backwardKeepsBytes)}` : e.status === "runtime" ? e.reason! : `error ${e.error!.code}: ${e.error!.reason}`;
+      return `${e.file}:${e.line}:${e.column}  ${e.equation === null ? "(not a literal)" : JSON.stringify(e.equation)}  ${shapesText(e)}  ${what}`;
+    });
+    return { code: 0, out: [`${scanned.einsums.length} einsum call(s) in ${scanned.files} file(s), profile ${scanned.profile}`, ...lines].join("\n") };
   } catch (e) {
     if (e instanceof EinsightError) return { code: 1, out: `einsight: ${e.message}` };
     throw e;

@@ -6,11 +6,9 @@
  *     "compilerOptions": { "plugins": [{ "name": "einsight/tsserver", "profile": "nvidia-h100" }] }
  */
 import type ts from "typescript";
-import { EinsightError } from "../../codegen/errors.js";
 import { explain } from "../../codegen/explain.js";
-import { planEinsum } from "../../codegen/plan.js";
 import type { ProfileName } from "../../codegen/profile.js";
-import { einsumCallAt, tensorShape, type EinsumCall } from "../typescript/einsum-calls.js";
+import { einsumCallAt, planCall, type EinsumCall } from "../typescript/einsum-calls.js";
 
 export interface TsserverPluginConfig {
   /** The device profile plans are costed for (default "generic"). */
@@ -47,19 +45,8 @@ export function create(info: ts.server.PluginCreateInfo, tsm: typeof ts): ts.Lan
 }
 
 function planText(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, config: TsserverPluginConfig): string {
-  if (call.equation === undefined) return "einsight: the equation is not a string literal; it is planned at run time.";
-  const shapes = call.operands.map((op) => tensorShape(tsm, checker, op));
-  const unknown = shapes.findIndex((s) => s === undefined || s.includes(undefined));
-  if (unknown >= 0) {
-    const shape = shapes[unknown];
-    const what = shape === undefined ? "has no shape the types know" : `[${shape.map((n) => n ?? "number").join(", ")}] is not fully known at compile time`;
-    return `einsight: operand ${unknown}'s shape ${what}; the plan is made at run time.`;
-  }
-  try {
-    const plan = planEinsum(call.equation.text, shapes.map((shape) => ({ shape: shape as number[] })), config.profile === undefined ? {} : { profile: config.profile });
-    return `einsight plan (operands assumed contiguous; their strides are known at run time):\n\`\`\`text\n${explain(plan)}\n\`\`\``;
-  } catch (e) {
-    if (e instanceof EinsightError) return `einsight: ${e.reason}`;
-    throw e;
-  }
+  const planned = planCall(tsm, checker, call, config.profile === undefined ? {} : { profile: config.profile });
+  if (planned.kind === "runtime") return `einsight: ${planned.reason}`;
+  if (planned.kind === "error") return `einsight: ${planned.error.reason}`;
+  return `einsight plan (operands assumed contiguous; their strides are known at run time):\n\`\`\`text\n${explain(planned.plan)}\n\`\`\``;
 }

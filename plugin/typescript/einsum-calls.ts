@@ -2,10 +2,12 @@
  * Reading einsum calls through the TypeScript compiler API: which calls are einsight's `einsum`
  * (renamed and namespace imports included, nothing else named einsum), their equation literal,
  * and the operand shapes the type checker knows. Shared by the front ends that see TypeScript
- * (the tsserver plugin; later the lint rules and the transformer). The `typescript` module is
+ * (the tsserver plugin, the lint rules, `einsight report`; later the transformer). The `typescript` module is
  * passed in, so that a plugin uses the host's own copy.
  */
 import type ts from "typescript";
+import { EinsightError } from "../../codegen/errors.js";
+import { planEinsum, type Plan, type PlanOptions } from "../../codegen/plan.js";
 
 export interface EinsumCall {
   readonly node: ts.CallExpression;
@@ -24,6 +26,43 @@ export function einsumCallAt(tsm: typeof ts, checker: ts.TypeChecker, sourceFile
   }
   return undefined;
 }
+
+/** Every einsight einsum call in `sourceFile`, in source order. */
+export function einsumCalls(tsm: typeof ts, checker: ts.TypeChecker, sourceFile: ts.SourceFile): EinsumCall[] {
+  const calls: EinsumCall[] = [];
+  const visit = (node: ts.Node): void => {
+    if (tsm.isCallExpression(node) && isEinsightEinsum(tsm, checker, node.expression)) calls.push(readCall(tsm, node));
+    tsm.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return calls;
+}
+
+/**
+ * What codegen makes of a call with the shapes the checker knows (operands assumed contiguous):
+ * its plan, why it can only be planned at run time, or the error it has.
+ */
+export function planCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, options: Pick<PlanOptions, "profile"> = {}): CallPlan {
+  const shapes = call.operands.map((op) => tensorShape(tsm, checker, op));
+  if (call.equation === undefined) return { kind: "runtime", shapes, reason: "the equation is not a string literal; it is planned at run time." };
+  const unknown = shapes.findIndex((s) => s === undefined || s.includes(undefined));
+  if (unknown >= 0) {
+    const shape = shapes[unknown];
+    const what = shape === undefined ? "has no shape the types know" : `[${shape.map((n) => n ?? "number").join(", ")}] is not fully known at compile time`;
+    return { kind: "runtime", shapes, reason: `operand ${unknown}'s shape ${what}; the plan is made at run time.` };
+  }
+  try {
+    return { kind: "planned", shapes, plan: planEinsum(call.equation.text, shapes.map((shape) => ({ shape: shape as number[] })), options) };
+  } catch (e) {
+    if (e instanceof EinsightError) return { kind: "error", shapes, error: e };
+    throw e;
+  }
+}
+
+export type CallPlan =
+  | { readonly kind: "planned"; readonly shapes: readonly (readonly (number | undefined)[] | undefined)[]; readonly plan: Plan }
+  | { readonly kind: "runtime"; readonly shapes: readonly (readonly (number | undefined)[] | undefined)[]; readonly reason: string }
+  | { readonly kind: "error"; readonly shapes: readonly (readonly (number | undefined)[] | undefined)[]; readonly error: EinsightError };
 
 /** Whether `callee` resolves to the `einsum` exported by einsight's runtime. */
 export function isEinsightEinsum(tsm: typeof ts, checker: ts.TypeChecker, callee: ts.Expression): boolean {

@@ -1,0 +1,78 @@
+/**
+ * The build report without a build (`einsight report`): every einsight einsum in a TypeScript
+ * project, found and planned exactly as the hover and the lint rules do (plugin/typescript), with
+ * its file and line, equation, the shapes the types know, the plan's strategy, FLOPs, bytes,
+ * temporaries and backward memory, and the WGSL of every kernel it would run.
+ */
+import * as path from "node:path";
+import type ts from "typescript";
+import { EinsightError, type EinsightErrorCode, type Span } from "../../codegen/errors.js";
+import type { Plan } from "../../codegen/plan.js";
+import { PROFILES, type ProfileName } from "../../codegen/profile.js";
+import { emitStep } from "../../codegen/wgsl/step.js";
+import { einsumCalls, planCall } from "../typescript/einsum-calls.js";
+
+/** WebGPU's default `maxComputeWorkgroupsPerDimension`: the grid every adapter accepts. */
+const DEFAULT_MAX_WORKGROUPS = 65535;
+
+export interface ReportEntry {
+  /** Relative to the tsconfig's folder, with forward slashes. */
+  readonly file: string;
+  /** 1-based, of the call. */
+  readonly line: number;
+  readonly column: number;
+  readonly equation: string | null;
+  /** Per operand: its sizes (null where the types say only `number`), or null where no shape is known. */
+  readonly shapes: readonly ((number | null)[] | null)[];
+  readonly status: "planned" | "runtime" | "error";
+  /** Why a call is planned at run time. */
+  readonly reason?: string;
+  readonly error?: { readonly code: EinsightErrorCode; readonly reason: string; readonly span: Span | null };
+  readonly plan?: Plan;
+  /** The WGSL of every kernel the plan runs, in order. */
+  readonly kernels?: readonly { readonly step: number; readonly code: string }[];
+}
+
+export interface ProjectReport {
+  readonly tsconfig: string;
+  readonly profile: string;
+  readonly files: number;
+  readonly einsums: readonly ReportEntry[];
+}
+
+/** Scans the project of `tsconfigPath` (a tsconfig.json, or a folder holding one). */
+export function scanProject(tsm: typeof ts, tsconfigPath: string, options: { readonly profile?: ProfileName } = {}): ProjectReport {
+  const profile = options.profile;
+  if (profile !== undefined && !(profile in PROFILES)) {
+    throw new EinsightError("invalidOption", `Unknown device profile '${String(profile)}'; use one of ${Object.keys(PROFILES).map((p) => `'${p}'`).join(", ")}.`);
+  }
+  const configFile = tsm.sys.directoryExists(tsconfigPath) ? path.join(tsconfigPath, "tsconfig.json") : tsconfigPath;
+  const problems: string[] = [];
+  const host: ts.ParseConfigFileHost = { ...tsm.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(tsm.flattenDiagnosticMessageText(d.messageText, "\n")) };
+  const parsed = tsm.getParsedCommandLineOfConfigFile(configFile, {}, host);
+  if (parsed === undefined || problems.length > 0) {
+    throw new EinsightError("invalidOption", `Cannot read the TypeScript project ${configFile}: ${problems.join("; ") || "no such file"}. Pass a tsconfig.json or a folder holding one.`);
+  }
+  const program = tsm.createProgram({ rootNames: parsed.fileNames, options: parsed.options, ...(parsed.projectReferences === undefined ? {} : { projectReferences: parsed.projectReferences }) });
+  const checker = program.getTypeChecker();
+  const root = path.dirname(path.resolve(configFile));
+  const sources = program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f) && parsed.fileNames.some((n) => path.resolve(n) === path.resolve(f.fileName)));
+  const einsums = sources.flatMap((sourceFile) =>
+    einsumCalls(tsm, checker, sourceFile).map((call): ReportEntry => {
+      const { line, character } = sourceFile.getLineAndCharacterOfPosition(call.node.getStart(sourceFile));
+      const planned = planCall(tsm, checker, call, options);
+      const base = {
+        file: path.relative(root, path.resolve(sourceFile.fileName)).split(path.sep).join("/"),
+        line: line + 1,
+        column: character + 1,
+        equation: call.equation?.text ?? null,
+        shapes: planned.shapes.map((s) => (s === undefined ? null : s.map((n) => n ?? null))),
+      };
+      if (planned.kind === "runtime") return { ...base, status: "runtime", reason: planned.reason };
+      if (planned.kind === "error") return { ...base, status: "error", error: { code: planned.error.code, reason: planned.error.reason, span: planned.error.span ?? null } };
+      const kernels = planned.plan.steps.flatMap((_, i) => emitStep(planned.plan, i, DEFAULT_MAX_WORKGROUPS).launches.map((l) => ({ step: i + 1, code: l.kernel.code })));
+      return { ...base, status: "planned", plan: planned.plan, kernels };
+    }),
+  );
+  return { tsconfig: path.resolve(configFile), profile: options.profile ?? "generic", files: sources.length, einsums };
+}
