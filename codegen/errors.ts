@@ -44,6 +44,7 @@ export type EinsightErrorCode =
   | "noAdapter"
   | "bindingTooLarge"
   | "aliasedOutput"
+  | "compiledMismatch"
   | "gpuError";
 
 export interface EinsightErrorOptions {

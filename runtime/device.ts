@@ -29,6 +29,8 @@ export interface GpuStats {
   readonly peakBytes: number;
   /** Bytes of temporary buffers allocated (summed over all of them) since the last reset. */
   readonly temporaryBytes: number;
+  /** Einsum plans made just in time (plan cache misses without a build-time plan) since the last reset. */
+  readonly plansMade: number;
   /** Compute pipelines compiled (cache misses) since the last reset. */
   readonly pipelinesCompiled: number;
   /** Compute dispatches issued since the last reset. */
@@ -94,6 +96,7 @@ export class Gpu {
   #peak = 0;
   #temporary = 0;
   #compiled = 0;
+  #plans = 0;
   #dispatches = 0;
 
   /** @internal Use `gpu()`. */
@@ -131,6 +134,7 @@ export class Gpu {
       allocatedBytes: this.#allocated,
       peakBytes: this.#peak,
       temporaryBytes: this.#temporary,
+      plansMade: this.#plans,
       pipelinesCompiled: this.#compiled,
       dispatches: this.#dispatches,
       pooledBytes: this.#pooled,
@@ -142,6 +146,7 @@ export class Gpu {
     this.#peak = this.#allocated;
     this.#temporary = 0;
     this.#compiled = 0;
+    this.#plans = 0;
     this.#dispatches = 0;
   }
 
@@ -290,6 +295,11 @@ export class Gpu {
     pass?.end();
     device.queue.submit([encoder.finish()]);
     uniform?.destroy(); // after submit: WebGPU keeps it alive until the queued work is done
+  }
+
+  /** @internal Counts a plan made just in time (einsum's cache miss). */
+  notePlanMade(): void {
+    this.#plans += 1;
   }
 
   /** Copies `size` bytes at byte `offset` of `storage` back to the CPU, after all queued work. */

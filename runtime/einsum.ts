@@ -6,9 +6,10 @@
 import { bindShapes } from "../codegen/bind.js";
 import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
-import { planEinsum, stepOutputBytes, type Plan, type PlanOptions } from "../codegen/plan.js";
+import { stepOutputBytes, type Plan, type PlanOptions } from "../codegen/plan.js";
 import { contiguousStrides } from "../codegen/views.js";
-import { emitStep, type BufferRef, type StepProgram } from "../codegen/wgsl/step.js";
+import type { BufferRef } from "../codegen/wgsl/step.js";
+import { compileEinsum, type CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu, Storage } from "./device.js";
 import { Tensor } from "./tensor.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
@@ -20,17 +21,19 @@ export interface EinsumOptions extends Omit<PlanOptions, "profile" | "outputStri
    * the result is added to what it holds.
    */
   readonly out?: Tensor;
+  /**
+   * A plan and kernels made at build time (the transformer passes it): used as is when the
+   * operands have the shapes and strides it was compiled for. Different strides (views; the build
+   * assumes contiguous operands) or an `out` are planned just in time; different sizes are an error.
+   */
+  readonly compiled?: CompiledEinsum;
 }
 
 const F32 = 4;
 
-interface Compiled {
-  readonly plan: Plan;
-  readonly programs: readonly StepProgram[];
-}
 
 /** Plans and kernels per device, by the canonical JSON of what determines them. Bounded: cleared when full. */
-const compiledByGpu = new WeakMap<Gpu, Map<string, Compiled>>();
+const compiledByGpu = new WeakMap<Gpu, Map<string, CompiledEinsum>>();
 const CACHE_LIMIT = 512;
 
 /** The shapes of the tensors among einsum's arguments (a trailing options object is not one). */
@@ -85,10 +88,11 @@ function checkOut(equation: string, options: EinsumOptions, operands: readonly T
   return out;
 }
 
-function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: EinsumOptions, out: Tensor | undefined): Compiled {
+function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: EinsumOptions, out: Tensor | undefined): CompiledEinsum {
   let cache = compiledByGpu.get(g);
-  if (cache === undefined) compiledByGpu.set(g, (cache = new Map<string, Compiled>()));
-  const { out: _, ...planOptions } = options;
+  if (cache === undefined) compiledByGpu.set(g, (cache = new Map<string, CompiledEinsum>()));
+  const { out: _, compiled: precompiled, ...planOptions } = options;
+  if (precompiled !== undefined && usable(equation, precompiled, tensors, out)) return precompiled;
   const outputStrides = out?.strides;
   const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, outputStrides ?? null, options.accumulate === true]);
   let compiled = cache.get(key);
@@ -97,13 +101,28 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
       const shape = bindShapes(equation, tensors).output.shape;
       check(out.shape.length === shape.length && out.shape.every((n, d) => n === shape[d]), "sizeMismatch", () => `The 'out' tensor of einsum("${equation}") has shape [${out.shape.join(", ")}], but the result has shape [${shape.join(", ")}].`);
     }
-    const plan = planEinsum(equation, tensors, { ...planOptions, profile: g.profile, ...(outputStrides === undefined ? {} : { outputStrides }) });
-    checkBindingSizes(g, plan);
-    const programs = plan.steps.map((_, i) => emitStep(plan, i, g.limits.maxComputeWorkgroupsPerDimension));
+    compiled = compileEinsum(equation, tensors, { ...planOptions, profile: g.profile, ...(outputStrides === undefined ? {} : { outputStrides }) }, g.limits.maxComputeWorkgroupsPerDimension);
+    checkBindingSizes(g, compiled.plan);
+    g.notePlanMade();
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, (compiled = { plan, programs }));
+    cache.set(key, compiled);
   }
   return compiled;
+}
+
+/**
+ * Whether a build-time compiled einsum fits these operands: the same sizes (else an error naming
+ * the operand), the same strides and a fresh output (else it is planned just in time instead).
+ */
+function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Tensor[], out: Tensor | undefined): boolean {
+  const ops: unknown = (compiled as { plan?: { operands?: unknown } }).plan?.operands; // from user code: checked, not trusted
+  check(Array.isArray(ops) && Array.isArray(compiled.programs) && ops.length === tensors.length, "compiledMismatch", () => `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ${tensors.length} operand(s); rebuild, or leave the option out.`);
+  const layouts = compiled.plan.operands;
+  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((n, d) => n === b[d]);
+  tensors.forEach((t, k) => {
+    check(same(t.shape, layouts[k]!.shape), "compiledMismatch", () => `einsum("${equation}") was compiled for operand ${k} of shape [${layouts[k]!.shape.join(", ")}] but got [${t.shape.join(", ")}]; the types said one thing and the tensors at run time another.`);
+  });
+  return out === undefined && tensors.every((t, k) => same(t.strides, layouts[k]!.strides));
 }
 
 /** Every result and scratch buffer is bound whole, so each must fit one binding; checked before anything is allocated. */
@@ -117,7 +136,7 @@ function checkBindingSizes(g: Gpu, plan: Plan): void {
   });
 }
 
-function run(g: Gpu, { plan, programs }: Compiled, operands: readonly Tensor[], out: Tensor | undefined): Tensor {
+function run(g: Gpu, { plan, programs }: CompiledEinsum, operands: readonly Tensor[], out: Tensor | undefined): Tensor {
   const operandBindings = operands.map((t) => operandBinding(g, t)); // may refuse a view before anything is allocated
   const outBinding = out === undefined ? undefined : operandBinding(g, out, "The 'out' tensor");
   const results: Storage[] = [];

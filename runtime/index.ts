@@ -2,6 +2,7 @@
 export { gpu, Gpu, type GpuOptions, type GpuStats } from "./device.js";
 export { tensor, zeros, Tensor, type Dtype, type Shape } from "./tensor.js";
 export { einsum, type EinsumOptions } from "./einsum.js";
+export type { CompiledEinsum } from "../codegen/compiled.js";
 export { einsumWithBackward, type EinsumWithBackward, type GradientTargets } from "./backward.js";
 export { EinsightError, isEinsightError, type EinsightErrorCode, type Span } from "../codegen/errors.js";
 export { planEinsum as plan, type Plan, type PlanOptions, type PlanOperand } from "../codegen/plan.js";

@@ -9,11 +9,8 @@ import type ts from "typescript";
 import { EinsightError, type EinsightErrorCode, type Span } from "../../codegen/errors.js";
 import type { Plan } from "../../codegen/plan.js";
 import { PROFILES, type ProfileName } from "../../codegen/profile.js";
-import { emitStep } from "../../codegen/wgsl/step.js";
+import { compilePlan } from "../../codegen/compiled.js";
 import { einsumCalls, planCall } from "../typescript/einsum-calls.js";
-
-/** WebGPU's default `maxComputeWorkgroupsPerDimension`: the grid every adapter accepts. */
-const DEFAULT_MAX_WORKGROUPS = 65535;
 
 export interface ReportEntry {
   /** Relative to the tsconfig's folder, with forward slashes. */
@@ -70,7 +67,7 @@ export function scanProject(tsm: typeof ts, tsconfigPath: string, options: { rea
       };
       if (planned.kind === "runtime") return { ...base, status: "runtime", reason: planned.reason };
       if (planned.kind === "error") return { ...base, status: "error", error: { code: planned.error.code, reason: planned.error.reason, span: planned.error.span ?? null } };
-      const kernels = planned.plan.steps.flatMap((_, i) => emitStep(planned.plan, i, DEFAULT_MAX_WORKGROUPS).launches.map((l) => ({ step: i + 1, code: l.kernel.code })));
+      const kernels = compilePlan(planned.plan).programs.flatMap((program, i) => program.launches.map((l) => ({ step: i + 1, code: l.kernel.code })));
       return { ...base, status: "planned", plan: planned.plan, kernels };
     }),
   );

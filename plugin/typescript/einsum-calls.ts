@@ -42,7 +42,7 @@ export function einsumCalls(tsm: typeof ts, checker: ts.TypeChecker, sourceFile:
  * What codegen makes of a call with the shapes the checker knows (operands assumed contiguous):
  * its plan, why it can only be planned at run time, or the error it has.
  */
-export function planCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, options: Pick<PlanOptions, "profile"> = {}): CallPlan {
+export function planCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, options: PlanOptions = {}): CallPlan {
   const shapes = call.operands.map((op) => tensorShape(tsm, checker, op));
   if (call.equation === undefined) return { kind: "runtime", shapes, reason: "the equation is not a string literal; it is planned at run time." };
   const unknown = shapes.findIndex((s) => s === undefined || s.includes(undefined));

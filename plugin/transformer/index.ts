@@ -1,0 +1,110 @@
+/**
+ * The build-time transformer: every einsight einsum whose equation is a literal and whose operand
+ * shapes the types know is planned and its kernels generated while compiling, and the call gets
+ * them as its `compiled` option, so nothing is planned or generated at run time (the runtime still
+ * checks the operands' sizes, and plans just in time for views, whose strides types do not carry).
+ * A call whose options are not all literals (or that writes into an `out`) is left to run time.
+ * An invalid equation or shape is a build diagnostic at its characters. A TypeScript transformer
+ * factory in the ts-patch form:
+ *
+ *     "compilerOptions": { "plugins": [{ "transform": "einsight/transformer", "profile": "nvidia-h100" }] }
+ *
+ * or programmatically: `program.emit(..., { before: [einsightTransformer(program, { profile })] })`.
+ */
+import ts from "typescript";
+import { compilePlan } from "../../codegen/compiled.js";
+import type { PlanOptions } from "../../codegen/plan.js";
+import type { ProfileName } from "../../codegen/profile.js";
+import { mapRaw } from "../typescript/equation-offsets.js";
+import { einsumCalls, planCall, type EinsumCall } from "../typescript/einsum-calls.js";
+
+export interface TransformerConfig {
+  /** The device profile plans are made for (default "generic"). */
+  readonly profile?: ProfileName;
+}
+
+/** What ts-patch passes besides the program and the config. */
+export interface TransformerExtras {
+  readonly ts?: typeof ts;
+  readonly addDiagnostic?: (diagnostic: ts.Diagnostic) => number;
+}
+
+/** Diagnostic code of einsight's build errors (TypeScript's own codes are below 20000). */
+export const DIAGNOSTIC_CODE = 90001;
+
+export default function einsightTransformer(program: ts.Program, config: TransformerConfig = {}, extras: TransformerExtras = {}): ts.TransformerFactory<ts.SourceFile> {
+  const tsm = extras.ts ?? ts;
+  const checker = program.getTypeChecker();
+  const options = config.profile === undefined ? {} : { profile: config.profile };
+  return (context) => (sourceFile) => {
+    const original = program.getSourceFile(sourceFile.fileName) ?? sourceFile; // the checker knows the program's nodes
+    const compiled = new Map<ts.CallExpression, ts.Expression>();
+    for (const call of einsumCalls(tsm, checker, original)) {
+      const callOptions = literalOptions(tsm, call.options);
+      if (callOptions === undefined) continue; // options only known at run time: planned then
+      const planned = planCall(tsm, checker, call, { ...options, ...callOptions });
+      if (planned.kind === "error") extras.addDiagnostic?.(diagnostic(tsm, original, call, planned.error.reason, planned.error.span));
+      if (planned.kind === "planned") compiled.set(call.node, literal(tsm.factory, compilePlan(planned.plan)));
+    }
+    if (compiled.size === 0) return sourceFile;
+    const visit = (node: ts.Node): ts.Node => {
+      const originalNode = tsm.getOriginalNode(node);
+      const value = tsm.isCallExpression(node) && tsm.isCallExpression(originalNode) ? compiled.get(originalNode) : undefined;
+      if (value === undefined || !tsm.isCallExpression(node)) return tsm.visitEachChild(node, visit, context);
+      const args = node.arguments.map((a) => tsm.visitNode(a, visit) as ts.Expression);
+      const last = args[args.length - 1];
+      const property = tsm.factory.createPropertyAssignment("compiled", value);
+      const withOptions =
+        last !== undefined && tsm.isObjectLiteralExpression(last) && args.length > 1
+          ? [...args.slice(0, -1), tsm.factory.updateObjectLiteralExpression(last, [...last.properties, property])]
+          : [...args, tsm.factory.createObjectLiteralExpression([property])];
+      return tsm.factory.updateCallExpression(node, node.expression, node.typeArguments, withOptions);
+    };
+    return tsm.visitNode(sourceFile, visit) as ts.SourceFile;
+  };
+}
+
+/**
+ * The plan options of a call's options literal when they are all known at build time (`strategy`,
+ * `memoryBudget`, `tiles` as literals); undefined when any is not, or when it writes into an `out`.
+ */
+function literalOptions(tsm: typeof ts, options: ts.ObjectLiteralExpression | undefined): PlanOptions | undefined {
+  if (options === undefined) return {};
+  const read: PlanOptions & Record<string, unknown> = {};
+  for (const p of options.properties) {
+    if (!tsm.isPropertyAssignment(p) || !(tsm.isIdentifier(p.name) || tsm.isStringLiteral(p.name))) return undefined;
+    const value = staticValue(tsm, p.initializer);
+    if (value === undefined || !["strategy", "memoryBudget", "tiles"].includes(p.name.text)) return undefined;
+    read[p.name.text] = value;
+  }
+  return read;
+}
+
+function staticValue(tsm: typeof ts, node: ts.Expression): unknown {
+  if (tsm.isStringLiteralLike(node)) return node.text;
+  if (tsm.isNumericLiteral(node)) return Number(node.text);
+  if (tsm.isObjectLiteralExpression(node)) {
+    const entries = node.properties.map((p) => (tsm.isPropertyAssignment(p) && tsm.isIdentifier(p.name) ? [p.name.text, staticValue(tsm, p.initializer)] : undefined));
+    return entries.every((e) => e !== undefined && e[1] !== undefined) ? Object.fromEntries(entries as [string, unknown][]) : undefined;
+  }
+  return undefined;
+}
+
+/** A build diagnostic at the equation's offending characters (mapped through escapes), else at the call. */
+function diagnostic(tsm: typeof ts, sourceFile: ts.SourceFile, call: EinsumCall, reason: string, span: readonly [number, number] | undefined): ts.Diagnostic {
+  const literalNode = call.equation?.node;
+  const source = literalNode === undefined ? undefined : mapRaw(literalNode.getText(sourceFile).slice(1, -1), literalNode.getStart(sourceFile) + 1, literalNode.text);
+  const [start, end] = source !== undefined && span !== undefined ? [source.offsets[span[0]]!, source.offsets[Math.min(span[1], source.offsets.length - 1)]!] : [call.node.getStart(sourceFile), call.node.getEnd()];
+  return { file: sourceFile, start, length: Math.max(1, end - start), messageText: `einsight: ${reason}`, category: tsm.DiagnosticCategory.Error, code: DIAGNOSTIC_CODE, source: "einsight" };
+}
+
+/** A JSON value as a TypeScript expression. */
+function literal(f: ts.NodeFactory, value: unknown): ts.Expression {
+  if (value === null) return f.createNull();
+  if (typeof value === "string") return f.createStringLiteral(value);
+  if (typeof value === "boolean") return value ? f.createTrue() : f.createFalse();
+  if (typeof value === "number") return value < 0 ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-value)) : f.createNumericLiteral(value);
+  if (Array.isArray(value)) return f.createArrayLiteralExpression(value.map((v) => literal(f, v)));
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  return f.createObjectLiteralExpression(entries.map(([k, v]) => f.createPropertyAssignment(f.createStringLiteral(k), literal(f, v))));
+}

@@ -1,0 +1,94 @@
+/**
+ * The transformer on a real program (test/transformer/fixtures/app): the emitted JavaScript passes
+ * each literal einsum its plan and kernels, runs on the GPU in a child process (Node resolves
+ * "einsight" to the built package) and makes no plan at run time except for the transposed view,
+ * whose strides the types do not know; invalid equations are build diagnostics at their
+ * characters; a compiled plan used with tensors of other sizes is refused.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { describe, expect, test } from "vitest";
+import { compileEinsum } from "../../codegen/compiled.js";
+import einsightTransformer, { DIAGNOSTIC_CODE } from "../../plugin/transformer/index.js";
+import { einsum } from "../../runtime/einsum.js";
+import { tensor } from "../../runtime/tensor.js";
+import { oracleEinsum } from "../oracle.js";
+import { useGpu } from "../gpu/use-gpu.js";
+
+const app = fileURLToPath(new URL("./fixtures/app", import.meta.url));
+const out = fileURLToPath(new URL("./.out", import.meta.url));
+
+/** Compiles the fixture with (or without) the transformer into test/transformer/.out/<name>; returns the emitted files and einsight's diagnostics. */
+function build(name: string, transform: boolean) {
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(app, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+  const program = ts.createProgram(config.fileNames, config.options);
+  const diagnostics: ts.Diagnostic[] = [];
+  const dir = path.join(out, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const files: Record<string, string> = {};
+  const writeFile = (fileName: string, text: string) => {
+    if (!fileName.endsWith(".js")) return;
+    files[path.basename(fileName)] = text;
+    writeFileSync(path.join(dir, path.basename(fileName)), text);
+  };
+  program.emit(undefined, writeFile, undefined, false, transform ? { before: [einsightTransformer(program, {}, { addDiagnostic: (d) => diagnostics.push(d) })] } : undefined);
+  return { dir, files, diagnostics };
+}
+
+function run(dir: string): { z: number[]; w: number[]; t: number[]; plansMade: number } {
+  const r = spawnSync(process.execPath, [path.join(dir, "main.js")], { encoding: "utf8", timeout: 120_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { z: number[]; w: number[]; t: number[]; plansMade: number };
+}
+
+describe("the transformer", () => {
+  test("passes each literal einsum its plan and kernels; the built program runs them with no plan made at run time but the view's", () => {
+    const built = build("transformed", true);
+    const main = built.files["main.js"]!;
+    expect(main.match(/compiled: \{/g)).toHaveLength(3);
+    expect(main).toContain('strategy: "loop", compiled: {');
+    expect(main).toContain('"strategy": "loop"'); // the call's own option, planned with
+    expect(main).toContain("// einsight: loop kernel");
+    const result = run(built.dir);
+    expect(result.plansMade).toBe(1); // the transposed view only
+
+    const plain = run(build("plain", false).dir);
+    expect(plain.plansMade).toBe(3);
+    expect(result).toEqual({ ...plain, plansMade: 1 });
+
+    // and the values are right
+    const X = Array.from({ length: 4 * 6 * 5 }, (_, i) => (i % 7) - 3);
+    const Y = Array.from({ length: 2 * 5 * 3 }, (_, i) => (i % 5) - 2);
+    const A = Array.from({ length: 3 * 4 }, (_, i) => i - 5);
+    const B = Array.from({ length: 4 * 2 }, (_, i) => 2 - i);
+    expect(result.z).toEqual([...oracleEinsum("ijk,ikl->jl", [{ data: X, shape: [2, 6, 5], offset: 30 }, { data: Y, shape: [2, 5, 3] }]).data]);
+    expect(result.w).toEqual([...oracleEinsum("ij,jk->ik", [{ data: A, shape: [3, 4] }, { data: B, shape: [4, 2] }]).data]);
+    expect(result.t).toEqual([...oracleEinsum("ji,jk->ik", [{ data: A, shape: [4, 3], strides: [1, 4] }, { data: B, shape: [4, 2] }]).data]);
+  });
+
+  test("an invalid einsum is a build diagnostic at the offending characters, and is left as it is", () => {
+    const { files, diagnostics } = build("diagnostics", true);
+    expect(diagnostics).toHaveLength(1);
+    const d = diagnostics[0]!;
+    expect(d.file!.fileName).toMatch(/bad\.ts$/);
+    expect(d.code).toBe(DIAGNOSTIC_CODE);
+    expect(d.messageText).toMatch(/^einsight: Label 'j' is 4 in operand 1/);
+    expect(d.file!.text.slice(d.start, d.start! + d.length!)).toBe("j");
+    expect(d.file!.text.slice(d.start! - 4, d.start! + 2)).toBe('"ij,jk');
+    expect(files["bad.js"]).not.toContain("compiled");
+  });
+});
+
+const g = useGpu();
+
+test("a compiled einsum used with tensors of other sizes is refused, naming the operand", () => {
+  const compiled = compileEinsum("ij,jk->ik", [{ shape: [2, 3] }, { shape: [3, 4] }]);
+  const a = tensor(g(), [1, 2, 3, 4, 5, 6], [2, 3]);
+  const b = tensor(g(), new Array<number>(15).fill(1), [3, 5]);
+  expect(() => einsum("ij,jk->ik", a, b, { compiled })).toThrow(expect.objectContaining({ code: "compiledMismatch", message: expect.stringMatching(/compiled for operand 1 of shape \[3, 4\] but got \[3, 5\]/) as unknown }));
+  [a, b].forEach((t) => t.destroy());
+});
