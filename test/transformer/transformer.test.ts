@@ -70,6 +70,17 @@ describe("the transformer", () => {
     expect(result.t).toEqual([...oracleEinsum("ji,jk->ik", [{ data: A, shape: [4, 3], strides: [1, 4] }, { data: B, shape: [4, 2] }]).data]);
   });
 
+  test("under ts-patch (tspc with the plugin in tsconfig) the same build runs the same way", () => {
+    const dir = path.join(out, "tspc");
+    rmSync(dir, { recursive: true, force: true });
+    const tspc = fileURLToPath(new URL("../../node_modules/ts-patch/bin/tspc.js", import.meta.url));
+    const r = spawnSync(process.execPath, [tspc, "-p", path.join(app, "tsconfig.tspc.json")], { encoding: "utf8", timeout: 120_000 });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const result = run(dir);
+    expect(result.plansMade).toBe(1);
+    expect(result).toEqual(run(build("plain-for-tspc", true).dir));
+  });
+
   test("an invalid einsum is a build diagnostic at the offending characters, and is left as it is", () => {
     const { files, diagnostics } = build("diagnostics", true);
     expect(diagnostics).toHaveLength(1);

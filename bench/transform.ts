@@ -1,0 +1,51 @@
+/**
+ * What the transformer adds to a build: emits a generated file of 200 einsum calls (cycling
+ * through the shared table's valid cases, with literal shape types) with and without
+ * einsight/transformer on one TypeScript program, and reports the difference per call (planning,
+ * kernel generation and printing the inlined plans). Median of warm runs.
+ *
+ *     npm run build && node dist/bench/transform.js [--json file]
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import ts from "typescript";
+import einsightTransformer from "../plugin/transformer/index.js";
+import { einsumCallsSource } from "../test/einsum-calls-source.js";
+
+const CALLS = 200;
+const RUNS = 5;
+const { values: args } = parseArgs({ options: { json: { type: "string" } } });
+
+const root = new URL("..", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "einsight-transform-"));
+const file = join(dir, "calls.ts");
+writeFileSync(file, einsumCallsSource(join(root, "runtime/index.js"), CALLS));
+const program = ts.createProgram([file], { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: [], outDir: join(dir, "out") });
+program.getTypeChecker(); // type-check once up front: both builds share it
+
+const emit = (transform: boolean): { ms: number; bytes: number; compiled: number } => {
+  let bytes = 0;
+  let compiled = 0;
+  const started = performance.now();
+  program.emit(program.getSourceFile(file), (name, text) => {
+    if (!name.endsWith(".js")) return;
+    bytes += text.length;
+    compiled += text.split("compiled: {").length - 1;
+  }, undefined, false, transform ? { before: [einsightTransformer(program)] } : undefined);
+  return { ms: performance.now() - started, bytes, compiled };
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const plain: number[] = [];
+const transformed: number[] = [];
+let last = { ms: 0, bytes: 0, compiled: 0 };
+for (let run = 0; run < RUNS; run++) {
+  plain.push(emit(false).ms);
+  last = emit(true);
+  transformed.push(last.ms);
+}
+rmSync(dir, { recursive: true, force: true });
+const [p, t] = [median(plain.slice(1)), median(transformed.slice(1))];
+console.log(`emit without the transformer ${p.toFixed(1)} ms, with it ${t.toFixed(1)} ms: ${((t - p) / CALLS).toFixed(3)} ms per einsum call (${CALLS} calls, ${last.compiled} compiled, ${(last.bytes / 1024).toFixed(0)} KiB of JavaScript; median of ${RUNS - 1} warm runs)`);
+if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, typescript: ts.version, calls: CALLS, compiled: last.compiled, plainMs: p, transformedMs: t, msPerCall: (t - p) / CALLS, outputBytes: last.bytes }, null, 2)}\n`);

@@ -1,0 +1,36 @@
+/**
+ * WGSL for materializing a strided view into a new contiguous tensor: one invocation per output
+ * element, the source index computed from constant sizes and strides. This is the explicit copy a
+ * user asks for with `contiguous()`, and ttgt's copy into GEMM layout; `direct` never needs it.
+ * Bindings: 0 `src` (read), 1 `dst`, 2 `params` (`src_offset`, `dst_offset` in elements).
+ */
+import { coalesceView, elementCount } from "../views.js";
+import { decompose, dot, ELEMENT_WORKGROUP, paramsStruct, perElementMain } from "./common.js";
+import { dispatchGrid } from "./kernel.js";
+/** The view's offset is not baked in (it comes from `params`), so every slice of one shape shares a pipeline. */
+export function emitCopyKernel(source, maxWorkgroupsPerDimension) {
+    const count = elementCount(source.shape);
+    if (count === 0)
+        return undefined;
+    const v = coalesceView({ ...source, offset: 0 });
+    const workgroups = dispatchGrid(Math.ceil(count / ELEMENT_WORKGROUP), maxWorkgroupsPerDimension);
+    const names = v.shape.map((_, d) => String(d));
+    const code = [
+        "// einsight: copy a strided view into a contiguous tensor",
+        `//   source shape [${source.shape.join(", ")}], strides [${source.strides.join(", ")}]`,
+        `//   coalesced to shape [${v.shape.join(", ")}], strides [${v.strides.join(", ")}]`,
+        `//   ${count} elements, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
+        paramsStruct(["src_offset", "dst_offset"]),
+        "@group(0) @binding(0) var<storage, read> src: array<f32>;",
+        "@group(0) @binding(1) var<storage, read_write> dst: array<f32>;",
+        "@group(0) @binding(2) var<uniform> params: Params;",
+        "",
+        ...perElementMain(count, workgroups[0]),
+        "  // output index -> source coordinates -> source index",
+        ...decompose("i", names, v.shape, "src_c"),
+        `  dst[params.dst_offset + i] = src[params.src_offset + ${dot(names.map((n) => `src_c${n}`), v.strides)}];`,
+        "}",
+        "",
+    ].join("\n");
+    return { code, workgroups };
+}

@@ -1,0 +1,58 @@
+/**
+ * The loop kernel: one invocation per output element, looping over the summed labels and
+ * multiplying every input. It runs any step of any number of inputs (reductions, diagonals,
+ * permutations, outer and elementwise products) with no temporaries; it keeps nothing in fast
+ * memory, so contractions with long sums go to the tiled `direct` kernel instead. It is also
+ * the "one thread per output" baseline of the benchmarks (what onnxruntime-web's Einsum does).
+ * Bindings: inputs `in0..`, then `out`, then `params` (each input's offset, then `out_offset`).
+ */
+import { contiguousStrides, elementCount } from "../views.js";
+import { canonicalNames, decompose, dot, ELEMENT_WORKGROUP, paramsStruct, perElementMain, u32 } from "./common.js";
+import { dispatchGrid } from "./kernel.js";
+export function emitLoopKernel(spec, maxWorkgroupsPerDimension) {
+    const count = elementCount(spec.output.map((l) => spec.sizes[l]));
+    if (count === 0)
+        return undefined;
+    const names = canonicalNames([...spec.inputs.map((i) => i.labels), spec.output]);
+    const n = (l) => names.get(l);
+    const size = (l) => spec.sizes[l];
+    const stride = (input, l) => (input.labels.includes(l) ? input.strides[input.labels.indexOf(l)] : 0);
+    const first = spec.inputs[0];
+    const summed = [...new Set(spec.inputs.flatMap((i) => i.labels))]
+        .filter((l) => !spec.output.includes(l))
+        .sort((x, y) => stride(first, y) - stride(first, x)); // innermost loop over the smallest stride
+    const workgroups = dispatchGrid(Math.ceil(count / ELEMENT_WORKGROUP), maxWorkgroupsPerDimension);
+    const ins = spec.inputs.map((_, k) => `in${k}`);
+    const equation = `${spec.inputs.map((i) => i.labels.map(n).join("")).join(",")}->${spec.output.map(n).join("")}`;
+    const outStrides = spec.outStrides ?? contiguousStrides(spec.output.map(size));
+    const contiguous = outStrides.every((s, d) => s === contiguousStrides(spec.output.map(size))[d] || size(spec.output[d]) === 1);
+    const target = `out[params.out_offset + ${contiguous ? "i" : dot(spec.output.map((l) => `c_${n(l)}`), outStrides)}]`;
+    const write = (value) => `  ${target} ${spec.accumulate === true ? "+=" : "="} ${value};`;
+    const product = spec.inputs
+        .map((input, k) => `${ins[k]}[${ins[k]}_base${summed.some((l) => stride(input, l) !== 0) ? ` + ${dot(summed.map((l) => `s_${n(l)}`), summed.map((l) => stride(input, l)))}` : ""}]`)
+        .join(" * ");
+    const loops = summed.map((l, d) => `${"  ".repeat(d + 1)}for (var s_${n(l)} = 0u; s_${n(l)} < ${u32(size(l))}; s_${n(l)}++) {`);
+    const inner = "  ".repeat(summed.length + 1);
+    const code = [
+        `// einsight: loop kernel, ${spec.title}: one invocation per output element`,
+        `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${size(l)}`).join(" ")}`,
+        ...spec.inputs.map((input, k) => `//   ${ins[k]} strides ${input.labels.map((l, i) => `${n(l)}:${input.strides[i]}`).join(" ") || "(scalar)"}`),
+        ...(contiguous && spec.accumulate !== true ? [] : [`//   out strides ${spec.output.map((l, d) => `${n(l)}:${outStrides[d]}`).join(" ") || "(scalar)"}${spec.accumulate === true ? ", accumulated" : ""}`]),
+        `//   ${count} outputs, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
+        paramsStruct([...ins.map((i) => `${i}_offset`), "out_offset"]),
+        ...ins.map((name, k) => `@group(0) @binding(${k}) var<storage, read> ${name}: array<f32>;`),
+        `@group(0) @binding(${ins.length}) var<storage, read_write> out: array<f32>;`,
+        `@group(0) @binding(${ins.length + 1}) var<uniform> params: Params;`,
+        "",
+        ...perElementMain(count, workgroups[0]),
+        "  // output index -> output coordinates -> where each input's sum starts",
+        ...decompose("i", spec.output.map(n), spec.output.map(size), "c_"),
+        ...spec.inputs.map((input, k) => `  let ${ins[k]}_base = params.${ins[k]}_offset + ${dot(spec.output.map((l) => `c_${n(l)}`), spec.output.map((l) => stride(input, l)))};`),
+        ...(summed.length === 0
+            ? [write(product)]
+            : ["  var acc = 0.0;", ...loops, `${inner}acc += ${product};`, ...summed.map((_, d) => `${"  ".repeat(summed.length - d)}}`), write("acc")]),
+        "}",
+        "",
+    ].join("\n");
+    return { code, workgroups };
+}

@@ -1,0 +1,55 @@
+/**
+ * `einsumWithBackward()`: an einsum and the function that takes its output's gradient to its
+ * operands' gradients, each one more einsum planned by the same core (codegen/gradient). Backward
+ * keeps the operands as the views they are, never a copy. A gradient goes either into a new tensor
+ * shaped like the operand, or, when you pass one, is added in place into a gradient buffer laid out
+ * like the operand's buffer: the gradient of a slice lands in the slice of its base's gradient, and
+ * overlapping slices add up.
+ */
+import { check } from "../codegen/errors.js";
+import { gradientEinsum } from "../codegen/gradient.js";
+import { contiguousStrides } from "../codegen/views.js";
+import { einsum, einsumArguments } from "./einsum.js";
+import { Tensor, tensor, zeros } from "./tensor.js";
+export function einsumWithBackward(equation, ...args) {
+    const { operands, options } = einsumArguments(equation, args);
+    check(options.out === undefined && options.accumulate === undefined, "invalidOption", () => `einsumWithBackward("${equation}") takes no 'out' or 'accumulate' option; backward's targets say where gradients go.`);
+    const output = einsum(equation, ...operands, options);
+    const backward = (gradOutput, into = []) => {
+        check(gradOutput instanceof Tensor && gradOutput.gpu === output.gpu, "invalidOperand", () => `backward() of einsum("${equation}") needs the output's gradient as a Tensor on the same GPU.`);
+        check(gradOutput.shape.length === output.shape.length && gradOutput.shape.every((n, d) => n === output.shape[d]), "sizeMismatch", () => `backward() of einsum("${equation}"): the output's gradient has shape [${gradOutput.shape.join(", ")}], but the output has shape [${output.shape.join(", ")}].`);
+        const list = into; // checked apart, so that `into` keeps its element type
+        check(Array.isArray(list), "invalidOption", () => `backward() of einsum("${equation}"): 'into' must be an array with one entry per operand (a tensor, undefined or null).`);
+        return output.gpu.batch(() => operands.map((_, k) => gradient(equation, operands, k, gradOutput, into[k], options)));
+    };
+    return { output, backward };
+}
+function gradient(equation, operands, k, gradOutput, into, options) {
+    if (into === null)
+        return null;
+    const operand = operands[k];
+    const g = operand.gpu;
+    check(into === undefined || into instanceof Tensor, "invalidOperand", () => `backward() of einsum("${equation}"): the gradient target for operand ${k} is not a Tensor (pass a Tensor, undefined or null).`);
+    if (into !== undefined) {
+        check(into.gpu === g && !into.destroyed, "invalidOperand", () => `backward() of einsum("${equation}"): the gradient target for operand ${k} is destroyed or on another GPU.`);
+        check(into.storage.bytes >= operand.storage.bytes, "sizeMismatch", () => `backward() of einsum("${equation}"): the gradient target for operand ${k} has a ${into.storage.bytes}-byte buffer, smaller than the operand's ${operand.storage.bytes}-byte buffer; it must be laid out like the operand's buffer (e.g. zeros of its base's shape).`);
+        const j = operands.findIndex((t) => t.storage === into.storage);
+        check(j < 0 && gradOutput.storage !== into.storage, "aliasedOutput", () => `backward() of einsum("${equation}"): the gradient target for operand ${k} shares its buffer with ${j < 0 ? "the output's gradient" : `operand ${j}`}; give gradients buffers of their own.`);
+    }
+    const target = into ?? zeros(g, operand.shape);
+    // A fresh gradient is contiguous in the operand's shape; a given one is laid out like the operand's buffer.
+    const [strides, offset] = into === undefined ? [contiguousStrides(operand.shape), 0] : [operand.strides, operand.offset];
+    const derived = gradientEinsum(equation, operands, k, strides);
+    const ones = derived.inputs.some((i) => i.kind === "ones") ? tensor(g, [1], [1]) : undefined;
+    const inputs = derived.inputs.map((input) => {
+        if (input.kind === "gradOutput")
+            return gradOutput;
+        if (input.kind === "ones")
+            return new Tensor(ones.storage, input.shape, input.shape.map(() => 0), 0);
+        const source = operands[input.index];
+        return new Tensor(source.storage, input.shape, input.strides, source.offset);
+    });
+    einsum(derived.equation, ...inputs, { ...options, out: new Tensor(target.storage, derived.target.shape, derived.target.strides, offset), accumulate: true });
+    ones?.destroy(); // queued work keeps the buffer until it is done
+    return target;
+}

@@ -1,0 +1,154 @@
+/**
+ * `einsum()`: plans just in time (cached per device by equation, shapes, strides and options),
+ * binds operand views as they are, takes intermediates and scratch space as temporaries (counted
+ * in `g.stats()`), queues every kernel, and returns the output tensor at once; `read()` awaits it.
+ */
+import { bindShapes } from "../codegen/bind.js";
+import { bindingWindow } from "../codegen/binding.js";
+import { check } from "../codegen/errors.js";
+import { stepOutputBytes } from "../codegen/plan.js";
+import { contiguousStrides } from "../codegen/views.js";
+import { compileEinsum } from "../codegen/compiled.js";
+import { Tensor } from "./tensor.js";
+const F32 = 4;
+/** Plans and kernels per device, by the canonical JSON of what determines them. Bounded: cleared when full. */
+const compiledByGpu = new WeakMap();
+const CACHE_LIMIT = 512;
+export function einsum(equation, ...args) {
+    const { operands: tensors, options } = einsumArguments(equation, args);
+    const g = tensors[0].gpu;
+    const out = checkOut(equation, options, tensors);
+    const compiled = compile(g, equation, tensors, options, out);
+    return g.batch(() => run(g, compiled, tensors, out));
+}
+/** Splits einsum's arguments into operands and options, and checks the operands. */
+export function einsumArguments(equation, args) {
+    const last = args[args.length - 1];
+    const hasOptions = isPlainObject(last);
+    const options = (hasOptions ? last : {});
+    const operands = hasOptions ? args.slice(0, -1) : args;
+    operands.forEach((op, k) => check(op instanceof Tensor, "invalidOperand", () => `Operand ${k} of einsum("${equation}") is ${describe(op)}, not a Tensor; make one with tensor(g, data, shape).`));
+    const tensors = operands;
+    check(tensors.length > 0, "operandCount", () => `einsum("${equation}") was given no operands; pass one tensor per comma-separated term.`);
+    const g = tensors[0].gpu;
+    tensors.forEach((t, k) => {
+        check(t.gpu === g, "mixedDevices", () => `Operand ${k} of einsum("${equation}") lives on a different GPU than operand 0; make all operands with the same gpu().`);
+        check(!t.destroyed, "destroyedTensor", () => `Operand ${k} of einsum("${equation}") (shape [${t.shape.join(", ")}]) was destroyed.`);
+    });
+    void g.device; // throws destroyedDevice
+    return { operands: tensors, options };
+}
+function checkOut(equation, options, operands) {
+    const { out, accumulate } = options;
+    check(accumulate === undefined || typeof accumulate === "boolean", "invalidOption", () => `accumulate must be true or false, got ${String(accumulate)}.`);
+    check(accumulate !== true || out !== undefined, "invalidOption", () => `einsum("${equation}") was asked to accumulate but given no 'out' tensor to add into.`);
+    if (out === undefined)
+        return undefined;
+    check(out instanceof Tensor, "invalidOperand", () => `The 'out' option of einsum("${equation}") is ${describe(out)}, not a Tensor.`);
+    check(out.gpu === operands[0].gpu, "mixedDevices", () => `The 'out' tensor of einsum("${equation}") lives on a different GPU than the operands.`);
+    check(!out.destroyed, "destroyedTensor", () => `The 'out' tensor of einsum("${equation}") (shape [${out.shape.join(", ")}]) was destroyed.`);
+    const k = operands.findIndex((t) => t.storage === out.storage);
+    check(k < 0, "aliasedOutput", () => `The 'out' tensor of einsum("${equation}") shares its buffer with operand ${k}; a kernel cannot read and write one buffer. Write into a separate tensor.`);
+    return out;
+}
+function compile(g, equation, tensors, options, out) {
+    let cache = compiledByGpu.get(g);
+    if (cache === undefined)
+        compiledByGpu.set(g, (cache = new Map()));
+    const { out: _, compiled: precompiled, ...planOptions } = options;
+    if (precompiled !== undefined && usable(equation, precompiled, tensors, out))
+        return precompiled;
+    const outputStrides = out?.strides;
+    const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, outputStrides ?? null, options.accumulate === true]);
+    let compiled = cache.get(key);
+    if (compiled === undefined) {
+        if (out !== undefined) {
+            const shape = bindShapes(equation, tensors).output.shape;
+            check(out.shape.length === shape.length && out.shape.every((n, d) => n === shape[d]), "sizeMismatch", () => `The 'out' tensor of einsum("${equation}") has shape [${out.shape.join(", ")}], but the result has shape [${shape.join(", ")}].`);
+        }
+        compiled = compileEinsum(equation, tensors, { ...planOptions, profile: g.profile, ...(outputStrides === undefined ? {} : { outputStrides }) }, g.limits.maxComputeWorkgroupsPerDimension);
+        checkBindingSizes(g, compiled.plan);
+        g.notePlanMade();
+        if (cache.size >= CACHE_LIMIT)
+            cache.clear();
+        cache.set(key, compiled);
+    }
+    return compiled;
+}
+/**
+ * Whether a build-time compiled einsum fits these operands: the same sizes (else an error naming
+ * the operand), the same strides and a fresh output (else it is planned just in time instead).
+ */
+function usable(equation, compiled, tensors, out) {
+    const ops = compiled.plan?.operands; // from user code: checked, not trusted
+    check(Array.isArray(ops) && Array.isArray(compiled.programs) && ops.length === tensors.length, "compiledMismatch", () => `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ${tensors.length} operand(s); rebuild, or leave the option out.`);
+    const layouts = compiled.plan.operands;
+    const same = (a, b) => a.length === b.length && a.every((n, d) => n === b[d]);
+    tensors.forEach((t, k) => {
+        check(same(t.shape, layouts[k].shape), "compiledMismatch", () => `einsum("${equation}") was compiled for operand ${k} of shape [${layouts[k].shape.join(", ")}] but got [${t.shape.join(", ")}]; the types said one thing and the tensors at run time another.`);
+    });
+    return out === undefined && tensors.every((t, k) => same(t.strides, layouts[k].strides));
+}
+/** Every result and scratch buffer is bound whole, so each must fit one binding; checked before anything is allocated. */
+function checkBindingSizes(g, plan) {
+    const limit = g.limits.maxStorageBufferBindingSize;
+    plan.steps.forEach((step, i) => {
+        const bytes = stepOutputBytes(step);
+        check(bytes <= limit, "bindingTooLarge", () => `Step ${i + 1} of ${plan.equation} makes a result of shape [${step.output.shape.join(", ")}] (${bytes} bytes), more than this adapter's maxStorageBufferBindingSize of ${limit} bytes; split the einsum into smaller ones.`);
+        const scratch = step.cost.temporaryBytes;
+        check(scratch <= limit, "bindingTooLarge", () => `Step ${i + 1} of ${plan.equation} would use '${step.strategy}' with ${scratch} bytes of scratch, more than this adapter's maxStorageBufferBindingSize of ${limit} bytes; choose another strategy or a smaller memoryBudget.`);
+    });
+}
+function run(g, { plan, programs }, operands, out) {
+    const operandBindings = operands.map((t) => operandBinding(g, t)); // may refuse a view before anything is allocated
+    const outBinding = out === undefined ? undefined : operandBinding(g, out, "The 'out' tensor");
+    const results = [];
+    let output;
+    plan.steps.forEach((step, i) => {
+        const isLast = i === plan.steps.length - 1;
+        const result = isLast && out !== undefined ? out.storage : g.allocate(stepOutputBytes(step), isLast ? "tensor" : "temporary");
+        const resultBinding = isLast && outBinding !== undefined ? outBinding : { buffer: result, offset: 0 };
+        const scratch = programs[i].scratch.map((b) => g.allocate(b, "temporary"));
+        const inputs = step.inputs.map((input) => ("operand" in input.ref ? operandBindings[input.ref.operand] : { buffer: results[input.ref.step], offset: 0 }));
+        for (const launch of programs[i].launches) {
+            const bound = launch.buffers.map((ref) => resolve(ref, inputs, resultBinding, scratch));
+            g.dispatch(launch.kernel, bound.map((b) => b.binding), bound.map((b) => b.offset));
+        }
+        scratch.forEach((s) => g.free(s));
+        step.frees.forEach((f) => g.free(results[f]));
+        results.push(result);
+        if (isLast)
+            output = result;
+    });
+    return out ?? new Tensor(output, plan.output.shape, contiguousStrides(plan.output.shape), 0);
+}
+/** An operand is bound through the aligned window its view touches; the kernel gets the rest of its offset. */
+function operandBinding(g, t, what = "An operand") {
+    const window = bindingWindow(t, F32, g.limits, what);
+    if (window === undefined)
+        return { buffer: t.storage, offset: 0 }; // empty view: never read
+    return { buffer: t.storage, offset: window.view.offset, window: { offset: window.offset, size: window.size } };
+}
+function resolve(ref, inputs, result, scratch) {
+    const bound = "input" in ref ? inputs[ref.input] : "output" in ref ? result : { buffer: scratch[ref.scratch], offset: 0 };
+    return { binding: { buffer: bound.buffer.buffer, ...bound.window }, offset: bound.offset };
+}
+function isPlainObject(v) {
+    if (typeof v !== "object" || v === null)
+        return false;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+}
+function describe(v) {
+    if (v === null)
+        return "null";
+    if (Array.isArray(v))
+        return "an array";
+    if (typeof v === "object")
+        return `an object (${Object.prototype.toString.call(v)})`;
+    if (typeof v === "string")
+        return `the string "${v}"`;
+    if (typeof v === "number" || typeof v === "boolean")
+        return `${typeof v} ${v}`;
+    return typeof v;
+}

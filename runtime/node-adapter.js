@@ -1,0 +1,77 @@
+/** The Node half of runtime/adapter: Dawn through the npm package `webgpu`, with SwiftShader as the fallback. */
+import { existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { EinsightError } from "../codegen/errors.js";
+import { noAdapter } from "./adapter.js";
+/** Where Debian's chromium package puts SwiftShader's Vulkan driver manifest. */
+export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
+export async function requestNodeAdapter(request) {
+    const webgpu = await importWebgpu();
+    process.env["XDG_RUNTIME_DIR"] ??= tmpdir(); // the Vulkan loader complains on stderr without it
+    const options = [...(request.dawnOptions ?? [])];
+    const driverChosen = process.env["VK_ICD_FILENAMES"] !== undefined || process.env["VK_DRIVER_FILES"] !== undefined;
+    // Ask the default drivers first only where a GPU device node exists: elsewhere Dawn would just
+    // warn about an unusable software driver (Mesa's lavapipe) before SwiftShader is tried.
+    if (driverChosen || hasGpuDevice() || !existsSync(SWIFTSHADER_ICD)) {
+        const found = await adapterFrom(instanceFor(webgpu, options), { powerPreference: request.powerPreference });
+        if (found !== undefined)
+            return found;
+    }
+    if (!driverChosen && existsSync(SWIFTSHADER_ICD)) {
+        process.env["VK_ICD_FILENAMES"] = SWIFTSHADER_ICD; // read by the Vulkan loader when Dawn starts an instance
+        const found = await adapterFrom(instanceFor(webgpu, options), {});
+        if (found !== undefined)
+            return found;
+    }
+    throw noAdapter("Dawn found no WebGPU adapter on this machine. With no GPU, install SwiftShader and the Vulkan loader " +
+        `from Debian (as root: apt-get install -y chromium libvulkan1; einsight then uses ${SWIFTSHADER_ICD}). ` +
+        "With a GPU, install its Vulkan driver, or point VK_ICD_FILENAMES at the driver's ICD manifest.");
+}
+/**
+ * Dawn instances, one per set of options and Vulkan driver. Measured here (webgpu 0.6.2 on
+ * SwiftShader): collecting one instance while another lives aborts or hangs the process, and so
+ * does collecting one under a live device. So every instance stays referenced while any device
+ * from this module lives, and all are dropped together after the last device is lost (then
+ * Node can exit).
+ */
+const instances = new Map();
+let liveDevices = 0;
+function instanceFor(webgpu, options) {
+    const key = JSON.stringify([options, process.env["VK_ICD_FILENAMES"] ?? "", process.env["VK_DRIVER_FILES"] ?? ""]);
+    let instance = instances.get(key);
+    if (instance === undefined) {
+        instance = webgpu.create(options);
+        instances.set(key, instance);
+    }
+    return instance;
+}
+async function adapterFrom(instance, options) {
+    const adapter = await instance.requestAdapter(options);
+    if (adapter === null)
+        return undefined;
+    liveDevices += 1;
+    const release = () => {
+        liveDevices -= 1;
+        if (liveDevices === 0)
+            instances.clear();
+    };
+    return { adapter, release };
+}
+async function importWebgpu() {
+    try {
+        return await import("webgpu");
+    }
+    catch (cause) {
+        throw new EinsightError("noAdapter", "WebGPU in Node needs the npm package 'webgpu' (Dawn): run npm install webgpu. Or pass a device you made yourself: gpu({ device }).", { cause });
+    }
+}
+function hasGpuDevice() {
+    if (existsSync("/dev/nvidiactl"))
+        return true;
+    try {
+        return readdirSync("/dev/dri").some((f) => f.startsWith("renderD"));
+    }
+    catch {
+        return process.platform !== "linux"; // macOS and Windows: let Dawn look
+    }
+}
