@@ -76,7 +76,7 @@ describe("the transformer", () => {
     const tspc = fileURLToPath(new URL("../../node_modules/ts-patch/bin/tspc.js", import.meta.url));
     const r = spawnSync(process.execPath, [tspc, "-p", path.join(app, "tsconfig.tspc.json")], { encoding: "utf8", timeout: 120_000 });
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    const result = run(dir);
+    const result = run(path.join(dir, "test/transformer/fixtures/app/src")); // rootDir is the repository: the path is kept
     expect(result.plansMade).toBe(1);
     expect(result).toEqual(run(build("plain-for-tspc", true).dir));
   });
