@@ -4,7 +4,8 @@
  * temporaries counted and its result checked against another strategy's (the loop kernel's, or
  * the tiled direct kernel's where the plan chose the loop kernel).
  * Then the gradients of four overlapping slices, added in place into the base's gradient.
- * Run with `npm start`: it lints this folder first (the build-time transformer joins when it exists).
+ * Run with `npm start`: it lints this folder, builds it with einsight/transformer (ts-patch's
+ * tspc, examples/tsconfig.json), then runs the build.
  */
 import { maxRelativeError, values } from "../bench/data.js";
 import { elementCount } from "../codegen/views.js";
@@ -17,7 +18,7 @@ console.log(`WebGPU adapter: ${g.adapterName} (cost model profile: ${g.profile.n
 // with an output large enough to fill a (CPU) device, as the seed's (16384, 1024) fills a GPU.
 const X = tensor(g, values(16 * 96 * 32, 1), [16, 96, 32]);
 const Y = tensor(g, values(8 * 32 * 80, 2), [8, 32, 80]);
-const [b, h, s, d] = [2, 4, 48, 16];
+const b = 2, h = 4, s = 48, d = 16; // literal types: the shapes below are known at build time
 const Q = tensor(g, values(b * h * s * d, 3), [b, h, s, d]);
 const K = tensor(g, values(b * h * s * d, 4), [b, h, s, d]);
 const V = tensor(g, values(b * h * s * d, 5), [b, h, s, d]);
@@ -59,7 +60,10 @@ const ttgt = einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y, { strategy: "ttgt" });
 console.log(`== forced 'ttgt': ${g.stats().temporaryBytes} temporary bytes (copies) against 0 for the planned strategy`);
 ttgt.destroy();
 
-// Attention values: softmax is not an einsum, so the scores go through the CPU here.
+// Attention values: softmax is not an einsum, so the scores go through the CPU here. These two
+// einsums are literals with shapes the types know: `npm start` builds this file with the
+// transformer, which plans them and generates their kernels at build time.
+g.resetStats();
 const scores = einsum("bhqd,bhkd->bhqk", Q, K);
 const p = await scores.read();
 for (let row = 0; row < p.length; row += s) {
@@ -72,6 +76,7 @@ for (let row = 0; row < p.length; row += s) {
 const P = tensor(g, p, [b, h, s, s]);
 const attended = einsum("bhqk,bhkd->bhqd", P, V);
 console.log(`== attention output: einsum("bhqk,bhkd->bhqd") -> [${attended.shape.join(", ")}], first values ${[...(await attended.read()).slice(0, 3)].map((v) => v.toFixed(4)).join(", ")}`);
+console.log(`   plans made at run time for the two attention einsums: ${g.stats().plansMade} (0 when built by einsight/transformer)`);
 
 // Gradients, the motivating workload in small: four overlapping slices of X, each contracted with Y,
 // then backward, each slice's gradient added in place into X's gradient (no copy of a slice kept).
