@@ -5,24 +5,20 @@
  *
  *     npm run build && node dist/bench/lint.js [--json file]
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ESLint, type Linter } from "eslint";
 import tseslint from "typescript-eslint";
 import einsight from "../plugin/eslint/index.js";
-import { einsumCallsSource } from "../test/einsum-calls-source.js";
+import { einsumCallsProject } from "../test/einsum-calls-source.js";
 
 const CALLS = 200;
 const RUNS = 5;
 const { values: args } = parseArgs({ options: { json: { type: "string" } } });
 
 const root = new URL("..", import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), "einsight-lint-"));
-const file = join(dir, "calls.ts");
-writeFileSync(file, einsumCallsSource(join(root, "runtime/index.js"), CALLS));
-writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", skipLibCheck: true, types: [] }, include: ["calls.ts"] }));
+const { dir, file } = einsumCallsProject(join(root, "runtime/index.js"), CALLS, "einsight-lint-");
 
 const eslint = new ESLint({
   cwd: dir,

@@ -6,22 +6,19 @@
  *
  *     npm run build && node dist/bench/transform.js [--json file]
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import ts from "typescript";
 import einsightTransformer from "../plugin/transformer/index.js";
-import { einsumCallsSource } from "../test/einsum-calls-source.js";
+import { einsumCallsProject } from "../test/einsum-calls-source.js";
 
 const CALLS = 200;
 const RUNS = 5;
 const { values: args } = parseArgs({ options: { json: { type: "string" } } });
 
 const root = new URL("..", import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), "einsight-transform-"));
-const file = join(dir, "calls.ts");
-writeFileSync(file, einsumCallsSource(join(root, "runtime/index.js"), CALLS));
+const { dir, file } = einsumCallsProject(join(root, "runtime/index.js"), CALLS, "einsight-transform-");
 const program = ts.createProgram([file], { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: [], outDir: join(dir, "out") });
 program.getTypeChecker(); // type-check once up front: both builds share it
 
