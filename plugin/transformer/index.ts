@@ -12,7 +12,7 @@
  * or programmatically: `program.emit(..., { before: [einsightTransformer(program, { profile })] })`.
  */
 import ts from "typescript";
-import { compilePlan } from "../../codegen/compiled.js";
+import { compilePlan, type CompiledEinsum } from "../../codegen/compiled.js";
 import type { PlanOptions } from "../../codegen/plan.js";
 import type { ProfileName } from "../../codegen/profile.js";
 import { mapRaw } from "../typescript/equation-offsets.js";
@@ -44,7 +44,7 @@ export default function einsightTransformer(program: ts.Program, config: Transfo
       if (callOptions === undefined) continue; // options only known at run time: planned then
       const planned = planCall(tsm, checker, call, { ...options, ...callOptions });
       if (planned.kind === "error") extras.addDiagnostic?.(diagnostic(tsm, original, call, planned.error.reason, planned.error.span));
-      if (planned.kind === "planned") compiled.set(call.node, literal(tsm.factory, compilePlan(planned.plan)));
+      if (planned.kind === "planned") compiled.set(call.node, literal(tsm.factory, slim(compilePlan(planned.plan))));
     }
     if (compiled.size === 0) return sourceFile;
     const visit = (node: ts.Node): ts.Node => {
@@ -96,6 +96,11 @@ function diagnostic(tsm: typeof ts, sourceFile: ts.SourceFile, call: EinsumCall,
   const source = literalNode === undefined ? undefined : mapRaw(literalNode.getText(sourceFile).slice(1, -1), literalNode.getStart(sourceFile) + 1, literalNode.text);
   const [start, end] = source !== undefined && span !== undefined ? [source.offsets[span[0]]!, source.offsets[Math.min(span[1], source.offsets.length - 1)]!] : [call.node.getStart(sourceFile), call.node.getEnd()];
   return { file: sourceFile, start, length: Math.max(1, end - start), messageText: `einsight: ${reason}`, category: tsm.DiagnosticCategory.Error, code: DIAGNOSTIC_CODE, source: "einsight" };
+}
+
+/** What the runtime reads of a compiled einsum: the losing alternatives and the notes stay out of the bundle. */
+function slim(compiled: CompiledEinsum): CompiledEinsum {
+  return { ...compiled, plan: { ...compiled.plan, steps: compiled.plan.steps.map((step) => ({ ...step, alternatives: [], notes: [] })) } };
 }
 
 /** A JSON value as a TypeScript expression. */
