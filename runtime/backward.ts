@@ -67,6 +67,7 @@ function gradient(equation: string, operands: readonly Tensor[], k: number, grad
   // A fresh gradient is contiguous in the operand's shape; a given one is laid out like the operand's buffer.
   const [strides, offset] = into === undefined ? [contiguousStrides(operand.shape), 0] : [operand.strides, operand.offset];
   const derived = gradientEinsum(equation, operands, k, strides);
+  const { compiled: _, ...gradientOptions } = options; // a build-time plan is the forward's
   const ones = derived.inputs.some((i) => i.kind === "ones") ? tensor(g, [1], [1]) : undefined;
   const inputs = derived.inputs.map((input) => {
     if (input.kind === "gradOutput") return gradOutput;
@@ -74,7 +75,7 @@ function gradient(equation: string, operands: readonly Tensor[], k: number, grad
     const source = operands[input.index]!;
     return new Tensor(source.storage, input.shape, input.strides, source.offset);
   });
-  einsum(derived.equation, ...inputs, { ...options, out: new Tensor(target.storage, derived.target.shape, derived.target.strides, offset), accumulate: true });
+  einsum(derived.equation, ...inputs, { ...gradientOptions, out: new Tensor(target.storage, derived.target.shape, derived.target.strides, offset), accumulate: true });
   ones?.destroy(); // queued work keeps the buffer until it is done
   return target;
 }

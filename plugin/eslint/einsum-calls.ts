@@ -1,5 +1,5 @@
 /**
- * Finding einsum calls in an ESLint rule: einsight's `einsum` (named, renamed or through a
+ * Finding einsum calls in an ESLint rule: einsight's `einsum` and `einsumWithBackward` (named, renamed or through a
  * namespace import of "einsight") and TensorFlow.js's `tf.einsum`, resolved through the scope
  * manager so that nothing else that happens to be called einsum is checked. With type
  * information, the operands' shapes come from the type checker.
@@ -18,6 +18,9 @@ export interface LintEinsumCall {
   readonly options: TSESTree.ObjectExpression | undefined;
 }
 
+/** The functions of each library that take an einsum equation and operands. */
+const FUNCTIONS: Record<Library, readonly string[]> = { einsight: ["einsum", "einsumWithBackward"], tfjs: ["einsum"] };
+
 const SOURCES: Record<string, Library> = { einsight: "einsight", "@tensorflow/tfjs": "tfjs", "@tensorflow/tfjs-core": "tfjs", "@tensorflow/tfjs-node": "tfjs" };
 
 /** A listener that calls `handle` for every einsum call of the given libraries. */
@@ -33,17 +36,19 @@ export function onEinsumCall(context: Readonly<TSESLint.RuleContext<string, read
       if (library === undefined || !libraries.includes(library)) return;
       for (const s of node.specifiers) {
         if (s.type === AST_NODE_TYPES.ImportNamespaceSpecifier) imported.set(s, { library, namespace: true });
-        else if (s.type === AST_NODE_TYPES.ImportSpecifier && importedName(s) === "einsum") imported.set(s, { library, namespace: false });
+        else if (s.type === AST_NODE_TYPES.ImportSpecifier && FUNCTIONS[library].includes(importedName(s))) imported.set(s, { library, namespace: false });
       }
     },
     CallExpression(node) {
       const callee = node.callee;
-      const target = callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && callee.property.name === "einsum" ? callee.object : callee;
+      const member = callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier ? callee.property.name : undefined;
+      const target = member !== undefined && callee.type === AST_NODE_TYPES.MemberExpression ? callee.object : callee;
       if (target.type !== AST_NODE_TYPES.Identifier) return;
       const variable = ASTUtils.findVariable(context.sourceCode.getScope(node), target);
       const source = variable?.defs[0]?.node;
       const byImport = source === undefined ? undefined : imported.get(source);
-      const found = byImport !== undefined && byImport.namespace === (target !== callee) ? byImport : resolvesToEinsight(node) ? { library: "einsight" as const } : undefined;
+      const viaImport = byImport !== undefined && byImport.namespace === (member !== undefined) && (member === undefined || FUNCTIONS[byImport.library].includes(member));
+      const found = viaImport ? byImport : resolvesToEinsight(node) ? { library: "einsight" as const } : undefined;
       if (found === undefined || !libraries.includes(found.library)) return;
       const [equation, ...rest] = node.arguments;
       const last = rest[rest.length - 1];

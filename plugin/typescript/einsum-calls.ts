@@ -64,14 +64,12 @@ export type CallPlan =
   | { readonly kind: "runtime"; readonly shapes: readonly (readonly (number | undefined)[] | undefined)[]; readonly reason: string }
   | { readonly kind: "error"; readonly shapes: readonly (readonly (number | undefined)[] | undefined)[]; readonly error: EinsightError };
 
-/** Whether `callee` resolves to the `einsum` exported by einsight's runtime. */
+/** Whether `callee` resolves to einsight's `einsum` or `einsumWithBackward` (which takes the same arguments). */
 export function isEinsightEinsum(tsm: typeof ts, checker: ts.TypeChecker, callee: ts.Expression): boolean {
   let symbol = checker.getSymbolAtLocation(tsm.isPropertyAccessExpression(callee) ? callee.name : callee);
   if (symbol !== undefined && symbol.flags & tsm.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-  return (
-    symbol?.name === "einsum" &&
-    (symbol.declarations ?? []).some((d) => /[\\/]runtime[\\/]einsum\.(d\.)?ts$/.test(d.getSourceFile().fileName))
-  );
+  const file = symbol?.name === "einsum" ? "einsum" : symbol?.name === "einsumWithBackward" ? "backward" : undefined;
+  return file !== undefined && (symbol!.declarations ?? []).some((d) => new RegExp(`[\\\\/]runtime[\\\\/]${file}\\.(d\\.)?ts$`).test(d.getSourceFile().fileName));
 }
 
 /** The shape the checker knows for a Tensor-typed expression: sizes where literal, `undefined` where not; `undefined` for unknown rank. */

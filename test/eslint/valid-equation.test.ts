@@ -8,6 +8,8 @@ untypedTester.run("valid-equation", rule, {
     `${prelude}einsum(equation, a, b);`, // not a literal: risky-einsum's business
     `const einsum = (e: string) => e; einsum("ij->q");`, // not einsight's einsum
     `import { einsum } from "other"; einsum("ij->q");`,
+    `import * as tf from "@tensorflow/tfjs";\ntf.einsumWithBackward("ij->q", a);`, // tfjs has no such function: not checked
+    `import * as tf from "@tensorflow/tfjs";\ntf.matMul(a, b);`,
   ],
   invalid: [
     {
@@ -30,6 +32,15 @@ untypedTester.run("valid-equation", rule, {
     {
       code: `import * as E from "einsight";\nE.einsum("i...j...", a);`,
       errors: [{ messageId: "multipleEllipses", line: 2, column: 16, endColumn: 19 }],
+    },
+    {
+      // einsumWithBackward takes the same equation
+      code: `import { einsumWithBackward } from "einsight";\neinsumWithBackward("ij,jk->iq", a, b);`,
+      errors: [{ messageId: "unknownOutputLabel", line: 2, column: 29, endColumn: 30 }],
+    },
+    {
+      code: `import * as E from "einsight";\nE.einsumWithBackward("ij->i->j", a);`,
+      errors: [{ messageId: "multipleArrows", line: 2, column: 28, endColumn: 30 }],
     },
     {
       code: `import * as tf from "@tensorflow/tfjs";\ntf.einsum("ij,jk->ik,", a, b);`,

@@ -7,6 +7,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import { compileEinsum } from "../../codegen/compiled.js";
 import { elementCount } from "../../codegen/views.js";
 import { einsumWithBackward } from "../../runtime/backward.js";
 import { einsum } from "../../runtime/einsum.js";
@@ -130,6 +131,19 @@ describe("out and accumulate", () => {
     expect(maxRelativeError(await view.contiguous().read(), want.map((v) => v + 1))).toBeLessThanOrEqual(TOLERANCE);
     expect(all.filter((v) => v === 1).length).toBe(160 - 42); // nothing outside the view was touched
     [a, b, target].forEach((t) => t.destroy());
+  });
+
+  test("a build-time compiled forward is used by einsumWithBackward, and its gradients are planned apart", async () => {
+    const a = tensor(g(), values(12, 1), [3, 4]);
+    const b = tensor(g(), values(20, 2), [4, 5]);
+    const compiled = compileEinsum("ij,jk->ik", [a, b], { profile: g().profile });
+    g().resetStats();
+    const { output, backward } = einsumWithBackward("ij,jk->ik", a, b, { compiled });
+    expect(g().stats().plansMade).toBe(0);
+    const [da] = backward(tensor(g(), values(15, 3), [3, 5]));
+    const want = oracleGradients("ij,jk->ik", [{ data: values(12, 1), shape: [3, 4] }, { data: values(20, 2), shape: [4, 5] }], values(15, 3));
+    expect(maxRelativeError(await da!.read(), want[0]!)).toBeLessThanOrEqual(TOLERANCE);
+    [a, b, output, da!].forEach((t) => t.destroy());
   });
 
   test("refusals: overlapping out, aliasing, wrong shapes, accumulate without out", () => {
