@@ -1,6 +1,6 @@
 /** Shape types of tensors and views, and what typed einsum does with them. */
 import { describe, expectTypeOf, test } from "vitest";
-import { einsum, tensor, type Gpu, type Tensor } from "../../runtime/index.js";
+import { einsum, einsumWithBackward, tensor, type Gpu, type Tensor } from "../../runtime/index.js";
 
 declare const g: Gpu;
 declare const data: Float32Array;
@@ -64,5 +64,17 @@ describe("typed einsum", () => {
   test("a size mismatch between slices is caught", () => {
     // @ts-expect-error Label 'i' is 8 in operand 1 but 13 in an earlier operand
     einsum("ijk,ikl->jl", X.slice(0, 3), Y);
+  });
+});
+
+describe("einsumWithBackward", () => {
+  test("the output's shape is inferred, each gradient has its operand's shape, a bad equation is refused", () => {
+    const { output, backward } = einsumWithBackward("ijk,ikl->jl", t([16, 64, 32]).slice(0, 3, 11), t([8, 32, 24]));
+    expectTypeOf(output).toEqualTypeOf<Tensor<[64, 24]>>();
+    const [dx, dy] = backward(output);
+    expectTypeOf(dx).toEqualTypeOf<Tensor<[8, 64, 32]> | null>();
+    expectTypeOf(dy).toEqualTypeOf<Tensor<readonly [8, 32, 24]> | null>();
+    // @ts-expect-error: label q is in no input
+    einsumWithBackward("ij,jk->iq", t([2, 3]), t([3, 4]));
   });
 });
