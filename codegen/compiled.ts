@@ -5,11 +5,15 @@
  */
 import { planEinsum, type Plan, type PlanOperand, type PlanOptions } from "./plan.js";
 import type { Equation } from "./equation.js";
+import { gradientEinsum } from "./gradient.js";
+import { contiguousStrides } from "./views.js";
 import { emitStep, type StepProgram } from "./wgsl/step.js";
 
 export interface CompiledEinsum {
   readonly plan: Plan;
   readonly programs: readonly StepProgram[];
+  /** For `einsumWithBackward`: each operand's gradient einsum (written into its gradient with `accumulate`). */
+  readonly gradients?: readonly CompiledEinsum[];
 }
 
 /** WebGPU's default `maxComputeWorkgroupsPerDimension`: a grid every adapter accepts. */
@@ -17,6 +21,25 @@ export const PORTABLE_MAX_WORKGROUPS = 65535;
 
 export function compileEinsum(equation: string | Equation, operands: readonly PlanOperand[], options: PlanOptions = {}, maxWorkgroupsPerDimension = PORTABLE_MAX_WORKGROUPS): CompiledEinsum {
   return compilePlan(planEinsum(equation, operands, options), maxWorkgroupsPerDimension);
+}
+
+/**
+ * `einsumWithBackward` compiled: the forward einsum and each operand's gradient einsum
+ * (codegen/gradient), all for contiguous operands and a contiguous output gradient, as the
+ * transformer assumes; the runtime uses each one only where the tensors match it.
+ */
+export function compileWithGradients(equation: string | Equation, shapes: readonly (readonly number[])[], options: PlanOptions = {}): CompiledEinsum {
+  const layouts = shapes.map((shape) => ({ shape, strides: contiguousStrides(shape) }));
+  const forward = compileEinsum(equation, layouts, options);
+  const outShape = forward.plan.output.shape;
+  const gradients = layouts.map((layout, k) => {
+    const derived = gradientEinsum(equation, layouts, k, layout.strides);
+    const inputs = derived.inputs.map((input) =>
+      input.kind === "gradOutput" ? { shape: outShape, strides: contiguousStrides(outShape) } : input.kind === "operand" ? { shape: input.shape, strides: input.strides } : { shape: input.shape, strides: input.shape.map(() => 0) },
+    );
+    return compileEinsum(derived.equation, inputs, { ...options, outputStrides: derived.target.strides, accumulate: true });
+  });
+  return { ...forward, gradients };
 }
 
 /** A plan with the kernels of each of its steps. */

@@ -17,7 +17,7 @@ export { bindingWindow, type BindingLimits, type BindingWindow } from "./binding
 export { planEinsum, formatSeconds, stepOutputBytes, type Plan, type PlanOptions, type PlanOperand, type PlanStep, type StepInput, type StepKind, type Groups, type Alternative, type InputRef } from "./plan.js";
 export { STRATEGIES, TILE_DEPTHS, TILE_SIDES, type Strategy, type Cost, type TileConfig, type TileShape } from "./cost.js";
 export { gradientEinsum, type GradientEinsum, type GradientInput } from "./gradient.js";
-export { compileEinsum, compilePlan, type CompiledEinsum } from "./compiled.js";
+export { compileEinsum, compilePlan, compileWithGradients, type CompiledEinsum } from "./compiled.js";
 export { PROFILES, profileForAdapter, type DeviceProfile, type ProfileName } from "./profile.js";
 export { choosePairs, type PairChoice } from "./path.js";
 export { explain, formatBytes, formatCount } from "./explain.js";

@@ -67,7 +67,9 @@ function gradient(equation: string, operands: readonly Tensor[], k: number, grad
   // A fresh gradient is contiguous in the operand's shape; a given one is laid out like the operand's buffer.
   const [strides, offset] = into === undefined ? [contiguousStrides(operand.shape), 0] : [operand.strides, operand.offset];
   const derived = gradientEinsum(equation, operands, k, strides);
-  const { compiled: _, ...gradientOptions } = options; // a build-time plan is the forward's
+  // The forward's build-time plan is not this einsum's; its compiled gradient is (used where it fits).
+  const { compiled, ...rest } = options;
+  const gradientOptions: EinsumOptions = compiled?.gradients?.[k] === undefined ? rest : { ...rest, compiled: compiled.gradients[k] };
   const ones = derived.inputs.some((i) => i.kind === "ones") ? tensor(g, [1], [1]) : undefined;
   const inputs = derived.inputs.map((input) => {
     if (input.kind === "gradOutput") return gradOutput;

@@ -4,6 +4,7 @@
  * in `g.stats()`), queues every kernel, and returns the output tensor at once; `read()` awaits it.
  */
 import { bindShapes } from "../codegen/bind.js";
+import { formatEquation, parseEquation } from "../codegen/equation.js";
 import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
 import { stepOutputBytes, type Plan, type PlanOptions } from "../codegen/plan.js";
@@ -92,7 +93,7 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
   let cache = compiledByGpu.get(g);
   if (cache === undefined) compiledByGpu.set(g, (cache = new Map<string, CompiledEinsum>()));
   const { out: _, compiled: precompiled, ...planOptions } = options;
-  if (precompiled !== undefined && usable(equation, precompiled, tensors, out)) return precompiled;
+  if (precompiled !== undefined && usable(equation, precompiled, tensors, out, options.accumulate === true)) return precompiled;
   const outputStrides = out?.strides;
   const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, outputStrides ?? null, options.accumulate === true]);
   let compiled = cache.get(key);
@@ -112,17 +113,25 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
 
 /**
  * Whether a build-time compiled einsum fits these operands: the same sizes (else an error naming
- * the operand), the same strides and a fresh output (else it is planned just in time instead).
+ * the operand), the same strides, and the output it was compiled for (a fresh one, or an `out` view
+ * with those strides and the same accumulate); else it is planned just in time instead.
  */
-function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Tensor[], out: Tensor | undefined): boolean {
+function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Tensor[], out: Tensor | undefined, accumulate: boolean): boolean {
   const ops: unknown = (compiled as { plan?: { operands?: unknown } }).plan?.operands; // from user code: checked, not trusted
   check(Array.isArray(ops) && Array.isArray(compiled.programs) && ops.length === tensors.length, "compiledMismatch", () => `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ${tensors.length} operand(s); rebuild, or leave the option out.`);
+  const canonical = formatEquation(parseEquation(equation));
+  check(compiled.plan.equation === canonical, "compiledMismatch", () => `The 'compiled' option of einsum("${equation}") was compiled for "${compiled.plan.equation}"; rebuild, or leave the option out.`);
   const layouts = compiled.plan.operands;
   const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((n, d) => n === b[d]);
   tensors.forEach((t, k) => {
     check(same(t.shape, layouts[k]!.shape), "compiledMismatch", () => `einsum("${equation}") was compiled for operand ${k} of shape [${layouts[k]!.shape.join(", ")}] but got [${t.shape.join(", ")}]; the types said one thing and the tensors at run time another.`);
   });
-  return out === undefined && tensors.every((t, k) => same(t.strides, layouts[k]!.strides));
+  const output = compiled.plan.output;
+  const outputFits =
+    out === undefined
+      ? output.accumulate !== true && same(output.strides, contiguousStrides(output.shape))
+      : same(out.shape, output.shape) && same(out.strides, output.strides) && output.accumulate === accumulate;
+  return outputFits && tensors.every((t, k) => same(t.strides, layouts[k]!.strides));
 }
 
 /** Every result and scratch buffer is bound whole, so each must fit one binding; checked before anything is allocated. */

@@ -12,7 +12,7 @@
  * or programmatically: `program.emit(..., { before: [einsightTransformer(program, { profile })] })`.
  */
 import ts from "typescript";
-import { compilePlan, type CompiledEinsum } from "../../codegen/compiled.js";
+import { compilePlan, compileWithGradients, type CompiledEinsum } from "../../codegen/compiled.js";
 import type { PlanOptions } from "../../codegen/plan.js";
 import type { ProfileName } from "../../codegen/profile.js";
 import { mapRaw } from "../typescript/equation-offsets.js";
@@ -44,7 +44,10 @@ export default function einsightTransformer(program: ts.Program, config: Transfo
       if (callOptions === undefined) continue; // options only known at run time: planned then
       const planned = planCall(tsm, checker, call, { ...options, ...callOptions });
       if (planned.kind === "error") extras.addDiagnostic?.(diagnostic(tsm, original, call, planned.error.reason, planned.error.span));
-      if (planned.kind === "planned") compiled.set(call.node, literal(tsm.factory, slim(compilePlan(planned.plan))));
+      if (planned.kind !== "planned") continue;
+      // einsumWithBackward: its gradient einsums too
+      const result = call.fn === "einsumWithBackward" ? compileWithGradients(call.equation!.text, planned.plan.operands.map((op) => op.shape), { ...options, ...callOptions }) : compilePlan(planned.plan);
+      compiled.set(call.node, literal(tsm.factory, slim(result)));
     }
     if (compiled.size === 0) return sourceFile;
     const visit = (node: ts.Node): ts.Node => {
@@ -100,7 +103,8 @@ function diagnostic(tsm: typeof ts, sourceFile: ts.SourceFile, call: EinsumCall,
 
 /** What the runtime reads of a compiled einsum: the losing alternatives and the notes stay out of the bundle. */
 function slim(compiled: CompiledEinsum): CompiledEinsum {
-  return { ...compiled, plan: { ...compiled.plan, steps: compiled.plan.steps.map((step) => ({ ...step, alternatives: [], notes: [] })) } };
+  const plan = { ...compiled.plan, steps: compiled.plan.steps.map((step) => ({ ...step, alternatives: [], notes: [] })) };
+  return { ...compiled, plan, ...(compiled.gradients === undefined ? {} : { gradients: compiled.gradients.map(slim) }) };
 }
 
 /** A JSON value as a TypeScript expression. */

@@ -11,6 +11,8 @@ import { planEinsum, type Plan, type PlanOptions } from "../../codegen/plan.js";
 
 export interface EinsumCall {
   readonly node: ts.CallExpression;
+  /** Which of einsight's functions it calls. */
+  readonly fn: EinsightFunction;
   /** The equation when it is a string literal (or a template without substitutions). */
   readonly equation: { readonly text: string; readonly node: ts.StringLiteralLike } | undefined;
   readonly operands: readonly ts.Expression[];
@@ -21,7 +23,8 @@ export interface EinsumCall {
 export function einsumCallAt(tsm: typeof ts, checker: ts.TypeChecker, sourceFile: ts.SourceFile, position: number): EinsumCall | undefined {
   let node: ts.Node | undefined = findToken(tsm, sourceFile, position);
   while (node !== undefined && !tsm.isSourceFile(node)) {
-    if (tsm.isCallExpression(node) && isEinsightEinsum(tsm, checker, node.expression)) return readCall(tsm, node);
+    const fn = tsm.isCallExpression(node) ? einsightFunction(tsm, checker, node.expression) : undefined;
+    if (fn !== undefined) return readCall(tsm, node as ts.CallExpression, fn);
     node = node.parent;
   }
   return undefined;
@@ -31,7 +34,8 @@ export function einsumCallAt(tsm: typeof ts, checker: ts.TypeChecker, sourceFile
 export function einsumCalls(tsm: typeof ts, checker: ts.TypeChecker, sourceFile: ts.SourceFile): EinsumCall[] {
   const calls: EinsumCall[] = [];
   const visit = (node: ts.Node): void => {
-    if (tsm.isCallExpression(node) && isEinsightEinsum(tsm, checker, node.expression)) calls.push(readCall(tsm, node));
+    const fn = tsm.isCallExpression(node) ? einsightFunction(tsm, checker, node.expression) : undefined;
+    if (fn !== undefined) calls.push(readCall(tsm, node as ts.CallExpression, fn));
     tsm.forEachChild(node, visit);
   };
   visit(sourceFile);
@@ -64,12 +68,20 @@ export type CallPlan =
   | { readonly kind: "runtime"; readonly shapes: readonly (readonly (number | undefined)[] | undefined)[]; readonly reason: string }
   | { readonly kind: "error"; readonly shapes: readonly (readonly (number | undefined)[] | undefined)[]; readonly error: EinsightError };
 
+export type EinsightFunction = "einsum" | "einsumWithBackward";
+
 /** Whether `callee` resolves to einsight's `einsum` or `einsumWithBackward` (which takes the same arguments). */
 export function isEinsightEinsum(tsm: typeof ts, checker: ts.TypeChecker, callee: ts.Expression): boolean {
+  return einsightFunction(tsm, checker, callee) !== undefined;
+}
+
+/** Which of einsight's einsum functions `callee` resolves to, if any. */
+export function einsightFunction(tsm: typeof ts, checker: ts.TypeChecker, callee: ts.Expression): EinsightFunction | undefined {
   let symbol = checker.getSymbolAtLocation(tsm.isPropertyAccessExpression(callee) ? callee.name : callee);
   if (symbol !== undefined && symbol.flags & tsm.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
   const file = symbol?.name === "einsum" ? "einsum" : symbol?.name === "einsumWithBackward" ? "backward" : undefined;
-  return file !== undefined && (symbol!.declarations ?? []).some((d) => new RegExp(`[\\\\/]runtime[\\\\/]${file}\\.(d\\.)?ts$`).test(d.getSourceFile().fileName));
+  const declared = file !== undefined && (symbol!.declarations ?? []).some((d) => new RegExp(`[\\\\/]runtime[\\\\/]${file}\\.(d\\.)?ts$`).test(d.getSourceFile().fileName));
+  return declared ? (symbol!.name as EinsightFunction) : undefined;
 }
 
 /** The shape the checker knows for a Tensor-typed expression: sizes where literal, `undefined` where not; `undefined` for unknown rank. */
@@ -82,12 +94,12 @@ export function tensorShape(tsm: typeof ts, checker: ts.TypeChecker, expression:
   return checker.getTypeArguments(shapeType as ts.TypeReference).map((t) => (t.isNumberLiteral() ? t.value : undefined));
 }
 
-function readCall(tsm: typeof ts, node: ts.CallExpression): EinsumCall {
+function readCall(tsm: typeof ts, node: ts.CallExpression, fn: EinsightFunction): EinsumCall {
   const [first, ...rest] = node.arguments;
   const equation = first !== undefined && tsm.isStringLiteralLike(first) ? { text: first.text, node: first } : undefined;
   const last = rest[rest.length - 1];
   const options = last !== undefined && tsm.isObjectLiteralExpression(last) ? last : undefined;
-  return { node, equation, operands: options === undefined ? rest : rest.slice(0, -1), options };
+  return { node, fn, equation, operands: options === undefined ? rest : rest.slice(0, -1), options };
 }
 
 function findToken(tsm: typeof ts, sourceFile: ts.SourceFile, position: number): ts.Node | undefined {

@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { compileEinsum } from "../../codegen/compiled.js";
+import { compileEinsum, compileWithGradients } from "../../codegen/compiled.js";
 import { elementCount } from "../../codegen/views.js";
 import { einsumWithBackward } from "../../runtime/backward.js";
 import { einsum } from "../../runtime/einsum.js";
@@ -133,17 +133,37 @@ describe("out and accumulate", () => {
     [a, b, target].forEach((t) => t.destroy());
   });
 
-  test("a build-time compiled forward is used by einsumWithBackward, and its gradients are planned apart", async () => {
+  test("build-time compiled gradients (compileWithGradients, what the transformer inlines) make no plan at run time, into new or given gradients", async () => {
     const a = tensor(g(), values(12, 1), [3, 4]);
     const b = tensor(g(), values(20, 2), [4, 5]);
-    const compiled = compileEinsum("ij,jk->ik", [a, b], { profile: g().profile });
+    const compiled = compileWithGradients("ij,jk->ik", [a.shape, b.shape], { profile: g().profile });
+    const dOut = tensor(g(), values(15, 3), [3, 5]);
+    const want = oracleGradients("ij,jk->ik", [{ data: values(12, 1), shape: [3, 4] }, { data: values(20, 2), shape: [4, 5] }], values(15, 3));
     g().resetStats();
     const { output, backward } = einsumWithBackward("ij,jk->ik", a, b, { compiled });
+    const [da, db] = backward(dOut);
+    const gb = zeros(g(), [4, 5]);
+    backward(dOut, [null, gb]);
     expect(g().stats().plansMade).toBe(0);
-    const [da] = backward(tensor(g(), values(15, 3), [3, 5]));
-    const want = oracleGradients("ij,jk->ik", [{ data: values(12, 1), shape: [3, 4] }, { data: values(20, 2), shape: [4, 5] }], values(15, 3));
     expect(maxRelativeError(await da!.read(), want[0]!)).toBeLessThanOrEqual(TOLERANCE);
-    [a, b, output, da!].forEach((t) => t.destroy());
+    expect(maxRelativeError(await db!.read(), want[1]!)).toBeLessThanOrEqual(TOLERANCE);
+    expect(maxRelativeError(await gb.read(), want[1]!)).toBeLessThanOrEqual(TOLERANCE);
+    // a view whose strides the build did not assume: planned at run time, still right
+    const { backward: viewBackward } = einsumWithBackward("ij,jk->ik", a, b.transpose().transpose(), { compiled });
+    const bt = tensor(g(), values(20, 2), [5, 4]).transpose(); // [4, 5] with strides [1, 4]
+    const { backward: stridedBackward } = einsumWithBackward("ij,jk->ik", a, bt, { compiled });
+    g().resetStats();
+    stridedBackward(dOut);
+    expect(g().stats().plansMade).toBeGreaterThan(0);
+    viewBackward(dOut, [null, null]);
+    [a, b, dOut, output, da!, db!, gb, bt].forEach((t) => t.destroy());
+  });
+
+  test("a compiled einsum for another equation is refused", () => {
+    const a = tensor(g(), values(12, 1), [3, 4]);
+    const compiled = compileEinsum("ij->ji", [a]);
+    expect(() => einsum("ij->ij", a, { compiled })).toThrow(expect.objectContaining({ code: "compiledMismatch", message: expect.stringMatching(/was compiled for "ij->ji"/) as unknown }));
+    a.destroy();
   });
 
   test("refusals: overlapping out, aliasing, wrong shapes, accumulate without out", () => {

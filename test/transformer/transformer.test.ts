@@ -15,7 +15,7 @@ import { compileEinsum } from "../../codegen/compiled.js";
 import einsightTransformer, { DIAGNOSTIC_CODE } from "../../plugin/transformer/index.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor } from "../../runtime/tensor.js";
-import { oracleEinsum } from "../oracle.js";
+import { oracleEinsum, oracleGradients } from "../oracle.js";
 import { useGpu } from "../gpu/use-gpu.js";
 
 const app = fileURLToPath(new URL("./fixtures/app", import.meta.url));
@@ -39,17 +39,28 @@ function build(name: string, transform: boolean) {
   return { dir, files, diagnostics };
 }
 
-function run(dir: string): { z: number[]; w: number[]; t: number[]; plansMade: number } {
+interface Ran {
+  readonly z: number[];
+  readonly w: number[];
+  readonly t: number[];
+  readonly u: number[];
+  readonly dA: number[];
+  readonly dB: number[];
+  readonly plansMade: number;
+}
+
+function run(dir: string): Ran {
   const r = spawnSync(process.execPath, [path.join(dir, "main.js")], { encoding: "utf8", timeout: 120_000 });
   expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { z: number[]; w: number[]; t: number[]; plansMade: number };
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as Ran;
 }
 
 describe("the transformer", () => {
   test("passes each literal einsum its plan and kernels; the built program runs them with no plan made at run time but the view's", () => {
     const built = build("transformed", true);
     const main = built.files["main.js"]!;
-    expect(main.match(/compiled: \{/g)).toHaveLength(3);
+    expect(main.match(/compiled: \{/g)).toHaveLength(4);
+    expect(main).toContain('"gradients": [{'); // einsumWithBackward's gradient einsums
     expect(main).toContain('strategy: "loop", compiled: {');
     expect(main).toContain('"strategy": "loop"'); // the call's own option, planned with
     expect(main).toContain("// einsight: loop kernel");
@@ -57,7 +68,7 @@ describe("the transformer", () => {
     expect(result.plansMade).toBe(1); // the transposed view only
 
     const plain = run(build("plain", false).dir);
-    expect(plain.plansMade).toBe(3);
+    expect(plain.plansMade).toBe(6); // 4 einsums and 2 gradient einsums
     expect(result).toEqual({ ...plain, plansMade: 1 });
 
     // and the values are right
@@ -68,6 +79,10 @@ describe("the transformer", () => {
     expect(result.z).toEqual([...oracleEinsum("ijk,ikl->jl", [{ data: X, shape: [2, 6, 5], offset: 30 }, { data: Y, shape: [2, 5, 3] }]).data]);
     expect(result.w).toEqual([...oracleEinsum("ij,jk->ik", [{ data: A, shape: [3, 4] }, { data: B, shape: [4, 2] }]).data]);
     expect(result.t).toEqual([...oracleEinsum("ji,jk->ik", [{ data: A, shape: [4, 3], strides: [1, 4] }, { data: B, shape: [4, 2] }]).data]);
+    expect(result.u).toEqual(result.w);
+    const [dA, dB] = oracleGradients("ij,jk->ik", [{ data: A, shape: [3, 4] }, { data: B, shape: [4, 2] }], [1, 2, 3, 4, 5, 6]);
+    expect(result.dA).toEqual([...dA!]);
+    expect(result.dB).toEqual([...dB!]);
   });
 
   test("under ts-patch (tspc with the plugin in tsconfig) the same build runs the same way", () => {
