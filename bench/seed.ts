@@ -6,8 +6,7 @@
  * the time of forward plus backward. bench/torch_seed.py runs the same in PyTorch.
  */
 import { formatBytes } from "../codegen/explain.js";
-import { planEinsum } from "../codegen/plan.js";
-import { gradientEinsum } from "../codegen/gradient.js";
+import { compileWithGradients, type CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu } from "../runtime/device.js";
 import { einsumWithBackward } from "../runtime/backward.js";
 import { tensor, zeros, type Tensor } from "../runtime/tensor.js";
@@ -59,14 +58,9 @@ export async function runSeed(g: Gpu, preset: Preset, minSeconds: number): Promi
   g.throwGpuError();
   const ms = await measure(() => step().forEach((t) => t.destroy()), sync, minSeconds, minimumBytes);
 
-  const x = X.slice(0, 0, 8);
-  const plan = (eq: string, ops: readonly Tensor[] | readonly { shape: readonly number[]; strides: readonly number[] }[], outputStrides?: readonly number[]) =>
-    planEinsum(eq, ops, { profile: g.profile, ...(outputStrides === undefined ? {} : { outputStrides, accumulate: true }) }).steps.map((s) => s.strategy);
-  const gradOf = (k: number) => {
-    const d = gradientEinsum("ijk,ikl->jl", [x, Y], k, (k === 0 ? x : Y).strides);
-    const ops = d.inputs.map((i) => (i.kind === "gradOutput" ? G[0]! : i.kind === "operand" ? { shape: i.shape, strides: i.strides } : { shape: i.shape, strides: i.shape.map(() => 0) }));
-    return plan(d.equation, ops, d.target.strides);
-  };
+  // The plans the runtime makes here: an outer slice of X keeps contiguous strides, as compileWithGradients assumes.
+  const compiled = compileWithGradients("ijk,ikl->jl", [[8, J, K], Y.shape], { profile: g.profile });
+  const strategiesOf = (c: CompiledEinsum) => c.plan.steps.map((s) => s.strategy);
   const result: SeedResult = {
     adapter: g.adapterName,
     preset,
@@ -76,7 +70,7 @@ export async function runSeed(g: Gpu, preset: Preset, minSeconds: number): Promi
     minimumBytes,
     temporaryBytes: stats.temporaryBytes,
     ms,
-    strategies: { forward: plan("ijk,ikl->jl", [x, Y]), gradX: gradOf(0), gradY: gradOf(1) },
+    strategies: { forward: strategiesOf(compiled), gradX: strategiesOf(compiled.gradients![0]!), gradY: strategiesOf(compiled.gradients![1]!) },
   };
   [X, Y, ...G].forEach((t) => t.destroy());
   console.log(

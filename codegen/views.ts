@@ -25,6 +25,11 @@ export function elementCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/** Whether two shapes (or stride lists) are the same, dimension by dimension. */
+export function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((n, d) => n === b[d]);
+}
+
 /** True when the view reads elements offset..offset+count-1 in row-major order. */
 export function isContiguous(v: View): boolean {
   const want = contiguousStrides(v.shape);

@@ -8,7 +8,7 @@
  */
 import { check } from "../codegen/errors.js";
 import { gradientEinsum } from "../codegen/gradient.js";
-import { contiguousStrides } from "../codegen/views.js";
+import { contiguousStrides, sameDims } from "../codegen/views.js";
 import { einsum, einsumArguments, type EinsumOptions, type OperandShapes } from "./einsum.js";
 import { Tensor, tensor, zeros } from "./tensor.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
@@ -44,7 +44,7 @@ export function einsumWithBackward(equation: string, ...args: readonly (Tensor |
   const output = einsum(equation, ...operands, options);
   const backward = (gradOutput: Tensor, into: GradientTargets = []) => {
     check(gradOutput instanceof Tensor && gradOutput.gpu === output.gpu, "invalidOperand", () => `backward() of einsum("${equation}") needs the output's gradient as a Tensor on the same GPU.`);
-    check(gradOutput.shape.length === output.shape.length && gradOutput.shape.every((n, d) => n === output.shape[d]), "sizeMismatch", () => `backward() of einsum("${equation}"): the output's gradient has shape [${gradOutput.shape.join(", ")}], but the output has shape [${output.shape.join(", ")}].`);
+    check(sameDims(gradOutput.shape, output.shape), "sizeMismatch", () => `backward() of einsum("${equation}"): the output's gradient has shape [${gradOutput.shape.join(", ")}], but the output has shape [${output.shape.join(", ")}].`);
     const list: unknown = into; // checked apart, so that `into` keeps its element type
     check(Array.isArray(list), "invalidOption", () => `backward() of einsum("${equation}"): 'into' must be an array with one entry per operand (a tensor, undefined or null).`);
     return output.gpu.batch(() => operands.map((_, k) => gradient(equation, operands, k, gradOutput, into[k], options)));

@@ -8,7 +8,7 @@ import { formatEquation, parseEquation } from "../codegen/equation.js";
 import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
 import { stepOutputBytes, type Plan, type PlanOptions } from "../codegen/plan.js";
-import { contiguousStrides } from "../codegen/views.js";
+import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
 import type { BufferRef } from "../codegen/wgsl/step.js";
 import { compileEinsum, type CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu, Storage } from "./device.js";
@@ -93,14 +93,17 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
   let cache = compiledByGpu.get(g);
   if (cache === undefined) compiledByGpu.set(g, (cache = new Map<string, CompiledEinsum>()));
   const { out: _, compiled: precompiled, ...planOptions } = options;
-  if (precompiled !== undefined && usable(equation, precompiled, tensors, out, options.accumulate === true)) return precompiled;
+  if (precompiled !== undefined && usable(equation, precompiled, tensors, out, options.accumulate === true)) {
+    checkBindingSizes(g, precompiled.plan); // built without knowing this adapter's limits
+    return precompiled;
+  }
   const outputStrides = out?.strides;
   const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, outputStrides ?? null, options.accumulate === true]);
   let compiled = cache.get(key);
   if (compiled === undefined) {
     if (out !== undefined) {
       const shape = bindShapes(equation, tensors).output.shape;
-      check(out.shape.length === shape.length && out.shape.every((n, d) => n === shape[d]), "sizeMismatch", () => `The 'out' tensor of einsum("${equation}") has shape [${out.shape.join(", ")}], but the result has shape [${shape.join(", ")}].`);
+      check(sameDims(out.shape, shape), "sizeMismatch", () => `The 'out' tensor of einsum("${equation}") has shape [${out.shape.join(", ")}], but the result has shape [${shape.join(", ")}].`);
     }
     compiled = compileEinsum(equation, tensors, { ...planOptions, profile: g.profile, ...(outputStrides === undefined ? {} : { outputStrides }) }, g.limits.maxComputeWorkgroupsPerDimension);
     checkBindingSizes(g, compiled.plan);
@@ -111,6 +114,9 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
   return compiled;
 }
 
+/** Compiled einsums whose equation was checked against a call's, by the equation text. */
+const verifiedEquation = new WeakMap<CompiledEinsum, string>();
+
 /**
  * Whether a build-time compiled einsum fits these operands: the same sizes (else an error naming
  * the operand), the same strides, and the output it was compiled for (a fresh one, or an `out` view
@@ -119,19 +125,21 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
 function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Tensor[], out: Tensor | undefined, accumulate: boolean): boolean {
   const ops: unknown = (compiled as { plan?: { operands?: unknown } }).plan?.operands; // from user code: checked, not trusted
   check(Array.isArray(ops) && Array.isArray(compiled.programs) && ops.length === tensors.length, "compiledMismatch", () => `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ${tensors.length} operand(s); rebuild, or leave the option out.`);
-  const canonical = formatEquation(parseEquation(equation));
-  check(compiled.plan.equation === canonical, "compiledMismatch", () => `The 'compiled' option of einsum("${equation}") was compiled for "${compiled.plan.equation}"; rebuild, or leave the option out.`);
+  if (verifiedEquation.get(compiled) !== equation) {
+    const canonical = formatEquation(parseEquation(equation));
+    check(compiled.plan.equation === canonical, "compiledMismatch", () => `The 'compiled' option of einsum("${equation}") was compiled for "${compiled.plan.equation}"; rebuild, or leave the option out.`);
+    verifiedEquation.set(compiled, equation); // the call site passes the same pair every time: parse once
+  }
   const layouts = compiled.plan.operands;
-  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((n, d) => n === b[d]);
   tensors.forEach((t, k) => {
-    check(same(t.shape, layouts[k]!.shape), "compiledMismatch", () => `einsum("${equation}") was compiled for operand ${k} of shape [${layouts[k]!.shape.join(", ")}] but got [${t.shape.join(", ")}]; the types said one thing and the tensors at run time another.`);
+    check(sameDims(t.shape, layouts[k]!.shape), "compiledMismatch", () => `einsum("${equation}") was compiled for operand ${k} of shape [${layouts[k]!.shape.join(", ")}] but got [${t.shape.join(", ")}]; the types said one thing and the tensors at run time another.`);
   });
   const output = compiled.plan.output;
   const outputFits =
     out === undefined
-      ? output.accumulate !== true && same(output.strides, contiguousStrides(output.shape))
-      : same(out.shape, output.shape) && same(out.strides, output.strides) && output.accumulate === accumulate;
-  return outputFits && tensors.every((t, k) => same(t.strides, layouts[k]!.strides));
+      ? output.accumulate !== true && isContiguous({ shape: output.shape, strides: output.strides, offset: 0 })
+      : sameDims(out.shape, output.shape) && sameDims(out.strides, output.strides) && output.accumulate === accumulate;
+  return outputFits && tensors.every((t, k) => sameDims(t.strides, layouts[k]!.strides));
 }
 
 /** Every result and scratch buffer is bound whole, so each must fit one binding; checked before anything is allocated. */

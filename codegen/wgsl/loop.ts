@@ -6,7 +6,7 @@
  * the "one thread per output" baseline of the benchmarks (what onnxruntime-web's Einsum does).
  * Bindings: inputs `in0..`, then `out`, then `params` (each input's offset, then `out_offset`).
  */
-import { contiguousStrides, elementCount } from "../views.js";
+import { contiguousStrides, elementCount, isContiguous } from "../views.js";
 import { canonicalNames, decompose, dot, ELEMENT_WORKGROUP, paramsStruct, perElementMain, u32 } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
@@ -43,8 +43,9 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   const workgroups = dispatchGrid(Math.ceil(count / ELEMENT_WORKGROUP), maxWorkgroupsPerDimension);
   const ins = spec.inputs.map((_, k) => `in${k}`);
   const equation = `${spec.inputs.map((i) => i.labels.map(n).join("")).join(",")}->${spec.output.map(n).join("")}`;
-  const outStrides = spec.outStrides ?? contiguousStrides(spec.output.map(size));
-  const contiguous = outStrides.every((s, d) => s === contiguousStrides(spec.output.map(size))[d] || size(spec.output[d]!) === 1);
+  const outShape = spec.output.map(size);
+  const outStrides = spec.outStrides ?? contiguousStrides(outShape);
+  const contiguous = isContiguous({ shape: outShape, strides: outStrides, offset: 0 });
   const target = `out[params.out_offset + ${contiguous ? "i" : dot(spec.output.map((l) => `c_${n(l)}`), outStrides)}]`;
   const write = (value: string) => `  ${target} ${spec.accumulate === true ? "+=" : "="} ${value};`;
   const product = spec.inputs
