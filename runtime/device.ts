@@ -49,6 +49,7 @@ export type BufferRole = "tensor" | "temporary" | "staging";
 
 interface Dispatch {
   readonly kernel: KernelSpec;
+  readonly pipeline: GPUComputePipeline;
   readonly bindings: readonly GPUBufferBinding[];
   readonly params: readonly number[];
 }
@@ -231,8 +232,8 @@ export class Gpu {
    * Inside `batch()` the dispatch is recorded and submitted with the rest.
    */
   dispatch(kernel: KernelSpec, bindings: readonly GPUBufferBinding[], params: readonly number[]): void {
-    this.#pipeline(kernel.code); // compile now, so a bad kernel fails where it is dispatched
-    this.#record({ kernel, bindings, params });
+    // compiled (or found) now, so a bad kernel fails where it is dispatched, and looked up once
+    this.#record({ kernel, pipeline: this.#pipeline(kernel.code), bindings, params });
     this.#dispatches += 1;
   }
 
@@ -281,7 +282,7 @@ export class Gpu {
         encoder.clearBuffer(w.clear);
         continue;
       }
-      const pipeline = this.#pipeline(w.kernel.code);
+      const pipeline = w.pipeline;
       const bindGroup = device.createBindGroup({
         layout: pipeline.getBindGroupLayout(0),
         entries: [...w.bindings, { buffer: uniform!, offset: index * slot, size: paramsWords(w.params.length) * 4 }].map((resource, binding) => ({ binding, resource })),
