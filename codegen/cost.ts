@@ -3,7 +3,7 @@
  * dispatches and estimated time on a device profile. The planner picks the cheapest that fits the
  * memory budget; the rest become the plan's alternatives, with the reason they lost.
  */
-import type { DeviceProfile } from "./profile.js";
+import type { DeviceProfile, SubgroupMatrixShape } from "./profile.js";
 
 export type Strategy = "direct" | "split-k" | "ttgt" | "loop";
 export const STRATEGIES: readonly Strategy[] = ["direct", "split-k", "ttgt", "loop"];
@@ -25,6 +25,10 @@ export interface TileConfig {
   readonly tn: number;
   readonly tk: number;
   readonly splits: number;
+  /** Multiply on subgroup matrices of this shape (tensor cores): f16 inputs, f32 accumulators. */
+  readonly matrix?: SubgroupMatrixShape;
+  /** With `matrix`: load them straight from the operands (4 subgroups, 16-deep steps) instead of staging slabs (8 subgroups). */
+  readonly global?: boolean;
 }
 
 /** Sizes of a pairwise step by label group, and how its operands lie in memory. */
@@ -43,6 +47,12 @@ export interface PairShape {
   /** Whether each input already lies as ttgt's GEMM wants it ([batch, m, k] / [batch, k, n], contiguous). */
   readonly aGemmReady: boolean;
   readonly bGemmReady: boolean;
+  /** Bytes per element of the step's inputs and output (4 for f32, 2 for f16). */
+  readonly elementBytes: number;
+  /** The tiled kernels multiply on the device's subgroup matrices (f16 on a profile that has them). */
+  readonly matrix: boolean;
+  /** ... loading them straight from the operands, whose layout allows it (codegen/wgsl/direct `matrixLayout`). */
+  readonly matrixGlobal?: boolean;
 }
 
 export interface Candidate {
@@ -55,10 +65,11 @@ export interface Candidate {
   readonly notes: readonly string[];
 }
 
-const F32 = 4;
 const TK = 16;
 /** Strided loads that cannot coalesce cost about this many times the bandwidth (one 32-byte sector per float). */
 const UNCOALESCED_PENALTY = 8;
+/** The subgroup-matrix kernel that stages slabs reaches about this share of the one that loads from memory (H200: 36.6 / 67.5 TFLOP/s). */
+const STAGED_MATRIX_SHARE = 0.55;
 /** A loop kernel keeps no tile in fast memory; neighbouring outputs share reads through the cache. */
 const LOOP_CACHE_REUSE = 8;
 
@@ -71,9 +82,9 @@ export function costPair(shape: PairShape, profile: DeviceProfile, tiles?: Parti
 }
 
 /** A one-operand step (reduction, diagonal, permutation): only the loop kernel runs it. */
-export function costSingle(inElements: number, outElements: number, profile: DeviceProfile): Candidate {
-  const bytesRead = inElements * F32;
-  const bytesWritten = outElements * F32;
+export function costSingle(inElements: number, outElements: number, profile: DeviceProfile, elementBytes = 4): Candidate {
+  const bytesRead = inElements * elementBytes;
+  const bytesWritten = outElements * elementBytes;
   const flops = Math.max(0, inElements - outElements);
   const seconds = Math.max(flops / (profile.flopsPerSecond * profile.loopEfficiency), (bytesRead + bytesWritten) / profile.bytesPerSecond);
   return { strategy: "loop", cost: cost(flops, bytesRead, bytesWritten, 0, outElements > 0 ? 1 : 0, seconds, profile), notes: [] };
@@ -87,7 +98,8 @@ export const TILE_DEPTHS = [8, 16, 32] as const;
  * The output tile and k slab of the tiled kernel: the profile's largest side where the step still
  * gives every compute unit a workgroup, smaller sides for small sizes; `forced` (a plan option) wins.
  */
-export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n">, profile: DeviceProfile, splits = 1, forced?: Partial<TileShape>): TileConfig {
+export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partial<Pick<PairShape, "k" | "matrix" | "matrixGlobal">>, profile: DeviceProfile, splits = 1, forced?: Partial<TileShape>): TileConfig {
+  if (shape.matrix === true && profile.subgroupMatrix !== undefined) return matrixTiles(shape, profile.subgroupMatrix, profile, splits, forced);
   const side = (size: number, largest: number) => TILE_SIDES.filter((t) => t <= Math.max(16, largest)).find((t) => t >= size) ?? largest;
   let [tm, tn] = [side(shape.m, profile.maxTile), side(shape.n, profile.maxTile)];
   // Halve the larger side while the step would leave compute units idle.
@@ -100,6 +112,27 @@ export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n">, profile
   // 256 invocations stage a side x tk slab: a shallow slab needs a wide enough side.
   const fit = (t: number) => Math.max(t, 256 / tk);
   return { tm: forced?.tm ?? fit(tm), tn: forced?.tn ?? fit(tn), tk, splits };
+}
+
+/**
+ * Tiles of the subgroup-matrix kernel: 8 subgroups in 2 x 4 cover the output tile, each holding
+ * (TM / 2) x (TN / 4) of it in result matrices, over 32-deep slabs; 64-wide sides where 128 would
+ * leave compute units idle. Sides must be multiples of 2 (4) result matrices.
+ */
+function matrixTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partial<Pick<PairShape, "k" | "matrixGlobal">>, matrix: SubgroupMatrixShape, profile: DeviceProfile, splits: number, forced?: Partial<TileShape>): TileConfig {
+  let [tm, tn] = [128, 128];
+  while (Math.max(tm, tn) > 64 && shape.batch * Math.ceil(shape.m / tm) * Math.ceil(shape.n / tn) < profile.parallelWorkgroups) {
+    if (tm >= tn) tm /= 2;
+    else tn /= 2;
+  }
+  tm = Math.max(forced?.tm ?? tm, 2 * matrix.m, 64);
+  tn = Math.max(forced?.tn ?? tn, 4 * matrix.n, 64);
+  if (shape.matrixGlobal === true) {
+    // Two k steps per iteration (their loads issued together) where K allows it.
+    const tk = forced?.tk !== undefined ? Math.max(matrix.k, Math.min(forced.tk, 2 * matrix.k)) : (shape.k ?? 0) % (2 * matrix.k) === 0 ? 2 * matrix.k : matrix.k;
+    return { tm, tn, tk: (shape.k ?? 0) % tk === 0 ? tk : matrix.k, splits, matrix, global: true };
+  }
+  return { tm, tn, tk: Math.max(forced?.tk ?? 32, matrix.k, 256 / Math.min(tm, tn)), splits, matrix };
 }
 
 /** The part of a TileConfig a plan option may force. */
@@ -115,7 +148,7 @@ function costDirect(s: PairShape, p: DeviceProfile, forced: Partial<TileShape> |
   if (!s.aCoalesced) notes.push("the left operand has no unit stride along its free or contracted labels, so its loads do not coalesce");
   if (!s.bCoalesced) notes.push("the right operand has no unit stride along its free or contracted labels, so its loads do not coalesce");
   const seconds = gemmSeconds(s, tiles, p, s.aCoalesced, s.bCoalesced);
-  const c = cost(2 * s.batch * s.m * s.n * s.k, (s.aElements + s.bElements) * F32, s.outElements * F32, 0, 1, seconds, p);
+  const c = cost(2 * s.batch * s.m * s.n * s.k, (s.aElements + s.bElements) * s.elementBytes, s.outElements * s.elementBytes, 0, 1, seconds, p);
   return { strategy: "direct", cost: c, tiles, notes };
 }
 
@@ -129,10 +162,10 @@ function costSplitK(s: PairShape, p: DeviceProfile, forced: Partial<TileShape> |
   if (splits < 2 || s.outElements === 0) return undefined;
   const chunk = Math.ceil(s.k / splits / base.tk) * base.tk;
   const tiles = { ...base, splits: Math.ceil(s.k / chunk) };
-  const partial = tiles.splits * s.outElements * F32;
+  const partial = tiles.splits * s.outElements * s.elementBytes;
   const gemm = gemmSeconds(s, tiles, p, s.aCoalesced, s.bCoalesced);
   const reduce = (2 * partial) / p.bytesPerSecond;
-  const c = cost(2 * s.batch * s.m * s.n * s.k + tiles.splits * s.outElements, (s.aElements + s.bElements) * F32 + partial, partial + s.outElements * F32, partial, 2, gemm + reduce, p);
+  const c = cost(2 * s.batch * s.m * s.n * s.k + tiles.splits * s.outElements, (s.aElements + s.bElements) * s.elementBytes + partial, partial + s.outElements * s.elementBytes, partial, 2, gemm + reduce, p);
   return { strategy: "split-k", cost: c, tiles, notes: [] };
 }
 
@@ -141,21 +174,21 @@ function costTtgt(s: PairShape, p: DeviceProfile, forced: Partial<TileShape> | u
   const copies = [...(s.aGemmReady ? [] : [0]), ...(s.bGemmReady ? [] : [1])];
   // A ttgt copy holds the operand as the GEMM reads it: batch x m x k (or k x n), broadcasts materialized.
   const copyElements = copies.map((i) => (i === 0 ? s.batch * s.m * s.k : s.batch * s.k * s.n));
-  const copied = copyElements.reduce((a, b) => a + b, 0) * F32;
-  const copyRead = copies.map((i) => (i === 0 ? s.aElements : s.bElements)).reduce((a, b) => a + b, 0) * F32;
+  const copied = copyElements.reduce((a, b) => a + b, 0) * s.elementBytes;
+  const copyRead = copies.map((i) => (i === 0 ? s.aElements : s.bElements)).reduce((a, b) => a + b, 0) * s.elementBytes;
   const copySeconds = copies.length === 0 ? 0 : (copyRead * (s.aCoalesced && s.bCoalesced ? 1 : UNCOALESCED_PENALTY / 2) + copied) / p.bytesPerSecond;
   const seconds = gemmSeconds(s, tiles, p, true, true) + copySeconds;
   const read = (copies.includes(0) ? s.batch * s.m * s.k : s.aElements) + (copies.includes(1) ? s.batch * s.k * s.n : s.bElements);
-  const c = cost(2 * s.batch * s.m * s.n * s.k, copyRead + read * F32, copied + s.outElements * F32, copied, 1 + copies.length, seconds, p);
+  const c = cost(2 * s.batch * s.m * s.n * s.k, copyRead + read * s.elementBytes, copied + s.outElements * s.elementBytes, copied, 1 + copies.length, seconds, p);
   const notes = copies.length > 0 ? [`copies ${copies.map((i) => (i === 0 ? "the left" : "the right")).join(" and ")} operand (${copied} bytes) into GEMM layout first`] : [];
   return { strategy: "ttgt", cost: c, tiles, copies, notes };
 }
 
 function costLoop(s: PairShape, p: DeviceProfile, inputs: number): Candidate {
   const flops = 2 * s.batch * s.m * s.n * s.k;
-  const reads = s.outElements * Math.max(1, s.k) * inputs * F32;
+  const reads = s.outElements * Math.max(1, s.k) * inputs * s.elementBytes;
   const seconds = Math.max(flops / (p.flopsPerSecond * p.loopEfficiency), reads / (p.bytesPerSecond * LOOP_CACHE_REUSE));
-  return { strategy: "loop", cost: cost(flops, reads, s.outElements * F32, 0, s.outElements > 0 ? 1 : 0, seconds, p), notes: [] };
+  return { strategy: "loop", cost: cost(flops, reads, s.outElements * s.elementBytes, 0, s.outElements > 0 ? 1 : 0, seconds, p), notes: [] };
 }
 
 /** Time of the tiled kernel: compute at the device's rate scaled by how full the tiles and waves are, or memory if slower. */
@@ -169,11 +202,12 @@ function gemmSeconds(s: PairShape, t: TileConfig, p: DeviceProfile, aCoalesced: 
   const tileFill = (s.m * s.n) / (tilesM * t.tm * tilesN * t.tn);
   // The k loop runs whole TK-deep slabs, so a short contraction (an outer product: k = 1) pays for TK.
   const paddedK = Math.max(1, Math.ceil(s.k / t.tk)) * t.tk;
-  const compute = (2 * s.batch * s.m * s.n * paddedK) / (p.flopsPerSecond * occupancy * tileFill);
+  const rate = t.matrix === undefined ? p.flopsPerSecond : (p.matrixFlopsPerSecond ?? p.flopsPerSecond) * (t.global === true ? 1 : STAGED_MATRIX_SHARE);
+  const compute = (2 * s.batch * s.m * s.n * paddedK) / (rate * occupancy * tileFill);
   // Each A tile is read once per tile column and each B tile once per tile row; the cache absorbs about half.
-  const aBytes = s.aElements * F32 * Math.max(1, tilesN / 2) * (aCoalesced ? 1 : UNCOALESCED_PENALTY);
-  const bBytes = s.bElements * F32 * Math.max(1, tilesM / 2) * (bCoalesced ? 1 : UNCOALESCED_PENALTY);
-  const memory = (aBytes + bBytes + s.outElements * F32 * t.splits) / p.bytesPerSecond;
+  const aBytes = s.aElements * s.elementBytes * Math.max(1, tilesN / 2) * (aCoalesced ? 1 : UNCOALESCED_PENALTY);
+  const bBytes = s.bElements * s.elementBytes * Math.max(1, tilesM / 2) * (bCoalesced ? 1 : UNCOALESCED_PENALTY);
+  const memory = (aBytes + bBytes + s.outElements * s.elementBytes * t.splits) / p.bytesPerSecond;
   return Math.max(compute, memory);
 }
 

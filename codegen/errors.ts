@@ -43,6 +43,7 @@ export type EinsightErrorCode =
   | "mixedDevices"
   | "noAdapter"
   | "bindingTooLarge"
+  | "workgroupStorage"
   | "aliasedOutput"
   | "compiledMismatch"
   | "gpuError";

@@ -21,7 +21,6 @@ export interface PairChoice {
 /** Operands up to which the exact search runs: 3^12 subset pairs is about half a million. */
 export const DP_LIMIT = 12;
 
-const F32 = 4;
 
 type Sizes = Readonly<Record<string, number>>;
 
@@ -35,9 +34,10 @@ interface Node {
 }
 
 /** The order, as steps over a shrinking list of operands (the runtime's and planner's format). */
-export function choosePairs(operands: readonly (readonly string[])[], output: readonly string[], sizes: Sizes, memoryBudget = Infinity): PairChoice[] {
+/** `elementBytes`: the size of one element of an intermediate (4 for f32, 2 for f16), to hold them to the budget. */
+export function choosePairs(operands: readonly (readonly string[])[], output: readonly string[], sizes: Sizes, memoryBudget = Infinity, elementBytes = 4): PairChoice[] {
   if (operands.length < 2) return [];
-  const tree = operands.length <= DP_LIMIT ? bestTree(operands, output, sizes, memoryBudget) : greedyTree(operands, output, sizes, memoryBudget);
+  const tree = operands.length <= DP_LIMIT ? bestTree(operands, output, sizes, memoryBudget, elementBytes) : greedyTree(operands, output, sizes, memoryBudget, elementBytes);
   return linearize(tree, operands, output);
 }
 
@@ -53,7 +53,7 @@ export function stepCost(a: readonly string[], b: readonly string[], result: rea
   return product(union, sizes) + product(a, sizes) + product(b, sizes) + product(result, sizes);
 }
 
-function bestTree(operands: readonly (readonly string[])[], output: readonly string[], sizes: Sizes, budget: number): Node {
+function bestTree(operands: readonly (readonly string[])[], output: readonly string[], sizes: Sizes, budget: number, elementBytes = 4): Node {
   const n = operands.length;
   const full = (1 << n) - 1;
   const masks = labelMasks(operands, output, sizes);
@@ -74,7 +74,7 @@ function bestTree(operands: readonly (readonly string[])[], output: readonly str
   for (let set = 1; set <= full; set++) {
     const low = set & -set;
     if (set === low) continue;
-    const bytes = set === full ? 0 : masks.product(keeps[set]!) * F32;
+    const bytes = set === full ? 0 : masks.product(keeps[set]!) * elementBytes;
     if (bytes > budget) continue;
     const result = masks.product(keeps[set]!);
     for (let a = (set - 1) & set; a > 0; a = (a - 1) & set) {
@@ -90,7 +90,7 @@ function bestTree(operands: readonly (readonly string[])[], output: readonly str
       }
     }
   }
-  if (cost[full] === Infinity) throw overBudget(budget, smallestBudget(operands, output, sizes));
+  if (cost[full] === Infinity) throw overBudget(budget, smallestBudget(operands, output, sizes, elementBytes));
   const build = (set: number): Node => {
     const labels = set === (set & -set) ? operands[Math.log2(set)]! : masks.labels(keeps[set]!);
     if (set === (set & -set)) return { set, labels, cost: 0 };
@@ -140,7 +140,7 @@ function combine(a: number, b: number, op: (x: number, y: number) => number): nu
 }
 
 /** Greedy pairing for many operands: at each step the pair whose step costs least. */
-function greedyTree(operands: readonly (readonly string[])[], output: readonly string[], sizes: Sizes, budget: number): Node {
+function greedyTree(operands: readonly (readonly string[])[], output: readonly string[], sizes: Sizes, budget: number, elementBytes = 4): Node {
   const labelsOf = subsetLabels(operands, output);
   const full = operands.length >= 31 ? -1 : (1 << operands.length) - 1;
   let live: Node[] = operands.map((labels, i) => ({ set: 1 << i, labels, cost: 0 }));
@@ -150,7 +150,7 @@ function greedyTree(operands: readonly (readonly string[])[], output: readonly s
       for (let j = i + 1; j < live.length; j++) {
         const set = live[i]!.set | live[j]!.set;
         const labels = labelsOf(set);
-        const bytes = set === full ? 0 : product(labels, sizes) * F32;
+        const bytes = set === full ? 0 : product(labels, sizes) * elementBytes;
         if (bytes > budget) continue;
         const cost = live[i]!.cost + live[j]!.cost + stepCost(live[i]!.labels, live[j]!.labels, labels, sizes);
         if (best === undefined || cost < best.cost) best = { set, labels, cost, left: live[i]!, right: live[j]! };
@@ -179,7 +179,7 @@ function subsetLabels(operands: readonly (readonly string[])[], output: readonly
 }
 
 /** The least, over all orders, of the largest intermediate: the smallest budget that fits. */
-function smallestBudget(operands: readonly (readonly string[])[], output: readonly string[], sizes: Sizes): number {
+function smallestBudget(operands: readonly (readonly string[])[], output: readonly string[], sizes: Sizes, elementBytes: number): number {
   const n = operands.length;
   const full = (1 << n) - 1;
   const labelsOf = subsetLabels(operands, output);
@@ -188,7 +188,7 @@ function smallestBudget(operands: readonly (readonly string[])[], output: readon
   const bySize = Array.from({ length: full }, (_, i) => i + 1).sort((x, y) => popcount(x) - popcount(y) || x - y);
   for (const set of bySize) {
     if (popcount(set) < 2) continue;
-    const own = set === full ? 0 : product(labelsOf(set), sizes) * F32;
+    const own = set === full ? 0 : product(labelsOf(set), sizes) * elementBytes;
     const low = set & -set;
     let best = Infinity;
     for (let a = (set - 1) & set; a > 0; a = (a - 1) & set) {

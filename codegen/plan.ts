@@ -11,8 +11,11 @@ import { check, EinsightError } from "./errors.js";
 import { choosePairs } from "./path.js";
 import { PROFILES, type DeviceProfile, type ProfileName } from "./profile.js";
 import { contiguousStrides, elementCount, mayOverlap } from "./views.js";
+import { matrixLayout } from "./wgsl/direct.js";
 
-export type Dtype = "f32";
+/** Element types: f16 is stored in 2 bytes and multiplied with f32 accumulation (needs `shader-f16`). */
+export type Dtype = "f32" | "f16";
+export const DTYPE_BYTES: Readonly<Record<Dtype, number>> = { f32: 4, f16: 2 };
 
 export interface PlanOperand extends OperandLayout {
   readonly dtype?: Dtype;
@@ -93,7 +96,13 @@ export interface Plan {
   readonly strategy: Strategy | null;
   readonly sizes: Readonly<Record<string, number>>;
   readonly operands: readonly { readonly shape: readonly number[]; readonly strides: readonly number[]; readonly dtype: Dtype }[];
-  readonly output: { readonly labels: readonly string[]; readonly shape: readonly number[]; readonly strides: readonly number[]; readonly accumulate: boolean };
+  /** The element type of every operand, intermediate and the output. */
+  readonly dtype: Dtype;
+  /**
+   * `view`: written into a caller's view (`outputStrides` given), at an offset the plan does not
+   * know; otherwise into a fresh buffer at offset 0, which kernels may store to as vec4.
+   */
+  readonly output: { readonly labels: readonly string[]; readonly shape: readonly number[]; readonly strides: readonly number[]; readonly accumulate: boolean; readonly view?: boolean };
   readonly steps: readonly PlanStep[];
   readonly totals: Cost & {
     readonly peakTemporaryBytes: number;
@@ -105,7 +114,6 @@ export interface Plan {
   };
 }
 
-const F32 = 4;
 /**
  * A strategy that allocates temporaries must be estimated at least this much faster than the best
  * one that allocates none: einsight does not spend hidden memory for a marginal gain.
@@ -115,18 +123,20 @@ export const TEMPORARY_SPEEDUP = 1.25;
 export function planEinsum(equation: string | Equation, operands: readonly PlanOperand[], options: PlanOptions = {}): Plan {
   const eq = typeof equation === "string" ? parseEquation(equation) : equation;
   const binding = bindShapes(eq, operands);
-  checkOptions(options, operands);
+  const dtype = checkOptions(options, operands);
   const profile = resolveProfile(options.profile);
   const budget = options.memoryBudget ?? Infinity;
   const items: StepInput[] = binding.operands.map((op, k) => ({ ref: { operand: k }, labels: op.labels, strides: op.strides }));
+  // 16-byte aligned starts (intermediates start at 0): what loading subgroup matrices from memory needs.
+  const aligned = (input: StepInput) => !("operand" in input.ref) || ((operands[input.ref.operand]!.offset ?? 0) * DTYPE_BYTES[dtype]) % 16 === 0;
   const steps: PlanStep[] = [];
   const sizes = binding.sizes;
   const outLabels = binding.output.labels;
   if (items.length === 1) {
-    steps.push(singleStep(items[0]!, outLabels, sizes, profile, options.strategy));
+    steps.push(singleStep(items[0]!, outLabels, sizes, profile, options.strategy, dtype));
   } else {
-    for (const pair of choosePairs(items.map((i) => i.labels), outLabels, sizes, budget)) {
-      const step = pairStep(items[pair.left]!, items[pair.right]!, pair.keep, pair.last ? outLabels : undefined, sizes, profile, options, budget);
+    for (const pair of choosePairs(items.map((i) => i.labels), outLabels, sizes, budget, DTYPE_BYTES[dtype])) {
+      const step = pairStep(items[pair.left]!, items[pair.right]!, pair.keep, pair.last ? outLabels : undefined, sizes, profile, options, budget, dtype, aligned);
       steps.push(step);
       items.splice(pair.right, 1);
       items[pair.left] = { ref: { step: steps.length - 1 }, labels: step.output.labels, strides: step.output.strides };
@@ -143,24 +153,31 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
     memoryBudget: options.memoryBudget ?? null,
     strategy: options.strategy ?? null,
     sizes,
-    operands: operands.map((op) => ({ shape: [...op.shape], strides: [...(op.strides ?? contiguousStrides(op.shape))], dtype: op.dtype ?? "f32" })),
-    output: { ...binding.output, strides: [...outputStrides], accumulate: options.accumulate === true },
+    operands: operands.map((op) => ({ shape: [...op.shape], strides: [...(op.strides ?? contiguousStrides(op.shape))], dtype })),
+    dtype,
+    output: { ...binding.output, strides: [...outputStrides], accumulate: options.accumulate === true, view: options.outputStrides !== undefined },
     steps,
-    totals: totals(steps),
+    totals: totals(steps, dtype),
   };
 }
 
 /** The bytes of GPU memory a step's result takes (an intermediate, or the output). */
-export function stepOutputBytes(step: PlanStep): number {
-  return elementCount(step.output.shape) * F32;
+export function stepOutputBytes(step: PlanStep, dtype: Dtype): number {
+  return elementCount(step.output.shape) * DTYPE_BYTES[dtype];
 }
 
-function checkOptions(options: PlanOptions, operands: readonly PlanOperand[]): void {
+/** Checks the options and the operands' element type, which it returns. */
+function checkOptions(options: PlanOptions, operands: readonly PlanOperand[]): Dtype {
   const { strategy, memoryBudget } = options;
   check(strategy === undefined || STRATEGIES.includes(strategy), "invalidOption", () => `Unknown strategy '${String(strategy)}'; use one of ${STRATEGIES.map((s) => `'${s}'`).join(", ")}.`);
   check(memoryBudget === undefined || (typeof memoryBudget === "number" && memoryBudget >= 0), "invalidOption", () => `memoryBudget must be a non-negative number of bytes, got ${String(memoryBudget)}.`);
   checkTiles(options.tiles);
-  operands.forEach((op, k) => check(op.dtype === undefined || op.dtype === "f32", "unsupportedDtype", () => `Operand ${k} has dtype '${String(op.dtype)}'; einsight computes in 'f32' for now.`));
+  const dtype = operands[0]?.dtype ?? "f32";
+  operands.forEach((op, k) => {
+    check(op.dtype === undefined || op.dtype in DTYPE_BYTES, "unsupportedDtype", () => `Operand ${k} has dtype '${String(op.dtype)}'; einsight computes in 'f32' or 'f16'.`);
+    check((op.dtype ?? "f32") === dtype, "unsupportedDtype", () => `Operand ${k} is ${op.dtype ?? "f32"} but operand 0 is ${dtype}; einsum takes operands of one dtype (convert one with tensor(g, await t.read(), t.shape, { dtype })).`);
+  });
+  return dtype;
 }
 
 function checkOutputStrides(strides: readonly number[], shape: readonly number[]): void {
@@ -196,10 +213,10 @@ function resolveProfile(profile: PlanOptions["profile"]): DeviceProfile {
   return found;
 }
 
-function singleStep(input: StepInput, outLabels: readonly string[], sizes: Record<string, number>, profile: DeviceProfile, forced: Strategy | undefined): PlanStep {
+function singleStep(input: StepInput, outLabels: readonly string[], sizes: Record<string, number>, profile: DeviceProfile, forced: Strategy | undefined, dtype: Dtype): PlanStep {
   const summed = input.labels.filter((l) => !outLabels.includes(l));
   const shape = outLabels.map((l) => sizes[l]!);
-  const chosen = costSingle(elementCount(input.labels.map((l) => sizes[l]!)), elementCount(shape), profile);
+  const chosen = costSingle(elementCount(input.labels.map((l) => sizes[l]!)), elementCount(shape), profile, DTYPE_BYTES[dtype]);
   const notes = forced !== undefined && forced !== "loop" ? [`'${forced}' needs two operands; a one-operand step runs the loop kernel`] : [];
   return {
     kind: summed.length > 0 ? "reduce" : "transform",
@@ -223,6 +240,8 @@ function pairStep(
   profile: DeviceProfile,
   options: PlanOptions,
   budget: number,
+  dtype: Dtype,
+  aligned: (input: StepInput) => boolean,
 ): PlanStep {
   const classes = classifyLabels(a.labels, b.labels, keep);
   const of = (c: string) => Object.keys(classes).filter((l) => classes[l] === c);
@@ -236,7 +255,10 @@ function pairStep(
   const k = kLabels.map((l, i) => ({ l, s: aStride(l), i })).sort((x, y) => y.s - x.s || x.i - y.i).map((x) => x.l);
   const groups: Groups = { batch: inOutputOrder("batch"), m: inOutputOrder("leftFree"), n: inOutputOrder("rightFree"), k };
   const shape = outLabels.map((l) => sizes[l]!);
-  const pair = pairShape(a, b, groups, sizes, elementCount(shape));
+  const matrix = dtype === "f16" ? profile.subgroupMatrix : undefined;
+  // Subgroup matrices load straight from operands laid out as aligned 2-D matrices (offsets too).
+  const matrixGlobal = matrix !== undefined && aligned(a) && aligned(b) && matrixLayout(a, b, groups, sizes, matrix) !== undefined;
+  const pair = { ...pairShape(a, b, groups, sizes, elementCount(shape)), elementBytes: DTYPE_BYTES[dtype], matrix: matrix !== undefined, matrixGlobal };
   const candidates = costPair(pair, profile, options.tiles);
   const { chosen, alternatives, notes } = choose(candidates, options.strategy, budget);
   const kind: StepKind = kLabels.length > 0 ? "contraction" : groups.m.length > 0 && groups.n.length > 0 ? "outer" : "elementwise";
@@ -256,7 +278,7 @@ function pairStep(
   };
 }
 
-function pairShape(a: StepInput, b: StepInput, g: Groups, sizes: Record<string, number>, outElements: number): PairShape {
+function pairShape(a: StepInput, b: StepInput, g: Groups, sizes: Record<string, number>, outElements: number): Omit<PairShape, "elementBytes" | "matrix"> {
   const size = (ls: readonly string[]) => elementCount(ls.map((l) => sizes[l]!));
   const unit = (input: StepInput, ls: readonly string[]) => ls.length > 0 && strideOf(input)(ls[ls.length - 1]!) === 1;
   return {
@@ -323,7 +345,8 @@ function refSteps(inputs: readonly StepInput[]): number[] {
   return inputs.flatMap((i) => ("step" in i.ref ? [i.ref.step] : []));
 }
 
-function totals(steps: readonly PlanStep[]): Plan["totals"] {
+function totals(steps: readonly PlanStep[], dtype: Dtype): Plan["totals"] {
+  const stepOutputBytes = (step: PlanStep) => elementCount(step.output.shape) * DTYPE_BYTES[dtype];
   const sum = (f: (c: Cost) => number) => steps.reduce((acc, s) => acc + f(s.cost), 0);
   let live = 0;
   let peak = 0;

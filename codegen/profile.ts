@@ -18,11 +18,32 @@ export interface DeviceProfile {
   readonly loopEfficiency: number;
   /** Largest output tile side of the direct kernel (64 or 128): 128 needs 8 x 8 accumulators per invocation. */
   readonly maxTile: number;
+  /**
+   * f16 FLOP/s (f32 accumulation) of the kernel that loads subgroup matrices (tensor cores) from
+   * memory, where the device has them; staging them through workgroup memory reaches about half.
+   */
+  readonly matrixFlopsPerSecond?: number;
+  /**
+   * The subgroup-matrix shape (f16 inputs, f32 results) the device offers to WGSL, filled in by the
+   * runtime from the adapter when it has `chromium-experimental-subgroup-matrix` and 32-wide
+   * subgroups; absent, f16 steps run the scalar tiled kernels.
+   */
+  readonly subgroupMatrix?: SubgroupMatrixShape;
+}
+
+/** One subgroup matrix multiply: an M x K left times a K x N right. */
+export interface SubgroupMatrixShape {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
 }
 
 export const PROFILES = {
-  /** An H100-class GPU through Dawn: 132 SMs; fp32 a tiled WGSL kernel reaches (shared/device notes: 17.7 untuned, 51.4 cuBLAS). */
-  "nvidia-h100": { name: "nvidia-h100", flopsPerSecond: 30e12, bytesPerSecond: 3.0e12, launchSeconds: 8e-6, parallelWorkgroups: 264, loopEfficiency: 0.1, maxTile: 128 },
+  /**
+   * An H100-class GPU through Dawn: 132 SMs; fp32 a tiled WGSL kernel reaches (shared/device notes:
+   * 17.7 untuned, 51.4 cuBLAS); f16 on subgroup matrices measured 67 TFLOP/s (bench/matrix.ts, H200).
+   */
+  "nvidia-h100": { name: "nvidia-h100", flopsPerSecond: 30e12, bytesPerSecond: 3.0e12, launchSeconds: 8e-6, parallelWorkgroups: 264, loopEfficiency: 0.1, maxTile: 128, matrixFlopsPerSecond: 65e12 },
   /** A mid-range discrete or integrated GPU; the default when the adapter is not recognized. */
   generic: { name: "generic", flopsPerSecond: 4e12, bytesPerSecond: 400e9, launchSeconds: 10e-6, parallelWorkgroups: 64, loopEfficiency: 0.1, maxTile: 64 },
   /**

@@ -40,6 +40,7 @@ export function einsumWithBackward<const E extends string, const A extends reado
 ): EinsumWithBackward<EinsumOutput<E, OperandShapes<A>>, OperandShapes<A>>;
 export function einsumWithBackward(equation: string, ...args: readonly (Tensor | EinsumOptions)[]): EinsumWithBackward<number[], number[][]> {
   const { operands, options } = einsumArguments(equation, args);
+  check(operands.every((t) => t.dtype === "f32"), "unsupportedDtype", () => `einsumWithBackward("${equation}") computes gradients of f32 operands only; use einsum() for f16.`);
   check(options.out === undefined && options.accumulate === undefined, "invalidOption", () => `einsumWithBackward("${equation}") takes no 'out' or 'accumulate' option; backward's targets say where gradients go.`);
   const output = einsum(equation, ...operands, options);
   const backward = (gradOutput: Tensor, into: GradientTargets = []) => {

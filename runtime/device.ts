@@ -12,7 +12,11 @@ import { describeAdapter, requestAdapter, type AdapterRequest } from "./adapter.
 export interface GpuOptions extends AdapterRequest {
   /** Use this device instead of requesting one (it stays yours: `destroy()` leaves it alive). */
   readonly device?: GPUDevice;
-  /** Features to request when einsight creates the device (those the adapter lacks are skipped). */
+  /**
+   * Features to request when einsight creates the device (those the adapter lacks are skipped).
+   * Default: `shader-f16` (f16 tensors), `subgroups` and `chromium-experimental-subgroup-matrix`
+   * (tensor cores for f16 einsums), where the adapter has them.
+   */
   readonly features?: readonly GPUFeatureName[];
   /**
    * Bytes of freed buffers kept for reuse (default 4 GiB; 0 turns the pool off). Creating a large
@@ -47,9 +51,14 @@ const MAP_MODE_READ = 0x1;
 
 export type BufferRole = "tensor" | "temporary" | "staging";
 
+interface Pipeline {
+  readonly pipeline: GPUComputePipeline;
+  /** Looked up once: `getBindGroupLayout` makes a new object on every call. */
+  readonly layout: GPUBindGroupLayout;
+}
 interface Dispatch {
   readonly kernel: KernelSpec;
-  readonly pipeline: GPUComputePipeline;
+  readonly pipeline: Pipeline;
   readonly bindings: readonly GPUBufferBinding[];
   readonly params: readonly number[];
 }
@@ -81,7 +90,9 @@ export class Gpu {
   readonly #release: () => void;
   readonly #owned: boolean;
   readonly #live = new Set<Storage>();
-  readonly #pipelines = new Map<string, GPUComputePipeline>();
+  readonly #pipelines = new Map<string, Pipeline>();
+  /** Every submit's params, rewritten by `queue.writeBuffer` (ordered after the work already queued); grows as needed. */
+  #uniform: GPUBuffer | undefined;
   /** Freed storage buffers by size, oldest first; `#pooled` bytes in all. */
   readonly #pool = new Map<number, GPUBuffer[]>();
   readonly #poolLimit: number;
@@ -157,6 +168,8 @@ export class Gpu {
     for (const s of this.#live) this.free(s);
     this.trim();
     this.#pipelines.clear();
+    this.#uniform?.destroy();
+    this.#uniform = undefined;
     if (this.#owned) retireDevice(this.#device, this.#release);
     this.#device = undefined;
   }
@@ -264,13 +277,15 @@ export class Gpu {
     if (work.length === 0) return;
     const device = this.device;
     const dispatches = work.filter((w): w is Dispatch => "kernel" in w);
-    // One uniform buffer for every dispatch's params, each at an aligned slot.
+    // One uniform buffer for every submit: each dispatch's params at an aligned slot, written by the
+    // queue in order, so the work queued before reads the values it was recorded with.
     const slot = Math.max(256, device.limits.minUniformBufferOffsetAlignment);
-    const uniform = dispatches.length === 0 ? undefined : device.createBuffer({ size: slot * dispatches.length, usage: Usage.UNIFORM, mappedAtCreation: true, label: "einsight params" });
-    if (uniform !== undefined) {
-      const words = new Uint32Array(uniform.getMappedRange());
+    let uniform: GPUBuffer | undefined;
+    if (dispatches.length > 0) {
+      uniform = this.#uniformBuffer(slot * dispatches.length);
+      const words = new Uint32Array((slot / 4) * (dispatches.length - 1) + paramsWords(Math.max(...dispatches.map((d) => d.params.length))));
       dispatches.forEach((d, i) => words.set(d.params, (i * slot) / 4));
-      uniform.unmap();
+      device.queue.writeBuffer(uniform, 0, words);
     }
     const encoder = device.createCommandEncoder();
     let pass: GPUComputePassEncoder | undefined;
@@ -282,9 +297,9 @@ export class Gpu {
         encoder.clearBuffer(w.clear);
         continue;
       }
-      const pipeline = w.pipeline;
+      const { pipeline, layout } = w.pipeline;
       const bindGroup = device.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
+        layout,
         entries: [...w.bindings, { buffer: uniform!, offset: index * slot, size: paramsWords(w.params.length) * 4 }].map((resource, binding) => ({ binding, resource })),
       });
       pass ??= encoder.beginComputePass();
@@ -295,7 +310,15 @@ export class Gpu {
     }
     pass?.end();
     device.queue.submit([encoder.finish()]);
-    uniform?.destroy(); // after submit: WebGPU keeps it alive until the queued work is done
+  }
+
+  /** The params buffer, at least `bytes` long: a larger one replaces it (destroyed after the work queued on it). */
+  #uniformBuffer(bytes: number): GPUBuffer {
+    if (this.#uniform === undefined || this.#uniform.size < bytes) {
+      this.#uniform?.destroy();
+      this.#uniform = this.device.createBuffer({ size: Math.max(bytes, 4096), usage: Usage.UNIFORM | Usage.COPY_DST, label: "einsight params" });
+    }
+    return this.#uniform;
   }
 
   /** @internal Counts a plan made just in time (einsum's cache miss). */
@@ -326,11 +349,12 @@ export class Gpu {
     if (error !== undefined) throw error;
   }
 
-  #pipeline(code: string): GPUComputePipeline {
+  #pipeline(code: string): Pipeline {
     let pipeline = this.#pipelines.get(code);
     if (pipeline === undefined) {
       const module = this.device.createShaderModule({ code });
-      pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+      const compute = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+      pipeline = { pipeline: compute, layout: compute.getBindGroupLayout(0) };
       this.#pipelines.set(code, pipeline);
       this.#compiled += 1;
     }
@@ -344,12 +368,12 @@ export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
   if (pool !== undefined && !(typeof pool === "number" && pool >= 0)) throw new EinsightError("invalidOption", `gpu(): poolBytes must be a non-negative number of bytes, got ${String(pool)}.`);
   if (options.device !== undefined) {
     const info = (options.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-    const profile = info === undefined ? PROFILES.generic : profileForAdapter(info);
+    const profile = info === undefined ? PROFILES.generic : deviceProfile(options.device, info);
     return new Gpu(options.device, info === undefined ? "device given by the caller" : describeAdapter(info), false, undefined, profile, options.poolBytes);
   }
   await retiring;
   const { adapter, release } = await requestAdapter(options);
-  const requiredFeatures = (options.features ?? []).filter((f) => adapter.features.has(f));
+  const requiredFeatures = (options.features ?? OPTIONAL_FEATURES).filter((f) => adapter.features.has(f));
   let device: GPUDevice;
   try {
     device = await adapter.requestDevice({ requiredFeatures, requiredLimits: usefulLimits(adapter) });
@@ -357,7 +381,32 @@ export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
     release();
     throw new EinsightError("noAdapter", `The adapter ${describeAdapter(adapter.info)} refused to create a device: ${String(cause)}`, { cause });
   }
-  return new Gpu(device, describeAdapter(adapter.info), true, release, profileForAdapter(adapter.info), options.poolBytes);
+  return new Gpu(device, describeAdapter(adapter.info), true, release, deviceProfile(device, adapter.info), options.poolBytes);
+}
+
+const OPTIONAL_FEATURES: readonly GPUFeatureName[] = ["shader-f16", "subgroups", "chromium-experimental-subgroup-matrix" as GPUFeatureName];
+
+interface SubgroupMatrixConfig {
+  readonly componentType: string;
+  readonly resultComponentType: string;
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+}
+
+/**
+ * The adapter's profile, with the subgroup-matrix shape f16 steps multiply on where the device has
+ * the feature, an f16 x f16 -> f32 configuration, and subgroups of exactly 32 invocations (the
+ * kernel lays 8 subgroups over a 256-invocation workgroup).
+ */
+function deviceProfile(device: GPUDevice, info: GPUAdapterInfo): DeviceProfile {
+  const profile = profileForAdapter(info);
+  const details = info as { subgroupMinSize?: number; subgroupMaxSize?: number; subgroupMatrixConfigs?: Iterable<SubgroupMatrixConfig> };
+  if (!device.features.has("shader-f16") || !device.features.has("chromium-experimental-subgroup-matrix")) return profile;
+  if (details.subgroupMinSize !== 32 || details.subgroupMaxSize !== 32) return profile;
+  const configs = [...(details.subgroupMatrixConfigs ?? [])].filter((c) => c.componentType === "f16" && c.resultComponentType === "f32" && [8, 16].includes(c.M) && [8, 16].includes(c.N) && [8, 16].includes(c.K));
+  const best = configs.sort((x, y) => y.M * y.N * y.K - x.M * x.N * x.K)[0];
+  return best === undefined ? profile : { ...profile, subgroupMatrix: { m: best.M, n: best.N, k: best.K } };
 }
 
 /**

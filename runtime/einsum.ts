@@ -7,7 +7,7 @@ import { bindShapes } from "../codegen/bind.js";
 import { formatEquation, parseEquation } from "../codegen/equation.js";
 import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
-import { stepOutputBytes, type Plan, type PlanOptions } from "../codegen/plan.js";
+import { DTYPE_BYTES, stepOutputBytes, type PlanOptions } from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
 import type { BufferRef } from "../codegen/wgsl/step.js";
 import { compileEinsum, type CompiledEinsum } from "../codegen/compiled.js";
@@ -29,8 +29,6 @@ export interface EinsumOptions extends Omit<PlanOptions, "profile" | "outputStri
    */
   readonly compiled?: CompiledEinsum;
 }
-
-const F32 = 4;
 
 
 /** Plans and kernels per device, by the canonical JSON of what determines them. Bounded: cleared when full. */
@@ -84,6 +82,7 @@ function checkOut(equation: string, options: EinsumOptions, operands: readonly T
   check(out instanceof Tensor, "invalidOperand", () => `The 'out' option of einsum("${equation}") is ${describe(out)}, not a Tensor.`);
   check(out.gpu === operands[0]!.gpu, "mixedDevices", () => `The 'out' tensor of einsum("${equation}") lives on a different GPU than the operands.`);
   check(!out.destroyed, "destroyedTensor", () => `The 'out' tensor of einsum("${equation}") (shape [${out.shape.join(", ")}]) was destroyed.`);
+  check(out.dtype === operands[0]!.dtype, "unsupportedDtype", () => `The 'out' tensor of einsum("${equation}") is ${out.dtype} but the operands are ${operands[0]!.dtype}.`);
   const k = operands.findIndex((t) => t.storage === out.storage);
   check(k < 0, "aliasedOutput", () => `The 'out' tensor of einsum("${equation}") shares its buffer with operand ${k}; a kernel cannot read and write one buffer. Write into a separate tensor.`);
   return out;
@@ -94,11 +93,11 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
   if (cache === undefined) compiledByGpu.set(g, (cache = new Map<string, CompiledEinsum>()));
   const { out: _, compiled: precompiled, ...planOptions } = options;
   if (precompiled !== undefined && usable(equation, precompiled, tensors, out, options.accumulate === true)) {
-    checkBindingSizes(g, precompiled.plan); // built without knowing this adapter's limits
+    checkLimits(g, precompiled); // built without knowing this adapter's limits
     return precompiled;
   }
   const outputStrides = out?.strides;
-  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, outputStrides ?? null, options.accumulate === true]);
+  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype, (t.offset * DTYPE_BYTES[t.dtype]) % 16 === 0]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, outputStrides ?? null, options.accumulate === true]);
   let compiled = cache.get(key);
   if (compiled === undefined) {
     if (out !== undefined) {
@@ -106,7 +105,7 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
       check(sameDims(out.shape, shape), "sizeMismatch", () => `The 'out' tensor of einsum("${equation}") has shape [${out.shape.join(", ")}], but the result has shape [${shape.join(", ")}].`);
     }
     compiled = compileEinsum(equation, tensors, { ...planOptions, profile: g.profile, ...(outputStrides === undefined ? {} : { outputStrides }) }, g.limits.maxComputeWorkgroupsPerDimension);
-    checkBindingSizes(g, compiled.plan);
+    checkLimits(g, compiled);
     g.notePlanMade();
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(key, compiled);
@@ -134,22 +133,29 @@ function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Te
   tensors.forEach((t, k) => {
     check(sameDims(t.shape, layouts[k]!.shape), "compiledMismatch", () => `einsum("${equation}") was compiled for operand ${k} of shape [${layouts[k]!.shape.join(", ")}] but got [${t.shape.join(", ")}]; the types said one thing and the tensors at run time another.`);
   });
+  if ((compiled.plan.dtype ?? "f32") !== tensors[0]!.dtype) return false; // compiled for f32 (types carry no dtype)
   const output = compiled.plan.output;
   const outputFits =
     out === undefined
       ? output.accumulate !== true && isContiguous({ shape: output.shape, strides: output.strides, offset: 0 })
-      : sameDims(out.shape, output.shape) && sameDims(out.strides, output.strides) && output.accumulate === accumulate;
+      : output.view === true && sameDims(out.shape, output.shape) && sameDims(out.strides, output.strides) && output.accumulate === accumulate;
   return outputFits && tensors.every((t, k) => sameDims(t.strides, layouts[k]!.strides));
 }
 
-/** Every result and scratch buffer is bound whole, so each must fit one binding; checked before anything is allocated. */
-function checkBindingSizes(g: Gpu, plan: Plan): void {
+/**
+ * Every result and scratch buffer is bound whole, so each must fit one binding, and each kernel's
+ * tiles must fit the device's workgroup memory; checked before anything is allocated.
+ */
+function checkLimits(g: Gpu, { plan, programs }: CompiledEinsum): void {
   const limit = g.limits.maxStorageBufferBindingSize;
   plan.steps.forEach((step, i) => {
-    const bytes = stepOutputBytes(step);
+    const bytes = stepOutputBytes(step, plan.dtype);
     check(bytes <= limit, "bindingTooLarge", () => `Step ${i + 1} of ${plan.equation} makes a result of shape [${step.output.shape.join(", ")}] (${bytes} bytes), more than this adapter's maxStorageBufferBindingSize of ${limit} bytes; split the einsum into smaller ones.`);
     const scratch = step.cost.temporaryBytes;
     check(scratch <= limit, "bindingTooLarge", () => `Step ${i + 1} of ${plan.equation} would use '${step.strategy}' with ${scratch} bytes of scratch, more than this adapter's maxStorageBufferBindingSize of ${limit} bytes; choose another strategy or a smaller memoryBudget.`);
+    const storage = g.limits.maxComputeWorkgroupStorageSize;
+    const tileBytes = Math.max(0, ...programs[i]!.launches.map((l) => l.kernel.workgroupBytes ?? 0));
+    check(tileBytes <= storage, "workgroupStorage", () => `Step ${i + 1} of ${plan.equation} uses tiles needing ${tileBytes} bytes of workgroup memory, more than this device's maxComputeWorkgroupStorageSize of ${storage}; force smaller tiles (the 'tiles' option: a smaller side or a shallower tk).`);
   });
 }
 
@@ -160,7 +166,7 @@ function run(g: Gpu, { plan, programs }: CompiledEinsum, operands: readonly Tens
   let output: Storage | undefined;
   plan.steps.forEach((step, i) => {
     const isLast = i === plan.steps.length - 1;
-    const result = isLast && out !== undefined ? out.storage : g.allocate(stepOutputBytes(step), isLast ? "tensor" : "temporary");
+    const result = isLast && out !== undefined ? out.storage : g.allocate(stepOutputBytes(step, plan.dtype), isLast ? "tensor" : "temporary");
     const resultBinding: InputBinding = isLast && outBinding !== undefined ? outBinding : { buffer: result, offset: 0 };
     const scratch = programs[i]!.scratch.map((b) => g.allocate(b, "temporary"));
     const inputs = step.inputs.map((input) => ("operand" in input.ref ? operandBindings[input.ref.operand]! : { buffer: results[input.ref.step]!, offset: 0 }));
@@ -173,7 +179,7 @@ function run(g: Gpu, { plan, programs }: CompiledEinsum, operands: readonly Tens
     results.push(result);
     if (isLast) output = result;
   });
-  return out ?? new Tensor(output!, plan.output.shape, contiguousStrides(plan.output.shape), 0);
+  return out ?? new Tensor(output!, plan.output.shape, contiguousStrides(plan.output.shape), 0, plan.dtype);
 }
 
 type Bound = { binding: GPUBufferBinding; offset: number };
@@ -181,7 +187,7 @@ type InputBinding = { buffer: Storage; offset: number; window?: { offset: number
 
 /** An operand is bound through the aligned window its view touches; the kernel gets the rest of its offset. */
 function operandBinding(g: Gpu, t: Tensor, what = "An operand"): InputBinding {
-  const window = bindingWindow(t, F32, g.limits, what);
+  const window = bindingWindow(t, DTYPE_BYTES[t.dtype], g.limits, what);
   if (window === undefined) return { buffer: t.storage, offset: 0 }; // empty view: never read
   return { buffer: t.storage, offset: window.view.offset, window: { offset: window.offset, size: window.size } };
 }

@@ -20,14 +20,19 @@ import {
   type View,
 } from "../codegen/views.js";
 import { emitCopyKernel } from "../codegen/wgsl/copy.js";
+import { DTYPE_BYTES, type Dtype } from "../codegen/plan.js";
+import { fromHalfBits, toHalves } from "./half.js";
 import type { Gpu, Storage } from "./device.js";
 import type { DiagonalShape, ExpandShape, PermuteShape, SelectShape, SliceShape, TransposeShape } from "./types/views.js";
 
-export type Dtype = "f32";
+export type { Dtype };
 /** A shape as a tuple type: literal sizes where known (`[8, 16384, 2048]`), `number` elsewhere. */
 export type Shape = readonly number[];
 
-const BYTES: Record<Dtype, number> = { f32: 4 };
+export interface TensorOptions {
+  /** Element type: "f32" (default), or "f16" (2 bytes; needs a device with `shader-f16`). */
+  readonly dtype?: Dtype;
+}
 
 export class Tensor<S extends Shape = Shape> implements View {
   /** @internal Use `tensor()` or a view method. */
@@ -96,9 +101,9 @@ export class Tensor<S extends Shape = Shape> implements View {
     const v = this.#alive();
     if (isContiguous(v)) return this;
     const g = this.gpu;
-    const out = new Tensor(g.allocate(this.size * BYTES[this.dtype]), this.shape, contiguousStrides(this.shape), 0, this.dtype);
-    const window = bindingWindow(v, BYTES[this.dtype], g.limits, "The view to copy");
-    const kernel = window && emitCopyKernel(window.view, g.limits.maxComputeWorkgroupsPerDimension);
+    const out = new Tensor(g.allocate(this.size * DTYPE_BYTES[this.dtype]), this.shape, contiguousStrides(this.shape), 0, this.dtype);
+    const window = bindingWindow(v, DTYPE_BYTES[this.dtype], g.limits, "The view to copy");
+    const kernel = window && emitCopyKernel(window.view, g.limits.maxComputeWorkgroupsPerDimension, this.dtype);
     if (window !== undefined && kernel !== undefined) {
       g.dispatch(kernel, [{ buffer: this.storage.buffer, offset: window.offset, size: window.size }, { buffer: out.storage.buffer }], [window.view.offset, 0]);
     }
@@ -110,11 +115,13 @@ export class Tensor<S extends Shape = Shape> implements View {
     const v = this.#alive();
     const extent = viewExtent(v);
     if (extent === undefined) return new Float32Array(0);
-    const bytes = BYTES[this.dtype];
-    const raw = await this.gpu.readBytes(this.storage, extent.first * bytes, (extent.last - extent.first + 1) * bytes);
+    const bytes = DTYPE_BYTES[this.dtype];
+    // Copies move whole 4-byte words: an f16 window may start half a word early.
+    const start = Math.floor((extent.first * bytes) / 4) * 4;
+    const raw = await this.gpu.readBytes(this.storage, start, Math.ceil(((extent.last + 1) * bytes - start) / 4) * 4);
     this.#alive(); // destroyed while the read was in flight
-    const window = new Float32Array(raw);
-    return gather(window, { ...v, offset: 0 });
+    const window = this.dtype === "f16" ? fromHalfBits(new Uint16Array(raw)) : new Float32Array(raw);
+    return gather(window, { ...v, offset: v.offset - start / bytes });
   }
 
   /** Frees the buffer behind this tensor and every view of it. */
@@ -144,21 +151,37 @@ export class Tensor<S extends Shape = Shape> implements View {
  * A new tensor holding `data` (row-major) with the given shape. `const` keeps literal sizes:
  * `tensor(g, data, [2, 3])` is a `Tensor<[2, 3]>`.
  */
-export function tensor<const S extends Shape>(g: Gpu, data: ArrayLike<number>, shape: S): Tensor<S> {
+export function tensor<const S extends Shape>(g: Gpu, data: ArrayLike<number>, shape: S, options: TensorOptions = {}): Tensor<S> {
+  const dtype = checkDtype(g, options, "tensor()");
   check(Array.isArray(shape) && shape.every((n) => Number.isSafeInteger(n) && n >= 0), "invalidShape", () => `tensor(): shape ${JSON.stringify(shape)} is not an array of non-negative integers.`);
   const count = elementCount(shape);
   check(data != null && typeof data.length === "number", "invalidData", () => "tensor(): data must be an array or typed array of numbers.");
   check(data.length === count, "invalidData", () => `tensor(): shape [${shape.join(", ")}] has ${count} elements but data has ${data.length}.`);
-  const values = data instanceof Float32Array ? data : Float32Array.from(data);
-  const storage = g.allocate(count * BYTES.f32);
+  const values = dtype === "f16" ? toHalves(data) : data instanceof Float32Array ? data : Float32Array.from(data);
+  const storage = g.allocate(count * DTYPE_BYTES[dtype]);
   if (count > 0) g.device.queue.writeBuffer(storage.buffer, 0, values.buffer, values.byteOffset, values.byteLength);
-  return new Tensor(storage, shape, contiguousStrides(shape), 0);
+  return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
 }
 
 /** A new tensor of zeros (a fresh buffer: WebGPU zero-fills it, nothing is uploaded); e.g. a gradient to accumulate into. */
-export function zeros<const S extends Shape>(g: Gpu, shape: S): Tensor<S> {
+export function zeros<const S extends Shape>(g: Gpu, shape: S, options: TensorOptions = {}): Tensor<S> {
+  const dtype = checkDtype(g, options, "zeros()");
   check(Array.isArray(shape) && shape.every((n) => Number.isSafeInteger(n) && n >= 0), "invalidShape", () => `zeros(): shape ${JSON.stringify(shape)} is not an array of non-negative integers.`);
-  return new Tensor(g.allocate(elementCount(shape) * BYTES.f32, "tensor", true), shape, contiguousStrides(shape), 0);
+  return new Tensor(g.allocate(elementCount(shape) * DTYPE_BYTES[dtype], "tensor", true), shape, contiguousStrides(shape), 0, dtype);
+}
+
+/** The dtype asked for, refused where the device cannot compute in it. */
+function checkDtype(g: Gpu, options: TensorOptions, what: string): Dtype {
+  const dtype = options.dtype ?? "f32";
+  check(dtype === "f32" || dtype === "f16", "unsupportedDtype", () => `${what}: dtype must be "f32" or "f16", got ${JSON.stringify(dtype)}.`);
+  check(
+    dtype !== "f16" || g.device.features.has("shader-f16"),
+    "unsupportedDtype",
+    () =>
+      `${what}: dtype "f16" needs the WebGPU feature 'shader-f16', which this device (${g.adapterName}) lacks; use "f32". ` +
+      "On NVIDIA through Dawn in Node, Dawn exposes it with gpu({ dawnOptions: ['enable-dawn-features=allow_unsafe_apis,vulkan_enable_f16_on_nvidia'] }).",
+  );
+  return dtype;
 }
 
 /** The elements of view `v` of `flat`, row-major. */

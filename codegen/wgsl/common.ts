@@ -1,4 +1,24 @@
 /** Small WGSL-writing helpers shared by the kernel emitters. */
+import type { Dtype } from "../plan.js";
+
+/**
+ * How kernels hold one element type: the storage type, the `enable` directive it needs, and
+ * conversions to and from f32, which every kernel computes and accumulates in.
+ */
+export interface ElementType {
+  readonly wgsl: Dtype;
+  /** Lines that open the shader (`enable f16;`), none for f32. */
+  readonly enable: readonly string[];
+  /** An f32 expression from a stored element. */
+  load(expr: string): string;
+  /** A stored element from an f32 expression. */
+  store(expr: string): string;
+}
+
+export function elementType(dtype: Dtype = "f32"): ElementType {
+  if (dtype === "f32") return { wgsl: "f32", enable: [], load: (e) => e, store: (e) => e };
+  return { wgsl: "f16", enable: ["enable f16;"], load: (e) => `f32(${e})`, store: (e) => `f16(${e})` };
+}
 
 export function u32(n: number): string {
   if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`${n} does not fit a WGSL u32`);

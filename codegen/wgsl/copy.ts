@@ -5,24 +5,27 @@
  * Bindings: 0 `src` (read), 1 `dst`, 2 `params` (`src_offset`, `dst_offset` in elements).
  */
 import { coalesceView, elementCount, type View } from "../views.js";
-import { decompose, dot, ELEMENT_WORKGROUP, paramsStruct, perElementMain } from "./common.js";
+import type { Dtype } from "../plan.js";
+import { decompose, dot, ELEMENT_WORKGROUP, elementType, paramsStruct, perElementMain } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
 /** The view's offset is not baked in (it comes from `params`), so every slice of one shape shares a pipeline. */
-export function emitCopyKernel(source: Pick<View, "shape" | "strides">, maxWorkgroupsPerDimension: number): KernelSpec | undefined {
+export function emitCopyKernel(source: Pick<View, "shape" | "strides">, maxWorkgroupsPerDimension: number, dtype: Dtype = "f32"): KernelSpec | undefined {
+  const t = elementType(dtype);
   const count = elementCount(source.shape);
   if (count === 0) return undefined;
   const v = coalesceView({ ...source, offset: 0 });
   const workgroups = dispatchGrid(Math.ceil(count / ELEMENT_WORKGROUP), maxWorkgroupsPerDimension);
   const names = v.shape.map((_, d) => String(d));
   const code = [
+    ...t.enable,
     "// einsight: copy a strided view into a contiguous tensor",
     `//   source shape [${source.shape.join(", ")}], strides [${source.strides.join(", ")}]`,
     `//   coalesced to shape [${v.shape.join(", ")}], strides [${v.strides.join(", ")}]`,
     `//   ${count} elements, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
     paramsStruct(["src_offset", "dst_offset"]),
-    "@group(0) @binding(0) var<storage, read> src: array<f32>;",
-    "@group(0) @binding(1) var<storage, read_write> dst: array<f32>;",
+    `@group(0) @binding(0) var<storage, read> src: array<${t.wgsl}>;`,
+    `@group(0) @binding(1) var<storage, read_write> dst: array<${t.wgsl}>;`,
     "@group(0) @binding(2) var<uniform> params: Params;",
     "",
     ...perElementMain(count, workgroups[0]),

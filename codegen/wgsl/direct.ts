@@ -15,7 +15,9 @@
  *                        of 4 it owns runs of 4 rows (4ty.., 4(ty+16)..) read as one vec4
  */
 import type { TileConfig } from "../cost.js";
-import { canonicalNames, decompose, dot, paramsStruct, u32 } from "./common.js";
+import type { Dtype } from "../plan.js";
+import type { SubgroupMatrixShape } from "../profile.js";
+import { canonicalNames, decompose, dot, elementType, paramsStruct, u32, type ElementType } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
 const SIDE = 16; // invocations per side of the workgroup
@@ -38,11 +40,14 @@ export interface DirectKernelSpec {
   /** Add into the output instead of overwriting it. */
   readonly accumulate?: boolean;
   readonly title: string;
+  /** Element type of a, b and out (default f32); the kernel accumulates in f32. */
+  readonly dtype?: Dtype;
 }
 
 export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimension: number): KernelSpec | undefined {
   const { groups, tiles } = spec;
   const { tm, tn, tk } = tiles;
+  const t = elementType(spec.dtype);
   const size = (ls: readonly string[]) => ls.reduce((acc, l) => acc * spec.sizes[l]!, 1);
   const [B, M, N, K] = [size(groups.batch), size(groups.m), size(groups.n), size(groups.k)];
   const tilesM = Math.ceil(M / tm);
@@ -54,29 +59,30 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const workgroups = dispatchGrid(total, maxWorkgroupsPerDimension);
   const names = canonicalNames([spec.a.labels, spec.b.labels, spec.out.labels]);
   const n = (l: string) => names.get(l)!;
-  const [rm, rn] = [tm / SIDE, tn / SIDE];
-  // Invocations own rows (and columns) in runs of 4 when their block allows it, so that one vec4
-  // read of workgroup memory feeds 4 rows (columns): a quarter of the shared-memory loads.
-  const [va, vb] = [rm % 4 === 0 ? 4 : 1, rn % 4 === 0 ? 4 : 1];
+  const matrix = tiles.matrix;
   const aKFast = isUnit(spec.a, groups.k) || !isUnit(spec.a, groups.m);
   const bNFast = isUnit(spec.b, groups.n) || !isUnit(spec.b, groups.k);
+  // A slab loaded along k puts consecutive invocations TM (TN) elements apart in workgroup memory:
+  // all in one bank. Padded rows spread them over the banks and keep vec4 (16-byte) alignment.
+  const pad = matrix === undefined ? 4 : 8;
+  const [aRow, bRow] = [tm + (aKFast ? pad : 0), tn + (bNFast ? 0 : pad)];
+  const tileBytes = matrix === undefined ? 4 : 2;
   const equation = `${spec.a.labels.map(n).join("")},${spec.b.labels.map(n).join("")}->${spec.out.labels.map(n).join("")}`;
-  const tileType = (v: number) => (v === 4 ? "vec4<f32>" : "f32");
-  // Row r of the invocation's block: the e-th of run i, at tile position (i * SIDE + ty) * va + e.
-  const rows = range(rm).map((r) => ({ r, i: Math.floor(r / va), e: r % va }));
-  const colGroups = range(rn / vb);
-  const aValue = (row: { i: number; e: number }) => (va === 4 ? `a${row.i}[${row.e}]` : `a${row.i}`);
-  const code = [
-    `// einsight: direct (GETT) kernel, ${spec.title}`,
+  const head = [
+    ...t.enable,
+    // Each subgroup's matrices sit at offsets from li / 32: uniform within the subgroup, which is
+    // what the hardware needs, but WGSL's analysis proves only workgroup uniformity.
+    ...(matrix === undefined ? [] : ["enable chromium_experimental_subgroup_matrix;", "diagnostic(off, chromium.subgroup_matrix_uniformity);"]),
+    `// einsight: direct (GETT) kernel${matrix === undefined ? "" : ` on ${matrix.m}x${matrix.n}x${matrix.k} subgroup matrices`}, ${spec.title}`,
     `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${spec.sizes[l]}`).join(" ")}`,
     `//   groups batch [${groups.batch.map(n).join("")}]=${B} m [${groups.m.map(n).join("")}]=${M} n [${groups.n.map(n).join("")}]=${N} k [${groups.k.map(n).join("")}]=${K}`,
     `//   a strides ${describe(spec.a, n)}; b strides ${describe(spec.b, n)}; out strides ${describe(spec.out, n)}`,
-    `//   tile ${tm}x${tn}x${tk}, ${rm}x${rn} per invocation (runs of ${va}x${vb}), ${splits} k slice(s) of ${chunk}; loads: a along ${aKFast ? "k" : "m"}, b along ${bNFast ? "n" : "k"}`,
+    `//   tile ${tm}x${tn}x${tk}, ${splits} k slice(s) of ${chunk}; loads: a along ${aKFast ? "k" : "m"}, b along ${bNFast ? "n" : "k"}`,
     `//   ${total} workgroups, dispatch ${workgroups.join(" x ")}${spec.accumulate === true ? "; adds into out" : ""}`,
     paramsStruct(["a_offset", "b_offset", "out_offset"]),
-    "@group(0) @binding(0) var<storage, read> a: array<f32>;",
-    "@group(0) @binding(1) var<storage, read> b: array<f32>;",
-    "@group(0) @binding(2) var<storage, read_write> out: array<f32>;",
+    `@group(0) @binding(0) var<storage, read> a: array<${t.wgsl}>;`,
+    `@group(0) @binding(1) var<storage, read> b: array<${t.wgsl}>;`,
+    `@group(0) @binding(2) var<storage, read_write> out: array<${t.wgsl}>;`,
     "@group(0) @binding(3) var<uniform> params: Params;",
     "",
     `const M: u32 = ${u32(M)};`,
@@ -85,6 +91,8 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     `const TM: u32 = ${u32(tm)};`,
     `const TN: u32 = ${u32(tn)};`,
     `const TK: u32 = ${u32(tk)};`,
+    `const A_ROW: u32 = ${u32(aRow)}; // elements per kk row of a_tile${aRow > tm ? " (padded)" : ""}`,
+    `const B_ROW: u32 = ${u32(bRow)}; // elements per kk row of b_tile${bRow > tn ? " (padded)" : ""}`,
     `const CHUNK: u32 = ${u32(chunk)}; // k per slice`,
     `const TILES_M: u32 = ${u32(tilesM)};`,
     `const TILES_N: u32 = ${u32(tilesN)};`,
@@ -92,9 +100,8 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     `const TILES: u32 = ${u32(total)};`,
     `const GRID_X: u32 = ${u32(workgroups[0])};`,
     "",
-    `var<workgroup> a_tile: array<${tileType(va)}, ${(tk * tm) / va}>; // [kk][mm]`,
-    `var<workgroup> b_tile: array<${tileType(vb)}, ${(tk * tn) / vb}>; // [kk][nn]`,
-    "",
+  ];
+  const offsets = [
     offsetFn("a_batch", groups.batch, spec.a, spec.sizes, n),
     offsetFn("a_m", groups.m, spec.a, spec.sizes, n),
     offsetFn("a_k", groups.k, spec.a, spec.sizes, n),
@@ -105,8 +112,11 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     offsetFn("out_m", groups.m, spec.out, spec.sizes, n),
     offsetFn("out_n", groups.n, spec.out, spec.sizes, n),
     "",
-    `@compute @workgroup_size(${SIDE}, ${SIDE})`,
-    "fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {",
+  ];
+  // Which tile this workgroup computes, and the loads each invocation makes for every slab.
+  const prologue = (workgroupSize: string, builtins: string, staged = true) => [
+    `@compute @workgroup_size(${workgroupSize})`,
+    `fn main(@builtin(workgroup_id) wg: vec3<u32>, ${builtins}@builtin(local_invocation_index) li: u32) {`,
     "  let tile = wg.x + wg.y * GRID_X;",
     "  if (tile >= TILES) { return; } // whole workgroups only: barriers stay uniform",
     "  let tile_n = tile % TILES_N;",
@@ -119,43 +129,239 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     "  let k_end = min(K, k_begin + CHUNK);",
     "  let a_base = params.a_offset + a_batch(bi);",
     "  let b_base = params.b_offset + b_batch(bi);",
-    "  let tx = lid.x;",
-    "  let ty = lid.y;",
-    ...loadSetup("a", tm, tk, aKFast, "m"),
-    ...loadSetup("b", tn, tk, !bNFast, "n"),
-    ...rows.flatMap(({ r }) => colGroups.map((j) => `  var acc_${r}_${j} = ${vb === 4 ? "vec4<f32>()" : "0.0"};`)),
+    `  let out_base = params.out_offset + out_batch(bi) + slice * ${u32(spec.splitStride ?? 0)};`,
+    ...(staged ? [...loadSetup("a", tm, tk, aKFast, "m"), ...loadSetup("b", tn, tk, !bNFast, "n")] : []),
+  ];
+  const write = (target: string, value: string) => (spec.accumulate !== true ? `${target} = ${t.store(value)};` : t.wgsl === "f32" ? `${target} += ${value};` : `${target} = ${t.store(`${t.load(target)} + ${value}`)};`);
+  const slabLoop = (compute: readonly string[], store: (x: "a" | "b", side: number) => string[]) => [
     "  // slab values are fetched into registers one slab ahead, so global loads overlap the math",
-    ...fetchSlab("a", tm, tk, "k_begin", "  ", true),
-    ...fetchSlab("b", tn, tk, "k_begin", "  ", true),
+    ...fetchSlab("a", tm, tk, "k_begin", "  ", true, t),
+    ...fetchSlab("b", tn, tk, "k_begin", "  ", true, t),
     "  for (var k0 = k_begin; k0 < k_end; k0 += TK) {",
     "    // stage the fetched TK-deep slab of a and b in workgroup memory (zeros past the edges)",
-    ...storeSlab("a", tm, tk, va),
-    ...storeSlab("b", tn, tk, vb),
+    ...store("a", tm),
+    ...store("b", tn),
     "    workgroupBarrier();",
-    ...fetchSlab("a", tm, tk, "k0 + TK", "    ", false),
-    ...fetchSlab("b", tn, tk, "k0 + TK", "    ", false),
-    "    for (var kk = 0u; kk < TK; kk++) {",
-    ...range(rm / va).map((i) => `      let a${i} = a_tile[kk * ${u32(tm / va)} + ${u32(i * SIDE)} + ty];`),
-    ...colGroups.map((j) => `      let b${j} = b_tile[kk * ${u32(tn / vb)} + ${u32(j * SIDE)} + tx];`),
-    ...rows.flatMap((row) => colGroups.map((j) => `      acc_${row.r}_${j} = fma(${vb === 4 ? `vec4<f32>(${aValue(row)})` : aValue(row)}, b${j}, acc_${row.r}_${j});`)),
-    "    }",
+    ...fetchSlab("a", tm, tk, "k0 + TK", "    ", false, t),
+    ...fetchSlab("b", tn, tk, "k0 + TK", "    ", false, t),
+    ...compute,
     "    workgroupBarrier();",
     "  }",
-    `  let out_base = params.out_offset + out_batch(bi) + slice * ${u32(spec.splitStride ?? 0)};`,
+  ];
+  if (matrix !== undefined && tiles.global === true) {
+    const layout = matrixLayout(spec.a, spec.b, groups, spec.sizes, matrix);
+    if (layout === undefined) throw new Error(`einsight internal error: ${equation} was planned to load subgroup matrices from memory, but its layout does not allow it.`);
+    const body = globalMatrixBody(matrix, layout, tm, tn, tk, write);
+    return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${GLOBAL_INVOCATIONS}`, "", false), ...body.main, "}", ""].join("\n"), workgroups, workgroupBytes: body.stageBytes };
+  }
+  if (matrix !== undefined) {
+    const body = matrixBody(matrix, tm, tn, tk, slabLoop, write);
+    const workgroupBytes = tileBytes * tk * (aRow + bRow) + body.stageBytes;
+    return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${MATRIX_INVOCATIONS}`, ""), ...body.main, "}", ""].join("\n"), workgroups, workgroupBytes };
+  }
+  const [rm, rn] = [tm / SIDE, tn / SIDE];
+  // Invocations own rows (and columns) in runs of 4 when their block allows it, so that one vec4
+  // read of workgroup memory feeds 4 rows (columns): a quarter of the shared-memory loads.
+  const [va, vb] = [rm % 4 === 0 ? 4 : 1, rn % 4 === 0 ? 4 : 1];
+  const tileType = (v: number) => (v === 4 ? "vec4<f32>" : "f32");
+  // Row r of the invocation's block: the e-th of run i, at tile position (i * SIDE + ty) * va + e.
+  const rows = range(rm).map((r) => ({ r, i: Math.floor(r / va), e: r % va }));
+  const colGroups = range(rn / vb);
+  const aValue = (row: { i: number; e: number }) => (va === 4 ? `a${row.i}[${row.e}]` : `a${row.i}`);
+  const code = [
+    ...head.slice(0, -1),
+    `//   ${rm}x${rn} per invocation (runs of ${va}x${vb})`,
+    "",
+    `var<workgroup> a_tile: array<${tileType(va)}, ${(tk * aRow) / va}>; // [kk][mm]`,
+    `var<workgroup> b_tile: array<${tileType(vb)}, ${(tk * bRow) / vb}>; // [kk][nn]`,
+    "",
+    ...offsets,
+    ...prologue(`${SIDE}, ${SIDE}`, "@builtin(local_invocation_id) lid: vec3<u32>, "),
+    "  let tx = lid.x;",
+    "  let ty = lid.y;",
+    ...rows.flatMap(({ r }) => colGroups.map((j) => `  var acc_${r}_${j} = ${vb === 4 ? "vec4<f32>()" : "0.0"};`)),
+    ...slabLoop(
+      [
+        "    for (var kk = 0u; kk < TK; kk++) {",
+        ...range(rm / va).map((i) => `      let a${i} = a_tile[kk * ${u32(aRow / va)} + ${u32(i * SIDE)} + ty];`),
+        ...colGroups.map((j) => `      let b${j} = b_tile[kk * ${u32(bRow / vb)} + ${u32(j * SIDE)} + tx];`),
+        ...rows.flatMap((row) => colGroups.map((j) => `      acc_${row.r}_${j} = fma(${vb === 4 ? `vec4<f32>(${aValue(row)})` : aValue(row)}, b${j}, acc_${row.r}_${j});`)),
+        "    }",
+      ],
+      (x, side) => storeSlab(x, side, tk, x === "a" ? va : vb, (v) => v),
+    ),
     ...colGroups.flatMap((j) => range(vb).map((c) => `  let out_n${j}_${c} = n0 + (${u32(j * SIDE)} + tx) * ${u32(vb)} + ${u32(c)};`)),
     ...rows.flatMap(({ r, i, e }) => [
       `  let out_m${r} = m0 + (${u32(i * SIDE)} + ty) * ${u32(va)} + ${u32(e)};`,
       `  if (out_m${r} < M) {`,
       `    let row${r} = out_base + out_m(out_m${r});`,
-      ...colGroups.flatMap((j) =>
-        range(vb).map((c) => `    if (out_n${j}_${c} < N) { out[row${r} + out_n(out_n${j}_${c})] ${spec.accumulate === true ? "+=" : "="} acc_${r}_${j}${vb === 4 ? `[${c}]` : ""}; }`),
-      ),
+      ...colGroups.flatMap((j) => range(vb).map((c) => `    if (out_n${j}_${c} < N) { ${write(`out[row${r} + out_n(out_n${j}_${c})]`, `acc_${r}_${j}${vb === 4 ? `[${c}]` : ""}`)} }`)),
       "  }",
     ]),
     "}",
     "",
   ].join("\n");
-  return { code, workgroups };
+  return { code, workgroups, workgroupBytes: tileBytes * tk * (aRow + bRow) };
+}
+
+/** How the subgroup-matrix kernel reads a and b straight from memory: each group as one stride. */
+export interface MatrixLayout {
+  readonly aM: number;
+  readonly aK: number;
+  readonly bK: number;
+  readonly bN: number;
+}
+
+/**
+ * Whether a step can load its subgroup matrices straight from a and b (no staging): every group
+ * of labels is one stride (a 2-D matrix per batch index), one of each operand's strides is 1,
+ * the others and the batch strides are whole 16-byte units (8 f16), and M, N, K are whole matrices.
+ * Offsets must be 16-byte aligned too; the planner checks those, which only it knows.
+ */
+export function matrixLayout(a: DirectOperand, b: DirectOperand, groups: DirectKernelSpec["groups"], sizes: Readonly<Record<string, number>>, shape: SubgroupMatrixShape): MatrixLayout | undefined {
+  const size = (ls: readonly string[]) => ls.reduce((acc, l) => acc * sizes[l]!, 1);
+  if (size(groups.m) % shape.m !== 0 || size(groups.n) % shape.n !== 0 || size(groups.k) % shape.k !== 0) return undefined;
+  const [aM, aK, bK, bN] = [fused(a, groups.m, sizes), fused(a, groups.k, sizes), fused(b, groups.k, sizes), fused(b, groups.n, sizes)];
+  if (aM === undefined || aK === undefined || bK === undefined || bN === undefined) return undefined;
+  const whole = (s: number) => s % 8 === 0;
+  const batchOk = groups.batch.every((l) => whole(strideIn(a, l)) && whole(strideIn(b, l)));
+  const aOk = (aK === 1 && whole(aM)) || (aM === 1 && whole(aK));
+  const bOk = (bN === 1 && whole(bK)) || (bK === 1 && whole(bN));
+  return batchOk && aOk && bOk ? { aM, aK, bK, bN } : undefined;
+}
+
+/** The one stride that walks a group's flat index (outermost label first), if there is one. */
+function fused(op: DirectOperand, group: readonly string[], sizes: Readonly<Record<string, number>>): number | undefined {
+  const live = group.filter((l) => sizes[l]! > 1);
+  if (live.length === 0) return 1; // a single index: any stride serves; 1 keeps the layout checks simple
+  for (let i = 0; i + 1 < live.length; i++) {
+    if (strideIn(op, live[i]!) !== strideIn(op, live[i + 1]!) * sizes[live[i + 1]!]!) return undefined;
+  }
+  const inner = strideIn(op, live[live.length - 1]!);
+  return inner === 0 ? undefined : inner;
+}
+
+/** Invocations of the subgroup-matrix kernel: 8 subgroups of 32 (the planner uses it only where subgroups are 32 wide). */
+const MATRIX_INVOCATIONS = 256;
+const MATRIX_SUBGROUP = 32;
+
+/** Invocations of the kernel that loads subgroup matrices from memory: 4 subgroups of 32 in 2 x 2. */
+const GLOBAL_INVOCATIONS = 128;
+
+/**
+ * The subgroup-matrix body that loads straight from a and b (no workgroup staging, no barriers in
+ * the k loop): subgroup s of 4 owns rows (s / 2) * TM/2 and columns (s % 2) * TN/2 of the tile, as
+ * result matrices of f32; the caches share the loads of neighbouring subgroups. Results leave
+ * through a per-subgroup f32 stage, as in the staged body.
+ */
+function globalMatrixBody(shape: SubgroupMatrixShape, layout: MatrixLayout, tm: number, tn: number, tk: number, write: (target: string, value: string) => string): { declarations: string[]; main: string[]; stageBytes: number } {
+  const [fm, fn, fk] = [shape.m, shape.n, shape.k];
+  const steps = tk / fk; // k steps per iteration, all their loads issued before the multiplies
+  const [rows, cols] = [tm / 2 / fm, tn / 2 / fn];
+  const left = `subgroup_matrix_left<f16, ${fk}, ${fm}>`;
+  const right = `subgroup_matrix_right<f16, ${fn}, ${fk}>`;
+  const result = `subgroup_matrix_result<f32, ${fn}, ${fm}>`;
+  const frag = fm * fn;
+  const subgroups = GLOBAL_INVOCATIONS / MATRIX_SUBGROUP;
+  const pairs = range(rows).flatMap((i) => range(cols).map((j) => ({ i, j })));
+  // Element (r, c) of a left matrix is at r * A_M + c * A_K: row-major when A_K is 1, else column-major.
+  const [aColMajor, aStride] = layout.aK === 1 ? [false, layout.aM] : [true, layout.aK];
+  const [bColMajor, bStride] = layout.bN === 1 ? [false, layout.bK] : [true, layout.bN];
+  return {
+    stageBytes: 4 * frag * subgroups,
+    declarations: [
+      `const A_M: u32 = ${u32(layout.aM)}; // a's stride along m (its m labels as one)`,
+      `const A_K: u32 = ${u32(layout.aK)};`,
+      `const B_K: u32 = ${u32(layout.bK)};`,
+      `const B_N: u32 = ${u32(layout.bN)};`,
+      `var<workgroup> stage: array<f32, ${frag * subgroups}>; // one result matrix per subgroup on its way out`,
+      "",
+    ],
+    main: [
+      `  let sg = li / ${u32(MATRIX_SUBGROUP)};`,
+      `  let lane = li % ${u32(MATRIX_SUBGROUP)};`,
+      `  let row0 = (sg / 2u) * ${u32(tm / 2)};`,
+      `  let col0 = (sg % 2u) * ${u32(tn / 2)};`,
+      ...pairs.map(({ i, j }) => `  var acc_${i}_${j} = ${result}();`),
+      `  for (var k = k_begin; k < k_end; k += ${u32(tk)}) {`,
+      ...range(steps).flatMap((u) => [
+        ...range(rows).map((i) => `    let l${i}_${u} = subgroupMatrixLoad<${left}>(&a, a_base + (m0 + row0 + ${u32(i * fm)}) * A_M + (k + ${u32(u * fk)}) * A_K, ${aColMajor}, ${u32(aStride)});`),
+        ...range(cols).map((j) => `    let r${j}_${u} = subgroupMatrixLoad<${right}>(&b, b_base + (k + ${u32(u * fk)}) * B_K + (n0 + col0 + ${u32(j * fn)}) * B_N, ${bColMajor}, ${u32(bStride)});`),
+      ]),
+      ...range(steps).flatMap((u) => pairs.map(({ i, j }) => `    acc_${i}_${j} = subgroupMatrixMultiplyAccumulate(l${i}_${u}, r${j}_${u}, acc_${i}_${j});`)),
+      "  }",
+      ...epilogue(pairs, fm, fn, write),
+    ],
+  };
+}
+
+/** Each subgroup's result matrices, one at a time through its slot of `stage`, to `out` with its strides, edges and rounding. */
+function epilogue(pairs: readonly { i: number; j: number }[], fm: number, fn: number, write: (target: string, value: string) => string): string[] {
+  const frag = fm * fn;
+  return [
+    `  let mine = sg * ${u32(frag)};`,
+    ...pairs.flatMap(({ i, j }) => [
+      `  subgroupMatrixStore(&stage, mine, acc_${i}_${j}, false, ${u32(fn)});`,
+      "  workgroupBarrier();",
+      `  for (var e = lane; e < ${u32(frag)}; e += ${u32(MATRIX_SUBGROUP)}) {`,
+      `    let om = m0 + row0 + ${u32(i * fm)} + e / ${u32(fn)};`,
+      `    let on = n0 + col0 + ${u32(j * fn)} + e % ${u32(fn)};`,
+      `    if (om < M && on < N) { ${write("out[out_base + out_m(om) + out_n(on)]", "stage[mine + e]")} }`,
+      "  }",
+      "  workgroupBarrier();",
+    ]),
+  ];
+}
+
+/**
+ * The subgroup-matrix body: slabs staged as f16 in workgroup memory ([kk][m] read as column-major
+ * left matrices, [kk][n] as row-major right ones); subgroup s of 8 owns rows (s / 4) * TM/2 and
+ * columns (s % 4) * TN/4 of the tile, as (TM/2 / m) x (TN/4 / n) result matrices of f32. Results
+ * leave through a per-subgroup f32 stage, so that any output strides, edges and f16 rounding are
+ * handled by plain stores.
+ */
+function matrixBody(
+  shape: SubgroupMatrixShape,
+  tm: number,
+  tn: number,
+  tk: number,
+  slabLoop: (compute: readonly string[], store: (x: "a" | "b", side: number) => string[]) => string[],
+  write: (target: string, value: string) => string,
+): { declarations: string[]; main: string[]; stageBytes: number } {
+  const [fm, fn, fk] = [shape.m, shape.n, shape.k];
+  const [rows, cols] = [tm / 2 / fm, tn / 4 / fn];
+  const left = `subgroup_matrix_left<f16, ${fk}, ${fm}>`;
+  const right = `subgroup_matrix_right<f16, ${fn}, ${fk}>`;
+  const result = `subgroup_matrix_result<f32, ${fn}, ${fm}>`;
+  const frag = fm * fn;
+  const pairs = range(rows).flatMap((i) => range(cols).map((j) => ({ i, j })));
+  return {
+    stageBytes: 4 * frag * (MATRIX_INVOCATIONS / MATRIX_SUBGROUP),
+    declarations: [
+      "var<workgroup> a_tile: array<f16, TK * A_ROW>; // [kk][mm]",
+      "var<workgroup> b_tile: array<f16, TK * B_ROW>; // [kk][nn]",
+      `var<workgroup> stage: array<f32, ${frag * (MATRIX_INVOCATIONS / MATRIX_SUBGROUP)}>; // one result matrix per subgroup on its way out`,
+      "",
+    ],
+    main: [
+      `  let sg = li / ${u32(MATRIX_SUBGROUP)};`,
+      `  let lane = li % ${u32(MATRIX_SUBGROUP)};`,
+      `  let row0 = (sg / 4u) * ${u32(tm / 2)};`,
+      `  let col0 = (sg % 4u) * ${u32(tn / 4)};`,
+      ...pairs.map(({ i, j }) => `  var acc_${i}_${j} = ${result}();`),
+      ...slabLoop(
+        [
+          `    for (var kk = 0u; kk < TK; kk += ${u32(fk)}) {`,
+          ...range(rows).map((i) => `      let l${i} = subgroupMatrixLoad<${left}>(&a_tile, kk * A_ROW + row0 + ${u32(i * fm)}, true, A_ROW);`),
+          ...range(cols).map((j) => `      let r${j} = subgroupMatrixLoad<${right}>(&b_tile, kk * B_ROW + col0 + ${u32(j * fn)}, false, B_ROW);`),
+          ...pairs.map(({ i, j }) => `      acc_${i}_${j} = subgroupMatrixMultiplyAccumulate(l${i}, r${j}, acc_${i}_${j});`),
+          "    }",
+        ],
+        (x, side) => storeSlab(x, side, tk, 1, (v) => `f16(${v})`),
+      ),
+      ...epilogue(pairs, fm, fn, write),
+    ],
+  };
 }
 
 function range(n: number): number[] {
@@ -200,21 +406,22 @@ function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m
       `  let ${x}_${free}${r} = ${ff};`,
       `  let ${x}_ok${r} = ${origin} + ${x}_${free}${r} < ${limit};`,
       `  let ${x}_off${r} = select(0u, ${x}_${free === "m" ? "m" : "n"}(${origin} + ${x}_${free}${r}), ${x}_ok${r});`,
-      `  let ${x}_slot${r} = ${x}_kk${r} * ${free === "m" ? "TM" : "TN"} + ${x}_${free}${r};`,
+      `  let ${x}_slot${r} = ${x}_kk${r} * ${free === "m" ? "A_ROW" : "B_ROW"} + ${x}_${free}${r};`,
     ];
   });
 }
 
 /** Loads this invocation's share of the slab starting at `k0` into registers `<x>_v<r>` (0 past the edges). */
-function fetchSlab(x: "a" | "b", t: number, tk: number, k0: string, indent: string, declare: boolean): string[] {
+function fetchSlab(x: "a" | "b", t: number, tk: number, k0: string, indent: string, declare: boolean, type: ElementType): string[] {
   const loads = (t * tk) / (SIDE * SIDE);
   return range(loads).flatMap((r) => [
     `${indent}${declare ? "var " : ""}${x}_v${r} = 0.0;`,
-    `${indent}if (${x}_ok${r} && ${k0} + ${x}_kk${r} < k_end) { ${x}_v${r} = ${x}[${x}_base + ${x}_off${r} + ${x}_k(${k0} + ${x}_kk${r})]; }`,
+    `${indent}if (${x}_ok${r} && ${k0} + ${x}_kk${r} < k_end) { ${x}_v${r} = ${type.load(`${x}[${x}_base + ${x}_off${r} + ${x}_k(${k0} + ${x}_kk${r})]`)}; }`,
   ]);
 }
 
-function storeSlab(x: "a" | "b", t: number, tk: number, v: number): string[] {
+/** Stores the fetched registers into the slab (`convert`: to the tile's element type). */
+function storeSlab(x: "a" | "b", t: number, tk: number, v: number, convert: (value: string) => string): string[] {
   const loads = (t * tk) / (SIDE * SIDE);
-  return range(loads).map((r) => (v === 4 ? `    ${x}_tile[${x}_slot${r} / 4u][${x}_slot${r} % 4u] = ${x}_v${r};` : `    ${x}_tile[${x}_slot${r}] = ${x}_v${r};`));
+  return range(loads).map((r) => (v === 4 ? `    ${x}_tile[${x}_slot${r} / 4u][${x}_slot${r} % 4u] = ${convert(`${x}_v${r}`)};` : `    ${x}_tile[${x}_slot${r}] = ${convert(`${x}_v${r}`)};`));
 }

@@ -4,6 +4,8 @@ export interface KernelSpec {
   readonly code: string;
   /** Workgroups to dispatch in x and y. */
   readonly workgroups: readonly [number, number];
+  /** Bytes of workgroup memory the kernel declares (checked against the device's limit before it runs). */
+  readonly workgroupBytes?: number;
 }
 
 /**

@@ -7,7 +7,8 @@
  * Bindings: inputs `in0..`, then `out`, then `params` (each input's offset, then `out_offset`).
  */
 import { contiguousStrides, elementCount, isContiguous } from "../views.js";
-import { canonicalNames, decompose, dot, ELEMENT_WORKGROUP, paramsStruct, perElementMain, u32 } from "./common.js";
+import type { Dtype } from "../plan.js";
+import { canonicalNames, decompose, dot, ELEMENT_WORKGROUP, elementType, paramsStruct, perElementMain, u32, type ElementType } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
 export interface LoopKernelInput {
@@ -24,14 +25,19 @@ export interface LoopKernelSpec {
   readonly outStrides?: readonly number[];
   /** Add into the output instead of overwriting it. */
   readonly accumulate?: boolean;
+  /** The output is a buffer of its own at offset 0 (not a caller's view): whole vec4 stores are aligned. */
+  readonly fresh?: boolean;
   readonly sizes: Readonly<Record<string, number>>;
   /** What the header says the kernel computes, e.g. "step 0 (reduce)". */
   readonly title: string;
+  /** Element type of the inputs and the output (default f32); products and sums are f32. */
+  readonly dtype?: Dtype;
 }
 
 export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: number): KernelSpec | undefined {
   const count = elementCount(spec.output.map((l) => spec.sizes[l]!));
   if (count === 0) return undefined;
+  const t = elementType(spec.dtype);
   const names = canonicalNames([...spec.inputs.map((i) => i.labels), spec.output]);
   const n = (l: string) => names.get(l)!;
   const size = (l: string) => spec.sizes[l]!;
@@ -40,28 +46,36 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   const summed = [...new Set(spec.inputs.flatMap((i) => i.labels))]
     .filter((l) => !spec.output.includes(l))
     .sort((x, y) => stride(first, y) - stride(first, x)); // innermost loop over the smallest stride
-  const workgroups = dispatchGrid(Math.ceil(count / ELEMENT_WORKGROUP), maxWorkgroupsPerDimension);
   const ins = spec.inputs.map((_, k) => `in${k}`);
   const equation = `${spec.inputs.map((i) => i.labels.map(n).join("")).join(",")}->${spec.output.map(n).join("")}`;
   const outShape = spec.output.map(size);
   const outStrides = spec.outStrides ?? contiguousStrides(outShape);
   const contiguous = isContiguous({ shape: outShape, strides: outStrides, offset: 0 });
+  // A product with nothing to sum (outer, elementwise, broadcast, permutation) only moves memory:
+  // into a fresh contiguous output whose last side is a multiple of 4, each invocation writes 4
+  // neighbours as one vec4, a quarter of the invocations and index arithmetic.
+  const last = spec.output[spec.output.length - 1];
+  if (summed.length === 0 && spec.fresh === true && contiguous && spec.accumulate !== true && last !== undefined && size(last) % 4 === 0) {
+    return emitVectorKernel(spec, t, ins, equation, count, last, names, maxWorkgroupsPerDimension);
+  }
+  const workgroups = dispatchGrid(Math.ceil(count / ELEMENT_WORKGROUP), maxWorkgroupsPerDimension);
   const target = `out[params.out_offset + ${contiguous ? "i" : dot(spec.output.map((l) => `c_${n(l)}`), outStrides)}]`;
-  const write = (value: string) => `  ${target} ${spec.accumulate === true ? "+=" : "="} ${value};`;
+  const write = (value: string) => (spec.accumulate !== true ? `  ${target} = ${t.store(value)};` : t.wgsl === "f32" ? `  ${target} += ${value};` : `  ${target} = ${t.store(`${t.load(target)} + ${value}`)};`);
   const product = spec.inputs
-    .map((input, k) => `${ins[k]}[${ins[k]}_base${summed.some((l) => stride(input, l) !== 0) ? ` + ${dot(summed.map((l) => `s_${n(l)}`), summed.map((l) => stride(input, l)))}` : ""}]`)
+    .map((input, k) => t.load(`${ins[k]}[${ins[k]}_base${summed.some((l) => stride(input, l) !== 0) ? ` + ${dot(summed.map((l) => `s_${n(l)}`), summed.map((l) => stride(input, l)))}` : ""}]`))
     .join(" * ");
   const loops = summed.map((l, d) => `${"  ".repeat(d + 1)}for (var s_${n(l)} = 0u; s_${n(l)} < ${u32(size(l))}; s_${n(l)}++) {`);
   const inner = "  ".repeat(summed.length + 1);
   const code = [
+    ...t.enable,
     `// einsight: loop kernel, ${spec.title}: one invocation per output element`,
     `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${size(l)}`).join(" ")}`,
     ...spec.inputs.map((input, k) => `//   ${ins[k]} strides ${input.labels.map((l, i) => `${n(l)}:${input.strides[i]}`).join(" ") || "(scalar)"}`),
     ...(contiguous && spec.accumulate !== true ? [] : [`//   out strides ${spec.output.map((l, d) => `${n(l)}:${outStrides[d]}`).join(" ") || "(scalar)"}${spec.accumulate === true ? ", accumulated" : ""}`]),
     `//   ${count} outputs, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
     paramsStruct([...ins.map((i) => `${i}_offset`), "out_offset"]),
-    ...ins.map((name, k) => `@group(0) @binding(${k}) var<storage, read> ${name}: array<f32>;`),
-    `@group(0) @binding(${ins.length}) var<storage, read_write> out: array<f32>;`,
+    ...ins.map((name, k) => `@group(0) @binding(${k}) var<storage, read> ${name}: array<${t.wgsl}>;`),
+    `@group(0) @binding(${ins.length}) var<storage, read_write> out: array<${t.wgsl}>;`,
     `@group(0) @binding(${ins.length + 1}) var<uniform> params: Params;`,
     "",
     ...perElementMain(count, workgroups[0]),
@@ -71,6 +85,37 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
     ...(summed.length === 0
       ? [write(product)]
       : ["  var acc = 0.0;", ...loops, `${inner}acc += ${product};`, ...summed.map((_, d) => `${"  ".repeat(summed.length - d)}}`), write("acc")]),
+    "}",
+    "",
+  ].join("\n");
+  return { code, workgroups };
+}
+
+/** The loop kernel for a step with nothing to sum, 4 outputs (neighbours along `last`) per invocation. */
+function emitVectorKernel(spec: LoopKernelSpec, t: ElementType, ins: readonly string[], equation: string, count: number, last: string, names: ReadonlyMap<string, string>, maxWorkgroupsPerDimension: number): KernelSpec {
+  const n = (l: string) => names.get(l)!;
+  const size = (l: string) => spec.sizes[l]!;
+  const stride = (input: LoopKernelInput, l: string) => (input.labels.includes(l) ? input.strides[input.labels.indexOf(l)]! : 0);
+  const quads = count / 4;
+  const workgroups = dispatchGrid(Math.ceil(quads / ELEMENT_WORKGROUP), maxWorkgroupsPerDimension);
+  const element = (e: number) => spec.inputs.map((input, k) => t.load(`${ins[k]}[${ins[k]}_base${e === 0 || stride(input, last) === 0 ? "" : ` + ${u32(e * stride(input, last))}`}]`)).join(" * ");
+  const quad = `vec4<f32>(${[0, 1, 2, 3].map(element).join(", ")})`;
+  const code = [
+    ...t.enable,
+    `// einsight: loop kernel, ${spec.title}: 4 neighbouring output elements per invocation (vec4 stores)`,
+    `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${size(l)}`).join(" ")}`,
+    ...spec.inputs.map((input, k) => `//   ${ins[k]} strides ${input.labels.map((l, i) => `${n(l)}:${input.strides[i]}`).join(" ") || "(scalar)"}`),
+    `//   ${count} outputs in ${quads} vec4, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
+    paramsStruct([...ins.map((i) => `${i}_offset`), "out_offset"]),
+    ...ins.map((name, k) => `@group(0) @binding(${k}) var<storage, read> ${name}: array<${t.wgsl}>;`),
+    `@group(0) @binding(${ins.length}) var<storage, read_write> out: array<vec4<${t.wgsl}>>; // a fresh output: offset 0`,
+    `@group(0) @binding(${ins.length + 1}) var<uniform> params: Params;`,
+    "",
+    ...perElementMain(quads, workgroups[0]),
+    "  // first output of the four -> output coordinates -> where each input's element is",
+    ...decompose("i * 4u", spec.output.map(n), spec.output.map(size), "c_"),
+    ...spec.inputs.map((input, k) => `  let ${ins[k]}_base = params.${ins[k]}_offset + ${dot(spec.output.map((l) => `c_${n(l)}`), spec.output.map((l) => stride(input, l)))};`),
+    `  out[i] = ${t.wgsl === "f32" ? quad : `vec4<${t.wgsl}>(${quad})`};`,
     "}",
     "",
   ].join("\n");

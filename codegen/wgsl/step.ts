@@ -3,7 +3,7 @@
  * scratch buffers the step needs. Pure: the runtime executes it, the transformer will embed it.
  * Every kernel's `params` are the element offsets of its storage buffers, in binding order.
  */
-import type { Plan, PlanStep, StepInput } from "../plan.js";
+import { DTYPE_BYTES, type Plan, type PlanStep, type StepInput } from "../plan.js";
 import { contiguousStrides, elementCount } from "../views.js";
 import { emitCopyKernel } from "./copy.js";
 import { emitDirectKernel, type DirectOperand } from "./direct.js";
@@ -24,7 +24,6 @@ export interface StepProgram {
   readonly launches: readonly Launch[];
 }
 
-const F32 = 4;
 /** The label split-k gives its slice index in the partial buffer (never a user label). */
 const SLICE = "*";
 
@@ -32,6 +31,8 @@ export function emitStep(plan: Plan, index: number, maxWorkgroupsPerDimension: n
   const step = plan.steps[index]!;
   // Only the last step writes the einsum's output, which may be a view to add into.
   const accumulate = index === plan.steps.length - 1 && plan.output.accumulate;
+  // Intermediates and a fresh output start at offset 0; a caller's view may start anywhere.
+  const fresh = index < plan.steps.length - 1 || plan.output.view !== true;
   // The title names no user label, so that the same contraction under other letters shares a pipeline.
   const title = `${step.kind} step, ${step.strategy}`;
   const launch = (kernel: KernelSpec | undefined, buffers: BufferRef[]): Launch[] => (kernel === undefined ? [] : [{ kernel, buffers }]);
@@ -40,22 +41,22 @@ export function emitStep(plan: Plan, index: number, maxWorkgroupsPerDimension: n
   const outStrides = { labels: step.output.labels, strides: step.output.strides };
   switch (step.strategy) {
     case "loop":
-      return { scratch: [], launches: launch(emitLoopKernel({ inputs: step.inputs, output: step.output.labels, outStrides: step.output.strides, accumulate, sizes: plan.sizes, title }, maxWorkgroupsPerDimension), [...inputs, out]) };
+      return { scratch: [], launches: launch(emitLoopKernel({ inputs: step.inputs, output: step.output.labels, outStrides: step.output.strides, fresh, accumulate, sizes: plan.sizes, title, dtype: plan.dtype }, maxWorkgroupsPerDimension), [...inputs, out]) };
     case "direct":
       return { scratch: [], launches: launch(direct(plan, step, step.inputs[0]!, step.inputs[1]!, outStrides, title, maxWorkgroupsPerDimension, accumulate), [...inputs, out]) };
     case "split-k":
-      return splitK(plan, step, title, maxWorkgroupsPerDimension, accumulate);
+      return splitK(plan, step, title, maxWorkgroupsPerDimension, accumulate, fresh);
     case "ttgt":
       return ttgt(plan, step, title, maxWorkgroupsPerDimension, accumulate);
   }
 }
 
 function direct(plan: Plan, step: PlanStep, a: DirectOperand, b: DirectOperand, out: DirectOperand, title: string, maxWg: number, accumulate: boolean, splitStride?: number): KernelSpec | undefined {
-  return emitDirectKernel({ a, b, out, groups: step.groups!, sizes: plan.sizes, tiles: step.tiles!, title, accumulate, ...(splitStride === undefined ? {} : { splitStride }) }, maxWg);
+  return emitDirectKernel({ a, b, out, groups: step.groups!, sizes: plan.sizes, tiles: step.tiles!, title, accumulate, dtype: plan.dtype, ...(splitStride === undefined ? {} : { splitStride }) }, maxWg);
 }
 
 /** Partial products of each k slice into scratch [slice, ...output], then a loop kernel sums the slices. */
-function splitK(plan: Plan, step: PlanStep, title: string, maxWg: number, accumulate: boolean): StepProgram {
+function splitK(plan: Plan, step: PlanStep, title: string, maxWg: number, accumulate: boolean, fresh: boolean): StepProgram {
   const count = elementCount(step.output.shape);
   const slices = step.tiles!.splits;
   // Partials are contiguous [slice, ...output] whatever view the output is written into.
@@ -63,11 +64,11 @@ function splitK(plan: Plan, step: PlanStep, title: string, maxWg: number, accumu
   const partial: DirectOperand = { labels: step.output.labels, strides: packed };
   const gemm = direct(plan, step, step.inputs[0]!, step.inputs[1]!, partial, title, maxWg, false, count);
   const sum = emitLoopKernel(
-    { inputs: [{ labels: [SLICE, ...step.output.labels], strides: [count, ...packed] }], output: step.output.labels, outStrides: step.output.strides, accumulate, sizes: { ...plan.sizes, [SLICE]: slices }, title: `${title}: sum of the ${slices} k slices` },
+    { inputs: [{ labels: [SLICE, ...step.output.labels], strides: [count, ...packed] }], output: step.output.labels, outStrides: step.output.strides, fresh, accumulate, sizes: { ...plan.sizes, [SLICE]: slices }, title: `${title}: sum of the ${slices} k slices`, dtype: plan.dtype },
     maxWg,
   );
   const launches = [...(gemm === undefined ? [] : [{ kernel: gemm, buffers: [{ input: 0 }, { input: 1 }, { scratch: 0 }] }]), ...(sum === undefined ? [] : [{ kernel: sum, buffers: [{ scratch: 0 }, { output: true as const }] }])];
-  return { scratch: [slices * count * F32], launches };
+  return { scratch: [slices * count * DTYPE_BYTES[plan.dtype]], launches };
 }
 
 /** torch's way: copy each input that is not already [batch, m, k] / [batch, k, n] contiguous, then GEMM. */
@@ -80,8 +81,8 @@ function ttgt(plan: Plan, step: PlanStep, title: string, maxWg: number, accumula
     if (!step.copies!.includes(i)) return { operand: input, buffer: { input: i } };
     const order = orders[i]!;
     const shape = order.map((l) => plan.sizes[l]!);
-    const copy = emitCopyKernel({ shape, strides: order.map((l) => strideOf(input, l)) }, maxWg);
-    scratch.push(elementCount(shape) * F32);
+    const copy = emitCopyKernel({ shape, strides: order.map((l) => strideOf(input, l)) }, maxWg, plan.dtype);
+    scratch.push(elementCount(shape) * DTYPE_BYTES[plan.dtype]);
     const buffer: BufferRef = { scratch: scratch.length - 1 };
     if (copy !== undefined) launches.push({ kernel: copy, buffers: [{ input: i }, buffer] });
     return { operand: { labels: order, strides: contiguousStrides(shape) }, buffer };

@@ -66,7 +66,7 @@ describe("planEinsum", () => {
 
   test("bad options are EinsightErrors", () => {
     expect(() => planEinsum("i->", [{ shape: [2] }], { profile: "tpu" as never })).toThrow(/Unknown device profile 'tpu'; use one of 'nvidia-h100', 'generic', 'swiftshader'/);
-    expect(() => planEinsum("i->", [{ shape: [2], dtype: "f64" as never }])).toThrow(/einsight computes in 'f32' for now/);
+    expect(() => planEinsum("i->", [{ shape: [2], dtype: "f64" as never }])).toThrow(/einsight computes in 'f32' or 'f16'/);
   });
 });
 
@@ -95,5 +95,12 @@ describe("generated WGSL", () => {
       const text = [`// scratch: [${program.scratch.join(", ")}] bytes`, ...program.launches.map((l) => `// binds ${JSON.stringify(l.buffers)}\n${l.kernel.code}`)].join("\n");
       await expect(text).toMatchFileSnapshot(`./__snapshots__/seed.${strategy}.wgsl`);
     }
+  });
+
+  test("a step with nothing to sum writes 4 outputs per invocation as a vec4 when the last side allows it", () => {
+    const code = (shapes: number[][], options = {}) => emitStep(planEinsum("i,j->ij", shapes.map((shape) => ({ shape })), options), 0, 65535).launches[0]!.kernel.code;
+    expect(code([[8], [12]])).toContain("out[i] = vec4<f32>(in0[in0_base] * in1[in1_base], in0[in0_base] * in1[in1_base + 1u],");
+    expect(code([[8], [6]])).not.toContain("vec4");
+    expect(code([[8], [12]], { outputStrides: [12, 1] })).not.toContain("vec4"); // an out view: contiguous, but at any offset
   });
 });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { planEinsum } from "../../codegen/plan.js";
+import { compileEinsum } from "../../codegen/compiled.js";
 import { elementCount } from "../../codegen/views.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor, type Tensor } from "../../runtime/tensor.js";
@@ -84,4 +85,20 @@ test("the nvidia-h100 profile takes 128 x 128 tiles for a large GEMM and smaller
   const t = planEinsum("ij,jk->ik", [mid, mid], { profile: "nvidia-h100", strategy: "direct" }).steps[0]!.tiles!;
   expect(Math.ceil(1024 / t.tm) * Math.ceil(1024 / t.tn)).toBeGreaterThanOrEqual(128);
   expect(elementCount([t.tm, t.tn])).toBeLessThan(128 * 128);
+});
+
+test("tiles whose slabs exceed the device's workgroup memory are refused before anything runs", () => {
+  const a = tensor(g(), values(256 * 256, 1), [256, 256]);
+  const tiles = { tm: 128, tn: 128, tk: 32 };
+  const kernel = compileEinsum("ij,jk->ik", [a, a], { tiles, strategy: "direct", profile: g().profile }).programs[0]!.launches[0]!.kernel;
+  // a loads along k into rows padded by 4 floats; b along n, unpadded: 4 bytes x 32 x (132 + 128)
+  expect(kernel.workgroupBytes).toBe(4 * 32 * (132 + 128));
+  const before = g().stats().allocatedBytes;
+  if (kernel.workgroupBytes! > g().limits.maxComputeWorkgroupStorageSize) {
+    expect(() => einsum("ij,jk->ik", a, a, { tiles, strategy: "direct" })).toThrow(/needing 33280 bytes of workgroup memory, more than this device's maxComputeWorkgroupStorageSize/);
+    expect(g().stats().allocatedBytes).toBe(before);
+  } else {
+    einsum("ij,jk->ik", a, a, { tiles, strategy: "direct" }).destroy();
+  }
+  a.destroy();
 });

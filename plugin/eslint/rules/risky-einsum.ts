@@ -82,7 +82,7 @@ function risks(plan: Plan, o: RiskyEinsumOptions): { messageId: MessageIds; data
     out.push({ messageId: "temporaries", data: { bytes: formatBytes(t.peakTemporaryBytes), what, limit: formatBytes(o.maxTemporaryBytes!) } });
   }
   plan.steps.forEach((step, i) => {
-    const bytes = stepOutputBytes(step);
+    const bytes = stepOutputBytes(step, plan.dtype);
     if (bytes > (o.maxOutputBytes ?? Infinity) && bytes > 4 * inputs) {
       const what = i === plan.steps.length - 1 ? "an output" : `an intermediate (step ${i + 1})`;
       out.push({ messageId: "blowUp", data: { what, bytes: formatBytes(bytes), inputs: formatBytes(inputs), ratio: (bytes / Math.max(inputs, 1)).toFixed(0) } });

@@ -4,7 +4,7 @@
 //   abc,acd->bd   sizes a=3 b=20 c=40 d=24
 //   groups batch []=1 m [b]=20 n [d]=24 k [ac]=120
 //   a strides a:1600 b:40 c:1; b strides a:960 c:24 d:1; out strides b:24 d:1
-//   tile 32x32x16, 2x2 per invocation (runs of 1x1), 1 k slice(s) of 120; loads: a along k, b along n
+//   tile 32x32x16, 1 k slice(s) of 120; loads: a along k, b along n
 //   1 workgroups, dispatch 1 x 1
 struct Params {
   a_offset: u32,
@@ -23,14 +23,17 @@ const K: u32 = 120u;
 const TM: u32 = 32u;
 const TN: u32 = 32u;
 const TK: u32 = 16u;
+const A_ROW: u32 = 36u; // elements per kk row of a_tile (padded)
+const B_ROW: u32 = 32u; // elements per kk row of b_tile
 const CHUNK: u32 = 120u; // k per slice
 const TILES_M: u32 = 1u;
 const TILES_N: u32 = 1u;
 const BATCH: u32 = 1u;
 const TILES: u32 = 1u;
 const GRID_X: u32 = 1u;
+//   2x2 per invocation (runs of 1x1)
 
-var<workgroup> a_tile: array<f32, 512>; // [kk][mm]
+var<workgroup> a_tile: array<f32, 576>; // [kk][mm]
 var<workgroup> b_tile: array<f32, 512>; // [kk][nn]
 
 fn a_batch(i: u32) -> u32 { return 0u; }
@@ -81,28 +84,29 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let k_end = min(K, k_begin + CHUNK);
   let a_base = params.a_offset + a_batch(bi);
   let b_base = params.b_offset + b_batch(bi);
-  let tx = lid.x;
-  let ty = lid.y;
+  let out_base = params.out_offset + out_batch(bi) + slice * 0u;
   let a_kk0 = (li + 0u) % 16u;
   let a_m0 = (li + 0u) / 16u;
   let a_ok0 = m0 + a_m0 < M;
   let a_off0 = select(0u, a_m(m0 + a_m0), a_ok0);
-  let a_slot0 = a_kk0 * TM + a_m0;
+  let a_slot0 = a_kk0 * A_ROW + a_m0;
   let a_kk1 = (li + 256u) % 16u;
   let a_m1 = (li + 256u) / 16u;
   let a_ok1 = m0 + a_m1 < M;
   let a_off1 = select(0u, a_m(m0 + a_m1), a_ok1);
-  let a_slot1 = a_kk1 * TM + a_m1;
+  let a_slot1 = a_kk1 * A_ROW + a_m1;
   let b_kk0 = (li + 0u) / 32u;
   let b_n0 = (li + 0u) % 32u;
   let b_ok0 = n0 + b_n0 < N;
   let b_off0 = select(0u, b_n(n0 + b_n0), b_ok0);
-  let b_slot0 = b_kk0 * TN + b_n0;
+  let b_slot0 = b_kk0 * B_ROW + b_n0;
   let b_kk1 = (li + 256u) / 32u;
   let b_n1 = (li + 256u) % 32u;
   let b_ok1 = n0 + b_n1 < N;
   let b_off1 = select(0u, b_n(n0 + b_n1), b_ok1);
-  let b_slot1 = b_kk1 * TN + b_n1;
+  let b_slot1 = b_kk1 * B_ROW + b_n1;
+  let tx = lid.x;
+  let ty = lid.y;
   var acc_0_0 = 0.0;
   var acc_0_1 = 0.0;
   var acc_1_0 = 0.0;
@@ -132,8 +136,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     b_v1 = 0.0;
     if (b_ok1 && k0 + TK + b_kk1 < k_end) { b_v1 = b[b_base + b_off1 + b_k(k0 + TK + b_kk1)]; }
     for (var kk = 0u; kk < TK; kk++) {
-      let a0 = a_tile[kk * 32u + 0u + ty];
-      let a1 = a_tile[kk * 32u + 16u + ty];
+      let a0 = a_tile[kk * 36u + 0u + ty];
+      let a1 = a_tile[kk * 36u + 16u + ty];
       let b0 = b_tile[kk * 32u + 0u + tx];
       let b1 = b_tile[kk * 32u + 16u + tx];
       acc_0_0 = fma(a0, b0, acc_0_0);
@@ -143,7 +147,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     }
     workgroupBarrier();
   }
-  let out_base = params.out_offset + out_batch(bi) + slice * 0u;
   let out_n0_0 = n0 + (0u + tx) * 1u + 0u;
   let out_n1_0 = n0 + (16u + tx) * 1u + 0u;
   let out_m0 = m0 + (0u + ty) * 1u + 0u;

@@ -1,0 +1,79 @@
+/**
+ * f16 plans and kernels. SwiftShader has no `shader-f16`, so f16 kernels run only on a GPU that
+ * has it (bench/matrix.ts checks them against the oracle there); here: what the planner decides,
+ * the WGSL it writes (snapshots), and the errors.
+ */
+import { describe, expect, test } from "vitest";
+import { compileEinsum } from "../../codegen/compiled.js";
+import { planEinsum } from "../../codegen/plan.js";
+import { PROFILES } from "../../codegen/profile.js";
+
+const tensorCores = { ...PROFILES["nvidia-h100"], subgroupMatrix: { m: 16, n: 16, k: 16 } };
+const f16 = (shape: number[], strides?: number[]) => ({ shape, dtype: "f16" as const, ...(strides === undefined ? {} : { strides }) });
+
+describe("f16 plans", () => {
+  test("a large f16 GEMM runs on subgroup matrices where the profile has them, on the scalar tiles elsewhere", () => {
+    const ops = [f16([4096, 4096]), f16([4096, 4096])];
+    const matrix = planEinsum("ij,jk->ik", ops, { profile: tensorCores });
+    expect(matrix.dtype).toBe("f16");
+    expect(matrix.steps[0]).toMatchObject({ strategy: "direct", tiles: { tm: 128, tn: 128, tk: 32, matrix: { m: 16, n: 16, k: 16 }, global: true } });
+    expect(matrix.steps[0]!.cost.bytesRead).toBe(2 * 2 * 4096 * 4096); // 2 bytes an element
+    const scalar = planEinsum("ij,jk->ik", ops, { profile: "nvidia-h100" });
+    expect(scalar.steps[0]!.tiles!.matrix).toBeUndefined();
+    expect(matrix.steps[0]!.cost.estimatedSeconds).toBeLessThan(scalar.steps[0]!.cost.estimatedSeconds / 2);
+  });
+
+  test("subgroup matrices are loaded from memory only where every group is one aligned stride and the sizes are whole matrices", () => {
+    const tiles = (equation: string, ops: object[]) => planEinsum(equation, ops as never, { profile: tensorCores, strategy: "direct" }).steps[0]!.tiles!;
+    const rows = (offset: number, shape = [512, 512]) => ({ ...f16(shape), offset }); // a row slice of a bigger matrix
+    expect(tiles("ij,jk->ik", [rows(3 * 512), f16([512, 64])])).toMatchObject({ global: true, tk: 32 }); // two 16-deep steps an iteration
+    expect(tiles("ij,jk->ik", [rows(0, [512, 48]), f16([48, 64])])).toMatchObject({ global: true, tk: 16 }); // K = 48: one
+    expect(tiles("ji,jk->ik", [rows(0), f16([512, 64])])).toMatchObject({ global: true }); // a read column-major
+    expect(tiles("bij,bjk->bik", [f16([4, 64, 128]), f16([4, 128, 32])])).toMatchObject({ global: true });
+    expect(tiles("ij,jk->ik", [rows(3 * 512 + 4), f16([512, 64])]).global).toBeUndefined(); // starts 8 bytes into a 16-byte unit
+    expect(tiles("ij,jk->ik", [f16([512, 500]), f16([500, 64])]).global).toBeUndefined(); // K = 500: not whole 16-deep matrices
+    expect(tiles("ij,jk->ik", [f16([250, 512]), f16([512, 64])]).global).toBeUndefined(); // M = 250
+    expect(tiles("ij,jk->ik", [f16([512, 512], [520, 1]), f16([512, 64])])).toMatchObject({ global: true }); // padded rows: 520 is whole units
+    expect(tiles("ij,jk->ik", [f16([512, 512], [516, 1]), f16([512, 64])]).global).toBeUndefined(); // 516 is not
+    // the seed: its contracted labels (i, k) of a slice X[3:11] are not one stride (j lies between them)
+    expect(tiles("ijk,ikl->jl", [{ ...f16([8, 256, 512], [256 * 512, 512, 1]), offset: 3 * 256 * 512 }, f16([8, 512, 64])]).global).toBeUndefined();
+  });
+
+  test("operands of different dtypes are refused, naming both", () => {
+    expect(() => planEinsum("ij,jk->ik", [f16([2, 2]), { shape: [2, 2] }])).toThrow(/Operand 1 is f32 but operand 0 is f16; einsum takes operands of one dtype/);
+    expect(() => planEinsum("ij,jk->ik", [{ shape: [2, 2], dtype: "f64" as never }, { shape: [2, 2] }])).toThrow(/Operand 0 has dtype 'f64'; einsight computes in 'f32' or 'f16'/);
+  });
+
+  test("an f16 memoryBudget counts 2 bytes an element", () => {
+    // ij,jk,kl->il: the best order keeps a 64 x 64 intermediate (8 KiB in f16, 16 KiB in f32)
+    const ops = (dtype: "f16" | "f32") => [[64, 512], [512, 64], [64, 64]].map((shape) => ({ shape, dtype }));
+    expect(() => planEinsum("ij,jk,kl->il", ops("f16"), { memoryBudget: 8192 })).not.toThrow();
+    expect(() => planEinsum("ij,jk,kl->il", ops("f32"), { memoryBudget: 8192 })).toThrow(/memoryBudget/);
+  });
+
+  test("f16 kernels: subgroup matrices, scalar tiles, split-k, ttgt and loop sources are stable", async () => {
+    const shapes = [f16([3, 20, 40], [1600, 40, 1]), f16([3, 40, 24])];
+    const parts: string[] = [];
+    const gemm = compileEinsum("bij,bjk->bik", [f16([2, 64, 32]), f16([2, 32, 48])], { profile: tensorCores, strategy: "direct" });
+    parts.push("// ===== matrix loaded from memory (bij,bjk->bik)", gemm.programs[0]!.launches[0]!.kernel.code);
+    for (const [name, options] of [
+      ["matrix", { profile: tensorCores, strategy: "direct" }],
+      ["scalar", { profile: "nvidia-h100", strategy: "direct" }],
+      ["split-k matrix", { profile: tensorCores, strategy: "split-k" }],
+      ["ttgt matrix", { profile: tensorCores, strategy: "ttgt" }],
+      ["loop", { profile: "nvidia-h100", strategy: "loop" }],
+    ] as const) {
+      const { programs } = compileEinsum("ijk,ikl->jl", shapes, options);
+      parts.push(`// ===== ${name}`, ...programs[0]!.launches.map((l) => `// binds ${JSON.stringify(l.buffers)}, ${l.kernel.workgroupBytes ?? 0} bytes of workgroup memory\n${l.kernel.code}`));
+    }
+    await expect(parts.join("\n")).toMatchFileSnapshot("./__snapshots__/seed.f16.wgsl");
+  });
+
+  test("workgroup memory of the subgroup-matrix kernels: one f32 result matrix per subgroup, plus two f16 slabs when staging", () => {
+    const kernel = (offset: number) => compileEinsum("ij,jk->ik", [{ ...f16([4096, 4096]), offset }, f16([4096, 4096])], { profile: tensorCores }).programs[0]!.launches[0]!.kernel;
+    expect(kernel(0).code).toContain("@workgroup_size(128)");
+    expect(kernel(0).workgroupBytes).toBe(4 * 256 * 4);
+    expect(kernel(1).code).toContain("@workgroup_size(256)"); // misaligned: staged
+    expect(kernel(1).workgroupBytes).toBe(2 * 32 * (136 + 128) + 4 * 256 * 8);
+  });
+});
