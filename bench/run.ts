@@ -41,7 +41,8 @@ interface PeerResult {
 }
 
 export interface StrategyTiming {
-  readonly strategy: Strategy;
+  /** The forced strategy; undefined for the chosen plan where no forced strategy gives it. */
+  readonly strategy: Strategy | undefined;
   /** The strategy of each step of the forced plan (steps that cannot run it keep their best). */
   readonly steps: readonly Strategy[];
   /** What runs, step by step (a ttgt step that copies nothing runs the direct kernel alone). */
@@ -125,6 +126,8 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
     const forcedMs = chosen ? ms : await measure(run({ strategy }), sync, minSeconds, 4 * elementCount(forced.output.shape) + forced.totals.peakTemporaryBytes);
     strategies.push({ strategy, steps, kernels: kernelsOf(forced), estimatedMs: forced.totals.estimatedSeconds * 1e3, ms: forcedMs, chosen });
   }
+  // A plan that mixes strategies (split-k then direct) is no forced strategy's: list it too.
+  if (!strategies.some((t) => t.chosen)) strategies.push({ strategy: undefined, steps: plan.steps.map((s) => s.strategy), kernels: kernelsOf(plan), estimatedMs: plan.totals.estimatedSeconds * 1e3, ms, chosen: true });
 
   const loopOut = einsum(c.equation, ...views, { strategy: "loop" });
   const loop: PeerResult = { ...peer(await measure(run({ strategy: "loop" }), sync, minSeconds, bytesPerRun), ms), maxRelError: maxRelativeError(await loopOut.read(), expected) };
