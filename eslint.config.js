@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".device/", "test/transformer/.out/"] },
+  { ignores: ["dist/", "node_modules/", ".device/", "test/transformer/.out/", "test/bundlers/.out/"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

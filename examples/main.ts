@@ -4,8 +4,10 @@
  * temporaries counted and its result checked against another strategy's (the loop kernel's, or
  * the tiled direct kernel's where the plan chose the loop kernel).
  * Then the gradients of four overlapping slices, added in place into the base's gradient.
- * Run with `npm start`: it lints this folder, builds it with einsight/transformer (ts-patch's
- * tspc, examples/tsconfig.json), then runs the build.
+ * Run with `npm start`: it lints this folder, builds it with vite and einsight's plugin
+ * (examples/vite.config.ts: each literal einsum planned and its kernels generated at build time),
+ * then runs the build in Node. The same build runs in a browser (test/browser): it ends by
+ * printing, and leaving in `globalThis.einsightExample`, a summary the test checks against the oracle.
  */
 import { maxRelativeError, values } from "../bench/data.js";
 import { elementCount } from "../codegen/views.js";
@@ -76,7 +78,8 @@ for (let row = 0; row < p.length; row += s) {
 const P = tensor(g, p, [b, h, s, s]);
 const attended = einsum("bhqk,bhkd->bhqd", P, V);
 console.log(`== attention output: einsum("bhqk,bhkd->bhqd") -> [${attended.shape.join(", ")}], first values ${[...(await attended.read()).slice(0, 3)].map((v) => v.toFixed(4)).join(", ")}`);
-console.log(`   plans made at run time for the two attention einsums: ${g.stats().plansMade} (0 when built by einsight/transformer)`);
+const plansMadeForAttention = g.stats().plansMade;
+console.log(`   plans made at run time for the two attention einsums: ${plansMadeForAttention} (0 when built with einsight's plugin or transformer)`);
 
 // Gradients, the motivating workload in small: four overlapping slices of X, each contracted with Y,
 // then backward, each slice's gradient added in place into X's gradient (no copy of a slice kept).
@@ -107,8 +110,15 @@ console.log(
     `peak ${grads.peakAboveBefore} bytes above X and Y (gradients, outputs, output gradients); gradients agree with the 'loop' strategy's to ${gradError.toExponential(1)}`,
 );
 
+// The summary a browser test reads: the motivating contraction's values, checked there against the CPU oracle.
+const z = einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y);
+const zValues = await z.read();
+const summary = { adapter: g.adapterName, failures, plansMadeForAttention, contraction: { shape: z.shape, first: [...zValues.slice(0, 16)], sum: zValues.reduce((acc, v) => acc + v, 0) } };
+(globalThis as { einsightExample?: typeof summary }).einsightExample = summary;
+console.log(`einsight example summary: ${JSON.stringify(summary)}`);
+
 g.destroy();
 if (failures > 0) {
   console.error(`${failures} einsum(s) disagreed with another strategy`);
-  process.exitCode = 1;
+  if (typeof process !== "undefined") process.exitCode = 1;
 }

@@ -51,25 +51,28 @@ export function scanProject(tsm: typeof ts, tsconfigPath: string, options: { rea
     throw new EinsightError("invalidOption", `Cannot read the TypeScript project ${configFile}: ${problems.join("; ") || "no such file"}. Pass a tsconfig.json or a folder holding one.`);
   }
   const program = tsm.createProgram({ rootNames: parsed.fileNames, options: parsed.options, ...(parsed.projectReferences === undefined ? {} : { projectReferences: parsed.projectReferences }) });
-  const checker = program.getTypeChecker();
   const root = path.dirname(path.resolve(configFile));
   const sources = program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f) && parsed.fileNames.some((n) => path.resolve(n) === path.resolve(f.fileName)));
-  const einsums = sources.flatMap((sourceFile) =>
-    einsumCalls(tsm, checker, sourceFile).map((call): ReportEntry => {
-      const { line, character } = sourceFile.getLineAndCharacterOfPosition(call.node.getStart(sourceFile));
-      const planned = planCall(tsm, checker, call, options);
-      const base = {
-        file: path.relative(root, path.resolve(sourceFile.fileName)).split(path.sep).join("/"),
-        line: line + 1,
-        column: character + 1,
-        equation: call.equation?.text ?? null,
-        shapes: planned.shapes.map((s) => (s === undefined ? null : s.map((n) => n ?? null))),
-      };
-      if (planned.kind === "runtime") return { ...base, status: "runtime", reason: planned.reason };
-      if (planned.kind === "error") return { ...base, status: "error", error: { code: planned.error.code, reason: planned.error.reason, span: planned.error.span ?? null } };
-      const kernels = compilePlan(planned.plan).programs.flatMap((program, i) => program.launches.map((l) => ({ step: i + 1, code: l.kernel.code })));
-      return { ...base, status: "planned", plan: planned.plan, kernels };
-    }),
-  );
+  const einsums = sources.flatMap((sourceFile) => sourceFileEntries(tsm, program, sourceFile, root, options));
   return { tsconfig: path.resolve(configFile), profile: options.profile ?? "generic", files: sources.length, einsums };
+}
+
+/** The report entries of one source file's einsums (also what the bundler plugins write after a build). */
+export function sourceFileEntries(tsm: typeof ts, program: ts.Program, sourceFile: ts.SourceFile, root: string, options: { readonly profile?: ProfileName } = {}): ReportEntry[] {
+  const checker = program.getTypeChecker();
+  return einsumCalls(tsm, checker, sourceFile).map((call): ReportEntry => {
+    const { line, character } = sourceFile.getLineAndCharacterOfPosition(call.node.getStart(sourceFile));
+    const planned = planCall(tsm, checker, call, options);
+    const base = {
+      file: path.relative(root, path.resolve(sourceFile.fileName)).split(path.sep).join("/"),
+      line: line + 1,
+      column: character + 1,
+      equation: call.equation?.text ?? null,
+      shapes: planned.shapes.map((s) => (s === undefined ? null : s.map((n) => n ?? null))),
+    };
+    if (planned.kind === "runtime") return { ...base, status: "runtime", reason: planned.reason };
+    if (planned.kind === "error") return { ...base, status: "error", error: { code: planned.error.code, reason: planned.error.reason, span: planned.error.span ?? null } };
+    const kernels = compilePlan(planned.plan).programs.flatMap((program, i) => program.launches.map((l) => ({ step: i + 1, code: l.kernel.code })));
+    return { ...base, status: "planned", plan: planned.plan, kernels };
+  });
 }

@@ -1,0 +1,153 @@
+// ===== einsum 1 (src/main.ts:10), step 1
+// einsight: loop kernel, contraction step, loop: one invocation per output element
+//   abc,acd->bd   sizes a=2 b=6 c=5 d=3
+//   in0 strides a:30 b:5 c:1
+//   in1 strides a:15 c:3 d:1
+//   18 outputs, workgroup size 256, dispatch 1 x 1
+struct Params {
+  in0_offset: u32,
+  in1_offset: u32,
+  out_offset: u32,
+  pad3: u32,
+}
+@group(0) @binding(0) var<storage, read> in0: array<f32>;
+@group(0) @binding(1) var<storage, read> in1: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+const COUNT: u32 = 18u;
+const ROW: u32 = 256u; // invocations per row of the dispatch grid
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * ROW;
+  if (i >= COUNT) { return; }
+  // output index -> output coordinates -> where each input's sum starts
+  var c_rest = i;
+  let c_d = c_rest % 3u;
+  c_rest = c_rest / 3u;
+  let c_b = c_rest;
+  let in0_base = params.in0_offset + c_b * 5u;
+  let in1_base = params.in1_offset + c_d;
+  var acc = 0.0;
+  for (var s_a = 0u; s_a < 2u; s_a++) {
+    for (var s_c = 0u; s_c < 5u; s_c++) {
+      acc += in0[in0_base + s_a * 30u + s_c] * in1[in1_base + s_a * 15u + s_c * 3u];
+    }
+  }
+  out[params.out_offset + i] = acc;
+}
+
+// ===== einsum 2 (src/main.ts:11), step 1
+// einsight: loop kernel, contraction step, loop: one invocation per output element
+//   ab,bc->ac   sizes a=3 b=4 c=2
+//   in0 strides a:4 b:1
+//   in1 strides b:2 c:1
+//   6 outputs, workgroup size 256, dispatch 1 x 1
+struct Params {
+  in0_offset: u32,
+  in1_offset: u32,
+  out_offset: u32,
+  pad3: u32,
+}
+@group(0) @binding(0) var<storage, read> in0: array<f32>;
+@group(0) @binding(1) var<storage, read> in1: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+const COUNT: u32 = 6u;
+const ROW: u32 = 256u; // invocations per row of the dispatch grid
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * ROW;
+  if (i >= COUNT) { return; }
+  // output index -> output coordinates -> where each input's sum starts
+  var c_rest = i;
+  let c_c = c_rest % 2u;
+  c_rest = c_rest / 2u;
+  let c_a = c_rest;
+  let in0_base = params.in0_offset + c_a * 4u;
+  let in1_base = params.in1_offset + c_c;
+  var acc = 0.0;
+  for (var s_b = 0u; s_b < 4u; s_b++) {
+    acc += in0[in0_base + s_b] * in1[in1_base + s_b * 2u];
+  }
+  out[params.out_offset + i] = acc;
+}
+
+// ===== einsum 3 (src/main.ts:12), step 1
+// einsight: loop kernel, contraction step, loop: one invocation per output element
+//   ab,ac->bc   sizes a=4 b=3 c=2
+//   in0 strides a:3 b:1
+//   in1 strides a:2 c:1
+//   6 outputs, workgroup size 256, dispatch 1 x 1
+struct Params {
+  in0_offset: u32,
+  in1_offset: u32,
+  out_offset: u32,
+  pad3: u32,
+}
+@group(0) @binding(0) var<storage, read> in0: array<f32>;
+@group(0) @binding(1) var<storage, read> in1: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+const COUNT: u32 = 6u;
+const ROW: u32 = 256u; // invocations per row of the dispatch grid
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * ROW;
+  if (i >= COUNT) { return; }
+  // output index -> output coordinates -> where each input's sum starts
+  var c_rest = i;
+  let c_c = c_rest % 2u;
+  c_rest = c_rest / 2u;
+  let c_b = c_rest;
+  let in0_base = params.in0_offset + c_b;
+  let in1_base = params.in1_offset + c_c;
+  var acc = 0.0;
+  for (var s_a = 0u; s_a < 4u; s_a++) {
+    acc += in0[in0_base + s_a * 3u] * in1[in1_base + s_a * 2u];
+  }
+  out[params.out_offset + i] = acc;
+}
+
+// ===== einsum 4 (src/main.ts:13), step 1
+// einsight: loop kernel, contraction step, loop: one invocation per output element
+//   ab,bc->ac   sizes a=3 b=4 c=2
+//   in0 strides a:4 b:1
+//   in1 strides b:2 c:1
+//   6 outputs, workgroup size 256, dispatch 1 x 1
+struct Params {
+  in0_offset: u32,
+  in1_offset: u32,
+  out_offset: u32,
+  pad3: u32,
+}
+@group(0) @binding(0) var<storage, read> in0: array<f32>;
+@group(0) @binding(1) var<storage, read> in1: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+const COUNT: u32 = 6u;
+const ROW: u32 = 256u; // invocations per row of the dispatch grid
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * ROW;
+  if (i >= COUNT) { return; }
+  // output index -> output coordinates -> where each input's sum starts
+  var c_rest = i;
+  let c_c = c_rest % 2u;
+  c_rest = c_rest / 2u;
+  let c_a = c_rest;
+  let in0_base = params.in0_offset + c_a * 4u;
+  let in1_base = params.in1_offset + c_c;
+  var acc = 0.0;
+  for (var s_b = 0u; s_b < 4u; s_b++) {
+    acc += in0[in0_base + s_b] * in1[in1_base + s_b * 2u];
+  }
+  out[params.out_offset + i] = acc;
+}
