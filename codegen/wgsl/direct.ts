@@ -278,11 +278,7 @@ function globalMatrixBody(shape: SubgroupMatrixShape, layout: MatrixLayout, tm: 
       "",
     ],
     main: [
-      `  let sg = li / ${u32(MATRIX_SUBGROUP)};`,
-      `  let lane = li % ${u32(MATRIX_SUBGROUP)};`,
-      `  let row0 = (sg / 2u) * ${u32(tm / 2)};`,
-      `  let col0 = (sg % 2u) * ${u32(tn / 2)};`,
-      ...pairs.map(({ i, j }) => `  var acc_${i}_${j} = ${result}();`),
+      ...subgroupSetup(2, tm, tn, pairs, result),
       `  for (var k = k_begin; k < k_end; k += ${u32(tk)}) {`,
       ...range(steps).flatMap((u) => [
         ...range(rows).map((i) => `    let l${i}_${u} = subgroupMatrixLoad<${left}>(&a, a_base + (m0 + row0 + ${u32(i * fm)}) * A_M + (k + ${u32(u * fk)}) * A_K, ${aColMajor}, ${u32(aStride)});`),
@@ -293,6 +289,17 @@ function globalMatrixBody(shape: SubgroupMatrixShape, layout: MatrixLayout, tm: 
       ...epilogue(pairs, fm, fn, write),
     ],
   };
+}
+
+/** Which part of the tile subgroup `sg` owns (2 rows of `across` subgroups), and its zeroed result matrices. */
+function subgroupSetup(across: number, tm: number, tn: number, pairs: readonly { i: number; j: number }[], result: string): string[] {
+  return [
+    `  let sg = li / ${u32(MATRIX_SUBGROUP)};`,
+    `  let lane = li % ${u32(MATRIX_SUBGROUP)};`,
+    `  let row0 = (sg / ${u32(across)}) * ${u32(tm / 2)};`,
+    `  let col0 = (sg % ${u32(across)}) * ${u32(tn / across)};`,
+    ...pairs.map(({ i, j }) => `  var acc_${i}_${j} = ${result}();`),
+  ];
 }
 
 /** Each subgroup's result matrices, one at a time through its slot of `stage`, to `out` with its strides, edges and rounding. */
@@ -344,11 +351,7 @@ function matrixBody(
       "",
     ],
     main: [
-      `  let sg = li / ${u32(MATRIX_SUBGROUP)};`,
-      `  let lane = li % ${u32(MATRIX_SUBGROUP)};`,
-      `  let row0 = (sg / 4u) * ${u32(tm / 2)};`,
-      `  let col0 = (sg % 4u) * ${u32(tn / 4)};`,
-      ...pairs.map(({ i, j }) => `  var acc_${i}_${j} = ${result}();`),
+      ...subgroupSetup(4, tm, tn, pairs, result),
       ...slabLoop(
         [
           `    for (var kk = 0u; kk < TK; kk += ${u32(fk)}) {`,

@@ -73,15 +73,7 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
     ...spec.inputs.map((input, k) => `//   ${ins[k]} strides ${input.labels.map((l, i) => `${n(l)}:${input.strides[i]}`).join(" ") || "(scalar)"}`),
     ...(contiguous && spec.accumulate !== true ? [] : [`//   out strides ${spec.output.map((l, d) => `${n(l)}:${outStrides[d]}`).join(" ") || "(scalar)"}${spec.accumulate === true ? ", accumulated" : ""}`]),
     `//   ${count} outputs, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
-    paramsStruct([...ins.map((i) => `${i}_offset`), "out_offset"]),
-    ...ins.map((name, k) => `@group(0) @binding(${k}) var<storage, read> ${name}: array<${t.wgsl}>;`),
-    `@group(0) @binding(${ins.length}) var<storage, read_write> out: array<${t.wgsl}>;`,
-    `@group(0) @binding(${ins.length + 1}) var<uniform> params: Params;`,
-    "",
-    ...perElementMain(count, workgroups[0]),
-    "  // output index -> output coordinates -> where each input's sum starts",
-    ...decompose("i", spec.output.map(n), spec.output.map(size), "c_"),
-    ...spec.inputs.map((input, k) => `  let ${ins[k]}_base = params.${ins[k]}_offset + ${dot(spec.output.map((l) => `c_${n(l)}`), spec.output.map((l) => stride(input, l)))};`),
+    ...kernelHead(spec, t, ins, t.wgsl, count, workgroups[0], "i", "output index -> output coordinates -> where each input's sum starts"),
     ...(summed.length === 0
       ? [write(product)]
       : ["  var acc = 0.0;", ...loops, `${inner}acc += ${product};`, ...summed.map((_, d) => `${"  ".repeat(summed.length - d)}}`), write("acc")]),
@@ -106,18 +98,31 @@ function emitVectorKernel(spec: LoopKernelSpec, t: ElementType, ins: readonly st
     `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${size(l)}`).join(" ")}`,
     ...spec.inputs.map((input, k) => `//   ${ins[k]} strides ${input.labels.map((l, i) => `${n(l)}:${input.strides[i]}`).join(" ") || "(scalar)"}`),
     `//   ${count} outputs in ${quads} vec4, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
-    paramsStruct([...ins.map((i) => `${i}_offset`), "out_offset"]),
-    ...ins.map((name, k) => `@group(0) @binding(${k}) var<storage, read> ${name}: array<${t.wgsl}>;`),
-    `@group(0) @binding(${ins.length}) var<storage, read_write> out: array<vec4<${t.wgsl}>>; // a fresh output: offset 0`,
-    `@group(0) @binding(${ins.length + 1}) var<uniform> params: Params;`,
-    "",
-    ...perElementMain(quads, workgroups[0]),
-    "  // first output of the four -> output coordinates -> where each input's element is",
-    ...decompose("i * 4u", spec.output.map(n), spec.output.map(size), "c_"),
-    ...spec.inputs.map((input, k) => `  let ${ins[k]}_base = params.${ins[k]}_offset + ${dot(spec.output.map((l) => `c_${n(l)}`), spec.output.map((l) => stride(input, l)))};`),
+    ...kernelHead(spec, t, ins, `vec4<${t.wgsl}>`, quads, workgroups[0], "i * 4u", "first output of the four -> output coordinates -> where each input's element is"),
     `  out[i] = ${t.wgsl === "f32" ? quad : `vec4<${t.wgsl}>(${quad})`};`,
     "}",
     "",
   ].join("\n");
   return { code, workgroups };
+}
+
+/**
+ * What both loop kernels begin with: bindings, the invocation's index, the coordinates of its
+ * (first) output element `first`, and where each input's elements for it start.
+ */
+function kernelHead(spec: LoopKernelSpec, t: ElementType, ins: readonly string[], outType: string, invocations: number, gridX: number, first: string, comment: string): string[] {
+  const names = canonicalNames([...spec.inputs.map((i) => i.labels), spec.output]);
+  const n = (l: string) => names.get(l)!;
+  const stride = (input: LoopKernelInput, l: string) => (input.labels.includes(l) ? input.strides[input.labels.indexOf(l)]! : 0);
+  return [
+    paramsStruct([...ins.map((i) => `${i}_offset`), "out_offset"]),
+    ...ins.map((name, k) => `@group(0) @binding(${k}) var<storage, read> ${name}: array<${t.wgsl}>;`),
+    `@group(0) @binding(${ins.length}) var<storage, read_write> out: array<${outType}>;`,
+    `@group(0) @binding(${ins.length + 1}) var<uniform> params: Params;`,
+    "",
+    ...perElementMain(invocations, gridX),
+    `  // ${comment}`,
+    ...decompose(first, spec.output.map(n), spec.output.map((l) => spec.sizes[l]!), "c_"),
+    ...spec.inputs.map((input, k) => `  let ${ins[k]}_base = params.${ins[k]}_offset + ${dot(spec.output.map((l) => `c_${n(l)}`), spec.output.map((l) => stride(input, l)))};`),
+  ];
 }
