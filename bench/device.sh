@@ -3,7 +3,8 @@
 # matrices checked and timed (bench/matrix.ts) with cuBLAS fp16 beside it, einsight's suite with
 # tfjs-backend-webgpu and the loop kernel beside it, torch.einsum on the same suite, the seed
 # workload (forward + backward) in einsight and in PyTorch; TUNE=1 adds the direct kernel's tile
-# candidates (bench/tune.ts). Most important first: a run cut short keeps what it wrote.
+# candidates (bench/tune.ts), F16=0 leaves f16 out. Most important first: a run cut short keeps
+# what it wrote.
 # On the development machine, after `npm ci && npm run build`:
 #   bash ../shared/device/prepare.sh @tensorflow/tfjs-core @tensorflow/tfjs-backend-webgpu
 # then run, with carry [".device", "dist"]:
@@ -13,8 +14,10 @@ out=${1:-.}
 export PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | tee "$out/gpu.txt"
 quiet() { grep -v "^ - \|^validation\|^\[Invalid\|^    at \|^out of memory\|vkAllocate"; }
-timeout 100 node dist/bench/matrix.js --json "$out/f16.json" 2>&1 | grep -E "^(ok|FAIL|ij,jk|adapter|subgroups|all|[0-9]+ f16)"
-timeout 40 python3 bench/torch_f16.py "$out/torch-f16.json" 2>&1 | tail -4
+if [ "${F16:-1}" = 1 ]; then
+  timeout 100 node dist/bench/matrix.js --json "$out/f16.json" 2>&1 | grep -E "^(ok|FAIL|ij,jk|adapter|subgroups|all|[0-9]+ f16)"
+  timeout 40 python3 bench/torch_f16.py "$out/torch-f16.json" 2>&1 | tail -4
+fi
 timeout 180 node dist/bench/run.js --preset full --min-seconds 0.3 --json "$out/einsight.json" 2>&1 | quiet
 timeout 90 python3 bench/torch_suite.py "$out/torch.json" 2>&1 | tail -12
 timeout 70 node dist/bench/run.js --suite seed --preset full --min-seconds 0.3 --json "$out/seed.json" 2>&1 | quiet

@@ -27,6 +27,8 @@ export interface TileConfig {
   readonly splits: number;
   /** Multiply on subgroup matrices of this shape (tensor cores): f16 inputs, f32 accumulators. */
   readonly matrix?: SubgroupMatrixShape;
+  /** f32: read a (b) 4 elements at a time from memory, where its layout and offset allow (codegen/wgsl/direct `wideLoads`). */
+  readonly wide?: { readonly a: boolean; readonly b: boolean };
   /** With `matrix`: load them straight from the operands (4 subgroups, 16-deep steps) instead of staging slabs (8 subgroups). */
   readonly global?: boolean;
 }

@@ -11,7 +11,7 @@ import { check, EinsightError } from "./errors.js";
 import { choosePairs } from "./path.js";
 import { PROFILES, type DeviceProfile, type ProfileName } from "./profile.js";
 import { contiguousStrides, elementCount, mayOverlap } from "./views.js";
-import { matrixLayout } from "./wgsl/direct.js";
+import { matrixLayout, wideLoads } from "./wgsl/direct.js";
 
 /** Element types: f16 is stored in 2 bytes and multiplied with f32 accumulation (needs `shader-f16`). */
 export type Dtype = "f32" | "f16";
@@ -260,7 +260,9 @@ function pairStep(
   const matrixGlobal = matrix !== undefined && aligned(a) && aligned(b) && matrixLayout(a, b, groups, sizes, matrix) !== undefined;
   const pair = { ...pairShape(a, b, groups, sizes, elementCount(shape)), elementBytes: DTYPE_BYTES[dtype], matrix: matrix !== undefined, matrixGlobal };
   const candidates = costPair(pair, profile, options.tiles);
-  const { chosen, alternatives, notes } = choose(candidates, options.strategy, budget);
+  const choice = choose(candidates, options.strategy, budget);
+  const { alternatives, notes } = choice;
+  const chosen = withWideLoads(choice.chosen, a, b, groups, sizes, dtype, aligned);
   const kind: StepKind = kLabels.length > 0 ? "contraction" : groups.m.length > 0 && groups.n.length > 0 ? "outer" : "elementwise";
   return {
     kind,
@@ -276,6 +278,17 @@ function pairStep(
     frees: refSteps([a, b]),
     notes: [...chosen.notes, ...notes],
   };
+}
+
+/**
+ * The tiled f32 kernel reads an operand 4 elements at a time where its layout and 16-byte aligned
+ * start allow. Not for ttgt: its GEMM reads copies, laid out otherwise.
+ */
+function withWideLoads(chosen: Candidate, a: StepInput, b: StepInput, groups: Groups, sizes: Record<string, number>, dtype: Dtype, aligned: (input: StepInput) => boolean): Candidate {
+  if (dtype !== "f32" || chosen.tiles === undefined || (chosen.strategy !== "direct" && chosen.strategy !== "split-k")) return chosen;
+  const layout = wideLoads(a, b, groups, sizes);
+  const wide = { a: layout.a && aligned(a), b: layout.b && aligned(b) };
+  return wide.a || wide.b ? { ...chosen, tiles: { ...chosen.tiles, wide } } : chosen;
 }
 
 function pairShape(a: StepInput, b: StepInput, g: Groups, sizes: Record<string, number>, outElements: number): Omit<PairShape, "elementBytes" | "matrix"> {

@@ -134,6 +134,9 @@ function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Te
     check(sameDims(t.shape, layouts[k]!.shape), "compiledMismatch", () => `einsum("${equation}") was compiled for operand ${k} of shape [${layouts[k]!.shape.join(", ")}] but got [${t.shape.join(", ")}]; the types said one thing and the tensors at run time another.`);
   });
   if ((compiled.plan.dtype ?? "f32") !== tensors[0]!.dtype) return false; // compiled for f32 (types carry no dtype)
+  // Kernels that read 16 bytes at a time were compiled for aligned starts (offset 0): a view may start elsewhere.
+  const wide = compiled.plan.steps.some((s) => s.tiles?.global === true || s.tiles?.wide?.a === true || s.tiles?.wide?.b === true);
+  if (wide && tensors.some((t) => (t.offset * DTYPE_BYTES[t.dtype]) % 16 !== 0)) return false;
   const output = compiled.plan.output;
   const outputFits =
     out === undefined

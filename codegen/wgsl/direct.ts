@@ -62,6 +62,8 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const matrix = tiles.matrix;
   const aKFast = isUnit(spec.a, groups.k) || !isUnit(spec.a, groups.m);
   const bNFast = isUnit(spec.b, groups.n) || !isUnit(spec.b, groups.k);
+  // 16-byte loads where the planner found the layout and offsets allow them (f32 only) and every invocation gets whole ones.
+  const wide = { a: tiles.wide?.a === true && (tm * tk) % (4 * SIDE * SIDE) === 0, b: tiles.wide?.b === true && (tn * tk) % (4 * SIDE * SIDE) === 0 };
   // A slab loaded along k puts consecutive invocations TM (TN) elements apart in workgroup memory:
   // all in one bank. Padded rows spread them over the banks and keep vec4 (16-byte) alignment.
   const pad = matrix === undefined ? 4 : 8;
@@ -80,8 +82,8 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     `//   tile ${tm}x${tn}x${tk}, ${splits} k slice(s) of ${chunk}; loads: a along ${aKFast ? "k" : "m"}, b along ${bNFast ? "n" : "k"}`,
     `//   ${total} workgroups, dispatch ${workgroups.join(" x ")}${spec.accumulate === true ? "; adds into out" : ""}`,
     paramsStruct(["a_offset", "b_offset", "out_offset"]),
-    `@group(0) @binding(0) var<storage, read> a: array<${t.wgsl}>;`,
-    `@group(0) @binding(1) var<storage, read> b: array<${t.wgsl}>;`,
+    `@group(0) @binding(0) var<storage, read> a: array<${wide.a ? `vec4<${t.wgsl}>` : t.wgsl}>;${wide.a ? " // read 4 elements at a time" : ""}`,
+    `@group(0) @binding(1) var<storage, read> b: array<${wide.b ? `vec4<${t.wgsl}>` : t.wgsl}>;${wide.b ? " // read 4 elements at a time" : ""}`,
     `@group(0) @binding(2) var<storage, read_write> out: array<${t.wgsl}>;`,
     "@group(0) @binding(3) var<uniform> params: Params;",
     "",
@@ -130,20 +132,20 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     "  let a_base = params.a_offset + a_batch(bi);",
     "  let b_base = params.b_offset + b_batch(bi);",
     `  let out_base = params.out_offset + out_batch(bi) + slice * ${u32(spec.splitStride ?? 0)};`,
-    ...(staged ? [...loadSetup("a", tm, tk, aKFast, "m"), ...loadSetup("b", tn, tk, !bNFast, "n")] : []),
+    ...(staged ? [...loadSetup("a", tm, tk, aKFast, "m", wide.a), ...loadSetup("b", tn, tk, !bNFast, "n", wide.b)] : []),
   ];
   const write = (target: string, value: string) => (spec.accumulate !== true ? `${target} = ${t.store(value)};` : t.wgsl === "f32" ? `${target} += ${value};` : `${target} = ${t.store(`${t.load(target)} + ${value}`)};`);
   const slabLoop = (compute: readonly string[], store: (x: "a" | "b", side: number) => string[]) => [
     "  // slab values are fetched into registers one slab ahead, so global loads overlap the math",
-    ...fetchSlab("a", tm, tk, "k_begin", "  ", true, t),
-    ...fetchSlab("b", tn, tk, "k_begin", "  ", true, t),
+    ...fetchSlab("a", tm, tk, "k_begin", "  ", true, t, wide.a),
+    ...fetchSlab("b", tn, tk, "k_begin", "  ", true, t, wide.b),
     "  for (var k0 = k_begin; k0 < k_end; k0 += TK) {",
     "    // stage the fetched TK-deep slab of a and b in workgroup memory (zeros past the edges)",
     ...store("a", tm),
     ...store("b", tn),
     "    workgroupBarrier();",
-    ...fetchSlab("a", tm, tk, "k0 + TK", "    ", false, t),
-    ...fetchSlab("b", tn, tk, "k0 + TK", "    ", false, t),
+    ...fetchSlab("a", tm, tk, "k0 + TK", "    ", false, t, wide.a),
+    ...fetchSlab("b", tn, tk, "k0 + TK", "    ", false, t, wide.b),
     ...compute,
     "    workgroupBarrier();",
     "  }",
@@ -188,7 +190,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
         ...rows.flatMap((row) => colGroups.map((j) => `      acc_${row.r}_${j} = fma(${vb === 4 ? `vec4<f32>(${aValue(row)})` : aValue(row)}, b${j}, acc_${row.r}_${j});`)),
         "    }",
       ],
-      (x, side) => storeSlab(x, side, tk, x === "a" ? va : vb, (v) => v),
+      (x, side) => storeSlab(x, side, tk, x === "a" ? va : vb, (v) => v, x === "a" ? wide.a : wide.b, x === "a" ? aKFast : !bNFast),
     ),
     ...colGroups.flatMap((j) => range(vb).map((c) => `  let out_n${j}_${c} = n0 + (${u32(j * SIDE)} + tx) * ${u32(vb)} + ${u32(c)};`)),
     ...rows.flatMap(({ r, i, e }) => [
@@ -228,6 +230,21 @@ export function matrixLayout(a: DirectOperand, b: DirectOperand, groups: DirectK
   const aOk = (aK === 1 && whole(aM)) || (aM === 1 && whole(aK));
   const bOk = (bN === 1 && whole(bK)) || (bK === 1 && whole(bN));
   return batchOk && aOk && bOk ? { aM, aK, bK, bN } : undefined;
+}
+
+/**
+ * Which operands the tiled kernel can read 4 elements (16 bytes of f32) at a time along the side it
+ * loads fast: that side's innermost label has stride 1 and a size that is a multiple of 4, and the
+ * operand's other strides are multiples of 4. Offsets must be 16-byte aligned too; the planner
+ * checks those, which only it knows.
+ */
+export function wideLoads(a: DirectOperand, b: DirectOperand, groups: DirectKernelSpec["groups"], sizes: Readonly<Record<string, number>>): { a: boolean; b: boolean } {
+  const fast = (op: DirectOperand, first: readonly string[], second: readonly string[]) => (isUnit(op, first) ? first : isUnit(op, second) ? second : undefined);
+  const ok = (op: DirectOperand, group: readonly string[] | undefined) => {
+    const inner = group?.[group.length - 1];
+    return inner !== undefined && sizes[inner]! % 4 === 0 && op.labels.every((l, i) => l === inner || op.strides[i]! % 4 === 0);
+  };
+  return { a: ok(a, fast(a, groups.k, groups.m)), b: ok(b, fast(b, groups.n, groups.k)) };
 }
 
 /** The one stride that walks a group's flat index (outermost label first), if there is one. */
@@ -360,7 +377,7 @@ function matrixBody(
           ...pairs.map(({ i, j }) => `      acc_${i}_${j} = subgroupMatrixMultiplyAccumulate(l${i}, r${j}, acc_${i}_${j});`),
           "    }",
         ],
-        (x, side) => storeSlab(x, side, tk, 1, (v) => `f16(${v})`),
+        (x, side) => storeSlab(x, side, tk, 1, (v) => `f16(${v})`, false, false),
       ),
       ...epilogue(pairs, fm, fn, write),
     ],
@@ -394,14 +411,16 @@ function offsetFn(name: string, group: readonly string[], op: DirectOperand, siz
 }
 
 /**
- * Which slab element each invocation loads, fixed for the whole k loop: `r` loads of
- * (kk, free index) per invocation. `kFast`: consecutive invocations take consecutive kk.
+ * Which slab elements each invocation loads, fixed for the whole k loop: `r` loads of (kk, free
+ * index) per invocation. `kFast`: consecutive invocations take consecutive kk. `wide`: each load
+ * is 4 neighbours along the fast side, read as one vec4.
  */
-function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m" | "n"): string[] {
-  const loads = (t * tk) / (SIDE * SIDE);
+function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m" | "n", wide: boolean): string[] {
+  const w = wide ? 4 : 1;
+  const loads = (t * tk) / (SIDE * SIDE * w);
   return range(loads).flatMap((r) => {
     const e = `(li + ${u32(r * SIDE * SIDE)})`;
-    const [kk, ff] = kFast ? [`${e} % ${u32(tk)}`, `${e} / ${u32(tk)}`] : [`${e} / ${u32(t)}`, `${e} % ${u32(t)}`];
+    const [kk, ff] = kFast ? [`(${e} % ${u32(tk / w)}) * ${u32(w)}`, `${e} / ${u32(tk / w)}`] : [`${e} / ${u32(t / w)}`, `(${e} % ${u32(t / w)}) * ${u32(w)}`];
     const origin = free === "m" ? "m0" : "n0";
     const limit = free === "m" ? "M" : "N";
     return [
@@ -415,16 +434,25 @@ function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m
 }
 
 /** Loads this invocation's share of the slab starting at `k0` into registers `<x>_v<r>` (0 past the edges). */
-function fetchSlab(x: "a" | "b", t: number, tk: number, k0: string, indent: string, declare: boolean, type: ElementType): string[] {
-  const loads = (t * tk) / (SIDE * SIDE);
+function fetchSlab(x: "a" | "b", t: number, tk: number, k0: string, indent: string, declare: boolean, type: ElementType, wide: boolean): string[] {
+  const loads = (t * tk) / (SIDE * SIDE * (wide ? 4 : 1));
+  const at = (r: number) => `${x}_base + ${x}_off${r} + ${x}_k(${k0} + ${x}_kk${r})`;
+  // wide: the planner guaranteed 16-byte aligned starts and sides of whole vec4s, so a vec4 is all in or all out
   return range(loads).flatMap((r) => [
-    `${indent}${declare ? "var " : ""}${x}_v${r} = 0.0;`,
-    `${indent}if (${x}_ok${r} && ${k0} + ${x}_kk${r} < k_end) { ${x}_v${r} = ${type.load(`${x}[${x}_base + ${x}_off${r} + ${x}_k(${k0} + ${x}_kk${r})]`)}; }`,
+    `${indent}${declare ? "var " : ""}${x}_v${r} = ${wide ? "vec4<f32>()" : "0.0"};`,
+    `${indent}if (${x}_ok${r} && ${k0} + ${x}_kk${r} < k_end) { ${x}_v${r} = ${wide ? `${x}[(${at(r)}) / 4u]` : type.load(`${x}[${at(r)}]`)}; }`,
   ]);
 }
 
-/** Stores the fetched registers into the slab (`convert`: to the tile's element type). */
-function storeSlab(x: "a" | "b", t: number, tk: number, v: number, convert: (value: string) => string): string[] {
-  const loads = (t * tk) / (SIDE * SIDE);
-  return range(loads).map((r) => (v === 4 ? `    ${x}_tile[${x}_slot${r} / 4u][${x}_slot${r} % 4u] = ${convert(`${x}_v${r}`)};` : `    ${x}_tile[${x}_slot${r}] = ${convert(`${x}_v${r}`)};`));
+/**
+ * Stores the fetched registers into the slab (`convert`: to the tile's element type); a wide load's
+ * 4 values go down 4 kk rows (`kFast`) or along one row.
+ */
+function storeSlab(x: "a" | "b", t: number, tk: number, v: number, convert: (value: string) => string, wide: boolean, kFast: boolean): string[] {
+  const row = x === "a" ? "A_ROW" : "B_ROW";
+  const store = (slot: string, value: string) => (v === 4 ? `    ${x}_tile[(${slot}) / 4u][(${slot}) % 4u] = ${convert(value)};` : `    ${x}_tile[${slot}] = ${convert(value)};`);
+  if (!wide) return range((t * tk) / (SIDE * SIDE)).map((r) => store(`${x}_slot${r}`, `${x}_v${r}`));
+  return range((t * tk) / (SIDE * SIDE * 4)).flatMap((r) =>
+    kFast ? range(4).map((c) => store(`${x}_slot${r} + ${u32(c)} * ${row}`, `${x}_v${r}[${c}]`)) : v === 4 ? [`    ${x}_tile[${x}_slot${r} / 4u] = ${x}_v${r};`] : range(4).map((c) => store(`${x}_slot${r} + ${u32(c)}`, `${x}_v${r}[${c}]`)),
+  );
 }

@@ -8,7 +8,7 @@ import { planEinsum } from "../../codegen/plan.js";
 import { compileEinsum } from "../../codegen/compiled.js";
 import { elementCount } from "../../codegen/views.js";
 import { einsum } from "../../runtime/einsum.js";
-import { tensor, type Tensor } from "../../runtime/tensor.js";
+import { tensor, Tensor } from "../../runtime/tensor.js";
 import type { Strategy } from "../../codegen/cost.js";
 import { maxRelativeError, oracleEinsum } from "../oracle.js";
 import { values } from "../../bench/data.js";
@@ -101,4 +101,45 @@ test("tiles whose slabs exceed the device's workgroup memory are refused before 
     einsum("ij,jk->ik", a, a, { tiles, strategy: "direct" }).destroy();
   }
   a.destroy();
+});
+
+describe("16-byte loads (f32)", () => {
+  // Each operand read along its unit stride, 4 elements at a time, where its layout and start allow it.
+  test.each([
+    ["ij,jk->ik", [[64, 48], [48, 64]], [0, 0], { a: true, b: true }], // a along k, b along n
+    ["ji,jk->ik", [[48, 64], [48, 64]], [0, 0], { a: true, b: true }], // a along m
+    ["ik,jk->ij", [[64, 48], [64, 48]], [0, 0], { a: true, b: true }], // b along k
+    ["ij,jk->ik", [[64, 48], [48, 64]], [4, 0], { a: true, b: true }], // a starts 16 bytes in
+    ["ij,jk->ik", [[64, 48], [48, 64]], [2, 0], { a: false, b: true }], // 8 bytes in: a read one at a time
+    ["ij,jk->ik", [[64, 46], [46, 64]], [0, 0], { a: false, b: true }], // rows of 46: not whole vec4s
+  ] as const)("%s on %j, starts %j: wide %j, and the oracle's values", async (equation, shapes, offsets, wide) => {
+    const tiles = { tm: 64, tn: 64, tk: 16 };
+    const data = shapes.map((s, k) => values(s[0] * s[1] + offsets[k]!, k + 1));
+    const bases = data.map((d) => tensor(g(), d, [d.length]));
+    const views = bases.map((b, k) => new Tensor(b.storage, [...shapes[k]!], [shapes[k]![1], 1], offsets[k]!));
+    for (const strategy of ["direct", "split-k"] as const) {
+      const step = planEinsum(equation, views, { tiles, strategy, profile: g().profile }).steps[0]!;
+      if (step.strategy !== strategy) continue; // split-k only where the contraction is long enough
+      expect(step.tiles!.wide ?? { a: false, b: false }).toEqual(wide);
+      const out = einsum(equation, ...views, { tiles, strategy });
+      const expected = oracleEinsum(equation, views.map((v, k) => ({ data: data[k]!, shape: v.shape, strides: v.strides, offset: v.offset })));
+      expect(maxRelativeError(await out.read(), expected.data)).toBeLessThanOrEqual(1e-4);
+      out.destroy();
+    }
+    bases.forEach((b) => b.destroy());
+  });
+
+  test("a build-time plan with 16-byte loads is not used for a view that starts elsewhere", async () => {
+    const compiled = compileEinsum("ij,jk->ik", [{ shape: [64, 48] }, { shape: [48, 64] }], { tiles: { tm: 64, tn: 64, tk: 16 }, strategy: "direct" });
+    expect(compiled.plan.steps[0]!.tiles!.wide).toEqual({ a: true, b: true });
+    const base = tensor(g(), values(64 * 48 + 2, 1), [64 * 48 + 2]);
+    const a = new Tensor(base.storage, [64, 48], [48, 1], 2); // 8 bytes in
+    const b = tensor(g(), values(48 * 64, 2), [48, 64]);
+    g().resetStats();
+    const out = einsum("ij,jk->ik", a, b, { compiled });
+    expect(g().stats().plansMade).toBe(1); // planned again for this start
+    const expected = oracleEinsum("ij,jk->ik", [{ data: values(64 * 48 + 2, 1), shape: [64, 48], offset: 2 }, { data: values(48 * 64, 2), shape: [48, 64] }]);
+    expect(maxRelativeError(await out.read(), expected.data)).toBeLessThanOrEqual(1e-4);
+    [base, b, out].forEach((t) => t.destroy());
+  });
 });
