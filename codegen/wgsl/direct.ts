@@ -420,7 +420,8 @@ function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m
   const loads = (t * tk) / (SIDE * SIDE * w);
   return range(loads).flatMap((r) => {
     const e = `(li + ${u32(r * SIDE * SIDE)})`;
-    const [kk, ff] = kFast ? [`(${e} % ${u32(tk / w)}) * ${u32(w)}`, `${e} / ${u32(tk / w)}`] : [`${e} / ${u32(t / w)}`, `(${e} % ${u32(t / w)}) * ${u32(w)}`];
+    const times = (x: string) => (wide ? `(${x}) * 4u` : x);
+    const [kk, ff] = kFast ? [times(`${e} % ${u32(tk / w)}`), `${e} / ${u32(tk / w)}`] : [`${e} / ${u32(t / w)}`, times(`${e} % ${u32(t / w)}`)];
     const origin = free === "m" ? "m0" : "n0";
     const limit = free === "m" ? "M" : "N";
     return [
