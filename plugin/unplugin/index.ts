@@ -44,7 +44,8 @@ class Project {
     if (parsed === undefined || problems.length > 0) throw new Error(`einsight: cannot read the TypeScript project ${tsconfig}: ${problems.join("; ") || "no such file"}. Pass its tsconfig.json as the 'tsconfig' option.`);
     this.root = path.dirname(tsconfig);
     // JavaScript for the bundler, with source maps; the project's own module settings are kept.
-    this.#options = { ...parsed.options, noEmit: false, emitDeclarationOnly: false, declaration: false, declarationMap: false, sourceMap: true, inlineSources: true, inlineSourceMap: false, outDir: undefined, outFile: undefined, rootDir: undefined, composite: false, incremental: false, tsBuildInfoFile: undefined };
+    // (type errors elsewhere in the project do not stop a bundle, as with the bundlers' own TypeScript handling)
+    this.#options = { ...parsed.options, noEmit: false, noEmitOnError: false, emitDeclarationOnly: false, declaration: false, declarationMap: false, sourceMap: true, inlineSources: true, inlineSourceMap: false, outDir: undefined, outFile: undefined, rootDir: undefined, composite: false, incremental: false, tsBuildInfoFile: undefined };
     this.#files = new Set(parsed.fileNames.map((f) => path.resolve(f)));
     const serviceHost: ts.LanguageServiceHost = {
       getCompilationSettings: () => this.#options,
