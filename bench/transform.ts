@@ -2,7 +2,9 @@
  * What the transformer adds to a build: emits a generated file of 200 einsum calls (cycling
  * through the shared table's valid cases, with literal shape types) with and without
  * einsight/transformer on one TypeScript program, and reports the difference per call (planning,
- * kernel generation and printing the inlined plans). Median of warm runs.
+ * kernel generation and printing the inlined plans). Median of warm runs. Then whole vite builds
+ * of the same file with and without einsight's plugin (the plugin also type-checks the project,
+ * which vite alone does not).
  *
  *     npm run build && node dist/bench/transform.js [--json file]
  */
@@ -10,7 +12,9 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import ts from "typescript";
+import { build } from "vite";
 import einsightTransformer from "../plugin/transformer/index.js";
+import { einsightPlugin } from "../plugin/unplugin/index.js";
 import { einsumCallsProject } from "../test/einsum-calls-source.js";
 
 const CALLS = 200;
@@ -18,7 +22,7 @@ const RUNS = 5;
 const { values: args } = parseArgs({ options: { json: { type: "string" } } });
 
 const root = new URL("..", import.meta.url).pathname;
-const { dir, file } = einsumCallsProject(join(root, "runtime/index.js"), CALLS, "einsight-transform-");
+const { dir, file } = einsumCallsProject(join(root, "runtime/index.js"), CALLS, "einsight-transform-"); // the built package (dist/) and its declarations
 const program = ts.createProgram([file], { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: [], outDir: join(dir, "out") });
 program.getTypeChecker(); // type-check once up front: both builds share it
 
@@ -42,7 +46,31 @@ for (let run = 0; run < RUNS; run++) {
   last = emit(true);
   transformed.push(last.ms);
 }
-rmSync(dir, { recursive: true, force: true });
 const [p, t] = [median(plain.slice(1)), median(transformed.slice(1))];
 console.log(`emit without the transformer ${p.toFixed(1)} ms, with it ${t.toFixed(1)} ms: ${((t - p) / CALLS).toFixed(3)} ms per einsum call (${CALLS} calls, ${last.compiled} compiled, ${(last.bytes / 1024).toFixed(0)} KiB of JavaScript; median of ${RUNS - 1} warm runs)`);
-if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, typescript: ts.version, calls: CALLS, compiled: last.compiled, plainMs: p, transformedMs: t, msPerCall: (t - p) / CALLS, outputBytes: last.bytes }, null, 2)}\n`);
+
+/** One vite (SSR) build of the file, each with a fresh plugin: what a `vite build` run costs. */
+const viteBuild = async (plugin: boolean): Promise<number> => {
+  const started = performance.now();
+  await build({
+    configFile: false,
+    logLevel: "silent",
+    root: dir,
+    plugins: plugin ? [einsightPlugin.vite({ tsconfig: join(dir, "tsconfig.json") })] : [],
+    build: { ssr: file, outDir: join(dir, "vite-out"), emptyOutDir: true, minify: false, rollupOptions: { external: [/runtime\/index\.js$/, "webgpu"] } },
+  });
+  return performance.now() - started;
+};
+const viteAlone: number[] = [];
+const viteWith: number[] = [];
+for (let run = 0; run < RUNS; run++) {
+  viteAlone.push(await viteBuild(false));
+  viteWith.push(await viteBuild(true));
+}
+rmSync(dir, { recursive: true, force: true });
+const [va, vw] = [median(viteAlone.slice(1)), median(viteWith.slice(1))];
+console.log(`vite build without einsight's plugin ${va.toFixed(0)} ms, with it ${vw.toFixed(0)} ms: ${((vw - va) / CALLS).toFixed(2)} ms per einsum call, type checking included (median of ${RUNS - 1} runs after one)`);
+if (args.json !== undefined) {
+  const result = { date: new Date().toISOString(), node: process.version, typescript: ts.version, calls: CALLS, compiled: last.compiled, plainMs: p, transformedMs: t, msPerCall: (t - p) / CALLS, outputBytes: last.bytes, vite: { withoutMs: va, withMs: vw, msPerCall: (vw - va) / CALLS } };
+  writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
+}
