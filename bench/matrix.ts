@@ -52,6 +52,9 @@ const checks: Check[] = [
   { name: "batched, whole matrices", equation: "bij,bjk->bik", shapes: [[3, 64, 96], [3, 96, 48]] },
   { name: "split-k, whole matrices", equation: "ij,jk->ik", shapes: [[32, 4096], [4096, 32]], strategy: "split-k" },
   { name: "GEMM with edges", equation: "ij,jk->ik", shapes: [[300, 200], [200, 260]] },
+  { name: "loaded from memory (contracted j, k as one stride; k alone no 16-byte unit)", equation: "ijk,jkl->il", shapes: [[64, 4, 4], [4, 4, 64]], strategy: "direct" },
+  { name: "staged, 16-byte loads (M = 264: not whole 16-row matrices)", equation: "ij,jk->ik", shapes: [[264, 200], [200, 136]], strategy: "direct" },
+  { name: "staged, 16-byte loads, split-k", equation: "ij,jk->ik", shapes: [[40, 3000], [3000, 40]], strategy: "split-k" },
   { name: "transposed left", equation: "ji,jk->ik", shapes: [[200, 300], [200, 260]] },
   { name: "batched", equation: "bij,bjk->bik", shapes: [[3, 70, 90], [3, 90, 50]] },
   { name: "seed on a slice", equation: "ijk,ikl->jl", shapes: [[6, 130, 96], [4, 96, 70]], views: ([x, y]) => [x!.slice(0, 1, 5), y!] },
@@ -95,7 +98,8 @@ async function check(g: Gpu, c: Check): Promise<{ error: number; matrix: string;
   [...bases, out].forEach((t) => t.destroy());
   g.throwGpuError();
   const tiles = plan.steps.find((s) => s.tiles?.matrix !== undefined)?.tiles;
-  return { error, matrix: tiles === undefined ? "" : tiles.global === true ? "subgroup matrices from memory" : "subgroup matrices, staged", strategy: plan.steps.map((s) => s.strategy).join("+") };
+  const staged = tiles?.wide === undefined ? "staged" : `staged, 16-byte loads of ${[tiles.wide.a ? "a" : "", tiles.wide.b ? "b" : ""].filter((x) => x !== "").join(" and ")}`;
+  return { error, matrix: tiles === undefined ? "" : tiles.global === true ? "subgroup matrices from memory" : `subgroup matrices, ${staged}`, strategy: plan.steps.map((s) => s.strategy).join("+") };
 }
 
 const results: Record<string, unknown>[] = [];
@@ -119,24 +123,27 @@ for (const [label, g] of [["subgroup matrices", matrixGpu], ["scalar f16", scala
 const sizes = args.quick === true ? [2048] : [4096, 8192];
 for (const n of sizes) {
   const variants = [
-    ["f16 subgroup matrices from memory", matrixGpu, "f16", 0, undefined],
-    ["f16 subgroup matrices from memory, one k step an iteration", matrixGpu, "f16", 0, { tk: 16 }],
-    ["f16 subgroup matrices from memory, 64 x 64 tiles", matrixGpu, "f16", 0, { tm: 64, tn: 64 }],
-    ["f16 subgroup matrices, staged (a starts 2 bytes in)", matrixGpu, "f16", 1, undefined],
+    ["f16 subgroup matrices, as planned", matrixGpu, "f16", 0, undefined],
+    ["f16 subgroup matrices, a with 8 rows fewer (not whole 16-row matrices)", matrixGpu, "f16", -8, undefined],
+    ["f16 subgroup matrices, a starting 2 bytes in (read an element at a time)", matrixGpu, "f16", 1, undefined],
+    ["f16 subgroup matrices, 64 x 64 tiles", matrixGpu, "f16", 0, { tm: 64, tn: 64 }],
     ["f16 scalar tiles", scalarGpu, "f16", 0, undefined],
     ["f32", matrixGpu, "f32", 0, undefined],
   ] as const;
   for (const [label, g, dtype, offset, tiles] of variants) {
     if (dtype === "f32" && n > 4096) continue;
-    const base = tensor(g, values(n * n + offset, 1), [n * n + offset], { dtype });
-    const a = new Tensor(base.storage, [n, n], [n, 1], offset, dtype);
+    // offset > 0: a starts that many elements in; < 0: a has that many rows fewer
+    const rows = n + Math.min(0, offset);
+    const start = Math.max(0, offset);
+    const base = tensor(g, values(rows * n + start, 1), [rows * n + start], { dtype });
+    const a = new Tensor(base.storage, [rows, n], [n, 1], start, dtype);
     const b = tensor(g, values(n * n, 2), [n, n], { dtype });
     const options = tiles === undefined ? {} : { tiles };
     const plan = planEinsum("ij,jk->ik", [a, b], { profile: g.profile, ...options });
     try {
       const ms = await measure(() => einsum("ij,jk->ik", a, b, options).destroy(), () => g.device.queue.onSubmittedWorkDone(), 0.5, n * n * (dtype === "f16" ? 2 : 4));
       g.throwGpuError();
-      const tflops = (2 * n ** 3) / (ms / 1e3) / 1e12;
+      const tflops = (2 * rows * n * n) / (ms / 1e3) / 1e12;
       console.log(`ij,jk->ik ${n}^3 ${label}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s (tiles ${JSON.stringify(plan.steps[0]!.tiles)}; estimated ${(plan.totals.estimatedSeconds * 1e3).toFixed(3)} ms)`);
       results.push({ kind: "time", equation: "ij,jk->ik", n, label, ms, tflops, tiles: plan.steps[0]!.tiles, estimatedMs: plan.totals.estimatedSeconds * 1e3 });
     } catch (e) {

@@ -135,7 +135,7 @@ export function f16Table(f16: F16Report, torch: TorchF16 | undefined): string {
     return [`| ${r.n}^3 | ${r.label} | ${r.ms === undefined ? `fails: ${r.error}` : `${r.ms.toFixed(3)} | ${r.tflops!.toFixed(1)}`} | ${r.estimatedMs?.toFixed(3) ?? "-"} | ${vs} |`];
   });
   return [
-    `\`ij,jk->ik\` on ${f16.adapter}; ${checks.filter((c) => c.ok).length} of ${checks.length} f16 checks against the oracle passed. cuBLAS: torch ${torch?.torch ?? "-"} \`a @ b\` (fp16 with fp32 accumulation; fp32 with TF32 off) on ${torch?.device ?? "-"}, same run.`,
+    `\`ij,jk->ik\` on ${f16.adapter}; ${checks.filter((c) => c.ok).length} of ${checks.length} f16 checks against the oracle passed. cuBLAS: torch ${torch?.torch ?? "-"} \`a @ b\` (fp16 with fp32 accumulation; fp32 with TF32 off) on ${torch?.device ?? "-"} (bench/torch_f16.py; the file given says which run).`,
     "",
     "| size | kernel | ms | TFLOP/s | estimated ms | cuBLAS TFLOP/s | speed vs cuBLAS |",
     "| --- | --- | --- | --- | --- | --- | --- |",

@@ -55,6 +55,8 @@ export interface PairShape {
   readonly matrix: boolean;
   /** ... loading them straight from the operands, whose layout allows it (codegen/wgsl/direct `matrixLayout`). */
   readonly matrixGlobal?: boolean;
+  /** Which operands the tiled kernels read 16 bytes at a time (layout and aligned start). */
+  readonly wide?: { readonly a: boolean; readonly b: boolean };
 }
 
 export interface Candidate {
@@ -70,8 +72,17 @@ export interface Candidate {
 const TK = 16;
 /** Strided loads that cannot coalesce cost about this many times the bandwidth (one 32-byte sector per float). */
 const UNCOALESCED_PENALTY = 8;
-/** The subgroup-matrix kernel that stages slabs reaches about this share of the one that loads from memory (H200: 36.6 / 67.5 TFLOP/s). */
-const STAGED_MATRIX_SHARE = 0.55;
+/**
+ * The share of `matrixFlopsPerSecond` (the kernel that stages both operands with 16-byte loads)
+ * each subgroup-matrix kernel reached on an H200 at 8192^3 (bench/results/h200-f16.json): 83.5
+ * TFLOP/s staged with 16-byte loads, 70.5 loading from memory, 53.9 with one operand read an
+ * element at a time, 37 with both.
+ */
+function matrixShare(global: boolean, wide: PairShape["wide"]): number {
+  if (global) return 0.85;
+  const count = Number(wide?.a === true) + Number(wide?.b === true);
+  return [0.45, 0.65, 1][count]!;
+}
 /** A loop kernel keeps no tile in fast memory; neighbouring outputs share reads through the cache. */
 const LOOP_CACHE_REUSE = 8;
 
@@ -204,7 +215,7 @@ function gemmSeconds(s: PairShape, t: TileConfig, p: DeviceProfile, aCoalesced: 
   const tileFill = (s.m * s.n) / (tilesM * t.tm * tilesN * t.tn);
   // The k loop runs whole TK-deep slabs, so a short contraction (an outer product: k = 1) pays for TK.
   const paddedK = Math.max(1, Math.ceil(s.k / t.tk)) * t.tk;
-  const rate = t.matrix === undefined ? p.flopsPerSecond : (p.matrixFlopsPerSecond ?? p.flopsPerSecond) * (t.global === true ? 1 : STAGED_MATRIX_SHARE);
+  const rate = t.matrix === undefined ? p.flopsPerSecond : (p.matrixFlopsPerSecond ?? p.flopsPerSecond) * matrixShare(t.global === true, s.wide);
   const compute = (2 * s.batch * s.m * s.n * paddedK) / (rate * occupancy * tileFill);
   // Each A tile is read once per tile column and each B tile once per tile row; the cache absorbs about half.
   const aBytes = s.aElements * s.elementBytes * Math.max(1, tilesN / 2) * (aCoalesced ? 1 : UNCOALESCED_PENALTY);

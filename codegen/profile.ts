@@ -19,8 +19,8 @@ export interface DeviceProfile {
   /** Largest output tile side of the direct kernel (64 or 128): 128 needs 8 x 8 accumulators per invocation. */
   readonly maxTile: number;
   /**
-   * f16 FLOP/s (f32 accumulation) of the kernel that loads subgroup matrices (tensor cores) from
-   * memory, where the device has them; staging them through workgroup memory reaches about half.
+   * f16 FLOP/s (f32 accumulation) on subgroup matrices (tensor cores), where the device has them:
+   * the kernel that stages both operands with 16-byte loads (the others reach less: codegen/cost).
    */
   readonly matrixFlopsPerSecond?: number;
   /**
@@ -41,9 +41,9 @@ export interface SubgroupMatrixShape {
 export const PROFILES = {
   /**
    * An H100-class GPU through Dawn: 132 SMs; fp32 a tiled WGSL kernel reaches (shared/device notes:
-   * 17.7 untuned, 51.4 cuBLAS); f16 on subgroup matrices measured 67 TFLOP/s (bench/matrix.ts, H200).
+   * 17.7 untuned, 51.4 cuBLAS); f16 on subgroup matrices measured 83.5 TFLOP/s (bench/matrix.ts, H200).
    */
-  "nvidia-h100": { name: "nvidia-h100", flopsPerSecond: 30e12, bytesPerSecond: 3.0e12, launchSeconds: 8e-6, parallelWorkgroups: 264, loopEfficiency: 0.1, maxTile: 128, matrixFlopsPerSecond: 65e12 },
+  "nvidia-h100": { name: "nvidia-h100", flopsPerSecond: 30e12, bytesPerSecond: 3.0e12, launchSeconds: 8e-6, parallelWorkgroups: 264, loopEfficiency: 0.1, maxTile: 128, matrixFlopsPerSecond: 80e12 },
   /** A mid-range discrete or integrated GPU; the default when the adapter is not recognized. */
   generic: { name: "generic", flopsPerSecond: 4e12, bytesPerSecond: 400e9, launchSeconds: 10e-6, parallelWorkgroups: 64, loopEfficiency: 0.1, maxTile: 64 },
   /**

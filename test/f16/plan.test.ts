@@ -16,27 +16,30 @@ describe("f16 plans", () => {
     const ops = [f16([4096, 4096]), f16([4096, 4096])];
     const matrix = planEinsum("ij,jk->ik", ops, { profile: tensorCores });
     expect(matrix.dtype).toBe("f16");
-    expect(matrix.steps[0]).toMatchObject({ strategy: "direct", tiles: { tm: 128, tn: 128, tk: 32, matrix: { m: 16, n: 16, k: 16 }, global: true } });
+    expect(matrix.steps[0]).toMatchObject({ strategy: "direct", tiles: { tm: 128, tn: 128, tk: 32, matrix: { m: 16, n: 16, k: 16 }, wide: { a: true, b: true } } });
+    expect(matrix.steps[0]!.tiles!.global).toBeUndefined(); // staged with 16-byte loads: the fastest where both operands allow it
     expect(matrix.steps[0]!.cost.bytesRead).toBe(2 * 2 * 4096 * 4096); // 2 bytes an element
     const scalar = planEinsum("ij,jk->ik", ops, { profile: "nvidia-h100" });
     expect(scalar.steps[0]!.tiles!.matrix).toBeUndefined();
     expect(matrix.steps[0]!.cost.estimatedSeconds).toBeLessThan(scalar.steps[0]!.cost.estimatedSeconds / 2);
   });
 
-  test("subgroup matrices are loaded from memory only where every group is one aligned stride and the sizes are whole matrices", () => {
+  test("subgroup matrices: staged with 16-byte loads where both operands allow it, else loaded from memory where every group is one aligned stride of whole matrices, else staged", () => {
     const tiles = (equation: string, ops: object[]) => planEinsum(equation, ops as never, { profile: tensorCores, strategy: "direct" }).steps[0]!.tiles!;
     const rows = (offset: number, shape = [512, 512]) => ({ ...f16(shape), offset }); // a row slice of a bigger matrix
-    expect(tiles("ij,jk->ik", [rows(3 * 512), f16([512, 64])])).toMatchObject({ global: true, tk: 32 }); // two 16-deep steps an iteration
-    expect(tiles("ij,jk->ik", [rows(0, [512, 48]), f16([48, 64])])).toMatchObject({ global: true, tk: 16 }); // K = 48: one
-    expect(tiles("ji,jk->ik", [rows(0), f16([512, 64])])).toMatchObject({ global: true }); // a read column-major
-    expect(tiles("bij,bjk->bik", [f16([4, 64, 128]), f16([4, 128, 32])])).toMatchObject({ global: true });
-    expect(tiles("ij,jk->ik", [rows(3 * 512 + 4), f16([512, 64])]).global).toBeUndefined(); // starts 8 bytes into a 16-byte unit
-    expect(tiles("ij,jk->ik", [f16([512, 500]), f16([500, 64])]).global).toBeUndefined(); // K = 500: not whole 16-deep matrices
-    expect(tiles("ij,jk->ik", [f16([250, 512]), f16([512, 64])]).global).toBeUndefined(); // M = 250
-    expect(tiles("ij,jk->ik", [f16([512, 512], [520, 1]), f16([512, 64])])).toMatchObject({ global: true }); // padded rows: 520 is whole units
-    expect(tiles("ij,jk->ik", [f16([512, 512], [516, 1]), f16([512, 64])]).global).toBeUndefined(); // 516 is not
-    // the seed: its contracted labels (i, k) of a slice X[3:11] are not one stride (j lies between them)
-    expect(tiles("ijk,ikl->jl", [{ ...f16([8, 256, 512], [256 * 512, 512, 1]), offset: 3 * 256 * 512 }, f16([8, 512, 64])]).global).toBeUndefined();
+    const kind = (t: ReturnType<typeof tiles>) => (t.global === true ? "from memory" : `staged, 16-byte loads of a ${t.wide?.a === true}, b ${t.wide?.b === true}`);
+    expect(kind(tiles("ij,jk->ik", [rows(3 * 512), f16([512, 64])]))).toBe("staged, 16-byte loads of a true, b true");
+    expect(kind(tiles("ji,jk->ik", [rows(0), f16([512, 64])]))).toBe("staged, 16-byte loads of a true, b true"); // a read along m
+    expect(kind(tiles("ij,jk->ik", [f16([250, 512]), f16([512, 64])]))).toBe("staged, 16-byte loads of a true, b true"); // M = 250: staging handles the edge
+    expect(kind(tiles("ij,jk->ik", [rows(3 * 512 + 4), f16([512, 64])]))).toBe("staged, 16-byte loads of a false, b true"); // a starts 8 bytes into a 16-byte unit
+    expect(kind(tiles("ij,jk->ik", [f16([512, 500]), f16([500, 64])]))).toBe("staged, 16-byte loads of a false, b true"); // a's rows of 500 are not whole 8-element units
+    expect(kind(tiles("ij,jk->ik", [f16([512, 512], [516, 1]), f16([512, 64])]))).toBe("staged, 16-byte loads of a false, b true"); // padded rows of 516
+    // a's contracted (j, k) is one stride but k alone (4) is no whole 16-byte unit: from memory
+    const fused = tiles("ijk,jkl->il", [f16([64, 4, 4]), f16([4, 4, 64])]);
+    expect(kind(fused)).toBe("from memory");
+    expect(fused.tk).toBe(16); // K = 16: one 16-deep step an iteration
+    // the seed: a slice X[3:11], read in place with 16-byte loads
+    expect(kind(tiles("ijk,ikl->jl", [{ ...f16([8, 256, 512], [256 * 512, 512, 1]), offset: 3 * 256 * 512 }, f16([8, 512, 64])]))).toBe("staged, 16-byte loads of a true, b true");
   });
 
   test("operands of different dtypes are refused, naming both", () => {
@@ -54,8 +57,8 @@ describe("f16 plans", () => {
   test("f16 kernels: subgroup matrices, scalar tiles, split-k, ttgt and loop sources are stable", async () => {
     const shapes = [f16([3, 20, 40], [1600, 40, 1]), f16([3, 40, 24])];
     const parts: string[] = [];
-    const gemm = compileEinsum("bij,bjk->bik", [f16([2, 64, 32]), f16([2, 32, 48])], { profile: tensorCores, strategy: "direct" });
-    parts.push("// ===== matrix loaded from memory (bij,bjk->bik)", gemm.programs[0]!.launches[0]!.kernel.code);
+    const gemm = compileEinsum("ijk,jkl->il", [f16([64, 4, 4]), f16([4, 4, 64])], { profile: tensorCores, strategy: "direct" });
+    parts.push("// ===== matrix loaded from memory (ijk,jkl->il)", gemm.programs[0]!.launches[0]!.kernel.code);
     for (const [name, options] of [
       ["matrix", { profile: tensorCores, strategy: "direct" }],
       ["scalar", { profile: "nvidia-h100", strategy: "direct" }],
@@ -70,10 +73,12 @@ describe("f16 plans", () => {
   });
 
   test("workgroup memory of the subgroup-matrix kernels: one f32 result matrix per subgroup, plus two f16 slabs when staging", () => {
-    const kernel = (offset: number) => compileEinsum("ij,jk->ik", [{ ...f16([4096, 4096]), offset }, f16([4096, 4096])], { profile: tensorCores }).programs[0]!.launches[0]!.kernel;
-    expect(kernel(0).code).toContain("@workgroup_size(128)");
-    expect(kernel(0).workgroupBytes).toBe(4 * 256 * 4);
-    expect(kernel(1).code).toContain("@workgroup_size(256)"); // misaligned: staged
-    expect(kernel(1).workgroupBytes).toBe(2 * 32 * (136 + 128) + 4 * 256 * 8);
+    const kernel = (equation: string, ops: object[]) => compileEinsum(equation, ops as never, { profile: tensorCores, strategy: "direct" }).programs[0]!.launches[0]!.kernel;
+    const fromMemory = kernel("ijk,jkl->il", [f16([4096, 4, 4]), f16([4, 4, 4096])]);
+    expect(fromMemory.code).toContain("@workgroup_size(128)");
+    expect(fromMemory.workgroupBytes).toBe(4 * 256 * 4);
+    const staged = kernel("ij,jk->ik", [f16([4096, 4096]), f16([4096, 4096])]);
+    expect(staged.code).toContain("@workgroup_size(256)");
+    expect(staged.workgroupBytes).toBe(2 * 32 * (136 + 128) + 4 * 256 * 8);
   });
 });

@@ -1,13 +1,13 @@
-// ===== matrix loaded from memory (bij,bjk->bik)
+// ===== matrix loaded from memory (ijk,jkl->il)
 enable f16;
 enable chromium_experimental_subgroup_matrix;
 diagnostic(off, chromium.subgroup_matrix_uniformity);
 // einsight: direct (GETT) kernel on 16x16x16 subgroup matrices, contraction step, direct
-//   abc,acd->abd   sizes a=2 b=64 c=32 d=48
-//   groups batch [a]=2 m [b]=64 n [d]=48 k [c]=32
-//   a strides a:2048 b:32 c:1; b strides a:1536 c:48 d:1; out strides a:3072 b:48 d:1
-//   tile 64x64x32, 1 k slice(s) of 32; loads: a along k, b along n
-//   2 workgroups, dispatch 2 x 1
+//   abc,bcd->ad   sizes a=64 b=4 c=4 d=64
+//   groups batch []=1 m [a]=64 n [d]=64 k [bc]=16
+//   a strides a:16 b:4 c:1; b strides b:256 c:64 d:1; out strides a:64 d:1
+//   tile 64x64x16, 1 k slice(s) of 16; loads: a along k, b along n
+//   1 workgroups, dispatch 1 x 1
 struct Params {
   a_offset: u32,
   b_offset: u32,
@@ -20,57 +20,54 @@ struct Params {
 @group(0) @binding(3) var<uniform> params: Params;
 
 const M: u32 = 64u;
-const N: u32 = 48u;
-const K: u32 = 32u;
+const N: u32 = 64u;
+const K: u32 = 16u;
 const TM: u32 = 64u;
 const TN: u32 = 64u;
-const TK: u32 = 32u;
+const TK: u32 = 16u;
 const A_ROW: u32 = 72u; // elements per kk row of a_tile (padded)
 const B_ROW: u32 = 64u; // elements per kk row of b_tile
-const CHUNK: u32 = 32u; // k per slice
+const CHUNK: u32 = 16u; // k per slice
 const TILES_M: u32 = 1u;
 const TILES_N: u32 = 1u;
-const BATCH: u32 = 2u;
-const TILES: u32 = 2u;
-const GRID_X: u32 = 2u;
+const BATCH: u32 = 1u;
+const TILES: u32 = 1u;
+const GRID_X: u32 = 1u;
 
-const A_M: u32 = 32u; // a's stride along m (its m labels as one)
+const A_M: u32 = 16u; // a's stride along m (its m labels as one)
 const A_K: u32 = 1u;
-const B_K: u32 = 48u;
+const B_K: u32 = 64u;
 const B_N: u32 = 1u;
 var<workgroup> stage: array<f32, 1024>; // one result matrix per subgroup on its way out
 
-fn a_batch(i: u32) -> u32 {
-  let c_a = i;
-  return c_a * 2048u;
-}
+fn a_batch(i: u32) -> u32 { return 0u; }
 fn a_m(i: u32) -> u32 {
-  let c_b = i;
-  return c_b * 32u;
+  let c_a = i;
+  return c_a * 16u;
 }
 fn a_k(i: u32) -> u32 {
-  let c_c = i;
-  return c_c;
+  var c_rest = i;
+  let c_c = c_rest % 4u;
+  c_rest = c_rest / 4u;
+  let c_b = c_rest;
+  return c_b * 4u + c_c;
 }
-fn b_batch(i: u32) -> u32 {
-  let c_a = i;
-  return c_a * 1536u;
-}
+fn b_batch(i: u32) -> u32 { return 0u; }
 fn b_k(i: u32) -> u32 {
-  let c_c = i;
-  return c_c * 48u;
+  var c_rest = i;
+  let c_c = c_rest % 4u;
+  c_rest = c_rest / 4u;
+  let c_b = c_rest;
+  return c_b * 256u + c_c * 64u;
 }
 fn b_n(i: u32) -> u32 {
   let c_d = i;
   return c_d;
 }
-fn out_batch(i: u32) -> u32 {
-  let c_a = i;
-  return c_a * 3072u;
-}
+fn out_batch(i: u32) -> u32 { return 0u; }
 fn out_m(i: u32) -> u32 {
-  let c_b = i;
-  return c_b * 48u;
+  let c_a = i;
+  return c_a * 64u;
 }
 fn out_n(i: u32) -> u32 {
   let c_d = i;
@@ -100,23 +97,15 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   var acc_0_1 = subgroup_matrix_result<f32, 16, 16>();
   var acc_1_0 = subgroup_matrix_result<f32, 16, 16>();
   var acc_1_1 = subgroup_matrix_result<f32, 16, 16>();
-  for (var k = k_begin; k < k_end; k += 32u) {
-    let l0_0 = subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>>(&a, a_base + (m0 + row0 + 0u) * A_M + (k + 0u) * A_K, false, 32u);
-    let l1_0 = subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>>(&a, a_base + (m0 + row0 + 16u) * A_M + (k + 0u) * A_K, false, 32u);
-    let r0_0 = subgroupMatrixLoad<subgroup_matrix_right<f16, 16, 16>>(&b, b_base + (k + 0u) * B_K + (n0 + col0 + 0u) * B_N, false, 48u);
-    let r1_0 = subgroupMatrixLoad<subgroup_matrix_right<f16, 16, 16>>(&b, b_base + (k + 0u) * B_K + (n0 + col0 + 16u) * B_N, false, 48u);
-    let l0_1 = subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>>(&a, a_base + (m0 + row0 + 0u) * A_M + (k + 16u) * A_K, false, 32u);
-    let l1_1 = subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>>(&a, a_base + (m0 + row0 + 16u) * A_M + (k + 16u) * A_K, false, 32u);
-    let r0_1 = subgroupMatrixLoad<subgroup_matrix_right<f16, 16, 16>>(&b, b_base + (k + 16u) * B_K + (n0 + col0 + 0u) * B_N, false, 48u);
-    let r1_1 = subgroupMatrixLoad<subgroup_matrix_right<f16, 16, 16>>(&b, b_base + (k + 16u) * B_K + (n0 + col0 + 16u) * B_N, false, 48u);
+  for (var k = k_begin; k < k_end; k += 16u) {
+    let l0_0 = subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>>(&a, a_base + (m0 + row0 + 0u) * A_M + (k + 0u) * A_K, false, 16u);
+    let l1_0 = subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>>(&a, a_base + (m0 + row0 + 16u) * A_M + (k + 0u) * A_K, false, 16u);
+    let r0_0 = subgroupMatrixLoad<subgroup_matrix_right<f16, 16, 16>>(&b, b_base + (k + 0u) * B_K + (n0 + col0 + 0u) * B_N, false, 64u);
+    let r1_0 = subgroupMatrixLoad<subgroup_matrix_right<f16, 16, 16>>(&b, b_base + (k + 0u) * B_K + (n0 + col0 + 16u) * B_N, false, 64u);
     acc_0_0 = subgroupMatrixMultiplyAccumulate(l0_0, r0_0, acc_0_0);
     acc_0_1 = subgroupMatrixMultiplyAccumulate(l0_0, r1_0, acc_0_1);
     acc_1_0 = subgroupMatrixMultiplyAccumulate(l1_0, r0_0, acc_1_0);
     acc_1_1 = subgroupMatrixMultiplyAccumulate(l1_0, r1_0, acc_1_1);
-    acc_0_0 = subgroupMatrixMultiplyAccumulate(l0_1, r0_1, acc_0_0);
-    acc_0_1 = subgroupMatrixMultiplyAccumulate(l0_1, r1_1, acc_0_1);
-    acc_1_0 = subgroupMatrixMultiplyAccumulate(l1_1, r0_1, acc_1_0);
-    acc_1_1 = subgroupMatrixMultiplyAccumulate(l1_1, r1_1, acc_1_1);
   }
   let mine = sg * 256u;
   subgroupMatrixStore(&stage, mine, acc_0_0, false, 16u);
@@ -170,8 +159,8 @@ struct Params {
   out_offset: u32,
   pad3: u32,
 }
-@group(0) @binding(0) var<storage, read> a: array<f16>;
-@group(0) @binding(1) var<storage, read> b: array<f16>;
+@group(0) @binding(0) var<storage, read> a: array<vec4<u32>>; // read 8 elements at a time
+@group(0) @binding(1) var<storage, read> b: array<vec4<u32>>; // read 8 elements at a time
 @group(0) @binding(2) var<storage, read_write> out: array<f16>;
 @group(0) @binding(3) var<uniform> params: Params;
 
@@ -243,86 +232,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   let a_base = params.a_offset + a_batch(bi);
   let b_base = params.b_offset + b_batch(bi);
   let out_base = params.out_offset + out_batch(bi) + slice * 0u;
-  let a_kk0 = (li + 0u) % 32u;
-  let a_m0 = (li + 0u) / 32u;
+  let a_kk0 = ((li + 0u) % 4u) * 8u;
+  let a_m0 = (li + 0u) / 4u;
   let a_ok0 = m0 + a_m0 < M;
   let a_off0 = select(0u, a_m(m0 + a_m0), a_ok0);
   let a_slot0 = a_kk0 * A_ROW + a_m0;
-  let a_kk1 = (li + 256u) % 32u;
-  let a_m1 = (li + 256u) / 32u;
-  let a_ok1 = m0 + a_m1 < M;
-  let a_off1 = select(0u, a_m(m0 + a_m1), a_ok1);
-  let a_slot1 = a_kk1 * A_ROW + a_m1;
-  let a_kk2 = (li + 512u) % 32u;
-  let a_m2 = (li + 512u) / 32u;
-  let a_ok2 = m0 + a_m2 < M;
-  let a_off2 = select(0u, a_m(m0 + a_m2), a_ok2);
-  let a_slot2 = a_kk2 * A_ROW + a_m2;
-  let a_kk3 = (li + 768u) % 32u;
-  let a_m3 = (li + 768u) / 32u;
-  let a_ok3 = m0 + a_m3 < M;
-  let a_off3 = select(0u, a_m(m0 + a_m3), a_ok3);
-  let a_slot3 = a_kk3 * A_ROW + a_m3;
-  let a_kk4 = (li + 1024u) % 32u;
-  let a_m4 = (li + 1024u) / 32u;
-  let a_ok4 = m0 + a_m4 < M;
-  let a_off4 = select(0u, a_m(m0 + a_m4), a_ok4);
-  let a_slot4 = a_kk4 * A_ROW + a_m4;
-  let a_kk5 = (li + 1280u) % 32u;
-  let a_m5 = (li + 1280u) / 32u;
-  let a_ok5 = m0 + a_m5 < M;
-  let a_off5 = select(0u, a_m(m0 + a_m5), a_ok5);
-  let a_slot5 = a_kk5 * A_ROW + a_m5;
-  let a_kk6 = (li + 1536u) % 32u;
-  let a_m6 = (li + 1536u) / 32u;
-  let a_ok6 = m0 + a_m6 < M;
-  let a_off6 = select(0u, a_m(m0 + a_m6), a_ok6);
-  let a_slot6 = a_kk6 * A_ROW + a_m6;
-  let a_kk7 = (li + 1792u) % 32u;
-  let a_m7 = (li + 1792u) / 32u;
-  let a_ok7 = m0 + a_m7 < M;
-  let a_off7 = select(0u, a_m(m0 + a_m7), a_ok7);
-  let a_slot7 = a_kk7 * A_ROW + a_m7;
-  let b_kk0 = (li + 0u) / 64u;
-  let b_n0 = (li + 0u) % 64u;
+  let b_kk0 = (li + 0u) / 8u;
+  let b_n0 = ((li + 0u) % 8u) * 8u;
   let b_ok0 = n0 + b_n0 < N;
   let b_off0 = select(0u, b_n(n0 + b_n0), b_ok0);
   let b_slot0 = b_kk0 * B_ROW + b_n0;
-  let b_kk1 = (li + 256u) / 64u;
-  let b_n1 = (li + 256u) % 64u;
-  let b_ok1 = n0 + b_n1 < N;
-  let b_off1 = select(0u, b_n(n0 + b_n1), b_ok1);
-  let b_slot1 = b_kk1 * B_ROW + b_n1;
-  let b_kk2 = (li + 512u) / 64u;
-  let b_n2 = (li + 512u) % 64u;
-  let b_ok2 = n0 + b_n2 < N;
-  let b_off2 = select(0u, b_n(n0 + b_n2), b_ok2);
-  let b_slot2 = b_kk2 * B_ROW + b_n2;
-  let b_kk3 = (li + 768u) / 64u;
-  let b_n3 = (li + 768u) % 64u;
-  let b_ok3 = n0 + b_n3 < N;
-  let b_off3 = select(0u, b_n(n0 + b_n3), b_ok3);
-  let b_slot3 = b_kk3 * B_ROW + b_n3;
-  let b_kk4 = (li + 1024u) / 64u;
-  let b_n4 = (li + 1024u) % 64u;
-  let b_ok4 = n0 + b_n4 < N;
-  let b_off4 = select(0u, b_n(n0 + b_n4), b_ok4);
-  let b_slot4 = b_kk4 * B_ROW + b_n4;
-  let b_kk5 = (li + 1280u) / 64u;
-  let b_n5 = (li + 1280u) % 64u;
-  let b_ok5 = n0 + b_n5 < N;
-  let b_off5 = select(0u, b_n(n0 + b_n5), b_ok5);
-  let b_slot5 = b_kk5 * B_ROW + b_n5;
-  let b_kk6 = (li + 1536u) / 64u;
-  let b_n6 = (li + 1536u) % 64u;
-  let b_ok6 = n0 + b_n6 < N;
-  let b_off6 = select(0u, b_n(n0 + b_n6), b_ok6);
-  let b_slot6 = b_kk6 * B_ROW + b_n6;
-  let b_kk7 = (li + 1792u) / 64u;
-  let b_n7 = (li + 1792u) % 64u;
-  let b_ok7 = n0 + b_n7 < N;
-  let b_off7 = select(0u, b_n(n0 + b_n7), b_ok7);
-  let b_slot7 = b_kk7 * B_ROW + b_n7;
   let sg = li / 32u;
   let lane = li % 32u;
   let row0 = (sg / 4u) * 32u;
@@ -330,89 +249,33 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   var acc_0_0 = subgroup_matrix_result<f32, 16, 16>();
   var acc_1_0 = subgroup_matrix_result<f32, 16, 16>();
   // slab values are fetched into registers one slab ahead, so global loads overlap the math
-  var a_v0 = 0.0;
-  if (a_ok0 && k_begin + a_kk0 < k_end) { a_v0 = f32(a[a_base + a_off0 + a_k(k_begin + a_kk0)]); }
-  var a_v1 = 0.0;
-  if (a_ok1 && k_begin + a_kk1 < k_end) { a_v1 = f32(a[a_base + a_off1 + a_k(k_begin + a_kk1)]); }
-  var a_v2 = 0.0;
-  if (a_ok2 && k_begin + a_kk2 < k_end) { a_v2 = f32(a[a_base + a_off2 + a_k(k_begin + a_kk2)]); }
-  var a_v3 = 0.0;
-  if (a_ok3 && k_begin + a_kk3 < k_end) { a_v3 = f32(a[a_base + a_off3 + a_k(k_begin + a_kk3)]); }
-  var a_v4 = 0.0;
-  if (a_ok4 && k_begin + a_kk4 < k_end) { a_v4 = f32(a[a_base + a_off4 + a_k(k_begin + a_kk4)]); }
-  var a_v5 = 0.0;
-  if (a_ok5 && k_begin + a_kk5 < k_end) { a_v5 = f32(a[a_base + a_off5 + a_k(k_begin + a_kk5)]); }
-  var a_v6 = 0.0;
-  if (a_ok6 && k_begin + a_kk6 < k_end) { a_v6 = f32(a[a_base + a_off6 + a_k(k_begin + a_kk6)]); }
-  var a_v7 = 0.0;
-  if (a_ok7 && k_begin + a_kk7 < k_end) { a_v7 = f32(a[a_base + a_off7 + a_k(k_begin + a_kk7)]); }
-  var b_v0 = 0.0;
-  if (b_ok0 && k_begin + b_kk0 < k_end) { b_v0 = f32(b[b_base + b_off0 + b_k(k_begin + b_kk0)]); }
-  var b_v1 = 0.0;
-  if (b_ok1 && k_begin + b_kk1 < k_end) { b_v1 = f32(b[b_base + b_off1 + b_k(k_begin + b_kk1)]); }
-  var b_v2 = 0.0;
-  if (b_ok2 && k_begin + b_kk2 < k_end) { b_v2 = f32(b[b_base + b_off2 + b_k(k_begin + b_kk2)]); }
-  var b_v3 = 0.0;
-  if (b_ok3 && k_begin + b_kk3 < k_end) { b_v3 = f32(b[b_base + b_off3 + b_k(k_begin + b_kk3)]); }
-  var b_v4 = 0.0;
-  if (b_ok4 && k_begin + b_kk4 < k_end) { b_v4 = f32(b[b_base + b_off4 + b_k(k_begin + b_kk4)]); }
-  var b_v5 = 0.0;
-  if (b_ok5 && k_begin + b_kk5 < k_end) { b_v5 = f32(b[b_base + b_off5 + b_k(k_begin + b_kk5)]); }
-  var b_v6 = 0.0;
-  if (b_ok6 && k_begin + b_kk6 < k_end) { b_v6 = f32(b[b_base + b_off6 + b_k(k_begin + b_kk6)]); }
-  var b_v7 = 0.0;
-  if (b_ok7 && k_begin + b_kk7 < k_end) { b_v7 = f32(b[b_base + b_off7 + b_k(k_begin + b_kk7)]); }
+  var a_v0 = vec4<u32>();
+  if (a_ok0 && k_begin + a_kk0 < k_end) { a_v0 = a[(a_base + a_off0 + a_k(k_begin + a_kk0)) / 8u]; }
+  var b_v0 = vec4<u32>();
+  if (b_ok0 && k_begin + b_kk0 < k_end) { b_v0 = b[(b_base + b_off0 + b_k(k_begin + b_kk0)) / 8u]; }
   for (var k0 = k_begin; k0 < k_end; k0 += TK) {
     // stage the fetched TK-deep slab of a and b in workgroup memory (zeros past the edges)
-    a_tile[a_slot0] = f16(a_v0);
-    a_tile[a_slot1] = f16(a_v1);
-    a_tile[a_slot2] = f16(a_v2);
-    a_tile[a_slot3] = f16(a_v3);
-    a_tile[a_slot4] = f16(a_v4);
-    a_tile[a_slot5] = f16(a_v5);
-    a_tile[a_slot6] = f16(a_v6);
-    a_tile[a_slot7] = f16(a_v7);
-    b_tile[b_slot0] = f16(b_v0);
-    b_tile[b_slot1] = f16(b_v1);
-    b_tile[b_slot2] = f16(b_v2);
-    b_tile[b_slot3] = f16(b_v3);
-    b_tile[b_slot4] = f16(b_v4);
-    b_tile[b_slot5] = f16(b_v5);
-    b_tile[b_slot6] = f16(b_v6);
-    b_tile[b_slot7] = f16(b_v7);
+    a_tile[a_slot0 + 0u * A_ROW] = bitcast<vec2<f16>>(a_v0[0])[0];
+    a_tile[a_slot0 + 1u * A_ROW] = bitcast<vec2<f16>>(a_v0[0])[1];
+    a_tile[a_slot0 + 2u * A_ROW] = bitcast<vec2<f16>>(a_v0[1])[0];
+    a_tile[a_slot0 + 3u * A_ROW] = bitcast<vec2<f16>>(a_v0[1])[1];
+    a_tile[a_slot0 + 4u * A_ROW] = bitcast<vec2<f16>>(a_v0[2])[0];
+    a_tile[a_slot0 + 5u * A_ROW] = bitcast<vec2<f16>>(a_v0[2])[1];
+    a_tile[a_slot0 + 6u * A_ROW] = bitcast<vec2<f16>>(a_v0[3])[0];
+    a_tile[a_slot0 + 7u * A_ROW] = bitcast<vec2<f16>>(a_v0[3])[1];
+    b_tile[b_slot0 + 0u] = bitcast<vec2<f16>>(b_v0[0])[0];
+    b_tile[b_slot0 + 1u] = bitcast<vec2<f16>>(b_v0[0])[1];
+    b_tile[b_slot0 + 2u] = bitcast<vec2<f16>>(b_v0[1])[0];
+    b_tile[b_slot0 + 3u] = bitcast<vec2<f16>>(b_v0[1])[1];
+    b_tile[b_slot0 + 4u] = bitcast<vec2<f16>>(b_v0[2])[0];
+    b_tile[b_slot0 + 5u] = bitcast<vec2<f16>>(b_v0[2])[1];
+    b_tile[b_slot0 + 6u] = bitcast<vec2<f16>>(b_v0[3])[0];
+    b_tile[b_slot0 + 7u] = bitcast<vec2<f16>>(b_v0[3])[1];
     workgroupBarrier();
-    a_v0 = 0.0;
-    if (a_ok0 && k0 + TK + a_kk0 < k_end) { a_v0 = f32(a[a_base + a_off0 + a_k(k0 + TK + a_kk0)]); }
-    a_v1 = 0.0;
-    if (a_ok1 && k0 + TK + a_kk1 < k_end) { a_v1 = f32(a[a_base + a_off1 + a_k(k0 + TK + a_kk1)]); }
-    a_v2 = 0.0;
-    if (a_ok2 && k0 + TK + a_kk2 < k_end) { a_v2 = f32(a[a_base + a_off2 + a_k(k0 + TK + a_kk2)]); }
-    a_v3 = 0.0;
-    if (a_ok3 && k0 + TK + a_kk3 < k_end) { a_v3 = f32(a[a_base + a_off3 + a_k(k0 + TK + a_kk3)]); }
-    a_v4 = 0.0;
-    if (a_ok4 && k0 + TK + a_kk4 < k_end) { a_v4 = f32(a[a_base + a_off4 + a_k(k0 + TK + a_kk4)]); }
-    a_v5 = 0.0;
-    if (a_ok5 && k0 + TK + a_kk5 < k_end) { a_v5 = f32(a[a_base + a_off5 + a_k(k0 + TK + a_kk5)]); }
-    a_v6 = 0.0;
-    if (a_ok6 && k0 + TK + a_kk6 < k_end) { a_v6 = f32(a[a_base + a_off6 + a_k(k0 + TK + a_kk6)]); }
-    a_v7 = 0.0;
-    if (a_ok7 && k0 + TK + a_kk7 < k_end) { a_v7 = f32(a[a_base + a_off7 + a_k(k0 + TK + a_kk7)]); }
-    b_v0 = 0.0;
-    if (b_ok0 && k0 + TK + b_kk0 < k_end) { b_v0 = f32(b[b_base + b_off0 + b_k(k0 + TK + b_kk0)]); }
-    b_v1 = 0.0;
-    if (b_ok1 && k0 + TK + b_kk1 < k_end) { b_v1 = f32(b[b_base + b_off1 + b_k(k0 + TK + b_kk1)]); }
-    b_v2 = 0.0;
-    if (b_ok2 && k0 + TK + b_kk2 < k_end) { b_v2 = f32(b[b_base + b_off2 + b_k(k0 + TK + b_kk2)]); }
-    b_v3 = 0.0;
-    if (b_ok3 && k0 + TK + b_kk3 < k_end) { b_v3 = f32(b[b_base + b_off3 + b_k(k0 + TK + b_kk3)]); }
-    b_v4 = 0.0;
-    if (b_ok4 && k0 + TK + b_kk4 < k_end) { b_v4 = f32(b[b_base + b_off4 + b_k(k0 + TK + b_kk4)]); }
-    b_v5 = 0.0;
-    if (b_ok5 && k0 + TK + b_kk5 < k_end) { b_v5 = f32(b[b_base + b_off5 + b_k(k0 + TK + b_kk5)]); }
-    b_v6 = 0.0;
-    if (b_ok6 && k0 + TK + b_kk6 < k_end) { b_v6 = f32(b[b_base + b_off6 + b_k(k0 + TK + b_kk6)]); }
-    b_v7 = 0.0;
-    if (b_ok7 && k0 + TK + b_kk7 < k_end) { b_v7 = f32(b[b_base + b_off7 + b_k(k0 + TK + b_kk7)]); }
+    a_v0 = vec4<u32>();
+    if (a_ok0 && k0 + TK + a_kk0 < k_end) { a_v0 = a[(a_base + a_off0 + a_k(k0 + TK + a_kk0)) / 8u]; }
+    b_v0 = vec4<u32>();
+    if (b_ok0 && k0 + TK + b_kk0 < k_end) { b_v0 = b[(b_base + b_off0 + b_k(k0 + TK + b_kk0)) / 8u]; }
     for (var kk = 0u; kk < TK; kk += 16u) {
       let l0 = subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>>(&a_tile, kk * A_ROW + row0 + 0u, true, A_ROW);
       let l1 = subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>>(&a_tile, kk * A_ROW + row0 + 16u, true, A_ROW);
