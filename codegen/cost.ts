@@ -27,7 +27,7 @@ export interface TileConfig {
   readonly splits: number;
   /** Multiply on subgroup matrices of this shape (tensor cores): f16 inputs, f32 accumulators. */
   readonly matrix?: SubgroupMatrixShape;
-  /** f32: read a (b) 4 elements at a time from memory, where its layout and offset allow (codegen/wgsl/direct `wideLoads`). */
+  /** Read a (b) 16 bytes at a time from memory, where its layout and start allow (codegen/wgsl/direct `wideLoads`). */
   readonly wide?: { readonly a: boolean; readonly b: boolean };
   /** With `matrix`: load them straight from the operands (4 subgroups, 16-deep steps) instead of staging slabs (8 subgroups). */
   readonly global?: boolean;
@@ -114,12 +114,7 @@ export const TILE_DEPTHS = [8, 16, 32] as const;
 export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partial<Pick<PairShape, "k" | "matrix" | "matrixGlobal">>, profile: DeviceProfile, splits = 1, forced?: Partial<TileShape>): TileConfig {
   if (shape.matrix === true && profile.subgroupMatrix !== undefined) return matrixTiles(shape, profile.subgroupMatrix, profile, splits, forced);
   const side = (size: number, largest: number) => TILE_SIDES.filter((t) => t <= Math.max(16, largest)).find((t) => t >= size) ?? largest;
-  let [tm, tn] = [side(shape.m, profile.maxTile), side(shape.n, profile.maxTile)];
-  // Halve the larger side while the step would leave compute units idle.
-  while (Math.max(tm, tn) > 64 && shape.batch * Math.ceil(shape.m / tm) * Math.ceil(shape.n / tn) < profile.parallelWorkgroups) {
-    if (tm >= tn) tm /= 2;
-    else tn /= 2;
-  }
+  const [tm, tn] = fillDevice(side(shape.m, profile.maxTile), side(shape.n, profile.maxTile), shape, profile);
   // Measured on an H200 (bench/results/h200-tune.json): 128 x 128 tiles run best with 8-deep slabs.
   const tk = forced?.tk ?? ((forced?.tm ?? tm) * (forced?.tn ?? tn) >= 128 * 128 ? 8 : TK);
   // 256 invocations stage a side x tk slab: a shallow slab needs a wide enough side.
@@ -133,19 +128,24 @@ export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partia
  * leave compute units idle. Sides must be multiples of 2 (4) result matrices.
  */
 function matrixTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partial<Pick<PairShape, "k" | "matrixGlobal">>, matrix: SubgroupMatrixShape, profile: DeviceProfile, splits: number, forced?: Partial<TileShape>): TileConfig {
-  let [tm, tn] = [128, 128];
-  while (Math.max(tm, tn) > 64 && shape.batch * Math.ceil(shape.m / tm) * Math.ceil(shape.n / tn) < profile.parallelWorkgroups) {
-    if (tm >= tn) tm /= 2;
-    else tn /= 2;
-  }
-  tm = Math.max(forced?.tm ?? tm, 2 * matrix.m, 64);
-  tn = Math.max(forced?.tn ?? tn, 4 * matrix.n, 64);
+  const [fillM, fillN] = fillDevice(128, 128, shape, profile);
+  const tm = Math.max(forced?.tm ?? fillM, 2 * matrix.m, 64);
+  const tn = Math.max(forced?.tn ?? fillN, 4 * matrix.n, 64);
   if (shape.matrixGlobal === true) {
     // Two k steps per iteration (their loads issued together) where K allows it.
     const tk = forced?.tk !== undefined ? Math.max(matrix.k, Math.min(forced.tk, 2 * matrix.k)) : (shape.k ?? 0) % (2 * matrix.k) === 0 ? 2 * matrix.k : matrix.k;
     return { tm, tn, tk: (shape.k ?? 0) % tk === 0 ? tk : matrix.k, splits, matrix, global: true };
   }
   return { tm, tn, tk: Math.max(forced?.tk ?? 32, matrix.k, 256 / Math.min(tm, tn)), splits, matrix };
+}
+
+/** Halves the larger tile side (down to 64) while the step would leave compute units idle. */
+function fillDevice(tm: number, tn: number, shape: Pick<PairShape, "batch" | "m" | "n">, profile: DeviceProfile): [number, number] {
+  while (Math.max(tm, tn) > 64 && shape.batch * Math.ceil(shape.m / tm) * Math.ceil(shape.n / tn) < profile.parallelWorkgroups) {
+    if (tm >= tn) tm /= 2;
+    else tn /= 2;
+  }
+  return [tm, tn];
 }
 
 /** The part of a TileConfig a plan option may force. */

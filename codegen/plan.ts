@@ -127,8 +127,8 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
   const profile = resolveProfile(options.profile);
   const budget = options.memoryBudget ?? Infinity;
   const items: StepInput[] = binding.operands.map((op, k) => ({ ref: { operand: k }, labels: op.labels, strides: op.strides }));
-  // 16-byte aligned starts (intermediates start at 0): what loading subgroup matrices from memory needs.
-  const aligned = (input: StepInput) => !("operand" in input.ref) || ((operands[input.ref.operand]!.offset ?? 0) * DTYPE_BYTES[dtype]) % 16 === 0;
+  // 16-byte aligned starts (intermediates start at 0): what the kernels' 16-byte loads need.
+  const aligned = (input: StepInput) => !("operand" in input.ref) || startsAligned(operands[input.ref.operand]!.offset ?? 0, dtype);
   const steps: PlanStep[] = [];
   const sizes = binding.sizes;
   const outLabels = binding.output.labels;
@@ -159,6 +159,19 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
     steps,
     totals: totals(steps, dtype),
   };
+}
+
+/**
+ * Whether a view starting `offset` elements into its buffer starts on a 16-byte boundary: what the
+ * kernels' 16-byte loads need. Plans are made for one answer (the runtime's plan cache keys on it).
+ */
+export function startsAligned(offset: number, dtype: Dtype): boolean {
+  return (offset * DTYPE_BYTES[dtype]) % 16 === 0;
+}
+
+/** Whether any kernel of the plan reads 16 bytes at a time, so that it holds only for operands that start aligned. */
+export function readsWide(plan: Plan): boolean {
+  return plan.steps.some((s) => s.tiles?.global === true || s.tiles?.wide?.a === true || s.tiles?.wide?.b === true);
 }
 
 /** The bytes of GPU memory a step's result takes (an intermediate, or the output). */
@@ -364,16 +377,15 @@ function refSteps(inputs: readonly StepInput[]): number[] {
 }
 
 function totals(steps: readonly PlanStep[], dtype: Dtype): Plan["totals"] {
-  const stepOutputBytes = (step: PlanStep) => elementCount(step.output.shape) * DTYPE_BYTES[dtype];
   const sum = (f: (c: Cost) => number) => steps.reduce((acc, s) => acc + f(s.cost), 0);
   let live = 0;
   let peak = 0;
   let temporaries = 0;
   steps.forEach((s, i) => {
-    const intermediate = i < steps.length - 1 ? stepOutputBytes(s) : 0;
+    const intermediate = i < steps.length - 1 ? stepOutputBytes(s, dtype) : 0;
     peak = Math.max(peak, live + s.cost.temporaryBytes + intermediate);
     temporaries += s.cost.temporaryBytes + intermediate;
-    live += intermediate - s.frees.reduce((acc, f) => acc + stepOutputBytes(steps[f]!), 0);
+    live += intermediate - s.frees.reduce((acc, f) => acc + stepOutputBytes(steps[f]!, dtype), 0);
   });
   return {
     flops: sum((c) => c.flops),
@@ -383,6 +395,6 @@ function totals(steps: readonly PlanStep[], dtype: Dtype): Plan["totals"] {
     dispatches: sum((c) => c.dispatches),
     estimatedSeconds: sum((c) => c.estimatedSeconds),
     peakTemporaryBytes: peak,
-    backwardKeepsBytes: steps.reduce((acc, s, i) => acc + (i < steps.length - 1 ? stepOutputBytes(s) : 0) + (s.strategy === "ttgt" ? s.cost.temporaryBytes : 0), 0),
+    backwardKeepsBytes: steps.reduce((acc, s, i) => acc + (i < steps.length - 1 ? stepOutputBytes(s, dtype) : 0) + (s.strategy === "ttgt" ? s.cost.temporaryBytes : 0), 0),
   };
 }

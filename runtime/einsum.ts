@@ -7,7 +7,7 @@ import { bindShapes } from "../codegen/bind.js";
 import { formatEquation, parseEquation } from "../codegen/equation.js";
 import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
-import { DTYPE_BYTES, stepOutputBytes, type PlanOptions } from "../codegen/plan.js";
+import { DTYPE_BYTES, readsWide, startsAligned, stepOutputBytes, type PlanOptions } from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
 import type { BufferRef } from "../codegen/wgsl/step.js";
 import { compileEinsum, type CompiledEinsum } from "../codegen/compiled.js";
@@ -97,7 +97,7 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
     return precompiled;
   }
   const outputStrides = out?.strides;
-  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype, (t.offset * DTYPE_BYTES[t.dtype]) % 16 === 0]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, outputStrides ?? null, options.accumulate === true]);
+  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype, startsAligned(t.offset, t.dtype)]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, outputStrides ?? null, options.accumulate === true]);
   let compiled = cache.get(key);
   if (compiled === undefined) {
     if (out !== undefined) {
@@ -135,8 +135,7 @@ function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Te
   });
   if ((compiled.plan.dtype ?? "f32") !== tensors[0]!.dtype) return false; // compiled for f32 (types carry no dtype)
   // Kernels that read 16 bytes at a time were compiled for aligned starts (offset 0): a view may start elsewhere.
-  const wide = compiled.plan.steps.some((s) => s.tiles?.global === true || s.tiles?.wide?.a === true || s.tiles?.wide?.b === true);
-  if (wide && tensors.some((t) => (t.offset * DTYPE_BYTES[t.dtype]) % 16 !== 0)) return false;
+  if (readsWide(compiled.plan) && !tensors.every((t) => startsAligned(t.offset, t.dtype))) return false;
   const output = compiled.plan.output;
   const outputFits =
     out === undefined

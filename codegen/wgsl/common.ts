@@ -13,11 +13,14 @@ export interface ElementType {
   load(expr: string): string;
   /** A stored element from an f32 expression. */
   store(expr: string): string;
+  /** The statement that stores f32 `value` into element `target`, or adds it to what is there. */
+  write(target: string, value: string, accumulate: boolean): string;
 }
 
 export function elementType(dtype: Dtype = "f32"): ElementType {
-  if (dtype === "f32") return { wgsl: "f32", enable: [], load: (e) => e, store: (e) => e };
-  return { wgsl: "f16", enable: ["enable f16;"], load: (e) => `f32(${e})`, store: (e) => `f16(${e})` };
+  if (dtype === "f32") return { wgsl: "f32", enable: [], load: (e) => e, store: (e) => e, write: (target, value, add) => `${target} ${add ? "+=" : "="} ${value};` };
+  const [load, store] = [(e: string) => `f32(${e})`, (e: string) => `f16(${e})`];
+  return { wgsl: "f16", enable: ["enable f16;"], load, store, write: (target, value, add) => `${target} = ${store(add ? `${load(target)} + ${value}` : value)};` };
 }
 
 export function u32(n: number): string {

@@ -60,9 +60,9 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const names = canonicalNames([spec.a.labels, spec.b.labels, spec.out.labels]);
   const n = (l: string) => names.get(l)!;
   const matrix = tiles.matrix;
-  const aKFast = isUnit(spec.a, groups.k) || !isUnit(spec.a, groups.m);
-  const bNFast = isUnit(spec.b, groups.n) || !isUnit(spec.b, groups.k);
-  // 16-byte loads where the planner found the layout and offsets allow them (f32 only) and every invocation gets whole ones.
+  const aKFast = loadsAlongFirst(spec.a, groups.k, groups.m);
+  const bNFast = loadsAlongFirst(spec.b, groups.n, groups.k);
+  // 16-byte loads where the planner found the layout and starts allow them and every invocation gets whole ones.
   const lanes = 16 / (t.wgsl === "f16" ? 2 : 4); // elements in 16 bytes
   const wide = { a: tiles.wide?.a === true && (tm * tk) % (lanes * SIDE * SIDE) === 0, b: tiles.wide?.b === true && (tn * tk) % (lanes * SIDE * SIDE) === 0 };
   const wideType = t.wgsl === "f16" ? "vec4<u32>" : "vec4<f32>"; // f16: 8 of them in 4 words
@@ -136,7 +136,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     `  let out_base = params.out_offset + out_batch(bi) + slice * ${u32(spec.splitStride ?? 0)};`,
     ...(staged ? [...loadSetup("a", tm, tk, aKFast, "m", wide.a ? lanes : 1), ...loadSetup("b", tn, tk, !bNFast, "n", wide.b ? lanes : 1)] : []),
   ];
-  const write = (target: string, value: string) => (spec.accumulate !== true ? `${target} = ${t.store(value)};` : t.wgsl === "f32" ? `${target} += ${value};` : `${target} = ${t.store(`${t.load(target)} + ${value}`)};`);
+  const write = (target: string, value: string) => t.write(target, value, spec.accumulate === true);
   const slabLoop = (compute: readonly string[], store: (x: "a" | "b", side: number) => string[]) => [
     "  // slab values are fetched into registers one slab ahead, so global loads overlap the math",
     ...fetchSlab("a", tm, tk, "k_begin", "  ", true, t, wide.a ? lanes : 1),
@@ -160,7 +160,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   }
   if (matrix !== undefined) {
     const store = (x: "a" | "b", side: number) => storeSlab(x, side, tk, 1, (v) => `f16(${v})`, x === "a" ? wide.a : wide.b, x === "a" ? aKFast : !bNFast, t);
-    const body = matrixBody(matrix, tm, tn, tk, slabLoop, store, write);
+    const body = matrixBody(matrix, tm, tn, (compute) => slabLoop(compute, store), write);
     const workgroupBytes = tileBytes * tk * (aRow + bRow) + body.stageBytes;
     return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${MATRIX_INVOCATIONS}`, ""), ...body.main, "}", ""].join("\n"), workgroups, workgroupBytes };
   }
@@ -242,12 +242,12 @@ export function matrixLayout(a: DirectOperand, b: DirectOperand, groups: DirectK
  * checks those, which only it knows.
  */
 export function wideLoads(a: DirectOperand, b: DirectOperand, groups: DirectKernelSpec["groups"], sizes: Readonly<Record<string, number>>, lanes = 4): { a: boolean; b: boolean } {
-  const fast = (op: DirectOperand, first: readonly string[], second: readonly string[]) => (isUnit(op, first) ? first : isUnit(op, second) ? second : undefined);
-  const ok = (op: DirectOperand, group: readonly string[] | undefined) => {
-    const inner = group?.[group.length - 1];
-    return inner !== undefined && sizes[inner]! % lanes === 0 && op.labels.every((l, i) => l === inner || op.strides[i]! % lanes === 0);
+  const ok = (op: DirectOperand, first: readonly string[], second: readonly string[]) => {
+    const group = loadsAlongFirst(op, first, second) ? first : second;
+    const inner = group[group.length - 1];
+    return isUnit(op, group) && sizes[inner!]! % lanes === 0 && op.labels.every((l, i) => l === inner || op.strides[i]! % lanes === 0);
   };
-  return { a: ok(a, fast(a, groups.k, groups.m)), b: ok(b, fast(b, groups.n, groups.k)) };
+  return { a: ok(a, groups.k, groups.m), b: ok(b, groups.n, groups.k) };
 }
 
 /** The one stride that walks a group's flat index (outermost label first), if there is one. */
@@ -348,15 +348,7 @@ function epilogue(pairs: readonly { i: number; j: number }[], fm: number, fn: nu
  * leave through a per-subgroup f32 stage, so that any output strides, edges and f16 rounding are
  * handled by plain stores.
  */
-function matrixBody(
-  shape: SubgroupMatrixShape,
-  tm: number,
-  tn: number,
-  tk: number,
-  slabLoop: (compute: readonly string[], store: (x: "a" | "b", side: number) => string[]) => string[],
-  store: (x: "a" | "b", side: number) => string[],
-  write: (target: string, value: string) => string,
-): { declarations: string[]; main: string[]; stageBytes: number } {
+function matrixBody(shape: SubgroupMatrixShape, tm: number, tn: number, slabLoop: (compute: readonly string[]) => string[], write: (target: string, value: string) => string): { declarations: string[]; main: string[]; stageBytes: number } {
   const [fm, fn, fk] = [shape.m, shape.n, shape.k];
   const [rows, cols] = [tm / 2 / fm, tn / 4 / fn];
   const left = `subgroup_matrix_left<f16, ${fk}, ${fm}>`;
@@ -382,7 +374,6 @@ function matrixBody(
           ...pairs.map(({ i, j }) => `      acc_${i}_${j} = subgroupMatrixMultiplyAccumulate(l${i}, r${j}, acc_${i}_${j});`),
           "    }",
         ],
-        store,
       ),
       ...epilogue(pairs, fm, fn, write),
     ],
@@ -396,6 +387,14 @@ function range(n: number): number[] {
 function strideIn(op: DirectOperand, label: string): number {
   const i = op.labels.indexOf(label);
   return i < 0 ? 0 : op.strides[i]!;
+}
+
+/**
+ * Whether the tiled kernel loads an operand's slabs along its `first` group (a: k before m; b: n
+ * before k): where that has unit stride, or neither has.
+ */
+function loadsAlongFirst(op: DirectOperand, first: readonly string[], second: readonly string[]): boolean {
+  return isUnit(op, first) || !isUnit(op, second);
 }
 
 function isUnit(op: DirectOperand, group: readonly string[]): boolean {

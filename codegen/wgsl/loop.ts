@@ -41,11 +41,10 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   const names = canonicalNames([...spec.inputs.map((i) => i.labels), spec.output]);
   const n = (l: string) => names.get(l)!;
   const size = (l: string) => spec.sizes[l]!;
-  const stride = (input: LoopKernelInput, l: string) => (input.labels.includes(l) ? input.strides[input.labels.indexOf(l)]! : 0);
   const first = spec.inputs[0]!;
   const summed = [...new Set(spec.inputs.flatMap((i) => i.labels))]
     .filter((l) => !spec.output.includes(l))
-    .sort((x, y) => stride(first, y) - stride(first, x)); // innermost loop over the smallest stride
+    .sort((x, y) => strideOf(first, y) - strideOf(first, x)); // innermost loop over the smallest stride
   const ins = spec.inputs.map((_, k) => `in${k}`);
   const equation = `${spec.inputs.map((i) => i.labels.map(n).join("")).join(",")}->${spec.output.map(n).join("")}`;
   const outShape = spec.output.map(size);
@@ -60,20 +59,19 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   }
   const workgroups = dispatchGrid(Math.ceil(count / ELEMENT_WORKGROUP), maxWorkgroupsPerDimension);
   const target = `out[params.out_offset + ${contiguous ? "i" : dot(spec.output.map((l) => `c_${n(l)}`), outStrides)}]`;
-  const write = (value: string) => (spec.accumulate !== true ? `  ${target} = ${t.store(value)};` : t.wgsl === "f32" ? `  ${target} += ${value};` : `  ${target} = ${t.store(`${t.load(target)} + ${value}`)};`);
+  const write = (value: string) => `  ${t.write(target, value, spec.accumulate === true)}`;
   const product = spec.inputs
-    .map((input, k) => t.load(`${ins[k]}[${ins[k]}_base${summed.some((l) => stride(input, l) !== 0) ? ` + ${dot(summed.map((l) => `s_${n(l)}`), summed.map((l) => stride(input, l)))}` : ""}]`))
+    .map((input, k) => t.load(`${ins[k]}[${ins[k]}_base${summed.some((l) => strideOf(input, l) !== 0) ? ` + ${dot(summed.map((l) => `s_${n(l)}`), summed.map((l) => strideOf(input, l)))}` : ""}]`))
     .join(" * ");
   const loops = summed.map((l, d) => `${"  ".repeat(d + 1)}for (var s_${n(l)} = 0u; s_${n(l)} < ${u32(size(l))}; s_${n(l)}++) {`);
   const inner = "  ".repeat(summed.length + 1);
   const code = [
     ...t.enable,
     `// einsight: loop kernel, ${spec.title}: one invocation per output element`,
-    `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${size(l)}`).join(" ")}`,
-    ...spec.inputs.map((input, k) => `//   ${ins[k]} strides ${input.labels.map((l, i) => `${n(l)}:${input.strides[i]}`).join(" ") || "(scalar)"}`),
+    ...describeInputs(spec, ins, equation, names),
     ...(contiguous && spec.accumulate !== true ? [] : [`//   out strides ${spec.output.map((l, d) => `${n(l)}:${outStrides[d]}`).join(" ") || "(scalar)"}${spec.accumulate === true ? ", accumulated" : ""}`]),
     `//   ${count} outputs, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
-    ...kernelHead(spec, t, ins, t.wgsl, count, workgroups[0], "i", "output index -> output coordinates -> where each input's sum starts"),
+    ...kernelHead(spec, t, ins, names, t.wgsl, count, workgroups[0], "i", "output index -> output coordinates -> where each input's sum starts"),
     ...(summed.length === 0
       ? [write(product)]
       : ["  var acc = 0.0;", ...loops, `${inner}acc += ${product};`, ...summed.map((_, d) => `${"  ".repeat(summed.length - d)}}`), write("acc")]),
@@ -85,20 +83,16 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
 
 /** The loop kernel for a step with nothing to sum, 4 outputs (neighbours along `last`) per invocation. */
 function emitVectorKernel(spec: LoopKernelSpec, t: ElementType, ins: readonly string[], equation: string, count: number, last: string, names: ReadonlyMap<string, string>, maxWorkgroupsPerDimension: number): KernelSpec {
-  const n = (l: string) => names.get(l)!;
-  const size = (l: string) => spec.sizes[l]!;
-  const stride = (input: LoopKernelInput, l: string) => (input.labels.includes(l) ? input.strides[input.labels.indexOf(l)]! : 0);
   const quads = count / 4;
   const workgroups = dispatchGrid(Math.ceil(quads / ELEMENT_WORKGROUP), maxWorkgroupsPerDimension);
-  const element = (e: number) => spec.inputs.map((input, k) => t.load(`${ins[k]}[${ins[k]}_base${e === 0 || stride(input, last) === 0 ? "" : ` + ${u32(e * stride(input, last))}`}]`)).join(" * ");
+  const element = (e: number) => spec.inputs.map((input, k) => t.load(`${ins[k]}[${ins[k]}_base${e === 0 || strideOf(input, last) === 0 ? "" : ` + ${u32(e * strideOf(input, last))}`}]`)).join(" * ");
   const quad = `vec4<f32>(${[0, 1, 2, 3].map(element).join(", ")})`;
   const code = [
     ...t.enable,
     `// einsight: loop kernel, ${spec.title}: 4 neighbouring output elements per invocation (vec4 stores)`,
-    `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${size(l)}`).join(" ")}`,
-    ...spec.inputs.map((input, k) => `//   ${ins[k]} strides ${input.labels.map((l, i) => `${n(l)}:${input.strides[i]}`).join(" ") || "(scalar)"}`),
+    ...describeInputs(spec, ins, equation, names),
     `//   ${count} outputs in ${quads} vec4, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
-    ...kernelHead(spec, t, ins, `vec4<${t.wgsl}>`, quads, workgroups[0], "i * 4u", "first output of the four -> output coordinates -> where each input's element is"),
+    ...kernelHead(spec, t, ins, names, `vec4<${t.wgsl}>`, quads, workgroups[0], "i * 4u", "first output of the four -> output coordinates -> where each input's element is"),
     `  out[i] = ${t.wgsl === "f32" ? quad : `vec4<${t.wgsl}>(${quad})`};`,
     "}",
     "",
@@ -110,10 +104,8 @@ function emitVectorKernel(spec: LoopKernelSpec, t: ElementType, ins: readonly st
  * What both loop kernels begin with: bindings, the invocation's index, the coordinates of its
  * (first) output element `first`, and where each input's elements for it start.
  */
-function kernelHead(spec: LoopKernelSpec, t: ElementType, ins: readonly string[], outType: string, invocations: number, gridX: number, first: string, comment: string): string[] {
-  const names = canonicalNames([...spec.inputs.map((i) => i.labels), spec.output]);
+function kernelHead(spec: LoopKernelSpec, t: ElementType, ins: readonly string[], names: ReadonlyMap<string, string>, outType: string, invocations: number, gridX: number, first: string, comment: string): string[] {
   const n = (l: string) => names.get(l)!;
-  const stride = (input: LoopKernelInput, l: string) => (input.labels.includes(l) ? input.strides[input.labels.indexOf(l)]! : 0);
   return [
     paramsStruct([...ins.map((i) => `${i}_offset`), "out_offset"]),
     ...ins.map((name, k) => `@group(0) @binding(${k}) var<storage, read> ${name}: array<${t.wgsl}>;`),
@@ -123,6 +115,20 @@ function kernelHead(spec: LoopKernelSpec, t: ElementType, ins: readonly string[]
     ...perElementMain(invocations, gridX),
     `  // ${comment}`,
     ...decompose(first, spec.output.map(n), spec.output.map((l) => spec.sizes[l]!), "c_"),
-    ...spec.inputs.map((input, k) => `  let ${ins[k]}_base = params.${ins[k]}_offset + ${dot(spec.output.map((l) => `c_${n(l)}`), spec.output.map((l) => stride(input, l)))};`),
+    ...spec.inputs.map((input, k) => `  let ${ins[k]}_base = params.${ins[k]}_offset + ${dot(spec.output.map((l) => `c_${n(l)}`), spec.output.map((l) => strideOf(input, l)))};`),
   ];
+}
+
+/** The header lines that say what a loop kernel computes: its equation, sizes and input strides. */
+function describeInputs(spec: LoopKernelSpec, ins: readonly string[], equation: string, names: ReadonlyMap<string, string>): string[] {
+  return [
+    `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${spec.sizes[l]}`).join(" ")}`,
+    ...spec.inputs.map((input, k) => `//   ${ins[k]} strides ${input.labels.map((l, i) => `${names.get(l)}:${input.strides[i]}`).join(" ") || "(scalar)"}`),
+  ];
+}
+
+/** An input's element stride along `label`, 0 where it lacks the label (broadcast). */
+function strideOf(input: LoopKernelInput, label: string): number {
+  const i = input.labels.indexOf(label);
+  return i < 0 ? 0 : input.strides[i]!;
 }

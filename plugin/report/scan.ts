@@ -11,6 +11,7 @@ import type { Plan } from "../../codegen/plan.js";
 import { PROFILES, type ProfileName } from "../../codegen/profile.js";
 import { compilePlan } from "../../codegen/compiled.js";
 import { einsumCalls, planCall } from "../typescript/einsum-calls.js";
+import { readProject } from "../typescript/project.js";
 
 export interface ReportEntry {
   /** Relative to the tsconfig's folder, with forward slashes. */
@@ -43,13 +44,7 @@ export function scanProject(tsm: typeof ts, tsconfigPath: string, options: { rea
   if (profile !== undefined && !(profile in PROFILES)) {
     throw new EinsightError("invalidOption", `Unknown device profile '${String(profile)}'; use one of ${Object.keys(PROFILES).map((p) => `'${p}'`).join(", ")}.`);
   }
-  const configFile = tsm.sys.directoryExists(tsconfigPath) ? path.join(tsconfigPath, "tsconfig.json") : tsconfigPath;
-  const problems: string[] = [];
-  const host: ts.ParseConfigFileHost = { ...tsm.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(tsm.flattenDiagnosticMessageText(d.messageText, "\n")) };
-  const parsed = tsm.getParsedCommandLineOfConfigFile(configFile, {}, host);
-  if (parsed === undefined || problems.length > 0) {
-    throw new EinsightError("invalidOption", `Cannot read the TypeScript project ${configFile}: ${problems.join("; ") || "no such file"}. Pass a tsconfig.json or a folder holding one.`);
-  }
+  const { configFile, parsed } = readProject(tsm, tsconfigPath);
   const program = tsm.createProgram({ rootNames: parsed.fileNames, options: parsed.options, ...(parsed.projectReferences === undefined ? {} : { projectReferences: parsed.projectReferences }) });
   const root = path.dirname(path.resolve(configFile));
   const sources = program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f) && parsed.fileNames.some((n) => path.resolve(n) === path.resolve(f.fileName)));

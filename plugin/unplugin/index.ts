@@ -18,6 +18,7 @@ import type { ProfileName } from "../../codegen/profile.js";
 import { reportHtml } from "../report/html.js";
 import { sourceFileEntries, type ReportEntry } from "../report/scan.js";
 import einsightTransformer from "../transformer/index.js";
+import { readProject } from "../typescript/project.js";
 
 export interface EinsightPluginOptions {
   /** The project's tsconfig.json (default: tsconfig.json in the bundler's working folder). */
@@ -38,11 +39,8 @@ class Project {
   readonly #service: ts.LanguageService;
 
   constructor(tsconfig: string) {
-    const problems: string[] = [];
-    const host: ts.ParseConfigFileHost = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(ts.flattenDiagnosticMessageText(d.messageText, "\n")) };
-    const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, host);
-    if (parsed === undefined || problems.length > 0) throw new Error(`einsight: cannot read the TypeScript project ${tsconfig}: ${problems.join("; ") || "no such file"}. Pass its tsconfig.json as the 'tsconfig' option.`);
-    this.root = path.dirname(tsconfig);
+    const { configFile, parsed } = readProject(ts, tsconfig);
+    this.root = path.dirname(configFile);
     // JavaScript for the bundler, with source maps; the project's own module settings are kept.
     // (type errors elsewhere in the project do not stop a bundle, as with the bundlers' own TypeScript handling)
     this.#options = { ...parsed.options, noEmit: false, noEmitOnError: false, emitDeclarationOnly: false, declaration: false, declarationMap: false, sourceMap: true, inlineSources: true, inlineSourceMap: false, outDir: undefined, outFile: undefined, rootDir: undefined, composite: false, incremental: false, tsBuildInfoFile: undefined };
