@@ -49,6 +49,19 @@ export function isEllipsisLabel(label: string): boolean {
   return label >= "0" && label <= "9";
 }
 
+/**
+ * The label of every dimension of operands of the given shapes, ellipsis dimensions expanded as
+ * `bindShapes` names them, before any size is known (a size may be `undefined`): for plans made
+ * before some sizes are known (codegen/sized). Checks the operand count and each rank.
+ */
+export function dimensionLabels(equation: string | Equation, shapes: readonly (readonly (number | undefined)[])[]): string[][] {
+  const eq = typeof equation === "string" ? parseEquation(equation) : equation;
+  checkOperandCount(eq, shapes.length);
+  shapes.forEach((shape, k) => checkRank(eq, k, shape.map((n) => n ?? "number")));
+  const ellipsisRank = Math.max(0, ...shapes.map((s, k) => s.length - explicitCount(eq.inputs[k]!)));
+  return shapes.map((s, k) => expandDims(eq, k, s.length, ellipsisRank));
+}
+
 /** Parses (when given a string) and binds in one call. */
 export function bindShapes(equation: string | Equation, operands: readonly OperandLayout[]): Binding {
   const eq = typeof equation === "string" ? parseEquation(equation) : equation;
@@ -128,6 +141,13 @@ function checkLayout(eq: Equation, k: number, op: OperandLayout): Required<Opera
   if (!isIndex(offset)) {
     fail(eq, "invalidStrides", term.span, `Operand ${k} has offset ${show(offset)}; an offset is a non-negative integer number of elements.`);
   }
+  checkRank(eq, k, shape);
+  return { shape, strides, offset };
+}
+
+/** That operand `k`'s rank fits its term (`shape` as it is shown in the error). */
+function checkRank(eq: Equation, k: number, shape: readonly (number | string)[]): void {
+  const term = eq.inputs[k]!;
   const n = explicitCount(term);
   const hasEllipsis = term.labels.includes(ELLIPSIS);
   if (hasEllipsis ? shape.length < n : shape.length !== n) {
@@ -135,7 +155,6 @@ function checkLayout(eq: Equation, k: number, op: OperandLayout): Required<Opera
     const fix = hasEllipsis || shape.length < n ? "" : " Add '...' to the term to broadcast over the extra leading dimensions.";
     fail(eq, "rankMismatch", term.span, `Operand ${k} has rank ${shape.length} (shape ${show(shape)}) but its term '${term.labels.join("")}' needs ${want}.${fix}`);
   }
-  return { shape, strides, offset };
 }
 
 /** The label of each dimension of operand `k`, its ellipsis expanded to the rightmost ellipsis labels. */

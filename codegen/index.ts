@@ -12,15 +12,16 @@ export {
 } from "./bind.js";
 export * from "./views.js";
 export { emitCopyKernel } from "./wgsl/copy.js";
-export { dispatchGrid, type KernelSpec } from "./wgsl/kernel.js";
+export { dispatchGrid, type DispatchFactor, type KernelSpec, type ParamRef } from "./wgsl/kernel.js";
 export { bindingWindow, type BindingLimits, type BindingWindow } from "./binding.js";
 export { planEinsum, formatSeconds, stepOutputBytes, type Plan, type PlanOptions, type PlanOperand, type PlanStep, type StepInput, type StepKind, type Groups, type Alternative, type InputRef } from "./plan.js";
 export { STRATEGIES, TILE_DEPTHS, TILE_SIDES, type Strategy, type Cost, type TileConfig, type TileShape } from "./cost.js";
 export { gradientEinsum, type GradientEinsum, type GradientInput } from "./gradient.js";
 export { compileEinsum, compilePlan, compileWithGradients, type CompiledEinsum } from "./compiled.js";
+export { checkCompiledSizes, compileSized, fitCompiled, NOMINAL_SIZE } from "./sized.js";
 export { PROFILES, profileForAdapter, type DeviceProfile, type ProfileName } from "./profile.js";
 export { choosePairs, type PairChoice } from "./path.js";
 export { explain, formatBytes, formatCount } from "./explain.js";
-export { emitStep, type StepProgram, type Launch, type BufferRef } from "./wgsl/step.js";
+export { emitStep, launchArguments, type StepProgram, type Launch, type BufferRef } from "./wgsl/step.js";
 export { emitLoopKernel } from "./wgsl/loop.js";
 export { emitDirectKernel } from "./wgsl/direct.js";

@@ -41,6 +41,12 @@ export interface PlanOptions {
   readonly outputStrides?: readonly number[];
   /** Add into the output instead of overwriting it (gradient accumulation). */
   readonly accumulate?: boolean;
+  /**
+   * Labels whose sizes are known only at run time (the sizes given for them are nominal, used for
+   * the costs): their kernels read sizes and strides from params, so only `loop` and `direct`
+   * without 16-byte loads or subgroup matrices can run them (codegen/sized). Default: none.
+   */
+  readonly runtimeSizes?: readonly string[];
 }
 
 /** Where a step's input comes from: an operand of the einsum, or the result of an earlier step. */
@@ -104,6 +110,11 @@ export interface Plan {
    */
   readonly output: { readonly labels: readonly string[]; readonly shape: readonly number[]; readonly strides: readonly number[]; readonly accumulate: boolean; readonly view?: boolean };
   readonly steps: readonly PlanStep[];
+  /**
+   * Labels sized at run time (the `runtimeSizes` option): `sizes`, shapes, strides and costs are
+   * nominal for them until codegen/sized fits the plan to the operands of a call.
+   */
+  readonly runtimeSizes?: readonly string[];
   readonly totals: Cost & {
     readonly peakTemporaryBytes: number;
     /**
@@ -113,6 +124,9 @@ export interface Plan {
     readonly backwardKeepsBytes: number;
   };
 }
+
+/** The strategies whose kernels can read their sizes from params (plans with `runtimeSizes`). */
+export const RUNTIME_SIZED: readonly Strategy[] = ["direct", "loop"];
 
 /**
  * A strategy that allocates temporaries must be estimated at least this much faster than the best
@@ -132,11 +146,13 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
   const steps: PlanStep[] = [];
   const sizes = binding.sizes;
   const outLabels = binding.output.labels;
+  const runtimeSizes = options.runtimeSizes ?? [];
+  runtimeSizes.forEach((l) => check(l in sizes, "invalidOption", () => `runtimeSizes names '${l}', which is not a label of ${formatEquation(eq)}.`));
   if (items.length === 1) {
     steps.push(singleStep(items[0]!, outLabels, sizes, profile, options.strategy, dtype));
   } else {
     for (const pair of choosePairs(items.map((i) => i.labels), outLabels, sizes, budget, DTYPE_BYTES[dtype])) {
-      const step = pairStep(items[pair.left]!, items[pair.right]!, pair.keep, pair.last ? outLabels : undefined, sizes, profile, options, budget, dtype, aligned);
+      const step = pairStep(items[pair.left]!, items[pair.right]!, pair.keep, pair.last ? outLabels : undefined, sizes, profile, options, budget, dtype, aligned, runtimeSizes.length > 0);
       steps.push(step);
       items.splice(pair.right, 1);
       items[pair.left] = { ref: { step: steps.length - 1 }, labels: step.output.labels, strides: step.output.strides };
@@ -157,6 +173,7 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
     dtype,
     output: { ...binding.output, strides: [...outputStrides], accumulate: options.accumulate === true, view: options.outputStrides !== undefined },
     steps,
+    ...(runtimeSizes.length === 0 ? {} : { runtimeSizes: [...runtimeSizes] }),
     totals: totals(steps, dtype),
   };
 }
@@ -255,6 +272,7 @@ function pairStep(
   budget: number,
   dtype: Dtype,
   aligned: (input: StepInput) => boolean,
+  sizedAtRunTime: boolean,
 ): PlanStep {
   const classes = classifyLabels(a.labels, b.labels, keep);
   const of = (c: string) => Object.keys(classes).filter((l) => classes[l] === c);
@@ -268,17 +286,22 @@ function pairStep(
   const k = kLabels.map((l, i) => ({ l, s: aStride(l), i })).sort((x, y) => y.s - x.s || x.i - y.i).map((x) => x.l);
   const groups: Groups = { batch: inOutputOrder("batch"), m: inOutputOrder("leftFree"), n: inOutputOrder("rightFree"), k };
   const shape = outLabels.map((l) => sizes[l]!);
-  const matrix = dtype === "f16" ? profile.subgroupMatrix : undefined;
+  // Sized at run time: kernels that need sizes at build time (16-byte loads and subgroup matrices
+  // need whole units; split-k and ttgt size scratch buffers) are not candidates.
+  const matrix = dtype === "f16" && !sizedAtRunTime ? profile.subgroupMatrix : undefined;
   // Operands read 16 bytes at a time where their layout and start allow it.
-  const layout = wideLoads(a, b, groups, sizes, 16 / DTYPE_BYTES[dtype]);
+  const layout = sizedAtRunTime ? { a: false, b: false } : wideLoads(a, b, groups, sizes, 16 / DTYPE_BYTES[dtype]);
   const wide = { a: layout.a && aligned(a), b: layout.b && aligned(b) };
   // Subgroup matrices: staged with 16-byte loads of both operands where possible (fastest on an
   // H200: 83.5 against 70.5 TFLOP/s at 8192^3), else loaded straight from aligned 2-D operands.
   const matrixGlobal = matrix !== undefined && !(wide.a && wide.b) && aligned(a) && aligned(b) && matrixLayout(a, b, groups, sizes, matrix) !== undefined;
   const pair = { ...pairShape(a, b, groups, sizes, elementCount(shape)), elementBytes: DTYPE_BYTES[dtype], matrix: matrix !== undefined, matrixGlobal, wide };
-  const candidates = costPair(pair, profile, options.tiles);
+  const all = costPair(pair, profile, options.tiles);
+  const candidates = sizedAtRunTime ? all.filter((c) => RUNTIME_SIZED.includes(c.strategy)) : all;
   const choice = choose(candidates, options.strategy, budget);
-  const { alternatives, notes } = choice;
+  const excluded = all.filter((c) => !candidates.includes(c)).map((c) => ({ strategy: c.strategy, cost: c.cost, reason: "its kernels need every size at build time, and some are known only at run time" }));
+  const alternatives = [...choice.alternatives, ...excluded];
+  const notes = choice.notes;
   const chosen = withWideLoads(choice.chosen, wide, dtype);
   const kind: StepKind = kLabels.length > 0 ? "contraction" : groups.m.length > 0 && groups.n.length > 0 ? "outer" : "elementwise";
   return {

@@ -81,6 +81,22 @@ console.log(`== attention output: einsum("bhqk,bhkd->bhqd") -> [${attended.shape
 const plansMadeForAttention = g.stats().plansMade;
 console.log(`   plans made at run time for the two attention einsums: ${plansMadeForAttention} (0 when built with einsight's plugin or transformer)`);
 
+// Lengths known only at run time: `Tensor<readonly [number, 16]>` leaves the rows to run time, so the
+// transformer compiles kernels that read that size from their params, and checks the 16 (and W's
+// shape) at every call. One compiled einsum serves every length; nothing is planned at run time.
+const W = tensor(g, values(16 * 24, 8), [16, 24]);
+const embed = (tokens: Tensor<readonly [number, 16]>) => einsum("td,de->te", tokens, W);
+g.resetStats();
+const embedded = [5, 37, 200].map((length) => ({ tokens: tensor(g, values(length * 16, 9 + length), [length, 16]), length }));
+const outputs = embedded.map(({ tokens }) => embed(tokens));
+const plansMadeForLengths = g.stats().plansMade;
+for (const [i, { tokens }] of embedded.entries()) {
+  const check = einsum("td,de->te", tokens, W, { strategy: "loop" });
+  if (!(maxRelativeError(await outputs[i]!.read(), await check.read()) <= 1e-4)) failures += 1;
+  [tokens, check, outputs[i]!].forEach((t) => t.destroy());
+}
+console.log(`== einsum("td,de->te") on tokens of ${embedded.map((e) => e.length).join(", ")} rows (typed [number, 16]): plans made at run time ${plansMadeForLengths} (0 when built with einsight's plugin or transformer: its kernels read the row count at run time)`);
+
 // Gradients, the motivating workload in small: four overlapping slices of X, each contracted with Y,
 // then backward, each slice's gradient added in place into X's gradient (no copy of a slice kept).
 const starts = [0, 2, 5, 8];
@@ -113,7 +129,7 @@ console.log(
 // The summary a browser test reads: the motivating contraction's values, checked there against the CPU oracle.
 const z = einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y);
 const zValues = await z.read();
-const summary = { adapter: g.adapterName, failures, plansMadeForAttention, contraction: { shape: z.shape, first: [...zValues.slice(0, 16)], sum: zValues.reduce((acc, v) => acc + v, 0) } };
+const summary = { adapter: g.adapterName, failures, plansMadeForAttention, plansMadeForLengths, contraction: { shape: z.shape, first: [...zValues.slice(0, 16)], sum: zValues.reduce((acc, v) => acc + v, 0) } };
 (globalThis as { einsightExample?: typeof summary }).einsightExample = summary;
 console.log(`einsight example summary: ${JSON.stringify(summary)}`);
 

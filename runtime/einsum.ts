@@ -9,7 +9,8 @@ import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
 import { DTYPE_BYTES, readsWide, startsAligned, stepOutputBytes, type PlanOptions } from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
-import type { BufferRef } from "../codegen/wgsl/step.js";
+import { launchArguments, type BufferRef } from "../codegen/wgsl/step.js";
+import { checkCompiledSizes, fitCompiled } from "../codegen/sized.js";
 import { compileEinsum, type CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu, Storage } from "./device.js";
 import { Tensor } from "./tensor.js";
@@ -24,8 +25,10 @@ export interface EinsumOptions extends Omit<PlanOptions, "profile" | "outputStri
   readonly out?: Tensor;
   /**
    * A plan and kernels made at build time (the transformer passes it): used as is when the
-   * operands have the shapes and strides it was compiled for. Different strides (views; the build
-   * assumes contiguous operands) or an `out` are planned just in time; different sizes are an error.
+   * operands have the shapes and strides it was compiled for; sizes the build left to run time
+   * (`number` in a shape type) are read from the tensors. Different strides (views; the build
+   * assumes contiguous operands) or an `out` are planned just in time; a size the build knew that
+   * differs is an error naming the operand and dimension.
    */
   readonly compiled?: CompiledEinsum;
 }
@@ -92,9 +95,10 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
   let cache = compiledByGpu.get(g);
   if (cache === undefined) compiledByGpu.set(g, (cache = new Map<string, CompiledEinsum>()));
   const { out: _, compiled: precompiled, ...planOptions } = options;
-  if (precompiled !== undefined && usable(equation, precompiled, tensors, out, options.accumulate === true)) {
-    checkLimits(g, precompiled); // built without knowing this adapter's limits
-    return precompiled;
+  const built = precompiled === undefined ? undefined : usable(equation, precompiled, tensors, out, options.accumulate === true);
+  if (built !== undefined) {
+    checkLimits(g, built); // built without knowing this adapter's limits
+    return built;
   }
   const outputStrides = out?.strides;
   const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype, startsAligned(t.offset, t.dtype)]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, outputStrides ?? null, options.accumulate === true]);
@@ -117,11 +121,13 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
 const verifiedEquation = new WeakMap<CompiledEinsum, string>();
 
 /**
- * Whether a build-time compiled einsum fits these operands: the same sizes (else an error naming
- * the operand), the same strides, and the output it was compiled for (a fresh one, or an `out` view
- * with those strides and the same accumulate); else it is planned just in time instead.
+ * A build-time compiled einsum, as it runs with these operands: the same sizes where the build knew
+ * them (else an error naming the operand and dimension), the same strides (a plan sized at run
+ * time: fitted to the operands' sizes), and the output it was compiled for (a fresh one, or an
+ * `out` view with those strides and the same accumulate); undefined where it does not fit, and
+ * the call is planned just in time instead.
  */
-function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Tensor[], out: Tensor | undefined, accumulate: boolean): boolean {
+function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Tensor[], out: Tensor | undefined, accumulate: boolean): CompiledEinsum | undefined {
   const ops: unknown = (compiled as { plan?: { operands?: unknown } }).plan?.operands; // from user code: checked, not trusted
   check(Array.isArray(ops) && Array.isArray(compiled.programs) && ops.length === tensors.length, "compiledMismatch", () => `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ${tensors.length} operand(s); rebuild, or leave the option out.`);
   if (verifiedEquation.get(compiled) !== equation) {
@@ -129,19 +135,23 @@ function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Te
     check(compiled.plan.equation === canonical, "compiledMismatch", () => `The 'compiled' option of einsum("${equation}") was compiled for "${compiled.plan.equation}"; rebuild, or leave the option out.`);
     verifiedEquation.set(compiled, equation); // the call site passes the same pair every time: parse once
   }
-  const layouts = compiled.plan.operands;
-  tensors.forEach((t, k) => {
-    check(sameDims(t.shape, layouts[k]!.shape), "compiledMismatch", () => `einsum("${equation}") was compiled for operand ${k} of shape [${layouts[k]!.shape.join(", ")}] but got [${t.shape.join(", ")}]; the types said one thing and the tensors at run time another.`);
-  });
-  if ((compiled.plan.dtype ?? "f32") !== tensors[0]!.dtype) return false; // compiled for f32 (types carry no dtype)
+  checkCompiledSizes(compiled.plan, tensors.map((t) => t.shape), `einsum("${equation}")`);
+  if ((compiled.plan.dtype ?? "f32") !== tensors[0]!.dtype) return undefined; // compiled for f32 (types carry no dtype)
+  if (compiled.plan.runtimeSizes !== undefined) {
+    // Sized at run time: compiled for contiguous operands and a fresh output.
+    if (out !== undefined || !tensors.every((t) => isContiguous({ shape: t.shape, strides: t.strides, offset: 0 }))) return undefined;
+    const plan = fitCompiled(compiled.plan, tensors);
+    return plan === undefined ? undefined : { plan, programs: compiled.programs };
+  }
   // Kernels that read 16 bytes at a time were compiled for aligned starts (offset 0): a view may start elsewhere.
-  if (readsWide(compiled.plan) && !tensors.every((t) => startsAligned(t.offset, t.dtype))) return false;
+  if (readsWide(compiled.plan) && !tensors.every((t) => startsAligned(t.offset, t.dtype))) return undefined;
   const output = compiled.plan.output;
+  const layouts = compiled.plan.operands;
   const outputFits =
     out === undefined
       ? output.accumulate !== true && isContiguous({ shape: output.shape, strides: output.strides, offset: 0 })
       : output.view === true && sameDims(out.shape, output.shape) && sameDims(out.strides, output.strides) && output.accumulate === accumulate;
-  return outputFits && tensors.every((t, k) => sameDims(t.strides, layouts[k]!.strides));
+  return outputFits && tensors.every((t, k) => sameDims(t.strides, layouts[k]!.strides)) ? compiled : undefined;
 }
 
 /**
@@ -174,7 +184,14 @@ function run(g: Gpu, { plan, programs }: CompiledEinsum, operands: readonly Tens
     const inputs = step.inputs.map((input) => ("operand" in input.ref ? operandBindings[input.ref.operand]! : { buffer: results[input.ref.step]!, offset: 0 }));
     for (const launch of programs[i]!.launches) {
       const bound = launch.buffers.map((ref) => resolve(ref, inputs, resultBinding, scratch));
-      g.dispatch(launch.kernel, bound.map((b) => b.binding), bound.map((b) => b.offset));
+      const offsets = bound.map((b) => b.offset);
+      if (launch.kernel.runtimeParams === undefined && launch.kernel.runtimeDispatch === undefined) {
+        g.dispatch(launch.kernel, bound.map((b) => b.binding), offsets);
+        continue;
+      }
+      // compiled before these sizes were known: they go into params, and may make no work at all
+      const sized = launchArguments(launch, step, plan.sizes, g.limits.maxComputeWorkgroupsPerDimension);
+      if (sized.workgroups[0] * sized.workgroups[1] > 0) g.dispatch({ ...launch.kernel, workgroups: sized.workgroups }, bound.map((b) => b.binding), [...offsets, ...sized.params]);
     }
     scratch.forEach((s) => g.free(s));
     step.frees.forEach((f) => g.free(results[f]!));

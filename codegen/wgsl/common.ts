@@ -1,5 +1,6 @@
 /** Small WGSL-writing helpers shared by the kernel emitters. */
 import type { Dtype } from "../plan.js";
+import type { ParamRef } from "./kernel.js";
 
 /**
  * How kernels hold one element type: the storage type, the `enable` directive it needs, and
@@ -53,25 +54,83 @@ export function paramsWords(fieldCount: number): number {
   return Math.max(4, Math.ceil(fieldCount / 4) * 4);
 }
 
+/** A u32 a kernel uses: a constant baked into its source, or a WGSL expression it reads at run time. */
+export type Value = number | string;
+
+export function wgsl(v: Value): string {
+  return typeof v === "number" ? u32(v) : v;
+}
+
+/**
+ * Where a kernel's sizes and strides come from. A plan made with every size known bakes them all
+ * in as constants. A plan made before some labels' sizes were known (`runtimeSizes`, sized at run
+ * time) reads those sizes, and every stride other than 0 and 1 (which are structure the plan relies
+ * on), from `params`: `fields` lists them in order after the buffer offsets.
+ */
+export class KernelDims {
+  readonly fields: { readonly name: string; readonly ref: ParamRef }[] = [];
+
+  constructor(
+    private readonly sizes: Readonly<Record<string, number>>,
+    private readonly runtime: ReadonlySet<string> | undefined,
+    private readonly name: (label: string) => string,
+  ) {}
+
+  /** Whether the kernel's sizes are left to run time (some may still be constants). */
+  get sized(): boolean {
+    return this.runtime !== undefined;
+  }
+
+  size(label: string): Value {
+    return this.runtime?.has(label) === true ? this.field(`size_${this.name(label)}`, { size: label }) : this.sizes[label]!;
+  }
+
+  /** The product of the labels' sizes, constants folded. */
+  product(labels: readonly string[]): Value {
+    const values = labels.map((l) => this.size(l));
+    const constant = values.reduce<number>((acc, v) => acc * (typeof v === "number" ? v : 1), 1);
+    const fields = values.filter((v): v is string => typeof v === "string");
+    if (fields.length === 0 || constant === 0) return constant;
+    const factors = [...fields, ...(constant === 1 ? [] : [u32(constant)])];
+    return factors.length === 1 ? factors[0]! : `(${factors.join(" * ")})`;
+  }
+
+  /** The stride of binding `binding` (its WGSL name `owner`) along `label`, `value` in the plan. */
+  stride(binding: number | "out", owner: string, label: string, value: number): Value {
+    if (this.runtime === undefined || value === 0 || value === 1) return value;
+    return this.field(`${owner}_stride_${this.name(label)}`, { stride: binding, label });
+  }
+
+  /** The dispatch grid's x side times `times`, written by the runtime when it sizes the dispatch. */
+  grid(times: number): string {
+    return this.field("grid", { grid: times });
+  }
+
+  private field(name: string, ref: ParamRef): string {
+    if (!this.fields.some((f) => f.name === name)) this.fields.push({ name, ref });
+    return `params.${name}`;
+  }
+}
+
 /**
  * Lines that split the flat index `index` over dimensions `names` (outermost first, sizes `sizes`)
- * into `let <prefix><name>` coordinates, innermost first by constant div/mod.
+ * into `let <prefix><name>` coordinates, innermost first by div/mod.
  */
-export function decompose(index: string, names: readonly string[], sizes: readonly number[], prefix: string, indent = "  "): string[] {
+export function decompose(index: string, names: readonly string[], sizes: readonly Value[], prefix: string, indent = "  "): string[] {
   if (names.length === 0) return [];
   if (names.length === 1) return [`${indent}let ${prefix}${names[0]} = ${index};`];
   const rest = `${prefix}rest`;
   const lines = [`${indent}var ${rest} = ${index};`];
   for (let d = names.length - 1; d >= 0; d--) {
     if (d === 0) lines.push(`${indent}let ${prefix}${names[d]} = ${rest};`);
-    else lines.push(`${indent}let ${prefix}${names[d]} = ${rest} % ${u32(sizes[d]!)};`, `${indent}${rest} = ${rest} / ${u32(sizes[d]!)};`);
+    else lines.push(`${indent}let ${prefix}${names[d]} = ${rest} % ${wgsl(sizes[d]!)};`, `${indent}${rest} = ${rest} / ${wgsl(sizes[d]!)};`);
   }
   return lines;
 }
 
 /** `c_a * 3u + c_b * 1u`, skipping zero strides; "0u" when nothing is left. */
-export function dot(coords: readonly string[], strides: readonly number[]): string {
-  const terms = coords.flatMap((c, i) => (strides[i] === 0 ? [] : [strides[i] === 1 ? c : `${c} * ${u32(strides[i]!)}`]));
+export function dot(coords: readonly string[], strides: readonly Value[]): string {
+  const terms = coords.flatMap((c, i) => (strides[i] === 0 ? [] : [strides[i] === 1 ? c : `${c} * ${wgsl(strides[i]!)}`]));
   return terms.length === 0 ? "0u" : terms.join(" + ");
 }
 
@@ -81,14 +140,18 @@ export const ELEMENT_WORKGROUP = 256;
 /**
  * The head of a kernel with one invocation per output element over a 2-D grid of
  * `ELEMENT_WORKGROUP`-wide workgroups: `i` is the element, invocations past `count` return.
+ * `row`: invocations per row of the grid (a constant, or read from params when sized at run time).
  */
-export function perElementMain(count: number, gridX: number): string[] {
+export function perElementMain(count: Value, row: Value): string[] {
+  const known = (name: string, v: Value, comment = "") => (typeof v === "number" ? [`const ${name}: u32 = ${u32(v)};${comment}`] : []);
+  const later = (name: string, v: Value) => (typeof v === "string" ? [`  let ${name} = ${v};`] : []);
+  const constants = [...known("COUNT", count), ...known("ROW", row, " // invocations per row of the dispatch grid")];
   return [
-    `const COUNT: u32 = ${u32(count)};`,
-    `const ROW: u32 = ${u32(gridX * ELEMENT_WORKGROUP)}; // invocations per row of the dispatch grid`,
-    "",
+    ...(constants.length === 0 ? [] : [...constants, ""]),
     `@compute @workgroup_size(${ELEMENT_WORKGROUP})`,
     "fn main(@builtin(global_invocation_id) gid: vec3<u32>) {",
+    ...later("COUNT", count),
+    ...later("ROW", row),
     "  let i = gid.x + gid.y * ROW;",
     "  if (i >= COUNT) { return; }",
   ];

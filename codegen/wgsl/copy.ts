@@ -28,7 +28,7 @@ export function emitCopyKernel(source: Pick<View, "shape" | "strides">, maxWorkg
     `@group(0) @binding(1) var<storage, read_write> dst: array<${t.wgsl}>;`,
     "@group(0) @binding(2) var<uniform> params: Params;",
     "",
-    ...perElementMain(count, workgroups[0]),
+    ...perElementMain(count, workgroups[0] * ELEMENT_WORKGROUP),
     "  // output index -> source coordinates -> source index",
     ...decompose("i", names, v.shape, "src_c"),
     `  dst[params.dst_offset + i] = src[params.src_offset + ${dot(names.map((n) => `src_c${n}`), v.strides)}];`,

@@ -17,7 +17,7 @@
 import type { TileConfig } from "../cost.js";
 import type { Dtype } from "../plan.js";
 import type { SubgroupMatrixShape } from "../profile.js";
-import { canonicalNames, decompose, dot, elementType, paramsStruct, u32, type ElementType } from "./common.js";
+import { canonicalNames, decompose, dot, elementType, KernelDims, paramsStruct, u32, type ElementType, type Value } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
 const SIDE = 16; // invocations per side of the workgroup
@@ -42,24 +42,29 @@ export interface DirectKernelSpec {
   readonly title: string;
   /** Element type of a, b and out (default f32); the kernel accumulates in f32. */
   readonly dtype?: Dtype;
+  /** Labels whose sizes (and the strides that follow from them) are read from params: see KernelDims. */
+  readonly runtimeSizes?: readonly string[];
 }
 
 export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimension: number): KernelSpec | undefined {
   const { groups, tiles } = spec;
   const { tm, tn, tk } = tiles;
   const t = elementType(spec.dtype);
-  const size = (ls: readonly string[]) => ls.reduce((acc, l) => acc * spec.sizes[l]!, 1);
-  const [B, M, N, K] = [size(groups.batch), size(groups.m), size(groups.n), size(groups.k)];
-  const tilesM = Math.ceil(M / tm);
-  const tilesN = Math.ceil(N / tn);
-  const splits = Math.max(1, tiles.splits);
-  const chunk = splits > 1 ? Math.ceil(K / splits / tk) * tk : K;
-  const total = splits * B * tilesM * tilesN;
-  if (total === 0) return undefined;
-  const workgroups = dispatchGrid(total, maxWorkgroupsPerDimension);
   const names = canonicalNames([spec.a.labels, spec.b.labels, spec.out.labels]);
   const n = (l: string) => names.get(l)!;
+  const dims = new KernelDims(spec.sizes, spec.runtimeSizes === undefined ? undefined : new Set(spec.runtimeSizes), n);
+  const [B, M, N, K] = [dims.product(groups.batch), dims.product(groups.m), dims.product(groups.n), dims.product(groups.k)];
+  const splits = Math.max(1, tiles.splits);
   const matrix = tiles.matrix;
+  if (dims.sized && (splits > 1 || matrix !== undefined || tiles.wide !== undefined)) throw new Error(`einsight internal error: a step sized at run time was planned with split-k, subgroup matrices or 16-byte loads, which need its sizes at build time.`);
+  const ceilDiv = (v: Value, d: number, name: string): Value => (typeof v === "number" ? Math.ceil(v / d) : `(${name} + ${u32(d - 1)}) / ${u32(d)}`);
+  const tilesM = ceilDiv(M, tm, "M");
+  const tilesN = ceilDiv(N, tn, "N");
+  const chunk = typeof K === "number" && splits > 1 ? Math.ceil(K / splits / tk) * tk : K;
+  const total: Value = typeof tilesM === "number" && typeof tilesN === "number" && typeof B === "number" ? splits * B * tilesM * tilesN : "TILES_M * TILES_N * BATCH";
+  if (total === 0) return undefined;
+  const sizedDispatch = typeof total === "string";
+  const workgroups = sizedDispatch ? ([0, 0] as const) : dispatchGrid(total, maxWorkgroupsPerDimension);
   const aKFast = loadsAlongFirst(spec.a, groups.k, groups.m);
   const bNFast = loadsAlongFirst(spec.b, groups.n, groups.k);
   // 16-byte loads where the planner found the layout and starts allow them and every invocation gets whole ones.
@@ -72,55 +77,67 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const [aRow, bRow] = [tm + (aKFast ? pad : 0), tn + (bNFast ? 0 : pad)];
   const tileBytes = matrix === undefined ? 4 : 2;
   const equation = `${spec.a.labels.map(n).join("")},${spec.b.labels.map(n).join("")}->${spec.out.labels.map(n).join("")}`;
+  const offsets = [
+    offsetFn("a_batch", groups.batch, spec.a, 0, "a", dims, n),
+    offsetFn("a_m", groups.m, spec.a, 0, "a", dims, n),
+    offsetFn("a_k", groups.k, spec.a, 0, "a", dims, n),
+    offsetFn("b_batch", groups.batch, spec.b, 1, "b", dims, n),
+    offsetFn("b_k", groups.k, spec.b, 1, "b", dims, n),
+    offsetFn("b_n", groups.n, spec.b, 1, "b", dims, n),
+    offsetFn("out_batch", groups.batch, spec.out, "out", "out", dims, n),
+    offsetFn("out_m", groups.m, spec.out, "out", "out", dims, n),
+    offsetFn("out_n", groups.n, spec.out, "out", "out", dims, n),
+    "",
+  ];
+  // Sizes known at build time are constants; those sized at run time are computed at the top of main.
+  const values: [string, Value, string?][] = [
+    ["M", M],
+    ["N", N],
+    ["K", K],
+    ["TM", tm],
+    ["TN", tn],
+    ["TK", tk],
+    ["A_ROW", aRow, ` // elements per kk row of a_tile${aRow > tm ? " (padded)" : ""}`],
+    ["B_ROW", bRow, ` // elements per kk row of b_tile${bRow > tn ? " (padded)" : ""}`],
+    ["CHUNK", chunk, " // k per slice"],
+    ["TILES_M", tilesM],
+    ["TILES_N", tilesN],
+    ["BATCH", B],
+    ["TILES", total],
+    ["GRID_X", sizedDispatch ? dims.grid(1) : workgroups[0]],
+  ];
+  const constants = values.flatMap(([name, v, comment]) => (typeof v === "number" ? [`const ${name}: u32 = ${u32(v)};${comment ?? ""}`] : []));
+  const atRunTime = values.flatMap(([name, v]) => (typeof v === "string" ? [`  let ${name} = ${v};`] : []));
+  const shownValue = (v: Value) => (typeof v === "number" ? String(v) : "?");
   const head = [
     ...t.enable,
     // Each subgroup's matrices sit at offsets from li / 32: uniform within the subgroup, which is
     // what the hardware needs, but WGSL's analysis proves only workgroup uniformity.
     ...(matrix === undefined ? [] : ["enable chromium_experimental_subgroup_matrix;", "diagnostic(off, chromium.subgroup_matrix_uniformity);"]),
     `// einsight: direct (GETT) kernel${matrix === undefined ? "" : ` on ${matrix.m}x${matrix.n}x${matrix.k} subgroup matrices`}, ${spec.title}`,
-    `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${spec.sizes[l]}`).join(" ")}`,
-    `//   groups batch [${groups.batch.map(n).join("")}]=${B} m [${groups.m.map(n).join("")}]=${M} n [${groups.n.map(n).join("")}]=${N} k [${groups.k.map(n).join("")}]=${K}`,
-    `//   a strides ${describe(spec.a, n)}; b strides ${describe(spec.b, n)}; out strides ${describe(spec.out, n)}`,
-    `//   tile ${tm}x${tn}x${tk}, ${splits} k slice(s) of ${chunk}; loads: a along ${aKFast ? "k" : "m"}, b along ${bNFast ? "n" : "k"}`,
-    `//   ${total} workgroups, dispatch ${workgroups.join(" x ")}${spec.accumulate === true ? "; adds into out" : ""}`,
-    paramsStruct(["a_offset", "b_offset", "out_offset"]),
+    `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${shownValue(dims.size(l))}`).join(" ")}${dims.sized ? " (? read from params: sized at run time)" : ""}`,
+    `//   groups batch [${groups.batch.map(n).join("")}]=${shownValue(B)} m [${groups.m.map(n).join("")}]=${shownValue(M)} n [${groups.n.map(n).join("")}]=${shownValue(N)} k [${groups.k.map(n).join("")}]=${shownValue(K)}`,
+    `//   a strides ${describe(spec.a, n, dims)}; b strides ${describe(spec.b, n, dims)}; out strides ${describe(spec.out, n, dims)}`,
+    `//   tile ${tm}x${tn}x${tk}, ${splits} k slice(s) of ${shownValue(chunk)}; loads: a along ${aKFast ? "k" : "m"}, b along ${bNFast ? "n" : "k"}`,
+    `//   ${sizedDispatch ? "workgroups sized at run time" : `${total} workgroups, dispatch ${workgroups.join(" x ")}`}${spec.accumulate === true ? "; adds into out" : ""}`,
+    paramsStruct(["a_offset", "b_offset", "out_offset", ...dims.fields.map((f) => f.name)]),
     `@group(0) @binding(0) var<storage, read> a: array<${wide.a ? wideType : t.wgsl}>;${wide.a ? ` // read ${lanes} elements at a time` : ""}`,
     `@group(0) @binding(1) var<storage, read> b: array<${wide.b ? wideType : t.wgsl}>;${wide.b ? ` // read ${lanes} elements at a time` : ""}`,
     `@group(0) @binding(2) var<storage, read_write> out: array<${t.wgsl}>;`,
     "@group(0) @binding(3) var<uniform> params: Params;",
     "",
-    `const M: u32 = ${u32(M)};`,
-    `const N: u32 = ${u32(N)};`,
-    `const K: u32 = ${u32(K)};`,
-    `const TM: u32 = ${u32(tm)};`,
-    `const TN: u32 = ${u32(tn)};`,
-    `const TK: u32 = ${u32(tk)};`,
-    `const A_ROW: u32 = ${u32(aRow)}; // elements per kk row of a_tile${aRow > tm ? " (padded)" : ""}`,
-    `const B_ROW: u32 = ${u32(bRow)}; // elements per kk row of b_tile${bRow > tn ? " (padded)" : ""}`,
-    `const CHUNK: u32 = ${u32(chunk)}; // k per slice`,
-    `const TILES_M: u32 = ${u32(tilesM)};`,
-    `const TILES_N: u32 = ${u32(tilesN)};`,
-    `const BATCH: u32 = ${u32(B)};`,
-    `const TILES: u32 = ${u32(total)};`,
-    `const GRID_X: u32 = ${u32(workgroups[0])};`,
+    ...constants,
     "",
   ];
-  const offsets = [
-    offsetFn("a_batch", groups.batch, spec.a, spec.sizes, n),
-    offsetFn("a_m", groups.m, spec.a, spec.sizes, n),
-    offsetFn("a_k", groups.k, spec.a, spec.sizes, n),
-    offsetFn("b_batch", groups.batch, spec.b, spec.sizes, n),
-    offsetFn("b_k", groups.k, spec.b, spec.sizes, n),
-    offsetFn("b_n", groups.n, spec.b, spec.sizes, n),
-    offsetFn("out_batch", groups.batch, spec.out, spec.sizes, n),
-    offsetFn("out_m", groups.m, spec.out, spec.sizes, n),
-    offsetFn("out_n", groups.n, spec.out, spec.sizes, n),
-    "",
-  ];
+  const sized: Pick<KernelSpec, "runtimeParams" | "runtimeDispatch"> = {
+    ...(dims.fields.length === 0 ? {} : { runtimeParams: dims.fields.map((f) => f.ref) }),
+    ...(sizedDispatch ? { runtimeDispatch: [{ labels: groups.m, per: tm }, { labels: groups.n, per: tn }, { labels: groups.batch, per: 1 }] } : {}),
+  };
   // Which tile this workgroup computes, and the loads each invocation makes for every slab.
   const prologue = (workgroupSize: string, builtins: string, staged = true) => [
     `@compute @workgroup_size(${workgroupSize})`,
     `fn main(@builtin(workgroup_id) wg: vec3<u32>, ${builtins}@builtin(local_invocation_index) li: u32) {`,
+    ...atRunTime,
     "  let tile = wg.x + wg.y * GRID_X;",
     "  if (tile >= TILES) { return; } // whole workgroups only: barriers stay uniform",
     "  let tile_n = tile % TILES_N;",
@@ -156,13 +173,13 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     const layout = matrixLayout(spec.a, spec.b, groups, spec.sizes, matrix);
     if (layout === undefined) throw new Error(`einsight internal error: ${equation} was planned to load subgroup matrices from memory, but its layout does not allow it.`);
     const body = globalMatrixBody(matrix, layout, tm, tn, tk, write);
-    return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${GLOBAL_INVOCATIONS}`, "", false), ...body.main, "}", ""].join("\n"), workgroups, workgroupBytes: body.stageBytes };
+    return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${GLOBAL_INVOCATIONS}`, "", false), ...body.main, "}", ""].join("\n"), workgroups: [...workgroups], workgroupBytes: body.stageBytes };
   }
   if (matrix !== undefined) {
     const store = (x: "a" | "b", side: number) => storeSlab(x, side, tk, 1, (v) => `f16(${v})`, x === "a" ? wide.a : wide.b, x === "a" ? aKFast : !bNFast, t);
     const body = matrixBody(matrix, tm, tn, (compute) => slabLoop(compute, store), write);
     const workgroupBytes = tileBytes * tk * (aRow + bRow) + body.stageBytes;
-    return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${MATRIX_INVOCATIONS}`, ""), ...body.main, "}", ""].join("\n"), workgroups, workgroupBytes };
+    return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${MATRIX_INVOCATIONS}`, ""), ...body.main, "}", ""].join("\n"), workgroups: [...workgroups], workgroupBytes };
   }
   const [rm, rn] = [tm / SIDE, tn / SIDE];
   // Invocations own rows (and columns) in runs of 4 when their block allows it, so that one vec4
@@ -206,7 +223,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     "}",
     "",
   ].join("\n");
-  return { code, workgroups, workgroupBytes: tileBytes * tk * (aRow + bRow) };
+  return { code, workgroups: [...workgroups], workgroupBytes: tileBytes * tk * (aRow + bRow), ...sized };
 }
 
 /** How the subgroup-matrix kernel reads a and b straight from memory: each group as one stride. */
@@ -401,16 +418,17 @@ function isUnit(op: DirectOperand, group: readonly string[]): boolean {
   return group.length > 0 && strideIn(op, group[group.length - 1]!) === 1;
 }
 
-function describe(op: DirectOperand, n: (l: string) => string): string {
-  return op.labels.map((l, i) => `${n(l)}:${op.strides[i]}`).join(" ") || "(scalar)";
+function describe(op: DirectOperand, n: (l: string) => string, dims: KernelDims): string {
+  const shown = (s: number) => (dims.sized && s !== 0 && s !== 1 ? "?" : String(s));
+  return op.labels.map((l, i) => `${n(l)}:${shown(op.strides[i]!)}`).join(" ") || "(scalar)";
 }
 
 /** `fn <name>(i: u32) -> u32`: the element offset of flat group index `i` in one operand. */
-function offsetFn(name: string, group: readonly string[], op: DirectOperand, sizes: Readonly<Record<string, number>>, n: (l: string) => string): string {
-  const strides = group.map((l) => strideIn(op, l));
-  if (strides.every((s) => s === 0)) return `fn ${name}(i: u32) -> u32 { return 0u; }`;
+function offsetFn(name: string, group: readonly string[], op: DirectOperand, binding: number | "out", owner: string, dims: KernelDims, n: (l: string) => string): string {
+  if (group.every((l) => strideIn(op, l) === 0)) return `fn ${name}(i: u32) -> u32 { return 0u; }`;
+  const strides = group.map((l) => dims.stride(binding, owner, l, strideIn(op, l)));
   const coords = group.map((l) => `c_${n(l)}`);
-  const lines = decompose("i", group.map(n), group.map((l) => sizes[l]!), "c_");
+  const lines = decompose("i", group.map(n), group.map((l) => dims.size(l)), "c_");
   return [`fn ${name}(i: u32) -> u32 {`, ...lines, `  return ${dot(coords, strides)};`, "}"].join("\n");
 }
 

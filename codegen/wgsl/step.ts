@@ -7,7 +7,7 @@ import { DTYPE_BYTES, type Plan, type PlanStep, type StepInput } from "../plan.j
 import { contiguousStrides, elementCount } from "../views.js";
 import { emitCopyKernel } from "./copy.js";
 import { emitDirectKernel, type DirectOperand } from "./direct.js";
-import type { KernelSpec } from "./kernel.js";
+import { dispatchGrid, type KernelSpec } from "./kernel.js";
 import { emitLoopKernel } from "./loop.js";
 
 /** A buffer a kernel binds: one of the step's inputs, its output, or one of its scratch buffers. */
@@ -41,7 +41,7 @@ export function emitStep(plan: Plan, index: number, maxWorkgroupsPerDimension: n
   const outStrides = { labels: step.output.labels, strides: step.output.strides };
   switch (step.strategy) {
     case "loop":
-      return { scratch: [], launches: launch(emitLoopKernel({ inputs: step.inputs, output: step.output.labels, outStrides: step.output.strides, fresh, accumulate, sizes: plan.sizes, title, dtype: plan.dtype }, maxWorkgroupsPerDimension), [...inputs, out]) };
+      return { scratch: [], launches: launch(emitLoopKernel({ inputs: step.inputs, output: step.output.labels, outStrides: step.output.strides, fresh, accumulate, sizes: plan.sizes, title, dtype: plan.dtype, ...runtime(plan) }, maxWorkgroupsPerDimension), [...inputs, out]) };
     case "direct":
       return { scratch: [], launches: launch(direct(plan, step, step.inputs[0]!, step.inputs[1]!, outStrides, title, maxWorkgroupsPerDimension, accumulate), [...inputs, out]) };
     case "split-k":
@@ -52,7 +52,37 @@ export function emitStep(plan: Plan, index: number, maxWorkgroupsPerDimension: n
 }
 
 function direct(plan: Plan, step: PlanStep, a: DirectOperand, b: DirectOperand, out: DirectOperand, title: string, maxWg: number, accumulate: boolean, splitStride?: number): KernelSpec | undefined {
-  return emitDirectKernel({ a, b, out, groups: step.groups!, sizes: plan.sizes, tiles: step.tiles!, title, accumulate, dtype: plan.dtype, ...(splitStride === undefined ? {} : { splitStride }) }, maxWg);
+  return emitDirectKernel({ a, b, out, groups: step.groups!, sizes: plan.sizes, tiles: step.tiles!, title, accumulate, dtype: plan.dtype, ...runtime(plan), ...(splitStride === undefined ? {} : { splitStride }) }, maxWg);
+}
+
+/** The labels a plan sizes at run time, as the emitters take them. */
+function runtime(plan: Plan): { runtimeSizes?: readonly string[] } {
+  return plan.runtimeSizes === undefined ? {} : { runtimeSizes: plan.runtimeSizes };
+}
+
+/**
+ * What a launch of a plan fitted to a call's sizes (codegen/sized) needs beyond its buffers'
+ * offsets: its workgroups, and the values its kernel reads from params after the offsets (sizes,
+ * strides, the grid's row). A kernel with every size baked in needs none.
+ */
+export function launchArguments(launch: Launch, step: PlanStep, sizes: Readonly<Record<string, number>>, maxWorkgroupsPerDimension: number): { workgroups: readonly [number, number]; params: number[] } {
+  const { kernel } = launch;
+  const product = (labels: readonly string[]) => labels.reduce((acc, l) => acc * sizes[l]!, 1);
+  const workgroups =
+    kernel.runtimeDispatch === undefined ? kernel.workgroups : dispatchGrid(kernel.runtimeDispatch.reduce((acc, f) => acc * Math.ceil(product(f.labels) / f.per), 1), maxWorkgroupsPerDimension);
+  const strideOf = (labels: readonly string[], strides: readonly number[], label: string) => {
+    const i = labels.indexOf(label);
+    return i < 0 ? 0 : strides[i]!;
+  };
+  const params = (kernel.runtimeParams ?? []).map((ref) => {
+    if ("size" in ref) return sizes[ref.size]!;
+    if ("grid" in ref) return workgroups[0] * ref.grid;
+    const buffer = ref.stride === "out" ? launch.buffers[launch.buffers.length - 1]! : launch.buffers[ref.stride]!;
+    if ("output" in buffer) return strideOf(step.output.labels, step.output.strides, ref.label);
+    if ("input" in buffer) return strideOf(step.inputs[buffer.input]!.labels, step.inputs[buffer.input]!.strides, ref.label);
+    throw new Error("einsight internal error: a kernel sized at run time binds a scratch buffer.");
+  });
+  return { workgroups, params };
 }
 
 /** Partial products of each k slice into scratch [slice, ...output], then a loop kernel sums the slices. */

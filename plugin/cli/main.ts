@@ -94,7 +94,14 @@ function report(project: string, opts: { json?: boolean | undefined; html?: stri
     if (opts.html !== undefined) writeFileSync(opts.html, reportHtml(scanned));
     if (opts.json === true) return { code: 0, out: JSON.stringify(scanned, null, 2) };
     const lines = scanned.einsums.map((e) => {
-      const what = e.status === "planned" ? `${e.plan!.steps.map((s) => s.strategy).join("+")}, ${formatCount(e.plan!.totals.flops)} FLOPs, ${formatBytes(e.plan!.totals.temporaryBytes)} temporaries, backward keeps ${formatBytes(e.plan!.totals.backwardKeepsBytes)}` : e.status === "runtime" ? e.reason! : `error ${e.error!.code}: ${e.error!.reason}`;
+      const what =
+        e.status === "planned"
+          ? `${e.plan!.steps.map((s) => s.strategy).join("+")}, ${formatCount(e.plan!.totals.flops)} FLOPs, ${formatBytes(e.plan!.totals.temporaryBytes)} temporaries, backward keeps ${formatBytes(e.plan!.totals.backwardKeepsBytes)}`
+          : e.status === "sized"
+            ? `${e.plan!.steps.map((s) => s.strategy).join("+")}, ${e.reason!}`
+            : e.status === "runtime"
+              ? e.reason!
+              : `error ${e.error!.code}: ${e.error!.reason}`;
       return `${e.file}:${e.line}:${e.column}  ${e.equation === null ? "(not a literal)" : JSON.stringify(e.equation)}  ${shapesText(e)}  ${what}`;
     });
     return { code: 0, out: [`${scanned.einsums.length} einsum call(s) in ${scanned.files} file(s), profile ${scanned.profile}`, ...lines].join("\n") };

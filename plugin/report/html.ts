@@ -10,7 +10,7 @@ export function reportHtml(report: ProjectReport): string {
       `<a href="#e${i}">${escape(`${e.file}:${e.line}`)}</a>`,
       `<code>${escape(e.equation ?? "(not a literal)")}</code>`,
       escape(shapesText(e)),
-      e.status === "planned" ? escape(e.plan!.steps.map((s) => s.strategy).join(" + ")) : e.status === "runtime" ? "at run time" : `<span class="error">${escape(e.error!.code)}</span>`,
+      e.plan !== undefined ? `${escape(e.plan.steps.map((s) => s.strategy).join(" + "))}${e.status === "sized" ? " (sized at run time)" : ""}` : e.status === "runtime" ? "at run time" : `<span class="error">${escape(e.error!.code)}</span>`,
       t === undefined ? "" : formatCount(t.flops),
       t === undefined ? "" : `${formatBytes(t.bytesRead)} / ${formatBytes(t.bytesWritten)}`,
       t === undefined ? "" : formatBytes(t.temporaryBytes),
@@ -21,8 +21,8 @@ export function reportHtml(report: ProjectReport): string {
   });
   const details = report.einsums.map((e, i) => {
     const body =
-      e.status === "planned"
-        ? `<pre>${escape(explain(e.plan!))}</pre>${e.kernels!.map((k, j) => `<details><summary>kernel ${j + 1} (step ${k.step})</summary><pre>${escape(k.code)}</pre></details>`).join("")}`
+      e.plan !== undefined
+        ? `${e.reason === undefined ? "" : `<p>${escape(e.reason)}</p>`}<pre>${escape(explain(e.plan))}</pre>${e.kernels!.map((k, j) => `<details><summary>kernel ${j + 1} (step ${k.step})</summary><pre>${escape(k.code)}</pre></details>`).join("")}`
         : e.status === "runtime"
           ? `<p>${escape(e.reason!)}</p>`
           : `<p class="error">${escape(e.error!.reason)}</p>`;

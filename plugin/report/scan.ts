@@ -9,8 +9,7 @@ import type ts from "typescript";
 import { EinsightError, type EinsightErrorCode, type Span } from "../../codegen/errors.js";
 import type { Plan } from "../../codegen/plan.js";
 import { PROFILES, type ProfileName } from "../../codegen/profile.js";
-import { compilePlan } from "../../codegen/compiled.js";
-import { einsumCalls, planCall } from "../typescript/einsum-calls.js";
+import { buildCall, einsumCalls } from "../typescript/einsum-calls.js";
 import { readProject } from "../typescript/project.js";
 
 export interface ReportEntry {
@@ -22,8 +21,9 @@ export interface ReportEntry {
   readonly equation: string | null;
   /** Per operand: its sizes (null where the types say only `number`), or null where no shape is known. */
   readonly shapes: readonly ((number | null)[] | null)[];
-  readonly status: "planned" | "runtime" | "error";
-  /** Why a call is planned at run time. */
+  /** `sized`: compiled with kernels that read the sizes the types do not know at run time (the plan's costs are at nominal sizes). */
+  readonly status: "planned" | "sized" | "runtime" | "error";
+  /** Why a call is planned at run time, or what a sized one reads at run time. */
   readonly reason?: string;
   readonly error?: { readonly code: EinsightErrorCode; readonly reason: string; readonly span: Span | null };
   readonly plan?: Plan;
@@ -57,17 +57,17 @@ export function sourceFileEntries(tsm: typeof ts, program: ts.Program, sourceFil
   const checker = program.getTypeChecker();
   return einsumCalls(tsm, checker, sourceFile).map((call): ReportEntry => {
     const { line, character } = sourceFile.getLineAndCharacterOfPosition(call.node.getStart(sourceFile));
-    const planned = planCall(tsm, checker, call, options);
+    const built = buildCall(tsm, checker, call, options);
     const base = {
       file: path.relative(root, path.resolve(sourceFile.fileName)).split(path.sep).join("/"),
       line: line + 1,
       column: character + 1,
       equation: call.equation?.text ?? null,
-      shapes: planned.shapes.map((s) => (s === undefined ? null : s.map((n) => n ?? null))),
+      shapes: built.shapes.map((s) => (s === undefined ? null : s.map((n) => n ?? null))),
     };
-    if (planned.kind === "runtime") return { ...base, status: "runtime", reason: planned.reason };
-    if (planned.kind === "error") return { ...base, status: "error", error: { code: planned.error.code, reason: planned.error.reason, span: planned.error.span ?? null } };
-    const kernels = compilePlan(planned.plan).programs.flatMap((program, i) => program.launches.map((l) => ({ step: i + 1, code: l.kernel.code })));
-    return { ...base, status: "planned", plan: planned.plan, kernels };
+    if (built.kind === "runtime") return { ...base, status: "runtime", reason: built.reason };
+    if (built.kind === "error") return { ...base, status: "error", error: { code: built.error.code, reason: built.error.reason, span: built.error.span ?? null } };
+    const kernels = built.compiled.programs.flatMap((program, i) => program.launches.map((l) => ({ step: i + 1, code: l.kernel.code })));
+    return { ...base, status: built.kind, plan: built.plan, kernels, ...(built.kind === "sized" ? { reason: built.reason } : {}) };
   });
 }

@@ -3,6 +3,8 @@
  * shapes the types know is planned and its kernels generated while compiling, and the call gets
  * them as its `compiled` option, so nothing is planned or generated at run time (the runtime still
  * checks the operands' sizes, and plans just in time for views, whose strides types do not carry).
+ * Where the types know the ranks but leave some sizes `number`, the kernels read those sizes at
+ * run time (codegen/sized) and the runtime checks the sizes the build knew.
  * A call whose options are not all literals (or that writes into an `out`) is left to run time.
  * An invalid equation or shape is a build diagnostic at its characters. A TypeScript transformer
  * factory in the ts-patch form:
@@ -12,11 +14,11 @@
  * or programmatically: `program.emit(..., { before: [einsightTransformer(program, { profile })] })`.
  */
 import ts from "typescript";
-import { compilePlan, compileWithGradients, type CompiledEinsum } from "../../codegen/compiled.js";
+import type { CompiledEinsum } from "../../codegen/compiled.js";
 import type { PlanOptions } from "../../codegen/plan.js";
 import type { ProfileName } from "../../codegen/profile.js";
 import { mapRaw } from "../typescript/equation-offsets.js";
-import { einsumCalls, planCall, type EinsumCall } from "../typescript/einsum-calls.js";
+import { buildCall, einsumCalls, type EinsumCall } from "../typescript/einsum-calls.js";
 
 export interface TransformerConfig {
   /** The device profile plans are made for (default "generic"). */
@@ -42,12 +44,9 @@ export default function einsightTransformer(program: ts.Program, config: Transfo
     for (const call of einsumCalls(tsm, checker, original)) {
       const callOptions = literalOptions(tsm, call.options);
       if (callOptions === undefined) continue; // options only known at run time: planned then
-      const planned = planCall(tsm, checker, call, { ...options, ...callOptions });
-      if (planned.kind === "error") extras.addDiagnostic?.(diagnostic(tsm, original, call, planned.error.reason, planned.error.span));
-      if (planned.kind !== "planned") continue;
-      // einsumWithBackward: its gradient einsums too
-      const result = call.fn === "einsumWithBackward" ? compileWithGradients(call.equation!.text, planned.plan.operands.map((op) => op.shape), { ...options, ...callOptions }) : compilePlan(planned.plan);
-      compiled.set(call.node, literal(tsm.factory, slim(result)));
+      const built = buildCall(tsm, checker, call, { ...options, ...callOptions });
+      if (built.kind === "error") extras.addDiagnostic?.(diagnostic(tsm, original, call, built.error.reason, built.error.span));
+      if (built.kind === "planned" || built.kind === "sized") compiled.set(call.node, literal(tsm.factory, slim(built.compiled)));
     }
     if (compiled.size === 0) return sourceFile;
     const visit = (node: ts.Node): ts.Node => {

@@ -8,7 +8,7 @@
 import type ts from "typescript";
 import { explain } from "../../codegen/explain.js";
 import type { ProfileName } from "../../codegen/profile.js";
-import { einsumCallAt, planCall, type EinsumCall } from "../typescript/einsum-calls.js";
+import { buildCall, einsumCallAt, type EinsumCall } from "../typescript/einsum-calls.js";
 
 export interface TsserverPluginConfig {
   /** The device profile plans are costed for (default "generic"). */
@@ -45,8 +45,9 @@ export function create(info: ts.server.PluginCreateInfo, tsm: typeof ts): ts.Lan
 }
 
 function planText(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, config: TsserverPluginConfig): string {
-  const planned = planCall(tsm, checker, call, config.profile === undefined ? {} : { profile: config.profile });
-  if (planned.kind === "runtime") return `einsight: ${planned.reason}`;
-  if (planned.kind === "error") return `einsight: ${planned.error.reason}`;
-  return `einsight plan (operands assumed contiguous; their strides are known at run time):\n\`\`\`text\n${explain(planned.plan)}\n\`\`\``;
+  const built = buildCall(tsm, checker, call, config.profile === undefined ? {} : { profile: config.profile });
+  if (built.kind === "runtime") return `einsight: ${built.reason}`;
+  if (built.kind === "error") return `einsight: ${built.error.reason}`;
+  const sized = built.kind === "sized" ? ` With einsight's transformer, ${built.reason}` : "";
+  return `einsight plan (operands assumed contiguous; their strides are known at run time).${sized}\n\`\`\`text\n${explain(built.plan)}\n\`\`\``;
 }

@@ -7,7 +7,9 @@
  */
 import type ts from "typescript";
 import { EinsightError } from "../../codegen/errors.js";
+import { compilePlan, compileWithGradients, type CompiledEinsum } from "../../codegen/compiled.js";
 import { planEinsum, type Plan, type PlanOptions } from "../../codegen/plan.js";
+import { compileSized, NOMINAL_SIZE } from "../../codegen/sized.js";
 
 export interface EinsumCall {
   readonly node: ts.CallExpression;
@@ -62,6 +64,39 @@ export function planCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCa
     throw e;
   }
 }
+
+/**
+ * What a build makes of a call: its plan and kernels where the types know every size (for
+ * einsumWithBackward, its gradient einsums too); `sized`: kernels that read the sizes the types
+ * leave `number` at run time, where they know every rank (einsum only: gradients are planned at
+ * run time then); else why it is left to run time, or its error.
+ */
+export function buildCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, options: PlanOptions = {}): BuiltCall {
+  const planned = planCall(tsm, checker, call, options);
+  if (planned.kind === "error") return planned;
+  if (planned.kind === "planned") {
+    const compiled = call.fn === "einsumWithBackward" ? compileWithGradients(call.equation!.text, planned.plan.operands.map((op) => op.shape), options) : compilePlan(planned.plan);
+    return { ...planned, compiled };
+  }
+  const shapes = planned.shapes;
+  if (call.equation === undefined || !shapes.every((s) => s !== undefined)) return planned;
+  if (call.fn !== "einsum") return { ...planned, reason: `${planned.reason} (einsumWithBackward is compiled only with every size known)` };
+  try {
+    const compiled = compileSized(call.equation.text, shapes, options);
+    const labels = compiled.plan.runtimeSizes ?? [];
+    const one = labels.length === 1;
+    const reason = `the size${one ? "" : "s"} of ${labels.map((l) => `'${l}'`).join(", ")} ${one ? "is" : "are"} known only at run time: the kernels read ${one ? "it" : "them"} from params (costs estimated with ${NOMINAL_SIZE}).`;
+    return { kind: "sized", shapes, plan: compiled.plan, compiled, reason };
+  } catch (e) {
+    if (e instanceof EinsightError) return { kind: "error", shapes, error: e };
+    throw e;
+  }
+}
+
+export type BuiltCall =
+  | (Extract<CallPlan, { kind: "planned" }> & { readonly compiled: CompiledEinsum })
+  | { readonly kind: "sized"; readonly shapes: readonly (readonly (number | undefined)[])[]; readonly plan: Plan; readonly compiled: CompiledEinsum; readonly reason: string }
+  | Extract<CallPlan, { kind: "runtime" | "error" }>;
 
 export type CallPlan =
   | { readonly kind: "planned"; readonly shapes: readonly (readonly (number | undefined)[] | undefined)[]; readonly plan: Plan }

@@ -39,6 +39,7 @@ interface Summary {
   readonly adapter: string;
   readonly failures: number;
   readonly plansMadeForAttention: number;
+  readonly plansMadeForLengths: number;
   readonly contraction: { readonly shape: number[]; readonly first: number[]; readonly sum: number };
 }
 
@@ -58,6 +59,7 @@ test("the example built by vite runs in headless Chromium on WebGPU and matches 
     const summary = (await page.evaluate(() => (globalThis as { einsightExample?: unknown }).einsightExample)) as Summary;
     expect(summary.failures, logs.join("\n")).toBe(0);
     expect(summary.plansMadeForAttention).toBe(0); // planned at build time by the plugin
+    expect(summary.plansMadeForLengths).toBe(0); // compiled at build time, sized at run time
     const X = values(16 * 96 * 32, 1);
     const expected = oracleEinsum("ijk,ikl->jl", [{ data: X, shape: [8, 96, 32], offset: 3 * 96 * 32 }, { data: values(8 * 32 * 80, 2), shape: [8, 32, 80] }]);
     expect(summary.contraction.shape).toEqual([96, 80]);

@@ -77,13 +77,13 @@ describe.each(Object.keys(bundlers))("%s with einsight's plugin", (name) => {
     mkdirSync(dir, { recursive: true });
     await bundlers[name]!({ tsconfig: path.join(app, "tsconfig.json"), report: path.join(dir, "einsums") }, entry, dir);
     const bundle = readFileSync(path.join(dir, "main.mjs"), "utf8");
-    expect(bundle.match(/compiled: \{/g)).toHaveLength(4);
+    expect(bundle.match(/compiled: \{/g)).toHaveLength(5);
     expect(bundle).toContain("// einsight: loop kernel");
     // the CPU oracle's values, and no plan made at run time but the transposed view's (types carry no strides)
     expect(run(path.join(dir, "main.mjs"))).toEqual(expectedResult(1));
-    // the build report: the 4 einsums of main.ts, planned, with their kernels
+    // the build report: the 5 einsums of main.ts with their kernels, the last sized at run time (rows typed as number)
     const report = JSON.parse(readFileSync(path.join(dir, "einsums.json"), "utf8")) as { einsums: { file: string; line: number; status: string; kernels?: unknown[] }[] };
-    expect(report.einsums.map((e) => [e.file, e.line, e.status])).toEqual([["src/main.ts", 10, "planned"], ["src/main.ts", 11, "planned"], ["src/main.ts", 12, "planned"], ["src/main.ts", 13, "planned"]]);
+    expect(report.einsums.map((e) => [e.file, e.line, e.status])).toEqual([["src/main.ts", 10, "planned"], ["src/main.ts", 11, "planned"], ["src/main.ts", 12, "planned"], ["src/main.ts", 13, "planned"], ["src/main.ts", 16, "sized"]]);
     expect(readFileSync(path.join(dir, "einsums.html"), "utf8")).toContain("ijk,ikl-&gt;jl");
     // the kernels the build generated, the same from every bundler
     const kernels = report.einsums.flatMap((e, i) => (e.kernels as { step: number; code: string }[]).map((k) => `// ===== einsum ${i + 1} (src/main.ts:${e.line}), step ${k.step}\n${k.code}`));

@@ -16,7 +16,7 @@ test("finds einsight's einsums (renamed and namespace imports too, nothing else 
   expect(report.einsums.map((e) => `${e.file}:${e.line} ${e.status}`)).toEqual([
     "src/model.ts:13 planned",
     "src/model.ts:14 planned",
-    "src/model.ts:15 runtime",
+    "src/model.ts:15 sized",
     "src/model.ts:16 runtime",
     "src/other.ts:12 error",
   ]);
@@ -28,7 +28,10 @@ test("finds einsight's einsums (renamed and namespace imports too, nothing else 
   expect(seed!.plan!.totals.temporaryBytes).toBe(5 * 2 ** 20);
   expect(seed!.kernels!.map((k) => k.code.split("\n")[0])).toEqual(["// einsight: direct (GETT) kernel, contraction step, split-k", "// einsight: loop kernel, contraction step, split-k: sum of the 5 k slices: one invocation per output element"]);
   expect(scores!.plan!.output.shape).toEqual([2, 4, 48, 48]);
-  expect(namespaced).toMatchObject({ shapes: [[null, 32], [32, 24]], reason: "operand 0's shape [number, 32] is not fully known at compile time; the plan is made at run time." });
+  // rows the types leave as number: compiled with kernels that read that size at run time
+  expect(namespaced).toMatchObject({ shapes: [[null, 32], [32, 24]], reason: "the size of 'i' is known only at run time: the kernels read it from params (costs estimated with 512)." });
+  expect(namespaced!.plan!.runtimeSizes).toEqual(["i"]);
+  expect(namespaced!.kernels![0]!.code).toMatch(/let COUNT = \(params\.size_a \* 24u\);/);
   expect(dynamic!.reason).toMatch(/not a string literal/);
   expect(bad!.error).toMatchObject({ code: "sizeMismatch", span: [3, 4] }); // the j of "jk"
 });

@@ -78,8 +78,10 @@ declare function number(): number;
   test("on the equation string too", () => {
     expect(hover(`"ijk,ikl->jl"`)).toContain("einsum ijk,ikl->jl");
   });
-  test("a size the types do not know: says the plan is made at run time", () => {
-    expect(hover(`einsum("ij,jk`)).toContain("einsight: operand 1's shape [3, number] is not fully known at compile time; the plan is made at run time.");
+  test("a size the types do not know: the plan at a nominal size, and that the transformer's kernels read that size at run time", () => {
+    const doc = hover(`einsum("ij,jk`);
+    expect(doc).toContain("With einsight's transformer, the size of 'k' is known only at run time: the kernels read it from params (costs estimated with 512).");
+    expect(doc).toContain("einsum ij,jk->ik");
   });
   test("elsewhere the hover is TypeScript's own", () => {
     expect(hover("const X")).toBe("");

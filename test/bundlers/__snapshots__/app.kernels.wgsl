@@ -151,3 +151,44 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   out[params.out_offset + i] = acc;
 }
+
+// ===== einsum 5 (src/main.ts:16), step 1
+// einsight: loop kernel, contraction step, loop: one invocation per output element
+//   ab,bc->ac   sizes a=? b=4 c=2 (? read from params: sized at run time)
+//   in0 strides a:? b:1
+//   in1 strides b:? c:1
+//   ? outputs, workgroup size 256, dispatch sized at run time
+struct Params {
+  in0_offset: u32,
+  in1_offset: u32,
+  out_offset: u32,
+  size_a: u32,
+  grid: u32,
+  in1_stride_b: u32,
+  in0_stride_a: u32,
+  pad7: u32,
+}
+@group(0) @binding(0) var<storage, read> in0: array<f32>;
+@group(0) @binding(1) var<storage, read> in1: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let COUNT = (params.size_a * 2u);
+  let ROW = params.grid;
+  let i = gid.x + gid.y * ROW;
+  if (i >= COUNT) { return; }
+  // output index -> output coordinates -> where each input's sum starts
+  var c_rest = i;
+  let c_c = c_rest % 2u;
+  c_rest = c_rest / 2u;
+  let c_a = c_rest;
+  let in0_base = params.in0_offset + c_a * params.in0_stride_a;
+  let in1_base = params.in1_offset + c_c;
+  var acc = 0.0;
+  for (var s_b = 0u; s_b < 4u; s_b++) {
+    acc += in0[in0_base + s_b] * in1[in1_base + s_b * params.in1_stride_b];
+  }
+  out[params.out_offset + i] = acc;
+}

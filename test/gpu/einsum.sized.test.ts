@@ -1,0 +1,130 @@
+/**
+ * Einsums compiled before all their sizes are known (codegen/sized, what the transformer inlines
+ * for `Tensor<[number, 64]>`): one compiled einsum runs at many sizes, against the oracle, with no
+ * plan made at run time; the guard refuses sizes the build knew otherwise, naming them.
+ */
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { values } from "../../bench/data.js";
+import { compileSized, NOMINAL_SIZE } from "../../codegen/sized.js";
+import type { Strategy } from "../../codegen/cost.js";
+import { elementCount } from "../../codegen/views.js";
+import { einsum } from "../../runtime/einsum.js";
+import { tensor } from "../../runtime/tensor.js";
+import { maxRelativeError, oracleEinsum } from "../oracle.js";
+import { realize, scenario } from "./random-einsum.js";
+import { useGpu } from "./use-gpu.js";
+
+const g = useGpu();
+
+interface SizedCase {
+  readonly equation: string;
+  /** What the build knows: `undefined` where a type says `number`. */
+  readonly known: readonly (readonly (number | undefined)[])[];
+  /** Shapes the compiled einsum runs with, each call. */
+  readonly runs: readonly (readonly (readonly number[])[])[];
+  readonly strategy?: Strategy;
+}
+
+const u = undefined;
+const CASES: readonly SizedCase[] = [
+  { equation: "ij,jk->ik", known: [[u, 64], [64, u]], runs: [[[37, 64], [64, 130]], [[1, 64], [64, 1]], [[200, 64], [64, 5]], [[0, 64], [64, 9]]] },
+  { equation: "ij,jk->ik", known: [[32, u], [u, 48]], runs: [[[32, 100], [100, 48]], [[32, 1], [1, 48]], [[32, 0], [0, 48]]] },
+  { equation: "bij,bjk->bik", known: [[u, u, 16], [u, 16, 8]], runs: [[[3, 70, 16], [3, 16, 8]], [[1, 5, 16], [1, 16, 8]]] },
+  { equation: "ij,j->i", known: [[u, u], [u]], runs: [[[33, 65], [65]], [[300, 7], [7]]] },
+  { equation: "i,j->ij", known: [[u], [u]], runs: [[[5], [7]], [[130], [3]]] },
+  { equation: "ijk->ki", known: [[u, 4, u]], runs: [[[3, 4, 5]], [[6, 4, 1]]] },
+  { equation: "ii->i", known: [[u, u]], runs: [[[9, 9]], [[1, 1]]] },
+  { equation: "ij,jk,kl->il", known: [[u, 8], [8, u], [u, 6]], runs: [[[5, 8], [8, 11], [11, 6]], [[40, 8], [8, 3], [3, 6]]] },
+  { equation: "...ij,jk->...ik", known: [[u, u, 4], [4, u]], runs: [[[2, 3, 4], [4, 5]], [[6, 1, 4], [4, 2]]] },
+  { equation: "ij,jk->ik", known: [[u, u], [u, u]], runs: [[[20, 30], [30, 10]]], strategy: "loop" },
+];
+
+describe("einsums sized at run time", () => {
+  for (const c of CASES) {
+    test(`${c.equation} known as ${JSON.stringify(c.known)}${c.strategy === undefined ? "" : `, ${c.strategy}`}`, async () => {
+      const compiled = compileSized(c.equation, c.known, { profile: g().profile, ...(c.strategy === undefined ? {} : { strategy: c.strategy }) });
+      expect(compiled.plan.runtimeSizes?.length ?? 0).toBeGreaterThan(0);
+      for (const shapes of c.runs) {
+        const data = shapes.map((s, k) => values(elementCount(s), k + 1));
+        g().resetStats();
+        const out = einsum(c.equation, ...shapes.map((s, k) => tensor(g(), data[k]!, s)), { compiled });
+        expect(g().stats().plansMade).toBe(0);
+        const expected = oracleEinsum(c.equation, shapes.map((shape, k) => ({ data: data[k]!, shape })));
+        expect(out.shape).toEqual(expected.shape);
+        expect(maxRelativeError(await out.read(), expected.data)).toBeLessThanOrEqual(1e-4);
+      }
+    });
+  }
+
+  test("the kernels read the sizes the build did not know from params, and bake in those it did", () => {
+    const compiled = compileSized("ij,jk->ik", [[undefined, 64], [64, undefined]], { profile: g().profile });
+    const code = compiled.programs[0]!.launches[0]!.kernel.code;
+    expect(compiled.plan.runtimeSizes).toEqual(["i", "k"]);
+    expect(code).toMatch(/sizes a=\? b=64 c=\?/);
+    expect(code).toMatch(/let M = params\.size_a;/);
+    expect(code).toMatch(/let N = params\.size_c;/);
+    expect(code).toMatch(/const K: u32 = 64u;/);
+    expect(code).not.toMatch(new RegExp(`const [MN]: u32 = ${NOMINAL_SIZE}u`));
+    expect(compiled.programs[0]!.launches[0]!.kernel.runtimeDispatch).toBeDefined();
+  });
+
+  test("a forced strategy that needs every size at build time is refused with its reason, and direct runs instead", () => {
+    const compiled = compileSized("ij,jk->ik", [[undefined, 4096], [4096, undefined]], { strategy: "split-k" });
+    const step = compiled.plan.steps[0]!;
+    expect(step.strategy).toBe("direct");
+    expect(step.alternatives.find((a) => a.strategy === "ttgt")?.reason).toMatch(/need every size at build time/);
+  });
+
+  test("a size the build knew that differs is an error naming the operand, dimension and label", () => {
+    const compiled = compileSized("ij,jk->ik", [[undefined, 64], [64, undefined]]);
+    const a = tensor(g(), values(5 * 32, 1), [5, 32]);
+    const b = tensor(g(), values(32 * 3, 2), [32, 3]);
+    expect(() => einsum("ij,jk->ik", a, b, { compiled })).toThrow(
+      expect.objectContaining({ code: "compiledMismatch", message: expect.stringMatching(/operand 0 with dimension 1 \(label 'j'\) of size 64, but got 32 \(shape \[5, 32\]\)/) as unknown }),
+    );
+    const c = tensor(g(), values(5 * 64 * 2, 1), [5, 64, 2]);
+    const untyped: string = "ij,jk->ik"; // the types would refuse a rank-3 operand at compile time
+    expect(() => einsum(untyped, c, b, { compiled })).toThrow(expect.objectContaining({ code: "compiledMismatch", message: expect.stringMatching(/operand 0 of rank 2 but got shape \[5, 64, 2\]/) as unknown }));
+  });
+
+  test("a view the build did not assume is planned just in time, and right", async () => {
+    const compiled = compileSized("ij,jk->ik", [[undefined, 8], [8, undefined]]);
+    const data = values(8 * 6, 3);
+    const bt = tensor(g(), data, [6, 8]).transpose(); // [8, 6], strides [1, 8]
+    const a = tensor(g(), values(4 * 8, 1), [4, 8]);
+    g().resetStats();
+    const out = einsum("ij,jk->ik", a, bt, { compiled });
+    expect(g().stats().plansMade).toBe(1);
+    const expected = oracleEinsum("ij,jk->ik", [{ data: values(4 * 8, 1), shape: [4, 8] }, { data, shape: [8, 6], strides: [1, 8] }]);
+    expect(maxRelativeError(await out.read(), expected.data)).toBeLessThanOrEqual(1e-4);
+  });
+
+  test("random einsums with random sizes left to run time match the oracle", async () => {
+    let sized = 0;
+    const runs = 80;
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), async (sc, unknown) => {
+        const { equation, operands } = realize(g(), sc);
+        const shapes = operands.map((o) => o.view.shape);
+        const data = shapes.map((s, k) => values(elementCount(s), k + 7));
+        let n = 0;
+        const known = shapes.map((s) => s.map((size) => (unknown[n++ % unknown.length] === true ? undefined : size)));
+        const strategy = sc.s.strategy === "loop" || sc.s.strategy === "direct" ? sc.s.strategy : undefined;
+        const compiled = compileSized(equation, known, { profile: g().profile, ...(strategy === undefined ? {} : { strategy }) });
+        const tensors = shapes.map((s, k) => tensor(g(), data[k]!, s));
+        g().resetStats();
+        const result = einsum(equation, ...tensors, { compiled });
+        if (g().stats().plansMade === 0 && compiled.plan.runtimeSizes !== undefined) sized += 1;
+        const expected = oracleEinsum(equation, shapes.map((shape, k) => ({ data: data[k]!, shape })));
+        expect(result.shape).toEqual(expected.shape);
+        const error = maxRelativeError(await result.read(), expected.data);
+        [result, ...tensors, ...operands.map((o) => o.base)].forEach((t) => t.destroy());
+        expect(error, `${equation} known as ${JSON.stringify(known)}`).toBeLessThanOrEqual(1e-4);
+      }),
+      { numRuns: runs },
+    );
+    // Most of them ran sized at run time (the rest fell back where a size 1 changed which strides broadcast).
+    expect(sized).toBeGreaterThan(runs * 0.4);
+  });
+});
