@@ -1,7 +1,11 @@
 /**
  * f16 on a GPU: einsums with f16 operands checked against the oracle on subgroup matrices (tensor
- * cores) and on the scalar tiled kernels, then `ij,jk->ik` timed in f16 both ways and in f32.
- * SwiftShader has no `shader-f16`: there the script says so and stops.
+ * cores) and on the scalar tiled kernels, then `ij,jk->ik` timed in f16 both ways and in f32, with
+ * kernel variants the planner does not choose (yet): 256 x 128 subgroup-matrix tiles,
+ * double-buffered slabs, sizes read at run time, and Dawn's robustness checks and workgroup
+ * zeroing turned off (toggles `disable_robustness`, `disable_workgroup_init`); then the seed's
+ * sliced contraction in f32 with those variants. SwiftShader has no `shader-f16`: there the script
+ * says so and stops.
  *
  *     npm run build && node dist/bench/matrix.js [--json file] [--quick]
  *
@@ -10,7 +14,9 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Strategy } from "../codegen/cost.js";
-import { planEinsum } from "../codegen/plan.js";
+import { compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
+import { planEinsum, type Plan } from "../codegen/plan.js";
+import { compileSized } from "../codegen/sized.js";
 import { gpu, type Gpu } from "../runtime/device.js";
 import { einsum } from "../runtime/einsum.js";
 import { fromHalfBits, toHalves } from "../runtime/half.js";
@@ -20,7 +26,9 @@ import { values } from "./data.js";
 import { measure } from "./measure.js";
 
 const DAWN_F16 = ["enable-dawn-features=allow_unsafe_apis,vulkan_enable_f16_on_nvidia"];
-const { values: args } = parseArgs({ options: { json: { type: "string" }, quick: { type: "boolean" } } });
+const { values: args } = parseArgs({ options: { json: { type: "string" }, quick: { type: "boolean" }, f32: { type: "boolean" } } });
+/** --f32: only the f32 timings (no f16 checks or timings): a short device run. */
+const f32Only = args.f32 === true;
 
 const matrixGpu = await gpu({ dawnOptions: DAWN_F16 });
 const info = matrixGpu.device.adapterInfo as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number; subgroupMatrixConfigs?: Iterable<Record<string, unknown>> };
@@ -33,6 +41,14 @@ if (!matrixGpu.device.features.has("shader-f16")) {
 }
 // The same adapter without subgroup matrices: f16 on the scalar tiled kernels.
 const scalarGpu = await gpu({ dawnOptions: DAWN_F16, features: ["shader-f16"] });
+// And with Dawn's bounds checks in shaders (robustness) and workgroup-memory zeroing off, as
+// Chrome's Graphite and onnxruntime's WebGPU backend run: what those cost einsight's kernels.
+const uncheckedGpu = await gpu({ dawnOptions: [`${DAWN_F16[0]!},disable_robustness,disable_workgroup_init`] });
+
+/** The plan with every tiled step double-buffered or not: how the bench compiles a variant the planner does not choose. */
+function buffered(plan: Plan, double = true): CompiledEinsum {
+  return compilePlan({ ...plan, steps: plan.steps.map((s) => (s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, doubleBuffer: double } })) });
+}
 
 interface Check {
   readonly name: string;
@@ -42,6 +58,8 @@ interface Check {
   readonly views?: (bases: readonly Tensor[]) => Tensor[];
   readonly strategy?: Strategy;
   readonly accumulate?: boolean;
+  readonly tiles?: { tm: number; tn: number };
+  readonly double?: boolean;
 }
 
 const checks: Check[] = [
@@ -55,6 +73,9 @@ const checks: Check[] = [
   { name: "loaded from memory (contracted j, k as one stride; k alone no 16-byte unit)", equation: "ijk,jkl->il", shapes: [[64, 4, 4], [4, 4, 64]], strategy: "direct" },
   { name: "staged, 16-byte loads (M = 264: not whole 16-row matrices)", equation: "ij,jk->ik", shapes: [[264, 200], [200, 136]], strategy: "direct" },
   { name: "staged, 16-byte loads, split-k", equation: "ij,jk->ik", shapes: [[40, 3000], [3000, 40]], strategy: "split-k" },
+  { name: "staged, 256 x 128 tiles (4 x 2 subgroups of 64 x 64), with edges", equation: "ij,jk->ik", shapes: [[520, 200], [200, 264]], strategy: "direct", tiles: { tm: 256, tn: 128 } },
+  { name: "staged, double-buffered slabs, with edges", equation: "ij,jk->ik", shapes: [[264, 200], [200, 136]], strategy: "direct", double: true },
+  { name: "staged, double-buffered, one element at a time (a misaligned)", equation: "ij,jk->ik", shapes: [[300, 128], [128, 64]], views: ([x, y]) => [x!.slice(0, 8, 264).slice(1, 4, 116), y!.slice(0, 4, 116)], strategy: "direct", double: true },
   { name: "transposed left", equation: "ji,jk->ik", shapes: [[200, 300], [200, 260]] },
   { name: "batched", equation: "bij,bjk->bik", shapes: [[3, 70, 90], [3, 90, 50]] },
   { name: "seed on a slice", equation: "ijk,ikl->jl", shapes: [[6, 130, 96], [4, 96, 70]], views: ([x, y]) => [x!.slice(0, 1, 5), y!] },
@@ -74,7 +95,9 @@ async function check(g: Gpu, c: Check): Promise<{ error: number; matrix: string;
   const data = c.shapes.map((s, k) => fromHalfBits(toHalves(values(s.reduce((a, b) => a * b, 1), k + 11))).slice(0, s.reduce((a, b) => a * b, 1)));
   const bases = c.shapes.map((s, k) => tensor(g, data[k]!, s, { dtype: "f16" }));
   const views = c.views?.(bases) ?? bases;
-  const plan = planEinsum(c.equation, views, { profile: g.profile, ...(c.strategy === undefined ? {} : { strategy: c.strategy }) });
+  const planOptions = { ...(c.strategy === undefined ? {} : { strategy: c.strategy }), ...(c.tiles === undefined ? {} : { tiles: c.tiles }) };
+  const plan = planEinsum(c.equation, views, { profile: g.profile, ...planOptions });
+  const options = { ...planOptions, ...(c.double === true ? { compiled: buffered(plan) } : {}) };
   const ops = views.map((v, k) => ({ data: data[k]!, shape: v.shape, strides: v.strides, offset: v.offset }));
   const expected = oracleEinsum(c.equation, ops);
   const magnitude = oracleEinsum(c.equation, ops.map((o) => ({ ...o, data: Array.from(o.data, Math.abs) })));
@@ -84,9 +107,9 @@ async function check(g: Gpu, c: Check): Promise<{ error: number; matrix: string;
     const start = values(expected.data.length, 99);
     out = tensor(g, start, expected.shape, { dtype: "f16" });
     base = Float64Array.from(await out.read());
-    einsum(c.equation, ...views, { out, accumulate: true, ...(c.strategy === undefined ? {} : { strategy: c.strategy }) });
+    einsum(c.equation, ...views, { out, accumulate: true, ...planOptions });
   } else {
-    out = einsum(c.equation, ...views, { ...(c.strategy === undefined ? {} : { strategy: c.strategy }) });
+    out = einsum(c.equation, ...views, options);
   }
   const got = await out.read();
   let error = 0;
@@ -104,7 +127,7 @@ async function check(g: Gpu, c: Check): Promise<{ error: number; matrix: string;
 
 const results: Record<string, unknown>[] = [];
 let failures = 0;
-for (const [label, g] of [["subgroup matrices", matrixGpu], ["scalar f16", scalarGpu]] as const) {
+for (const [label, g] of f32Only ? [] : ([["subgroup matrices", matrixGpu], ["scalar f16", scalarGpu]] as const)) {
   for (const c of checks) {
     try {
       const r = await check(g, c);
@@ -120,32 +143,57 @@ for (const [label, g] of [["subgroup matrices", matrixGpu], ["scalar f16", scala
   }
 }
 
+interface Variant {
+  readonly label: string;
+  readonly g: Gpu;
+  readonly dtype: "f16" | "f32";
+  /** > 0: a starts that many elements in; < 0: a has that many rows fewer. */
+  readonly offset?: number;
+  readonly tiles?: { tm: number; tn: number };
+  readonly double?: boolean;
+  /** Compiled with both sizes of a and b that are not the contraction left to run time. */
+  readonly sized?: boolean;
+}
+
 const sizes = args.quick === true ? [2048] : [4096, 8192];
 for (const n of sizes) {
-  const variants = [
-    ["f16 subgroup matrices, as planned", matrixGpu, "f16", 0, undefined],
-    ["f16 subgroup matrices, a with 8 rows fewer (not whole 16-row matrices)", matrixGpu, "f16", -8, undefined],
-    ["f16 subgroup matrices, a starting 2 bytes in (read an element at a time)", matrixGpu, "f16", 1, undefined],
-    ["f16 subgroup matrices, 64 x 64 tiles", matrixGpu, "f16", 0, { tm: 64, tn: 64 }],
-    ["f16 scalar tiles", scalarGpu, "f16", 0, undefined],
-    ["f32", matrixGpu, "f32", 0, undefined],
-  ] as const;
-  for (const [label, g, dtype, offset, tiles] of variants) {
-    if (dtype === "f32" && n > 4096) continue;
-    // offset > 0: a starts that many elements in; < 0: a has that many rows fewer
+  const variants: Variant[] = [
+    { label: "f16 subgroup matrices, as planned", g: matrixGpu, dtype: "f16" },
+    { label: "f16 subgroup matrices, a with 8 rows fewer (not whole 16-row matrices)", g: matrixGpu, dtype: "f16", offset: -8 },
+    { label: "f16 subgroup matrices, a starting 2 bytes in (read an element at a time)", g: matrixGpu, dtype: "f16", offset: 1 },
+    { label: "f16 subgroup matrices, 64 x 64 tiles", g: matrixGpu, dtype: "f16", tiles: { tm: 64, tn: 64 } },
+    { label: "f16 subgroup matrices, 256 x 128 tiles (4 x 2 subgroups of 64 x 64)", g: matrixGpu, dtype: "f16", tiles: { tm: 256, tn: 128 } },
+    { label: "f16 subgroup matrices, 128 x 128 tiles (2 x 4 subgroups of 64 x 32)", g: matrixGpu, dtype: "f16", tiles: { tm: 128, tn: 128 } },
+    { label: "f16 subgroup matrices, 128 x 128 tiles, double-buffered slabs", g: matrixGpu, dtype: "f16", tiles: { tm: 128, tn: 128 }, double: true },
+    { label: "f16 subgroup matrices, as planned, Dawn robustness off", g: uncheckedGpu, dtype: "f16" },
+    { label: "f16 subgroup matrices, 256 x 128 tiles, Dawn robustness off", g: uncheckedGpu, dtype: "f16", tiles: { tm: 256, tn: 128 } },
+    { label: "f16 subgroup matrices, 128 x 128 tiles, double-buffered slabs, Dawn robustness off", g: uncheckedGpu, dtype: "f16", tiles: { tm: 128, tn: 128 }, double: true },
+    { label: "f16 scalar tiles", g: scalarGpu, dtype: "f16" },
+    { label: "f32", g: matrixGpu, dtype: "f32" },
+    { label: "f32, single slab buffer", g: matrixGpu, dtype: "f32", double: false },
+    { label: "f32, double-buffered slabs", g: matrixGpu, dtype: "f32", double: true },
+    { label: "f32, sizes read at run time (compiled for [number, n] x [n, number])", g: matrixGpu, dtype: "f32", sized: true },
+    { label: "f32, Dawn robustness off", g: uncheckedGpu, dtype: "f32" },
+    { label: "f32, double-buffered slabs, Dawn robustness off", g: uncheckedGpu, dtype: "f32", double: true },
+  ];
+  for (const { label, g, dtype, offset = 0, tiles, double, sized } of variants) {
+    if (dtype === "f32" ? n > 4096 : f32Only) continue;
     const rows = n + Math.min(0, offset);
     const start = Math.max(0, offset);
     const base = tensor(g, values(rows * n + start, 1), [rows * n + start], { dtype });
     const a = new Tensor(base.storage, [rows, n], [n, 1], start, dtype);
     const b = tensor(g, values(n * n, 2), [n, n], { dtype });
-    const options = tiles === undefined ? {} : { tiles };
-    const plan = planEinsum("ij,jk->ik", [a, b], { profile: g.profile, ...options });
+    const planOptions = tiles === undefined ? {} : { tiles };
+    const plan = planEinsum("ij,jk->ik", [a, b], { profile: g.profile, ...planOptions });
+    const compiled = double !== undefined ? buffered(plan, double) : sized === true ? compileSized("ij,jk->ik", [[undefined, n], [n, undefined]], { profile: g.profile }) : undefined;
+    const options = compiled === undefined ? planOptions : { compiled };
+    const tileConfig = (compiled?.plan ?? plan).steps[0]!.tiles;
     try {
       const ms = await measure(() => einsum("ij,jk->ik", a, b, options).destroy(), () => g.device.queue.onSubmittedWorkDone(), 0.5, n * n * (dtype === "f16" ? 2 : 4));
       g.throwGpuError();
       const tflops = (2 * rows * n * n) / (ms / 1e3) / 1e12;
-      console.log(`ij,jk->ik ${n}^3 ${label}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s (tiles ${JSON.stringify(plan.steps[0]!.tiles)}; estimated ${(plan.totals.estimatedSeconds * 1e3).toFixed(3)} ms)`);
-      results.push({ kind: "time", equation: "ij,jk->ik", n, label, ms, tflops, tiles: plan.steps[0]!.tiles, estimatedMs: plan.totals.estimatedSeconds * 1e3 });
+      console.log(`ij,jk->ik ${n}^3 ${label}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s (tiles ${JSON.stringify(tileConfig)}; estimated ${(plan.totals.estimatedSeconds * 1e3).toFixed(3)} ms)`);
+      results.push({ kind: "time", equation: "ij,jk->ik", n, label, ms, tflops, tiles: tileConfig, estimatedMs: plan.totals.estimatedSeconds * 1e3 });
     } catch (e) {
       console.log(`ij,jk->ik ${n}^3 ${label}: failed: ${String(e).split("\n")[0]}`);
       results.push({ kind: "time", equation: "ij,jk->ik", n, label, error: String(e) });
@@ -155,10 +203,38 @@ for (const n of sizes) {
   }
 }
 
+// The seed's contraction on its slice, f32 (the suite's `ijk,ikl->jl`, x = X[3:11]): what each variant gives it.
+if (args.quick !== true) {
+  for (const { label, g, double } of [
+    { label: "f32 sliced contraction, as planned", g: matrixGpu },
+    { label: "f32 sliced contraction, single slab buffer", g: matrixGpu, double: false },
+    { label: "f32 sliced contraction, Dawn robustness off", g: uncheckedGpu },
+    { label: "f32 sliced contraction, single slab buffer, Dawn robustness off", g: uncheckedGpu, double: false },
+  ]) {
+    const X = tensor(g, values(16 * 16384 * 2048, 1), [16, 16384, 2048]);
+    const Y = tensor(g, values(8 * 2048 * 1024, 2), [8, 2048, 1024]);
+    const x = X.slice(0, 3, 11);
+    const plan = planEinsum("ijk,ikl->jl", [x, Y], { profile: g.profile });
+    const options = double !== undefined ? { compiled: buffered(plan, double) } : {};
+    try {
+      const ms = await measure(() => einsum("ijk,ikl->jl", x, Y, options).destroy(), () => g.device.queue.onSubmittedWorkDone(), 0.5, 16384 * 1024 * 4);
+      g.throwGpuError();
+      const tflops = (2 * 8 * 16384 * 2048 * 1024) / (ms / 1e3) / 1e12;
+      console.log(`ijk,ikl->jl seed ${label}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s (${plan.steps.map((s) => s.strategy).join("+")}, tiles ${JSON.stringify(plan.steps[0]!.tiles)})`);
+      results.push({ kind: "seed", equation: "ijk,ikl->jl", label, ms, tflops, tiles: plan.steps[0]!.tiles });
+    } catch (e) {
+      console.log(`ijk,ikl->jl seed ${label}: failed: ${String(e).split("\n")[0]}`);
+      results.push({ kind: "seed", equation: "ijk,ikl->jl", label, error: String(e) });
+    }
+    [X, Y].forEach((t) => t.destroy());
+  }
+}
+
 if (args.json !== undefined) {
   writeFileSync(args.json, JSON.stringify({ adapter: matrixGpu.adapterName, features: [...matrixGpu.device.features].sort(), subgroups: [info.subgroupMinSize, info.subgroupMaxSize], configs, profile: matrixGpu.profile, date: new Date().toISOString().slice(0, 10), results }, null, 1));
 }
 console.log(failures === 0 ? "all f16 checks passed" : `${failures} f16 check(s) FAILED`);
 scalarGpu.destroy();
+uncheckedGpu.destroy();
 matrixGpu.destroy();
 process.exit(failures === 0 ? 0 : 1);

@@ -31,6 +31,7 @@ interface F16Report {
   readonly results: readonly (
     | { readonly kind: "check"; readonly ok: boolean }
     | { readonly kind: "time"; readonly n: number; readonly label: string; readonly ms?: number; readonly tflops?: number; readonly estimatedMs?: number; readonly error?: string }
+    | { readonly kind: "seed"; readonly label: string; readonly ms?: number; readonly tflops?: number; readonly error?: string }
   )[];
 }
 
@@ -126,11 +127,11 @@ export function seedTable(seed: SeedResult, torch: TorchSeed | undefined): strin
 }
 
 /** f16 `ij,jk->ik` on each kernel, beside cuBLAS fp16 (fp32 accumulation) from the same card and run. */
-export function f16Table(f16: F16Report, torch: TorchF16 | undefined): string {
+export function f16Table(f16: F16Report, torch: TorchF16 | undefined, torchSuite?: TorchSuite): string {
   const checks = f16.results.filter((r) => r.kind === "check");
   const rows = f16.results.flatMap((r) => {
     if (r.kind !== "time") return [];
-    const cublas = torch?.rows.find((t) => t.n === r.n && t.dtype === (r.label === "f32" ? "float32" : "float16"));
+    const cublas = torch?.rows.find((t) => t.n === r.n && t.dtype === (r.label.startsWith("f32") ? "float32" : "float16"));
     const vs = cublas === undefined || r.ms === undefined ? "-" : `${cublas.tflops.toFixed(1)} | ${(cublas.ms / r.ms).toFixed(2)}x`;
     return [`| ${r.n}^3 | ${r.label} | ${r.ms === undefined ? `fails: ${r.error}` : `${r.ms.toFixed(3)} | ${r.tflops!.toFixed(1)}`} | ${r.estimatedMs?.toFixed(3) ?? "-"} | ${vs} |`];
   });
@@ -140,7 +141,23 @@ export function f16Table(f16: F16Report, torch: TorchF16 | undefined): string {
     "| size | kernel | ms | TFLOP/s | estimated ms | cuBLAS TFLOP/s | speed vs cuBLAS |",
     "| --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
+    ...seedVariants(f16, torchSuite),
   ].join("\n");
+}
+
+/** The sliced contraction's f32 variants (bench/matrix.ts), beside torch.einsum's time from the suite file given. */
+function seedVariants(f16: F16Report, torchSuite: TorchSuite | undefined): string[] {
+  const seeds = f16.results.filter((r) => r.kind === "seed");
+  if (seeds.length === 0) return [];
+  const torch = torchSuite?.results.find((r) => r.name.startsWith("seed"));
+  return [
+    "",
+    `The seed's sliced contraction \`ijk,ikl->jl\` (x = X[3:11], f32), same run; torch.einsum ${torch === undefined ? "-" : `${torch.ms.toFixed(3)} ms`} (${torchSuite?.device ?? "no torch suite file given"}):`,
+    "",
+    "| variant | ms | TFLOP/s | speed vs torch.einsum |",
+    "| --- | --- | --- | --- |",
+    ...seeds.map((r) => `| ${r.label} | ${r.ms === undefined ? `fails: ${r.error}` : `${r.ms.toFixed(3)} | ${r.tflops!.toFixed(1)}`} | ${torch === undefined || r.ms === undefined ? "-" : `${(torch.ms / r.ms).toFixed(2)}x`} |`),
+  ];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -154,5 +171,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (seed !== undefined) console.log(`${seedTable(seed, torchSeed)}\n`);
   const f16 = files.find((f) => typeof f.configs === "object" && f.adapter !== undefined) as F16Report | undefined;
   const torchF16 = files.find((f) => Array.isArray(f.rows) && typeof f.torch === "string") as TorchF16 | undefined;
-  if (f16 !== undefined) console.log(`${f16Table(f16, torchF16)}\n`);
+  if (f16 !== undefined) console.log(`${f16Table(f16, torchF16, torch)}\n`);
 }

@@ -31,6 +31,11 @@ export interface TileConfig {
   readonly wide?: { readonly a: boolean; readonly b: boolean };
   /** With `matrix`: load them straight from the operands (4 subgroups, 16-deep steps) instead of staging slabs (8 subgroups). */
   readonly global?: boolean;
+  /**
+   * Stage slabs in two workgroup buffers, one barrier per slab instead of two (the next slab is
+   * stored while the current one is read). Not chosen by the planner yet: bench/matrix measures it.
+   */
+  readonly doubleBuffer?: boolean;
 }
 
 /** Sizes of a pairwise step by label group, and how its operands lie in memory. */
@@ -70,18 +75,26 @@ export interface Candidate {
 }
 
 const TK = 16;
+/**
+ * The most workgroup memory double-buffered slabs may take: 128 x 128 x 8 f32 tiles (16.6 KiB).
+ * Measured on an H200 (bench/results/h200-full.json against the session-3 run): with them the
+ * seed's contraction went 17.6 -> 15.5 ms, the transposed GEMM 4.15 -> 3.65, attention scores
+ * 0.738 -> 0.670, the GEMM unchanged; 128 x 64 x 16 tiles doubled (25.6 KiB) made attention values
+ * slower, 0.556 -> 0.672 ms, and 64 x 64 x 16 ones (17.4 KiB) a GEMM 29.7 -> 26.2 TFLOP/s.
+ */
+const DOUBLE_BUFFER_BYTES = 17 * 1024;
 /** Strided loads that cannot coalesce cost about this many times the bandwidth (one 32-byte sector per float). */
 const UNCOALESCED_PENALTY = 8;
 /**
- * The share of `matrixFlopsPerSecond` (the kernel that stages both operands with 16-byte loads)
- * each subgroup-matrix kernel reached on an H200 at 8192^3 (bench/results/h200-f16.json): 83.5
- * TFLOP/s staged with 16-byte loads, 70.5 loading from memory, 53.9 with one operand read an
- * element at a time, 37 with both.
+ * The share of `matrixFlopsPerSecond` (the kernel that stages both operands with 16-byte loads in
+ * 256 x 128 tiles) each subgroup-matrix kernel reached on an H200 at 8192^3: 97.9 TFLOP/s staged
+ * with 16-byte loads (bench/results/h200-probe.json), and in 128 x 128 tiles 70.5 loading from
+ * memory, 53.9 with one operand read an element at a time, 37 with both (h200-f16.json).
  */
 function matrixShare(global: boolean, wide: PairShape["wide"]): number {
-  if (global) return 0.85;
+  if (global) return 0.72;
   const count = Number(wide?.a === true) + Number(wide?.b === true);
-  return [0.45, 0.65, 1][count]!;
+  return [0.38, 0.55, 1][count]!;
 }
 /** A loop kernel keeps no tile in fast memory; neighbouring outputs share reads through the cache. */
 const LOOP_CACHE_REUSE = 8;
@@ -104,14 +117,14 @@ export function costSingle(inElements: number, outElements: number, profile: Dev
 }
 
 /** Tile shapes the direct kernel accepts: sides of 16 x 16 invocations' blocks, slabs whose loads divide evenly. */
-export const TILE_SIDES = [16, 32, 64, 128] as const;
+export const TILE_SIDES = [16, 32, 64, 128, 256] as const;
 export const TILE_DEPTHS = [8, 16, 32] as const;
 
 /**
  * The output tile and k slab of the tiled kernel: the profile's largest side where the step still
  * gives every compute unit a workgroup, smaller sides for small sizes; `forced` (a plan option) wins.
  */
-export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partial<Pick<PairShape, "k" | "matrix" | "matrixGlobal">>, profile: DeviceProfile, splits = 1, forced?: Partial<TileShape>): TileConfig {
+export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partial<Pick<PairShape, "k" | "matrix" | "matrixGlobal" | "wide">>, profile: DeviceProfile, splits = 1, forced?: Partial<TileShape>): TileConfig {
   if (shape.matrix === true && profile.subgroupMatrix !== undefined) return matrixTiles(shape, profile.subgroupMatrix, profile, splits, forced);
   const side = (size: number, largest: number) => TILE_SIDES.filter((t) => t <= Math.max(16, largest)).find((t) => t >= size) ?? largest;
   const [tm, tn] = fillDevice(side(shape.m, profile.maxTile), side(shape.n, profile.maxTile), shape, profile);
@@ -119,16 +132,23 @@ export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partia
   const tk = forced?.tk ?? ((forced?.tm ?? tm) * (forced?.tn ?? tn) >= 128 * 128 ? 8 : TK);
   // 256 invocations stage a side x tk slab: a shallow slab needs a wide enough side.
   const fit = (t: number) => Math.max(t, 256 / tk);
-  return { tm: forced?.tm ?? fit(tm), tn: forced?.tn ?? fit(tn), tk, splits };
+  const [finalM, finalN] = [forced?.tm ?? fit(tm), forced?.tn ?? fit(tn)];
+  // Two slab buffers of f32 (rows padded by up to 4), where the profile asks for them and they stay small.
+  const double = profile.doubleBuffer === true && 2 * tk * (finalM + finalN + 8) * 4 <= DOUBLE_BUFFER_BYTES;
+  return { tm: finalM, tn: finalN, tk, splits, ...(double ? { doubleBuffer: true } : {}) };
 }
 
 /**
- * Tiles of the subgroup-matrix kernel: 8 subgroups in 2 x 4 cover the output tile, each holding
- * (TM / 2) x (TN / 4) of it in result matrices, over 32-deep slabs; 64-wide sides where 128 would
- * leave compute units idle. Sides must be multiples of 2 (4) result matrices.
+ * Tiles of the subgroup-matrix kernels. Staged with 16-byte loads of both operands: 256 x 128,
+ * 8 subgroups in 4 x 2 (64 x 64 each; on an H200 at 8192^3 97.9 TFLOP/s against 81.1 for 128 x
+ * 128). Otherwise up to 128 x 128 (staged: 8 subgroups in 2 x 4; loaded from memory: 4 in 2 x 2),
+ * the sides the other layouts were measured with. Smaller sides (down to 64) where larger ones
+ * would leave compute units idle; slabs 32 deep. Sides must be multiples of the subgroups' result
+ * matrices. Never double-buffered: that measured slower here (66 against 81 TFLOP/s).
  */
-function matrixTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partial<Pick<PairShape, "k" | "matrixGlobal">>, matrix: SubgroupMatrixShape, profile: DeviceProfile, splits: number, forced?: Partial<TileShape>): TileConfig {
-  const [fillM, fillN] = fillDevice(128, 128, shape, profile);
+function matrixTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partial<Pick<PairShape, "k" | "matrixGlobal" | "wide">>, matrix: SubgroupMatrixShape, profile: DeviceProfile, splits: number, forced?: Partial<TileShape>): TileConfig {
+  const bothWide = shape.matrixGlobal !== true && shape.wide?.a === true && shape.wide.b === true;
+  const [fillM, fillN] = fillDevice(bothWide ? 256 : 128, 128, shape, profile);
   const tm = Math.max(forced?.tm ?? fillM, 2 * matrix.m, 64);
   const tn = Math.max(forced?.tn ?? fillN, 4 * matrix.n, 64);
   if (shape.matrixGlobal === true) {

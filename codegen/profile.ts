@@ -29,6 +29,12 @@ export interface DeviceProfile {
    * subgroups; absent, f16 steps run the scalar tiled kernels.
    */
   readonly subgroupMatrix?: SubgroupMatrixShape;
+  /**
+   * Whether the scalar tiled kernels stage their slabs in two workgroup buffers (one barrier a
+   * slab). Needs twice the slab memory: 16.6 KiB for 128 x 128 x 8 tiles, over WebGPU's default
+   * 16 KiB limit, so only profiles of devices with more.
+   */
+  readonly doubleBuffer?: boolean;
 }
 
 /** One subgroup matrix multiply: an M x K left times a K x N right. */
@@ -43,7 +49,7 @@ export const PROFILES = {
    * An H100-class GPU through Dawn: 132 SMs; fp32 a tiled WGSL kernel reaches (shared/device notes:
    * 17.7 untuned, 51.4 cuBLAS); f16 on subgroup matrices measured 83.5 TFLOP/s (bench/matrix.ts, H200).
    */
-  "nvidia-h100": { name: "nvidia-h100", flopsPerSecond: 30e12, bytesPerSecond: 3.0e12, launchSeconds: 8e-6, parallelWorkgroups: 264, loopEfficiency: 0.1, maxTile: 128, matrixFlopsPerSecond: 80e12 },
+  "nvidia-h100": { name: "nvidia-h100", flopsPerSecond: 30e12, bytesPerSecond: 3.0e12, launchSeconds: 8e-6, parallelWorkgroups: 264, loopEfficiency: 0.1, maxTile: 128, matrixFlopsPerSecond: 98e12, doubleBuffer: true },
   /** A mid-range discrete or integrated GPU; the default when the adapter is not recognized. */
   generic: { name: "generic", flopsPerSecond: 4e12, bytesPerSecond: 400e9, launchSeconds: 10e-6, parallelWorkgroups: 64, loopEfficiency: 0.1, maxTile: 64 },
   /**

@@ -154,21 +154,49 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     ...(staged ? [...loadSetup("a", tm, tk, aKFast, "m", wide.a ? lanes : 1), ...loadSetup("b", tn, tk, !bNFast, "n", wide.b ? lanes : 1)] : []),
   ];
   const write = (target: string, value: string) => t.write(target, value, spec.accumulate === true);
-  const slabLoop = (compute: readonly string[], store: (x: "a" | "b", side: number) => string[]) => [
-    "  // slab values are fetched into registers one slab ahead, so global loads overlap the math",
-    ...fetchSlab("a", tm, tk, "k_begin", "  ", true, t, wide.a ? lanes : 1),
-    ...fetchSlab("b", tn, tk, "k_begin", "  ", true, t, wide.b ? lanes : 1),
-    "  for (var k0 = k_begin; k0 < k_end; k0 += TK) {",
-    "    // stage the fetched TK-deep slab of a and b in workgroup memory (zeros past the edges)",
-    ...store("a", tm),
-    ...store("b", tn),
-    "    workgroupBarrier();",
-    ...fetchSlab("a", tm, tk, "k0 + TK", "    ", false, t, wide.a ? lanes : 1),
-    ...fetchSlab("b", tn, tk, "k0 + TK", "    ", false, t, wide.b ? lanes : 1),
-    ...compute,
-    "    workgroupBarrier();",
-    "  }",
-  ];
+  // Double buffering: slab i is read from buffer i % 2 while slab i + 1 is stored into the other.
+  const double = tiles.doubleBuffer === true;
+  const buffers = double ? 2 : 1;
+  const read = { a: double ? "a_read + " : "", b: double ? "b_read + " : "" };
+  const slabLoop = (compute: readonly string[], store: (x: "a" | "b", side: number, at: string) => string[]) =>
+    double
+      ? [
+          "  // slab values are fetched into registers one slab ahead, so global loads overlap the math;",
+          "  // slabs alternate between two buffers: one barrier a slab",
+          ...fetchSlab("a", tm, tk, "k_begin", "  ", true, t, wide.a ? lanes : 1),
+          ...fetchSlab("b", tn, tk, "k_begin", "  ", true, t, wide.b ? lanes : 1),
+          ...store("a", tm, "").map((l) => l.slice(2)),
+          ...store("b", tn, "").map((l) => l.slice(2)),
+          "  workgroupBarrier();",
+          "  var buf = 0u;",
+          "  for (var k0 = k_begin; k0 < k_end; k0 += TK) {",
+          "    let a_read = buf * A_SLAB;",
+          "    let b_read = buf * B_SLAB;",
+          ...fetchSlab("a", tm, tk, "k0 + TK", "    ", false, t, wide.a ? lanes : 1),
+          ...fetchSlab("b", tn, tk, "k0 + TK", "    ", false, t, wide.b ? lanes : 1),
+          ...compute,
+          "    // the next slab into the other buffer, which nobody reads until after the barrier",
+          ...store("a", tm, "(A_SLAB - a_read) + "),
+          ...store("b", tn, "(B_SLAB - b_read) + "),
+          "    workgroupBarrier();",
+          "    buf = 1u - buf;",
+          "  }",
+        ]
+      : [
+          "  // slab values are fetched into registers one slab ahead, so global loads overlap the math",
+          ...fetchSlab("a", tm, tk, "k_begin", "  ", true, t, wide.a ? lanes : 1),
+          ...fetchSlab("b", tn, tk, "k_begin", "  ", true, t, wide.b ? lanes : 1),
+          "  for (var k0 = k_begin; k0 < k_end; k0 += TK) {",
+          "    // stage the fetched TK-deep slab of a and b in workgroup memory (zeros past the edges)",
+          ...store("a", tm, ""),
+          ...store("b", tn, ""),
+          "    workgroupBarrier();",
+          ...fetchSlab("a", tm, tk, "k0 + TK", "    ", false, t, wide.a ? lanes : 1),
+          ...fetchSlab("b", tn, tk, "k0 + TK", "    ", false, t, wide.b ? lanes : 1),
+          ...compute,
+          "    workgroupBarrier();",
+          "  }",
+        ];
   if (matrix !== undefined && tiles.global === true) {
     const layout = matrixLayout(spec.a, spec.b, groups, spec.sizes, matrix);
     if (layout === undefined) throw new Error(`einsight internal error: ${equation} was planned to load subgroup matrices from memory, but its layout does not allow it.`);
@@ -176,9 +204,9 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${GLOBAL_INVOCATIONS}`, "", false), ...body.main, "}", ""].join("\n"), workgroups: [...workgroups], workgroupBytes: body.stageBytes };
   }
   if (matrix !== undefined) {
-    const store = (x: "a" | "b", side: number) => storeSlab(x, side, tk, 1, (v) => `f16(${v})`, x === "a" ? wide.a : wide.b, x === "a" ? aKFast : !bNFast, t);
-    const body = matrixBody(matrix, tm, tn, (compute) => slabLoop(compute, store), write);
-    const workgroupBytes = tileBytes * tk * (aRow + bRow) + body.stageBytes;
+    const store = (x: "a" | "b", side: number, at: string) => storeSlab(x, side, tk, 1, (v) => `f16(${v})`, x === "a" ? wide.a : wide.b, x === "a" ? aKFast : !bNFast, t, at);
+    const body = matrixBody(matrix, tm, tn, (compute) => slabLoop(compute, store), write, buffers, read);
+    const workgroupBytes = buffers * tileBytes * tk * (aRow + bRow) + body.stageBytes;
     return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${MATRIX_INVOCATIONS}`, ""), ...body.main, "}", ""].join("\n"), workgroups: [...workgroups], workgroupBytes };
   }
   const [rm, rn] = [tm / SIDE, tn / SIDE];
@@ -194,8 +222,9 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     ...head.slice(0, -1),
     `//   ${rm}x${rn} per invocation (runs of ${va}x${vb})`,
     "",
-    `var<workgroup> a_tile: array<${tileType(va)}, ${(tk * aRow) / va}>; // [kk][mm]`,
-    `var<workgroup> b_tile: array<${tileType(vb)}, ${(tk * bRow) / vb}>; // [kk][nn]`,
+    `var<workgroup> a_tile: array<${tileType(va)}, ${(buffers * tk * aRow) / va}>; // [kk][mm]${double ? " x 2 buffers" : ""}`,
+    `var<workgroup> b_tile: array<${tileType(vb)}, ${(buffers * tk * bRow) / vb}>; // [kk][nn]${double ? " x 2 buffers" : ""}`,
+    ...(double ? [`const A_SLAB: u32 = ${u32((tk * aRow) / va)};`, `const B_SLAB: u32 = ${u32((tk * bRow) / vb)};`] : []),
     "",
     ...offsets,
     ...prologue(`${SIDE}, ${SIDE}`, "@builtin(local_invocation_id) lid: vec3<u32>, "),
@@ -205,12 +234,12 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     ...slabLoop(
       [
         "    for (var kk = 0u; kk < TK; kk++) {",
-        ...range(rm / va).map((i) => `      let a${i} = a_tile[kk * ${u32(aRow / va)} + ${u32(i * SIDE)} + ty];`),
-        ...colGroups.map((j) => `      let b${j} = b_tile[kk * ${u32(bRow / vb)} + ${u32(j * SIDE)} + tx];`),
+        ...range(rm / va).map((i) => `      let a${i} = a_tile[${read.a}kk * ${u32(aRow / va)} + ${u32(i * SIDE)} + ty];`),
+        ...colGroups.map((j) => `      let b${j} = b_tile[${read.b}kk * ${u32(bRow / vb)} + ${u32(j * SIDE)} + tx];`),
         ...rows.flatMap((row) => colGroups.map((j) => `      acc_${row.r}_${j} = fma(${vb === 4 ? `vec4<f32>(${aValue(row)})` : aValue(row)}, b${j}, acc_${row.r}_${j});`)),
         "    }",
       ],
-      (x, side) => storeSlab(x, side, tk, x === "a" ? va : vb, (v) => v, x === "a" ? wide.a : wide.b, x === "a" ? aKFast : !bNFast, t),
+      (x, side, at) => storeSlab(x, side, tk, x === "a" ? va : vb, (v) => v, x === "a" ? wide.a : wide.b, x === "a" ? aKFast : !bNFast, t, at),
     ),
     ...colGroups.flatMap((j) => range(vb).map((c) => `  let out_n${j}_${c} = n0 + (${u32(j * SIDE)} + tx) * ${u32(vb)} + ${u32(c)};`)),
     ...rows.flatMap(({ r, i, e }) => [
@@ -223,7 +252,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     "}",
     "",
   ].join("\n");
-  return { code, workgroups: [...workgroups], workgroupBytes: tileBytes * tk * (aRow + bRow), ...sized };
+  return { code, workgroups: [...workgroups], workgroupBytes: buffers * tileBytes * tk * (aRow + bRow), ...sized };
 }
 
 /** How the subgroup-matrix kernel reads a and b straight from memory: each group as one stride. */
@@ -316,7 +345,7 @@ function globalMatrixBody(shape: SubgroupMatrixShape, layout: MatrixLayout, tm: 
       "",
     ],
     main: [
-      ...subgroupSetup(2, tm, tn, pairs, result),
+      ...subgroupSetup(2, tm / 2, tn / 2, pairs, result),
       `  for (var k = k_begin; k < k_end; k += ${u32(tk)}) {`,
       ...range(steps).flatMap((u) => [
         ...range(rows).map((i) => `    let l${i}_${u} = subgroupMatrixLoad<${left}>(&a, a_base + (m0 + row0 + ${u32(i * fm)}) * A_M + (k + ${u32(u * fk)}) * A_K, ${aColMajor}, ${u32(aStride)});`),
@@ -329,13 +358,13 @@ function globalMatrixBody(shape: SubgroupMatrixShape, layout: MatrixLayout, tm: 
   };
 }
 
-/** Which part of the tile subgroup `sg` owns (2 rows of `across` subgroups), and its zeroed result matrices. */
-function subgroupSetup(across: number, tm: number, tn: number, pairs: readonly { i: number; j: number }[], result: string): string[] {
+/** Which part of the tile subgroup `sg` owns (rows of `across` subgroups, each `rows` x `cols`), and its zeroed result matrices. */
+function subgroupSetup(across: number, rows: number, cols: number, pairs: readonly { i: number; j: number }[], result: string): string[] {
   return [
     `  let sg = li / ${u32(MATRIX_SUBGROUP)};`,
     `  let lane = li % ${u32(MATRIX_SUBGROUP)};`,
-    `  let row0 = (sg / ${u32(across)}) * ${u32(tm / 2)};`,
-    `  let col0 = (sg % ${u32(across)}) * ${u32(tn / across)};`,
+    `  let row0 = (sg / ${u32(across)}) * ${u32(rows)};`,
+    `  let col0 = (sg % ${u32(across)}) * ${u32(cols)};`,
     ...pairs.map(({ i, j }) => `  var acc_${i}_${j} = ${result}();`),
   ];
 }
@@ -360,14 +389,25 @@ function epilogue(pairs: readonly { i: number; j: number }[], fm: number, fn: nu
 
 /**
  * The subgroup-matrix body: slabs staged as f16 in workgroup memory ([kk][m] read as column-major
- * left matrices, [kk][n] as row-major right ones); subgroup s of 8 owns rows (s / 4) * TM/2 and
- * columns (s % 4) * TN/4 of the tile, as (TM/2 / m) x (TN/4 / n) result matrices of f32. Results
- * leave through a per-subgroup f32 stage, so that any output strides, edges and f16 rounding are
- * handled by plain stores.
+ * left matrices, [kk][n] as row-major right ones). The 8 subgroups cover the tile in 2 rows of 4
+ * (each TM/2 x TN/4), or in 4 rows of 2 for a 256 x 128 tile (64 x 64 each, so that every matrix
+ * loaded from workgroup memory feeds 4 multiplies instead of 2 or 4), each holding
+ * its part as result matrices of f32. Results leave through a per-subgroup f32 stage, so that any
+ * output strides, edges and f16 rounding are handled by plain stores.
  */
-function matrixBody(shape: SubgroupMatrixShape, tm: number, tn: number, slabLoop: (compute: readonly string[]) => string[], write: (target: string, value: string) => string): { declarations: string[]; main: string[]; stageBytes: number } {
+export function matrixBody(
+  shape: SubgroupMatrixShape,
+  tm: number,
+  tn: number,
+  slabLoop: (compute: readonly string[]) => string[],
+  write: (target: string, value: string) => string,
+  buffers = 1,
+  read = { a: "", b: "" },
+): { declarations: string[]; main: string[]; stageBytes: number } {
   const [fm, fn, fk] = [shape.m, shape.n, shape.k];
-  const [rows, cols] = [tm / 2 / fm, tn / 4 / fn];
+  const down = tm >= 256 && tm >= 2 * tn ? 4 : 2;
+  const across = MATRIX_INVOCATIONS / MATRIX_SUBGROUP / down;
+  const [rows, cols] = [tm / down / fm, tn / across / fn];
   const left = `subgroup_matrix_left<f16, ${fk}, ${fm}>`;
   const right = `subgroup_matrix_right<f16, ${fn}, ${fk}>`;
   const result = `subgroup_matrix_result<f32, ${fn}, ${fm}>`;
@@ -376,18 +416,19 @@ function matrixBody(shape: SubgroupMatrixShape, tm: number, tn: number, slabLoop
   return {
     stageBytes: 4 * frag * (MATRIX_INVOCATIONS / MATRIX_SUBGROUP),
     declarations: [
-      "var<workgroup> a_tile: array<f16, TK * A_ROW>; // [kk][mm]",
-      "var<workgroup> b_tile: array<f16, TK * B_ROW>; // [kk][nn]",
+      ...(buffers === 2
+        ? ["var<workgroup> a_tile: array<f16, 2 * TK * A_ROW>; // [kk][mm] x 2 buffers", "var<workgroup> b_tile: array<f16, 2 * TK * B_ROW>; // [kk][nn] x 2 buffers", "const A_SLAB: u32 = TK * A_ROW;", "const B_SLAB: u32 = TK * B_ROW;"]
+        : ["var<workgroup> a_tile: array<f16, TK * A_ROW>; // [kk][mm]", "var<workgroup> b_tile: array<f16, TK * B_ROW>; // [kk][nn]"]),
       `var<workgroup> stage: array<f32, ${frag * (MATRIX_INVOCATIONS / MATRIX_SUBGROUP)}>; // one result matrix per subgroup on its way out`,
       "",
     ],
     main: [
-      ...subgroupSetup(4, tm, tn, pairs, result),
+      ...subgroupSetup(across, tm / down, tn / across, pairs, result),
       ...slabLoop(
         [
           `    for (var kk = 0u; kk < TK; kk += ${u32(fk)}) {`,
-          ...range(rows).map((i) => `      let l${i} = subgroupMatrixLoad<${left}>(&a_tile, kk * A_ROW + row0 + ${u32(i * fm)}, true, A_ROW);`),
-          ...range(cols).map((j) => `      let r${j} = subgroupMatrixLoad<${right}>(&b_tile, kk * B_ROW + col0 + ${u32(j * fn)}, false, B_ROW);`),
+          ...range(rows).map((i) => `      let l${i} = subgroupMatrixLoad<${left}>(&a_tile, ${read.a}kk * A_ROW + row0 + ${u32(i * fm)}, true, A_ROW);`),
+          ...range(cols).map((j) => `      let r${j} = subgroupMatrixLoad<${right}>(&b_tile, ${read.b}kk * B_ROW + col0 + ${u32(j * fn)}, false, B_ROW);`),
           ...pairs.map(({ i, j }) => `      acc_${i}_${j} = subgroupMatrixMultiplyAccumulate(l${i}, r${j}, acc_${i}_${j});`),
           "    }",
         ],
@@ -471,17 +512,17 @@ function fetchSlab(x: "a" | "b", t: number, tk: number, k0: string, indent: stri
  * Stores the fetched registers into the slab (`convert`: to the tile's element type); a wide load's
  * 4 values go down 4 kk rows (`kFast`) or along one row.
  */
-function storeSlab(x: "a" | "b", t: number, tk: number, v: number, convert: (value: string) => string, wide: boolean, kFast: boolean, type: ElementType): string[] {
+function storeSlab(x: "a" | "b", t: number, tk: number, v: number, convert: (value: string) => string, wide: boolean, kFast: boolean, type: ElementType, at = ""): string[] {
   const row = x === "a" ? "A_ROW" : "B_ROW";
-  const store = (slot: string, value: string) => (v === 4 ? `    ${x}_tile[(${slot}) / 4u][(${slot}) % 4u] = ${convert(value)};` : `    ${x}_tile[${slot}] = ${convert(value)};`);
+  const store = (slot: string, value: string) => (v === 4 ? `    ${x}_tile[${at}(${slot}) / 4u][(${slot}) % 4u] = ${convert(value)};` : `    ${x}_tile[${at}${slot}] = ${convert(value)};`);
   if (!wide) return range((t * tk) / (SIDE * SIDE)).map((r) => store(`${x}_slot${r}`, `${x}_v${r}`));
   if (type.wgsl === "f16") {
     // 8 halves in 4 words, into the f16 slab as they are (the low half of a word comes first in memory)
     return range((t * tk) / (SIDE * SIDE * 8)).flatMap((r) =>
-      range(8).map((c) => `    ${x}_tile[${x}_slot${r} + ${u32(c)}${kFast ? ` * ${row}` : ""}] = bitcast<vec2<f16>>(${x}_v${r}[${c >> 1}])[${c & 1}];`),
+      range(8).map((c) => `    ${x}_tile[${at}${x}_slot${r} + ${u32(c)}${kFast ? ` * ${row}` : ""}] = bitcast<vec2<f16>>(${x}_v${r}[${c >> 1}])[${c & 1}];`),
     );
   }
   return range((t * tk) / (SIDE * SIDE * 4)).flatMap((r) =>
-    kFast ? range(4).map((c) => store(`${x}_slot${r} + ${u32(c)} * ${row}`, `${x}_v${r}[${c}]`)) : v === 4 ? [`    ${x}_tile[${x}_slot${r} / 4u] = ${x}_v${r};`] : range(4).map((c) => store(`${x}_slot${r} + ${u32(c)}`, `${x}_v${r}[${c}]`)),
+    kFast ? range(4).map((c) => store(`${x}_slot${r} + ${u32(c)} * ${row}`, `${x}_v${r}[${c}]`)) : v === 4 ? [`    ${x}_tile[${at}${x}_slot${r} / 4u] = ${x}_v${r};`] : range(4).map((c) => store(`${x}_slot${r} + ${u32(c)}`, `${x}_v${r}[${c}]`)),
   );
 }

@@ -1,11 +1,11 @@
 /**
- * Every tile shape the direct kernel accepts (`tiles` plan option: 16-128 sides, 8-32 deep slabs,
+ * Every tile shape the direct kernel accepts (`tiles` plan option: 16-256 sides, 8-32 deep slabs,
  * vec4 runs of rows and columns from 64 up) against the oracle, on views with edges that are not
  * multiples of any tile: the shapes the planner picks on a large GPU run here on SwiftShader too.
  */
 import { describe, expect, test } from "vitest";
 import { planEinsum } from "../../codegen/plan.js";
-import { compileEinsum } from "../../codegen/compiled.js";
+import { compileEinsum, compilePlan } from "../../codegen/compiled.js";
 import { elementCount } from "../../codegen/views.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor, Tensor } from "../../runtime/tensor.js";
@@ -28,6 +28,7 @@ const shapes = [
   { tm: 128, tn: 64, tk: 8 },
   { tm: 64, tn: 128, tk: 8 },
   { tm: 128, tn: 128, tk: 8 },
+  { tm: 256, tn: 32, tk: 8 }, // 256: the subgroup-matrix kernel's long side; the scalar kernel takes it too
 ];
 
 describe("direct kernel, every tile shape", () => {
@@ -64,7 +65,7 @@ async function checkTiles(tiles: { tm: number; tn: number; tk: number }, splitK:
 
 describe("tiles option", () => {
   test.each([
-    [{ tm: 48 }, /tiles.tm must be one of 16, 32, 64, 128, got 48/],
+    [{ tm: 48 }, /tiles.tm must be one of 16, 32, 64, 128, 256, got 48/],
     [{ tk: 4 }, /tiles.tk must be one of 8, 16, 32, got 4/],
     [{ tm: 16, tk: 8 }, /tiles.tm x tiles.tk = 16 x 8 must be a multiple of 256/],
   ])("%j is refused", (tiles, message) => {
@@ -141,5 +142,35 @@ describe("16-byte loads (f32)", () => {
     const expected = oracleEinsum("ij,jk->ik", [{ data: values(64 * 48 + 2, 1), shape: [64, 48], offset: 2 }, { data: values(48 * 64, 2), shape: [48, 64] }]);
     expect(maxRelativeError(await out.read(), expected.data)).toBeLessThanOrEqual(1e-4);
     [base, b, out].forEach((t) => t.destroy());
+  });
+});
+
+describe("double-buffered slabs (a tile option the bench forces; the planner does not choose it yet)", () => {
+  // Two slab buffers, one barrier a slab: every store and read path (runs of 4 or single rows,
+  // 16-byte loads or not, loaded along either side), on views with edges and with split-k.
+  test.each([
+    { tm: 64, tn: 64, tk: 16 },
+    { tm: 128, tn: 128, tk: 8 },
+    { tm: 32, tn: 16, tk: 16 },
+  ])("tiles $tm x $tn x $tk", async (tiles) => {
+    const X = tensor(g(), values(2 * 134 * 600, 1), [2, 134, 600]);
+    const y = tensor(g(), values(600 * 70, 2), [600, 70]);
+    const cases = [
+      { equation: "bik,kj->bij", x: X.slice(1, 2, 133).slice(2, 0, 37), y: y.slice(0, 0, 37), strategy: "direct" as const },
+      { equation: "ki,kj->ij", x: X.select(0, 1).slice(0, 1, 14).transpose(0, 1), y, strategy: "split-k" as const },
+      { equation: "ik,kj->ij", x: X.select(0, 0).slice(1, 0, 64), y: y.slice(0, 0, 64), strategy: "direct" as const },
+    ];
+    for (const { equation, x, y: yv, strategy } of cases) {
+      const plan = planEinsum(equation, [x, yv], { strategy, tiles, profile: g().profile });
+      const doubled = { ...plan, steps: plan.steps.map((s) => (s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, doubleBuffer: true } })) };
+      const compiled = compilePlan(doubled);
+      const codes = compiled.programs.flatMap((p) => p.launches.map((l) => l.kernel.code));
+      if (strategy === "direct" || plan.steps[0]!.strategy === "split-k") expect(codes.some((c) => c.includes("one barrier a slab"))).toBe(true);
+      const out = einsum(equation, x, yv, { compiled });
+      const expected = oracleEinsum(equation, [{ data: await x.contiguous().read(), shape: x.shape }, { data: await yv.contiguous().read(), shape: yv.shape }]);
+      expect(maxRelativeError(await out.read(), expected.data), `${equation} ${strategy}`).toBeLessThanOrEqual(1e-4);
+      out.destroy();
+    }
+    [X, y].forEach((t) => t.destroy());
   });
 });

@@ -80,7 +80,7 @@ declare function number(): number;
   });
   test("a size the types do not know: the plan at a nominal size, and that the transformer's kernels read that size at run time", () => {
     const doc = hover(`einsum("ij,jk`);
-    expect(doc).toContain("With einsight's transformer, the size of 'k' is known only at run time: the kernels read it from params (costs estimated with 512).");
+    expect(doc).toContain("With einsight's transformer, the size of 'k' is known only at run time: the kernels read it from params (costs estimated with 4096).");
     expect(doc).toContain("einsum ij,jk->ik");
   });
   test("elsewhere the hover is TypeScript's own", () => {

@@ -33,8 +33,10 @@ const TILES: u32 = 1u;
 const GRID_X: u32 = 1u;
 //   2x2 per invocation (runs of 1x1)
 
-var<workgroup> a_tile: array<f32, 576>; // [kk][mm]
-var<workgroup> b_tile: array<f32, 512>; // [kk][nn]
+var<workgroup> a_tile: array<f32, 1152>; // [kk][mm] x 2 buffers
+var<workgroup> b_tile: array<f32, 1024>; // [kk][nn] x 2 buffers
+const A_SLAB: u32 = 576u;
+const B_SLAB: u32 = 512u;
 
 fn a_batch(i: u32) -> u32 { return 0u; }
 fn a_m(i: u32) -> u32 {
@@ -111,7 +113,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   var acc_0_1 = 0.0;
   var acc_1_0 = 0.0;
   var acc_1_1 = 0.0;
-  // slab values are fetched into registers one slab ahead, so global loads overlap the math
+  // slab values are fetched into registers one slab ahead, so global loads overlap the math;
+  // slabs alternate between two buffers: one barrier a slab
   var a_v0 = 0.0;
   if (a_ok0 && k_begin + a_kk0 < k_end) { a_v0 = a[a_base + a_off0 + a_k(k_begin + a_kk0)]; }
   var a_v1 = 0.0;
@@ -120,13 +123,15 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   if (b_ok0 && k_begin + b_kk0 < k_end) { b_v0 = b[b_base + b_off0 + b_k(k_begin + b_kk0)]; }
   var b_v1 = 0.0;
   if (b_ok1 && k_begin + b_kk1 < k_end) { b_v1 = b[b_base + b_off1 + b_k(k_begin + b_kk1)]; }
+  a_tile[a_slot0] = a_v0;
+  a_tile[a_slot1] = a_v1;
+  b_tile[b_slot0] = b_v0;
+  b_tile[b_slot1] = b_v1;
+  workgroupBarrier();
+  var buf = 0u;
   for (var k0 = k_begin; k0 < k_end; k0 += TK) {
-    // stage the fetched TK-deep slab of a and b in workgroup memory (zeros past the edges)
-    a_tile[a_slot0] = a_v0;
-    a_tile[a_slot1] = a_v1;
-    b_tile[b_slot0] = b_v0;
-    b_tile[b_slot1] = b_v1;
-    workgroupBarrier();
+    let a_read = buf * A_SLAB;
+    let b_read = buf * B_SLAB;
     a_v0 = 0.0;
     if (a_ok0 && k0 + TK + a_kk0 < k_end) { a_v0 = a[a_base + a_off0 + a_k(k0 + TK + a_kk0)]; }
     a_v1 = 0.0;
@@ -136,16 +141,22 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     b_v1 = 0.0;
     if (b_ok1 && k0 + TK + b_kk1 < k_end) { b_v1 = b[b_base + b_off1 + b_k(k0 + TK + b_kk1)]; }
     for (var kk = 0u; kk < TK; kk++) {
-      let a0 = a_tile[kk * 36u + 0u + ty];
-      let a1 = a_tile[kk * 36u + 16u + ty];
-      let b0 = b_tile[kk * 32u + 0u + tx];
-      let b1 = b_tile[kk * 32u + 16u + tx];
+      let a0 = a_tile[a_read + kk * 36u + 0u + ty];
+      let a1 = a_tile[a_read + kk * 36u + 16u + ty];
+      let b0 = b_tile[b_read + kk * 32u + 0u + tx];
+      let b1 = b_tile[b_read + kk * 32u + 16u + tx];
       acc_0_0 = fma(a0, b0, acc_0_0);
       acc_0_1 = fma(a0, b1, acc_0_1);
       acc_1_0 = fma(a1, b0, acc_1_0);
       acc_1_1 = fma(a1, b1, acc_1_1);
     }
+    // the next slab into the other buffer, which nobody reads until after the barrier
+    a_tile[(A_SLAB - a_read) + a_slot0] = a_v0;
+    a_tile[(A_SLAB - a_read) + a_slot1] = a_v1;
+    b_tile[(B_SLAB - b_read) + b_slot0] = b_v0;
+    b_tile[(B_SLAB - b_read) + b_slot1] = b_v1;
     workgroupBarrier();
+    buf = 1u - buf;
   }
   let out_n0_0 = n0 + (0u + tx) * 1u + 0u;
   let out_n1_0 = n0 + (16u + tx) * 1u + 0u;
