@@ -158,13 +158,17 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const double = tiles.doubleBuffer === true;
   const buffers = double ? 2 : 1;
   const read = { a: double ? "a_read + " : "", b: double ? "b_read + " : "" };
+  // This invocation's share of the slab at k (into registers; `first`: declaring them).
+  const fetch = (k: string, indent: string, first: boolean) => [
+    ...fetchSlab("a", tm, tk, k, indent, first, t, wide.a ? lanes : 1),
+    ...fetchSlab("b", tn, tk, k, indent, first, t, wide.b ? lanes : 1),
+  ];
   const slabLoop = (compute: readonly string[], store: (x: "a" | "b", side: number, at: string) => string[]) =>
     double
       ? [
           "  // slab values are fetched into registers one slab ahead, so global loads overlap the math;",
           "  // slabs alternate between two buffers: one barrier a slab",
-          ...fetchSlab("a", tm, tk, "k_begin", "  ", true, t, wide.a ? lanes : 1),
-          ...fetchSlab("b", tn, tk, "k_begin", "  ", true, t, wide.b ? lanes : 1),
+          ...fetch("k_begin", "  ", true),
           ...store("a", tm, "").map((l) => l.slice(2)),
           ...store("b", tn, "").map((l) => l.slice(2)),
           "  workgroupBarrier();",
@@ -172,8 +176,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
           "  for (var k0 = k_begin; k0 < k_end; k0 += TK) {",
           "    let a_read = buf * A_SLAB;",
           "    let b_read = buf * B_SLAB;",
-          ...fetchSlab("a", tm, tk, "k0 + TK", "    ", false, t, wide.a ? lanes : 1),
-          ...fetchSlab("b", tn, tk, "k0 + TK", "    ", false, t, wide.b ? lanes : 1),
+          ...fetch("k0 + TK", "    ", false),
           ...compute,
           "    // the next slab into the other buffer, which nobody reads until after the barrier",
           ...store("a", tm, "(A_SLAB - a_read) + "),
@@ -184,15 +187,13 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
         ]
       : [
           "  // slab values are fetched into registers one slab ahead, so global loads overlap the math",
-          ...fetchSlab("a", tm, tk, "k_begin", "  ", true, t, wide.a ? lanes : 1),
-          ...fetchSlab("b", tn, tk, "k_begin", "  ", true, t, wide.b ? lanes : 1),
+          ...fetch("k_begin", "  ", true),
           "  for (var k0 = k_begin; k0 < k_end; k0 += TK) {",
           "    // stage the fetched TK-deep slab of a and b in workgroup memory (zeros past the edges)",
           ...store("a", tm, ""),
           ...store("b", tn, ""),
           "    workgroupBarrier();",
-          ...fetchSlab("a", tm, tk, "k0 + TK", "    ", false, t, wide.a ? lanes : 1),
-          ...fetchSlab("b", tn, tk, "k0 + TK", "    ", false, t, wide.b ? lanes : 1),
+          ...fetch("k0 + TK", "    ", false),
           ...compute,
           "    workgroupBarrier();",
           "  }",
