@@ -29,6 +29,12 @@ export type { Dtype };
 /** A shape as a tuple type: literal sizes where known (`[8, 16384, 2048]`), `number` elsewhere. */
 export type Shape = readonly number[];
 
+/**
+ * A shape literal as `tensor()` types it: `[16, 64]`, not `readonly [16, 64]` (what a `const` type
+ * parameter infers), so that it fits a parameter typed `Tensor<[number, 64]>` as views' shapes do.
+ */
+export type Writable<S extends Shape> = { -readonly [K in keyof S]: S[K] };
+
 export interface TensorOptions {
   /** Element type: "f32" (default), or "f16" (2 bytes; needs a device with `shader-f16`). */
   readonly dtype?: Dtype;
@@ -151,7 +157,7 @@ export class Tensor<S extends Shape = Shape> implements View {
  * A new tensor holding `data` (row-major) with the given shape. `const` keeps literal sizes:
  * `tensor(g, data, [2, 3])` is a `Tensor<[2, 3]>`.
  */
-export function tensor<const S extends Shape>(g: Gpu, data: ArrayLike<number>, shape: S, options: TensorOptions = {}): Tensor<S> {
+export function tensor<const S extends Shape>(g: Gpu, data: ArrayLike<number>, shape: S, options: TensorOptions = {}): Tensor<Writable<S>> {
   const dtype = checkDtype(g, options, "tensor()");
   check(Array.isArray(shape) && shape.every((n) => Number.isSafeInteger(n) && n >= 0), "invalidShape", () => `tensor(): shape ${JSON.stringify(shape)} is not an array of non-negative integers.`);
   const count = elementCount(shape);
@@ -160,14 +166,14 @@ export function tensor<const S extends Shape>(g: Gpu, data: ArrayLike<number>, s
   const values = dtype === "f16" ? toHalves(data) : data instanceof Float32Array ? data : Float32Array.from(data);
   const storage = g.allocate(count * DTYPE_BYTES[dtype]);
   if (count > 0) g.device.queue.writeBuffer(storage.buffer, 0, values.buffer, values.byteOffset, values.byteLength);
-  return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
+  return new Tensor(storage, shape as Writable<S>, contiguousStrides(shape), 0, dtype);
 }
 
 /** A new tensor of zeros (a fresh buffer: WebGPU zero-fills it, nothing is uploaded); e.g. a gradient to accumulate into. */
-export function zeros<const S extends Shape>(g: Gpu, shape: S, options: TensorOptions = {}): Tensor<S> {
+export function zeros<const S extends Shape>(g: Gpu, shape: S, options: TensorOptions = {}): Tensor<Writable<S>> {
   const dtype = checkDtype(g, options, "zeros()");
   check(Array.isArray(shape) && shape.every((n) => Number.isSafeInteger(n) && n >= 0), "invalidShape", () => `zeros(): shape ${JSON.stringify(shape)} is not an array of non-negative integers.`);
-  return new Tensor(g.allocate(elementCount(shape) * DTYPE_BYTES[dtype], "tensor", true), shape, contiguousStrides(shape), 0, dtype);
+  return new Tensor(g.allocate(elementCount(shape) * DTYPE_BYTES[dtype], "tensor", true), shape as Writable<S>, contiguousStrides(shape), 0, dtype);
 }
 
 /** The dtype asked for, refused where the device cannot compute in it. */
