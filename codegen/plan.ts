@@ -301,7 +301,8 @@ function pairStep(
   const choice = choose(candidates, options.strategy, budget);
   const excluded = all.filter((c) => !candidates.includes(c)).map((c) => ({ strategy: c.strategy, cost: c.cost, reason: "its kernels need every size at build time, and some are known only at run time" }));
   const alternatives = [...choice.alternatives, ...excluded];
-  const notes = choice.notes;
+  const forcedOut = excluded.some((c) => c.strategy === options.strategy);
+  const notes = forcedOut ? [`'${options.strategy}' needs every size at build time, and some are known only at run time; chose by cost`] : choice.notes;
   const chosen = withWideLoads(choice.chosen, wide, dtype);
   const kind: StepKind = kLabels.length > 0 ? "contraction" : groups.m.length > 0 && groups.n.length > 0 ? "outer" : "elementwise";
   return {

@@ -4,9 +4,10 @@
  *
  * `compileSized` plans with a nominal size for every label the types leave open (`runtimeSizes`);
  * the kernels bake in the sizes the build knew and read the others, and the strides that follow
- * from them, from `params`. At run time `fitCompiled` is the guard: every size the build knew must
- * be what the tensors have (else an error naming the operand, dimension, label and both sizes), and
- * then it fits the plan to the call's sizes; the runtime writes the params (`launchArguments`).
+ * from them, from `params`. At run time `checkCompiledSizes` is the guard: every size the build
+ * knew must be what the tensors have (else an error naming the operand, dimension, label and both
+ * sizes); `fitCompiled` then fits the plan to the call's sizes, and the runtime writes the params
+ * (`launchArguments` in wgsl/step.ts).
  */
 import { bindShapes, dimensionLabels, isEllipsisLabel } from "./bind.js";
 import { compileEinsum, compilePlan, PORTABLE_MAX_WORKGROUPS, type CompiledEinsum } from "./compiled.js";
