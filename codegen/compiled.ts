@@ -5,7 +5,7 @@
  */
 import { planEinsum, type Plan, type PlanOperand, type PlanOptions } from "./plan.js";
 import type { Equation } from "./equation.js";
-import { gradientEinsum } from "./gradient.js";
+import { gradientEinsum, type GradientEinsum } from "./gradient.js";
 import { contiguousStrides } from "./views.js";
 import { emitStep, type StepProgram } from "./wgsl/step.js";
 
@@ -34,12 +34,16 @@ export function compileWithGradients(equation: string | Equation, shapes: readon
   const outShape = forward.plan.output.shape;
   const gradients = layouts.map((layout, k) => {
     const derived = gradientEinsum(equation, layouts, k, layout.strides);
-    const inputs = derived.inputs.map((input) =>
-      input.kind === "gradOutput" ? { shape: outShape, strides: contiguousStrides(outShape) } : input.kind === "operand" ? { shape: input.shape, strides: input.strides } : { shape: input.shape, strides: input.shape.map(() => 0) },
-    );
-    return compileEinsum(derived.equation, inputs, { ...options, outputStrides: derived.target.strides, accumulate: true });
+    return compileEinsum(derived.equation, gradientLayouts(derived, outShape), { ...options, outputStrides: derived.target.strides, accumulate: true });
   });
   return { ...forward, gradients };
+}
+
+/** The layouts a gradient einsum's inputs have at run time: a contiguous output gradient, the operands' views, stride-0 ones. */
+export function gradientLayouts(derived: GradientEinsum, outShape: readonly number[]): PlanOperand[] {
+  return derived.inputs.map((input) =>
+    input.kind === "gradOutput" ? { shape: outShape, strides: contiguousStrides(outShape) } : input.kind === "operand" ? { shape: input.shape, strides: input.strides } : { shape: input.shape, strides: input.shape.map(() => 0) },
+  );
 }
 
 /** A plan with the kernels of each of its steps. */

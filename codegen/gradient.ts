@@ -25,6 +25,8 @@ export type GradientInput =
 export interface GradientEinsum {
   readonly equation: string;
   readonly inputs: readonly GradientInput[];
+  /** The forward einsum's label behind each dimension of each input and of the target (ellipsis dimensions as "0", "1", ...). */
+  readonly labels: { readonly inputs: readonly (readonly string[])[]; readonly target: readonly string[] };
   /** Where the gradient is added: a view of the gradient buffer relative to the operand's offset there. */
   readonly target: { readonly shape: readonly number[]; readonly strides: readonly number[] };
 }
@@ -57,18 +59,20 @@ export function gradientEinsum(equation: string | Equation, operands: readonly O
   };
   const term = (labels: readonly string[]) => labels.map(letter).join("");
   const inputs: GradientInput[] = [{ kind: "gradOutput" }];
-  const terms = [term(binding.output.labels)];
+  const labels = [binding.output.labels];
   for (const { op, index } of others) {
     inputs.push({ kind: "operand", index, shape: op.labels.map(size), strides: op.strides });
-    terms.push(term(op.labels));
+    labels.push(op.labels);
   }
   if (lonely.length > 0) {
     inputs.push({ kind: "ones", shape: lonely.map(size) });
-    terms.push(term(lonely));
+    labels.push(lonely);
   }
+  const targetLabels = kept.map((t) => t.l);
   return {
-    equation: `${terms.join(",")}->${term(kept.map((t) => t.l))}`,
+    equation: `${labels.map(term).join(",")}->${term(targetLabels)}`,
     inputs,
-    target: { shape: kept.map((t) => size(t.l)), strides: kept.map((t) => t.s) },
+    target: { shape: targetLabels.map(size), strides: kept.map((t) => t.s) },
+    labels: { inputs: labels, target: targetLabels },
   };
 }

@@ -18,7 +18,7 @@ export { planEinsum, formatSeconds, stepOutputBytes, type Plan, type PlanOptions
 export { STRATEGIES, TILE_DEPTHS, TILE_SIDES, type Strategy, type Cost, type TileConfig, type TileShape } from "./cost.js";
 export { gradientEinsum, type GradientEinsum, type GradientInput } from "./gradient.js";
 export { compileEinsum, compilePlan, compileWithGradients, type CompiledEinsum } from "./compiled.js";
-export { checkCompiledSizes, compileSized, fitCompiled, NOMINAL_SIZE } from "./sized.js";
+export { checkCompiledSizes, compileSized, compileSizedWithGradients, fitCompiled, NOMINAL_SIZE } from "./sized.js";
 export { PROFILES, profileForAdapter, type DeviceProfile, type ProfileName } from "./profile.js";
 export { choosePairs, type PairChoice } from "./path.js";
 export { explain, formatBytes, formatCount } from "./explain.js";

@@ -10,7 +10,8 @@
  * (`launchArguments` in wgsl/step.ts).
  */
 import { bindShapes, dimensionLabels, isEllipsisLabel } from "./bind.js";
-import { compileEinsum, compilePlan, PORTABLE_MAX_WORKGROUPS, type CompiledEinsum } from "./compiled.js";
+import { compileEinsum, compilePlan, compileWithGradients, gradientLayouts, PORTABLE_MAX_WORKGROUPS, type CompiledEinsum } from "./compiled.js";
+import { gradientEinsum } from "./gradient.js";
 import { parseEquation, type Equation } from "./equation.js";
 import { check } from "./errors.js";
 import { planEinsum, type Plan, type PlanOperand, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
@@ -19,15 +20,47 @@ import { contiguousStrides, sameDims } from "./views.js";
 /**
  * The size plans assume for a label the build does not know: costs, path and tile choices use it.
  * Large, so that large problems, where the time goes, get the kernels a known size would give
- * them (at 512, a 4096^3 GEMM got 64 x 64 tiles: 29.7 TFLOP/s against 32.5 on an H200).
+ * them (at 512, a 4096^3 GEMM got 64 x 64 tiles: 29.7 TFLOP/s against 32.5 on an H200). Where many
+ * sizes are unknown, each gets less, so that all the sizes together stay within NOMINAL_ELEMENTS.
  */
 export const NOMINAL_SIZE = 4096;
+/** The most elements the product of all of a plan's sizes, known and nominal, may reach (strides stay exact). */
+const NOMINAL_ELEMENTS = 2 ** 40;
 
 /**
  * Compiles an einsum whose operand shapes are known up to some sizes (`undefined`): contiguous
  * operands are assumed, as for every build-time plan. With every size known it is `compileEinsum`.
  */
 export function compileSized(equation: string | Equation, shapes: readonly (readonly (number | undefined)[])[], options: PlanOptions = {}, maxWorkgroupsPerDimension = PORTABLE_MAX_WORKGROUPS): CompiledEinsum {
+  const { eq, filled, runtime } = nominal(equation, shapes);
+  if (runtime.size === 0) return compileEinsum(eq, filled, options, maxWorkgroupsPerDimension);
+  return compilePlan(planEinsum(eq, filled, { ...options, runtimeSizes: [...runtime] }), maxWorkgroupsPerDimension);
+}
+
+/**
+ * `einsumWithBackward` compiled with some sizes unknown: the forward einsum and each operand's
+ * gradient einsum (codegen/gradient) sized at run time, for contiguous operands as the transformer
+ * assumes. A gradient einsum's shape can depend on the sizes (a size of 1 drops a label); where the
+ * one a call derives is not the compiled one, the runtime plans it just in time.
+ */
+export function compileSizedWithGradients(equation: string | Equation, shapes: readonly (readonly (number | undefined)[])[], options: PlanOptions = {}): CompiledEinsum {
+  const { eq, filled, runtime } = nominal(equation, shapes);
+  if (runtime.size === 0) return compileWithGradients(eq, filled.map((f) => f.shape), options);
+  const forward = compilePlan(planEinsum(eq, filled, { ...options, runtimeSizes: [...runtime] }));
+  const layouts = filled.map(({ shape }) => ({ shape, strides: contiguousStrides(shape) }));
+  const gradients = layouts.map((layout, k) => {
+    const derived = gradientEinsum(eq, layouts, k, layout.strides);
+    // The gradient einsum names labels afresh: its letters of the forward's labels sized at run time.
+    const letters = derived.equation.split("->")[0]!.split(",");
+    const sized = new Set(derived.labels.inputs.flatMap((labels, i) => labels.flatMap((l, d) => (runtime.has(l) ? [letters[i]![d]!] : []))));
+    const plan = planEinsum(derived.equation, gradientLayouts(derived, forward.plan.output.shape), { ...options, outputStrides: derived.target.strides, accumulate: true, ...(sized.size === 0 ? {} : { runtimeSizes: [...sized] }) });
+    return compilePlan(plan);
+  });
+  return { ...forward, gradients };
+}
+
+/** The shapes with a nominal size where the types give none, and the labels sized at run time. */
+function nominal(equation: string | Equation, shapes: readonly (readonly (number | undefined)[])[]): { eq: Equation; filled: { shape: number[] }[]; runtime: Set<string> } {
   const eq = typeof equation === "string" ? parseEquation(equation) : equation;
   const dims = dimensionLabels(eq, shapes);
   const runtime = new Set<string>();
@@ -39,9 +72,13 @@ export function compileSized(equation: string | Equation, shapes: readonly (read
       else if ((known.get(label) ?? 1) <= 1) known.set(label, size);
     }),
   );
-  const filled = shapes.map((shape, k) => ({ shape: shape.map((size, d) => size ?? known.get(dims[k]![d]!) ?? NOMINAL_SIZE) }));
-  if (runtime.size === 0) return compileEinsum(eq, filled, options, maxWorkgroupsPerDimension);
-  return compilePlan(planEinsum(eq, filled, { ...options, runtimeSizes: [...runtime] }), maxWorkgroupsPerDimension);
+  // Labels no type sizes share what is left of NOMINAL_ELEMENTS after the known sizes, at most
+  // NOMINAL_SIZE each and at least 2 (1 would read as broadcasting).
+  const open = [...runtime].filter((l) => !known.has(l));
+  const knownProduct = [...known.values()].reduce((acc, n) => acc * Math.max(1, n), 1);
+  const guess = Math.max(2, Math.min(NOMINAL_SIZE, Math.floor((NOMINAL_ELEMENTS / knownProduct) ** (1 / Math.max(1, open.length)))));
+  const filled = shapes.map((shape, k) => ({ shape: shape.map((size, d) => size ?? known.get(dims[k]![d]!) ?? guess) }));
+  return { eq, filled, runtime };
 }
 
 /** Each compiled plan's dimension labels per operand, worked out once. */
@@ -74,14 +111,15 @@ export function checkCompiledSizes(plan: Plan, shapes: readonly (readonly number
 }
 
 /**
- * A plan sized at run time, fitted to the operands of one call: their sizes, the strides of the
- * operands and of contiguous intermediates, and the output's shape. Undefined where the operands'
- * layout differs from what the kernels were compiled for (a stride of 0 or 1 is structure they
- * rely on: broadcasting and unit-stride loads), or where the plan writes into a caller's view: the
+ * A plan sized at run time, fitted to the operands of one call: their sizes and strides (any view),
+ * contiguous intermediates, and the output's shape and strides (`outputStrides` where the plan
+ * writes into a caller's view: a gradient's target). Undefined where the layout differs from what
+ * the kernels were compiled for (a stride of 0 or 1 is structure they rely on: broadcasting and
+ * unit-stride loads), or a view output is given to a plan for a fresh one or the reverse: the
  * call is then planned just in time. Check the sizes with `checkCompiledSizes` first.
  */
-export function fitCompiled(plan: Plan, operands: readonly PlanOperand[]): Plan | undefined {
-  if (plan.output.view === true) return undefined;
+export function fitCompiled(plan: Plan, operands: readonly PlanOperand[], outputStrides?: readonly number[]): Plan | undefined {
+  if ((plan.output.view === true) !== (outputStrides !== undefined)) return undefined;
   const binding = bindShapes(plan.equation, operands);
   const sizes = binding.sizes;
   const steps: PlanStep[] = [];
@@ -89,22 +127,24 @@ export function fitCompiled(plan: Plan, operands: readonly PlanOperand[]): Plan 
     const from = "operand" in i.ref ? binding.operands[i.ref.operand]! : steps[i.ref.step]!.output;
     return { ref: i.ref, labels: from.labels, strides: from.strides };
   };
-  for (const step of plan.steps) {
+  const outStrides = outputStrides ?? contiguousStrides(binding.output.shape);
+  plan.steps.forEach((step, i) => {
     const shape = step.output.labels.map((l) => sizes[l]!);
-    steps.push({ ...step, inputs: step.inputs.map(input), output: { labels: step.output.labels, shape, strides: contiguousStrides(shape) } });
-  }
-  const fits = plan.steps.every((step, i) => step.inputs.every((was, j) => sameStructure(was, steps[i]!.inputs[j]!)));
-  if (!fits) return undefined;
+    const strides = i === plan.steps.length - 1 ? outStrides : contiguousStrides(shape);
+    steps.push({ ...step, inputs: step.inputs.map(input), output: { labels: step.output.labels, shape, strides: [...strides] } });
+  });
+  const fits = plan.steps.every((step, i) => [...step.inputs, step.output].every((was, j) => sameStructure(was, [...steps[i]!.inputs, steps[i]!.output][j]!)));
+  if (!fits || outStrides.length !== binding.output.shape.length) return undefined;
   return {
     ...plan,
     sizes,
     operands: operands.map((op, k) => ({ shape: [...op.shape], strides: [...(op.strides ?? contiguousStrides(op.shape))], dtype: plan.operands[k]!.dtype })),
-    output: { ...plan.output, shape: binding.output.shape, strides: contiguousStrides(binding.output.shape) },
+    output: { ...plan.output, shape: binding.output.shape, strides: [...outStrides] },
     steps,
   };
 }
 
 /** Same labels, and every stride the kernel baked in (0 or 1) the same. */
-function sameStructure(compiled: StepInput, fitted: StepInput): boolean {
+function sameStructure(compiled: Pick<StepInput, "labels" | "strides">, fitted: Pick<StepInput, "labels" | "strides">): boolean {
   return compiled.labels.length === fitted.labels.length && compiled.labels.every((l, i) => l === fitted.labels[i] && (compiled.strides[i]! > 1 || compiled.strides[i] === fitted.strides[i]));
 }

@@ -6,6 +6,7 @@
  * like the operand's buffer: the gradient of a slice lands in the slice of its base's gradient, and
  * overlapping slices add up.
  */
+import { formatEquation, parseEquation } from "../codegen/equation.js";
 import { check } from "../codegen/errors.js";
 import { gradientEinsum } from "../codegen/gradient.js";
 import { contiguousStrides, sameDims } from "../codegen/views.js";
@@ -68,9 +69,12 @@ function gradient(equation: string, operands: readonly Tensor[], k: number, grad
   // A fresh gradient is contiguous in the operand's shape; a given one is laid out like the operand's buffer.
   const [strides, offset] = into === undefined ? [contiguousStrides(operand.shape), 0] : [operand.strides, operand.offset];
   const derived = gradientEinsum(equation, operands, k, strides);
-  // The forward's build-time plan is not this einsum's; its compiled gradient is (used where it fits).
+  // The forward's build-time plan is not this einsum's; its compiled gradient is (used where it fits:
+  // sized at run time, a size of 1 may have dropped a label from the gradient einsum derived here).
   const { compiled, ...rest } = options;
-  const gradientOptions: EinsumOptions = compiled?.gradients?.[k] === undefined ? rest : { ...rest, compiled: compiled.gradients[k] };
+  const built = compiled?.gradients?.[k];
+  const builtFor: unknown = (built as { plan?: { equation?: unknown } } | undefined)?.plan?.equation; // from user code: checked, not trusted
+  const gradientOptions: EinsumOptions = built === undefined || builtFor !== formatEquation(parseEquation(derived.equation)) ? rest : { ...rest, compiled: built };
   const ones = derived.inputs.some((i) => i.kind === "ones") ? tensor(g, [1], [1]) : undefined;
   const inputs = derived.inputs.map((input) => {
     if (input.kind === "gradOutput") return gradOutput;

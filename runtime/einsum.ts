@@ -138,10 +138,10 @@ function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Te
   checkCompiledSizes(compiled.plan, tensors.map((t) => t.shape), `einsum("${equation}")`);
   if ((compiled.plan.dtype ?? "f32") !== tensors[0]!.dtype) return undefined; // compiled for f32 (types carry no dtype)
   if (compiled.plan.runtimeSizes !== undefined) {
-    // Sized at run time: compiled for contiguous operands and a fresh output.
-    if (out !== undefined || !tensors.every((t) => isContiguous({ shape: t.shape, strides: t.strides, offset: 0 }))) return undefined;
-    const plan = fitCompiled(compiled.plan, tensors);
-    return plan === undefined ? undefined : { plan, programs: compiled.programs };
+    // Sized at run time: the kernels read every stride but 0s and 1s, so views whose 0s and 1s are the compiled ones fit.
+    if (out !== undefined && compiled.plan.output.accumulate !== accumulate) return undefined;
+    const plan = fitCompiled(compiled.plan, tensors, out?.strides);
+    return plan === undefined || (out !== undefined && !sameDims(out.shape, plan.output.shape)) ? undefined : { plan, programs: compiled.programs };
   }
   // Kernels that read 16 bytes at a time were compiled for aligned starts (offset 0): a view may start elsewhere.
   if (readsWide(compiled.plan) && !tensors.every((t) => startsAligned(t.offset, t.dtype))) return undefined;

@@ -52,8 +52,9 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   const equation = `${spec.inputs.map((i) => i.labels.map(n).join("")).join(",")}->${spec.output.map(n).join("")}`;
   const outShape = spec.output.map(size);
   const outStrides = spec.outStrides ?? contiguousStrides(outShape);
-  // Sized at run time, a fresh output is still contiguous: its strides follow its sizes.
-  const contiguous = isContiguous({ shape: outShape, strides: outStrides, offset: 0 });
+  // Sized at run time, only a fresh output is sure to stay contiguous (its strides follow its
+  // sizes); a caller's view may have other strides with the same 0s and 1s.
+  const contiguous = isContiguous({ shape: outShape, strides: outStrides, offset: 0 }) && (!dims.sized || spec.fresh === true);
   // A product with nothing to sum (outer, elementwise, broadcast, permutation) only moves memory:
   // into a fresh contiguous output whose last side is a multiple of 4, each invocation writes 4
   // neighbours as one vec4, a quarter of the invocations and index arithmetic.

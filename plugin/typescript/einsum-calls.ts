@@ -9,7 +9,7 @@ import type ts from "typescript";
 import { EinsightError } from "../../codegen/errors.js";
 import { compilePlan, compileWithGradients, type CompiledEinsum } from "../../codegen/compiled.js";
 import { planEinsum, type Plan, type PlanOptions } from "../../codegen/plan.js";
-import { compileSized, NOMINAL_SIZE } from "../../codegen/sized.js";
+import { compileSized, compileSizedWithGradients } from "../../codegen/sized.js";
 
 export interface EinsumCall {
   readonly node: ts.CallExpression;
@@ -66,10 +66,9 @@ export function planCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCa
 }
 
 /**
- * What a build makes of a call: its plan and kernels where the types know every size (for
- * einsumWithBackward, its gradient einsums too); `sized`: kernels that read the sizes the types
- * leave `number` at run time, where they know every rank (einsum only: gradients are planned at
- * run time then); else why it is left to run time, or its error.
+ * What a build makes of a call: its plan and kernels (for einsumWithBackward, its gradient einsums
+ * too) where the types know every size; `sized`: kernels that read the sizes the types leave
+ * `number` at run time, where they know every rank; else why it is left to run time, or its error.
  */
 export function buildCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, options: PlanOptions = {}): BuiltCall {
   const planned = planCall(tsm, checker, call, options);
@@ -80,12 +79,12 @@ export function buildCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumC
   }
   const shapes = planned.shapes;
   if (call.equation === undefined || !shapes.every((s) => s !== undefined)) return planned;
-  if (call.fn !== "einsum") return { ...planned, reason: `${planned.reason} (einsumWithBackward is compiled only with every size known)` };
   try {
-    const compiled = compileSized(call.equation.text, shapes, options);
+    const compiled = call.fn === "einsumWithBackward" ? compileSizedWithGradients(call.equation.text, shapes, options) : compileSized(call.equation.text, shapes, options);
     const labels = compiled.plan.runtimeSizes ?? [];
     const one = labels.length === 1;
-    const reason = `the size${one ? "" : "s"} of ${labels.map((l) => `'${l}'`).join(", ")} ${one ? "is" : "are"} known only at run time: the kernels read ${one ? "it" : "them"} from params (costs estimated with ${NOMINAL_SIZE}).`;
+    const nominal = [...new Set(labels.map((l) => compiled.plan.sizes[l]))];
+    const reason = `the size${one ? "" : "s"} of ${labels.map((l) => `'${l}'`).join(", ")} ${one ? "is" : "are"} known only at run time: the kernels read ${one ? "it" : "them"} from params (costs estimated with ${nominal.join(", ")}).`;
     return { kind: "sized", shapes, plan: compiled.plan, compiled, reason };
   } catch (e) {
     if (e instanceof EinsightError) return { kind: "error", shapes, error: e };
