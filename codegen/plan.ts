@@ -126,7 +126,7 @@ export interface Plan {
 }
 
 /** The strategies whose kernels can read their sizes from params (plans with `runtimeSizes`). */
-export const RUNTIME_SIZED: readonly Strategy[] = ["direct", "loop"];
+const RUNTIME_SIZED: readonly Strategy[] = ["direct", "loop"];
 
 /**
  * A strategy that allocates temporaries must be estimated at least this much faster than the best

@@ -10,8 +10,7 @@
  * (`launchArguments` in wgsl/step.ts).
  */
 import { bindShapes, dimensionLabels, isEllipsisLabel } from "./bind.js";
-import { compileEinsum, compilePlan, compileWithGradients, gradientLayouts, PORTABLE_MAX_WORKGROUPS, type CompiledEinsum } from "./compiled.js";
-import { gradientEinsum } from "./gradient.js";
+import { compileEinsum, compilePlan, compileWithGradients, PORTABLE_MAX_WORKGROUPS, type CompiledEinsum } from "./compiled.js";
 import { parseEquation, type Equation } from "./equation.js";
 import { check } from "./errors.js";
 import { planEinsum, type Plan, type PlanOperand, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
@@ -45,18 +44,7 @@ export function compileSized(equation: string | Equation, shapes: readonly (read
  */
 export function compileSizedWithGradients(equation: string | Equation, shapes: readonly (readonly (number | undefined)[])[], options: PlanOptions = {}): CompiledEinsum {
   const { eq, filled, runtime } = nominal(equation, shapes);
-  if (runtime.size === 0) return compileWithGradients(eq, filled.map((f) => f.shape), options);
-  const forward = compilePlan(planEinsum(eq, filled, { ...options, runtimeSizes: [...runtime] }));
-  const layouts = filled.map(({ shape }) => ({ shape, strides: contiguousStrides(shape) }));
-  const gradients = layouts.map((layout, k) => {
-    const derived = gradientEinsum(eq, layouts, k, layout.strides);
-    // The gradient einsum names labels afresh: its letters of the forward's labels sized at run time.
-    const letters = derived.equation.split("->")[0]!.split(",");
-    const sized = new Set(derived.labels.inputs.flatMap((labels, i) => labels.flatMap((l, d) => (runtime.has(l) ? [letters[i]![d]!] : []))));
-    const plan = planEinsum(derived.equation, gradientLayouts(derived, forward.plan.output.shape), { ...options, outputStrides: derived.target.strides, accumulate: true, ...(sized.size === 0 ? {} : { runtimeSizes: [...sized] }) });
-    return compilePlan(plan);
-  });
-  return { ...forward, gradients };
+  return compileWithGradients(eq, filled.map((f) => f.shape), options, runtime);
 }
 
 /** The shapes with a nominal size where the types give none, and the labels sized at run time. */

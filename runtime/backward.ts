@@ -6,7 +6,6 @@
  * like the operand's buffer: the gradient of a slice lands in the slice of its base's gradient, and
  * overlapping slices add up.
  */
-import { formatEquation, parseEquation } from "../codegen/equation.js";
 import { check } from "../codegen/errors.js";
 import { gradientEinsum } from "../codegen/gradient.js";
 import { contiguousStrides, sameDims } from "../codegen/views.js";
@@ -74,7 +73,8 @@ function gradient(equation: string, operands: readonly Tensor[], k: number, grad
   const { compiled, ...rest } = options;
   const built = compiled?.gradients?.[k];
   const builtFor: unknown = (built as { plan?: { equation?: unknown } } | undefined)?.plan?.equation; // from user code: checked, not trusted
-  const gradientOptions: EinsumOptions = built === undefined || builtFor !== formatEquation(parseEquation(derived.equation)) ? rest : { ...rest, compiled: built };
+  // (gradientEinsum writes its equations in formatEquation's canonical form, as plans store theirs)
+  const gradientOptions: EinsumOptions = built === undefined || builtFor !== derived.equation ? rest : { ...rest, compiled: built };
   const ones = derived.inputs.some((i) => i.kind === "ones") ? tensor(g, [1], [1]) : undefined;
   const inputs = derived.inputs.map((input) => {
     if (input.kind === "gradOutput") return gradOutput;

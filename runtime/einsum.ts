@@ -184,14 +184,10 @@ function run(g: Gpu, { plan, programs }: CompiledEinsum, operands: readonly Tens
     const inputs = step.inputs.map((input) => ("operand" in input.ref ? operandBindings[input.ref.operand]! : { buffer: results[input.ref.step]!, offset: 0 }));
     for (const launch of programs[i]!.launches) {
       const bound = launch.buffers.map((ref) => resolve(ref, inputs, resultBinding, scratch));
-      const offsets = bound.map((b) => b.offset);
-      if (launch.kernel.runtimeParams === undefined && launch.kernel.runtimeDispatch === undefined) {
-        g.dispatch(launch.kernel, bound.map((b) => b.binding), offsets);
-        continue;
-      }
-      // compiled before these sizes were known: they go into params, and may make no work at all
-      const sized = launchArguments(launch, step, plan.sizes, g.limits.maxComputeWorkgroupsPerDimension);
-      if (sized.workgroups[0] * sized.workgroups[1] > 0) g.dispatch({ ...launch.kernel, workgroups: sized.workgroups }, bound.map((b) => b.binding), [...offsets, ...sized.params]);
+      // sizes left to run time go into params, and may make no work at all
+      const { workgroups, params } = launchArguments(launch, step, plan.sizes, g.limits.maxComputeWorkgroupsPerDimension);
+      const kernel = workgroups === launch.kernel.workgroups ? launch.kernel : { ...launch.kernel, workgroups };
+      if (workgroups[0] * workgroups[1] > 0) g.dispatch(kernel, bound.map((b) => b.binding), [...bound.map((b) => b.offset), ...params]);
     }
     scratch.forEach((s) => g.free(s));
     step.frees.forEach((f) => g.free(results[f]!));

@@ -61,6 +61,11 @@ export function wgsl(v: Value): string {
   return typeof v === "number" ? u32(v) : v;
 }
 
+/** A value as a header comment shows it: the constant, or "?" for one read from params. */
+export function shown(v: Value): string {
+  return typeof v === "number" ? String(v) : "?";
+}
+
 /**
  * Where a kernel's sizes and strides come from. A plan made with every size known bakes them all
  * in as constants. A plan made before some labels' sizes were known (`runtimeSizes`, sized at run
@@ -99,6 +104,21 @@ export class KernelDims {
   stride(binding: number | "out", owner: string, label: string, value: number): Value {
     if (this.runtime === undefined || value === 0 || value === 1) return value;
     return this.field(`${owner}_stride_${this.name(label)}`, { stride: binding, label });
+  }
+
+  /** A label's size as a header comment shows it: "?" where the kernel reads it from params. */
+  showSize(label: string): string {
+    return this.runtime?.has(label) === true ? "?" : String(this.sizes[label]);
+  }
+
+  /** A stride as a header comment shows it: "?" where the kernel reads it from params. */
+  showStride(value: number): string {
+    return this.runtime !== undefined && value !== 0 && value !== 1 ? "?" : String(value);
+  }
+
+  /** A header comment's note on the "?" it shows, if any. */
+  get note(): string {
+    return this.sized ? " (? read from params: sized at run time)" : "";
   }
 
   /** The dispatch grid's x side times `times`, written by the runtime when it sizes the dispatch. */

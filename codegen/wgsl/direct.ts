@@ -17,7 +17,7 @@
 import type { TileConfig } from "../cost.js";
 import type { Dtype } from "../plan.js";
 import type { SubgroupMatrixShape } from "../profile.js";
-import { canonicalNames, decompose, dot, elementType, KernelDims, paramsStruct, u32, type ElementType, type Value } from "./common.js";
+import { canonicalNames, decompose, dot, elementType, KernelDims, paramsStruct, shown, u32, type ElementType, type Value } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
 const SIDE = 16; // invocations per side of the workgroup
@@ -108,17 +108,16 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   ];
   const constants = values.flatMap(([name, v, comment]) => (typeof v === "number" ? [`const ${name}: u32 = ${u32(v)};${comment ?? ""}`] : []));
   const atRunTime = values.flatMap(([name, v]) => (typeof v === "string" ? [`  let ${name} = ${v};`] : []));
-  const shownValue = (v: Value) => (typeof v === "number" ? String(v) : "?");
   const head = [
     ...t.enable,
     // Each subgroup's matrices sit at offsets from li / 32: uniform within the subgroup, which is
     // what the hardware needs, but WGSL's analysis proves only workgroup uniformity.
     ...(matrix === undefined ? [] : ["enable chromium_experimental_subgroup_matrix;", "diagnostic(off, chromium.subgroup_matrix_uniformity);"]),
     `// einsight: direct (GETT) kernel${matrix === undefined ? "" : ` on ${matrix.m}x${matrix.n}x${matrix.k} subgroup matrices`}, ${spec.title}`,
-    `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${shownValue(dims.size(l))}`).join(" ")}${dims.sized ? " (? read from params: sized at run time)" : ""}`,
-    `//   groups batch [${groups.batch.map(n).join("")}]=${shownValue(B)} m [${groups.m.map(n).join("")}]=${shownValue(M)} n [${groups.n.map(n).join("")}]=${shownValue(N)} k [${groups.k.map(n).join("")}]=${shownValue(K)}`,
+    `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${dims.showSize(l)}`).join(" ")}${dims.note}`,
+    `//   groups batch [${groups.batch.map(n).join("")}]=${shown(B)} m [${groups.m.map(n).join("")}]=${shown(M)} n [${groups.n.map(n).join("")}]=${shown(N)} k [${groups.k.map(n).join("")}]=${shown(K)}`,
     `//   a strides ${describe(spec.a, n, dims)}; b strides ${describe(spec.b, n, dims)}; out strides ${describe(spec.out, n, dims)}`,
-    `//   tile ${tm}x${tn}x${tk}, ${splits} k slice(s) of ${shownValue(chunk)}; loads: a along ${aKFast ? "k" : "m"}, b along ${bNFast ? "n" : "k"}`,
+    `//   tile ${tm}x${tn}x${tk}, ${splits} k slice(s) of ${shown(chunk)}; loads: a along ${aKFast ? "k" : "m"}, b along ${bNFast ? "n" : "k"}`,
     `//   ${sizedDispatch ? "workgroups sized at run time" : `${total} workgroups, dispatch ${workgroups.join(" x ")}`}${spec.accumulate === true ? "; adds into out" : ""}`,
     paramsStruct(["a_offset", "b_offset", "out_offset", ...dims.fields.map((f) => f.name)]),
     `@group(0) @binding(0) var<storage, read> a: array<${wide.a ? wideType : t.wgsl}>;${wide.a ? ` // read ${lanes} elements at a time` : ""}`,
@@ -461,8 +460,7 @@ function isUnit(op: DirectOperand, group: readonly string[]): boolean {
 }
 
 function describe(op: DirectOperand, n: (l: string) => string, dims: KernelDims): string {
-  const shown = (s: number) => (dims.sized && s !== 0 && s !== 1 ? "?" : String(s));
-  return op.labels.map((l, i) => `${n(l)}:${shown(op.strides[i]!)}`).join(" ") || "(scalar)";
+  return op.labels.map((l, i) => `${n(l)}:${dims.showStride(op.strides[i]!)}`).join(" ") || "(scalar)";
 }
 
 /** `fn <name>(i: u32) -> u32`: the element offset of flat group index `i` in one operand. */

@@ -8,7 +8,7 @@
  */
 import { contiguousStrides, isContiguous } from "../views.js";
 import type { Dtype } from "../plan.js";
-import { canonicalNames, decompose, dot, ELEMENT_WORKGROUP, elementType, KernelDims, paramsStruct, perElementMain, u32, wgsl, type ElementType, type Value } from "./common.js";
+import { canonicalNames, decompose, dot, ELEMENT_WORKGROUP, elementType, KernelDims, paramsStruct, perElementMain, shown, u32, wgsl, type ElementType, type Value } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
 export interface LoopKernelInput {
@@ -82,8 +82,8 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   const code = [
     ...t.enable,
     `// einsight: loop kernel, ${spec.title}: one invocation per output element`,
-    ...describeInputs(spec, ins, equation, names),
-    ...(contiguous && spec.accumulate !== true ? [] : [`//   out strides ${spec.output.map((l, d) => `${n(l)}:${shown(outStrides[d]!)}`).join(" ") || "(scalar)"}${spec.accumulate === true ? ", accumulated" : ""}`]),
+    ...describeInputs(spec, dims, ins, equation, names),
+    ...(contiguous && spec.accumulate !== true ? [] : [`//   out strides ${spec.output.map((l, d) => `${n(l)}:${dims.showStride(outStrides[d]!)}`).join(" ") || "(scalar)"}${spec.accumulate === true ? ", accumulated" : ""}`]),
     `//   ${shown(count)} outputs, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${grid.describe}`,
     ...bindings(dims, t, ins, t.wgsl),
     ...body,
@@ -103,11 +103,6 @@ function gridFor(dims: KernelDims, count: Value, labels: readonly string[], maxW
   return { spec: { workgroups: [0, 0], runtimeDispatch: [{ labels, per: ELEMENT_WORKGROUP }] }, row: dims.grid(ELEMENT_WORKGROUP), describe: "sized at run time" };
 }
 
-/** A value for a header comment: a constant, or "?" for one read from params. */
-function shown(v: Value): string {
-  return typeof v === "number" ? String(v) : "?";
-}
-
 /** The loop kernel for a step with nothing to sum, 4 outputs (neighbours along `last`) per invocation. */
 function emitVectorKernel(spec: LoopKernelSpec, t: ElementType, ins: readonly string[], equation: string, count: number, last: string, names: ReadonlyMap<string, string>, maxWorkgroupsPerDimension: number): KernelSpec {
   const quads = count / 4;
@@ -118,7 +113,7 @@ function emitVectorKernel(spec: LoopKernelSpec, t: ElementType, ins: readonly st
   const code = [
     ...t.enable,
     `// einsight: loop kernel, ${spec.title}: 4 neighbouring output elements per invocation (vec4 stores)`,
-    ...describeInputs(spec, ins, equation, names),
+    ...describeInputs(spec, dims, ins, equation, names),
     `//   ${count} outputs in ${quads} vec4, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
     ...bindings(dims, t, ins, `vec4<${t.wgsl}>`),
     ...kernelMain(spec, dims, ins, names, quads, workgroups[0] * ELEMENT_WORKGROUP, "i * 4u", "first output of the four -> output coordinates -> where each input's element is"),
@@ -155,12 +150,10 @@ function kernelMain(spec: LoopKernelSpec, dims: KernelDims, ins: readonly string
 }
 
 /** The header lines that say what a loop kernel computes: its equation, sizes and input strides. */
-function describeInputs(spec: LoopKernelSpec, ins: readonly string[], equation: string, names: ReadonlyMap<string, string>): string[] {
-  const runtime = new Set(spec.runtimeSizes ?? []);
-  const strideText = (s: number) => (runtime.size > 0 && s !== 0 && s !== 1 ? "?" : String(s));
+function describeInputs(spec: LoopKernelSpec, dims: KernelDims, ins: readonly string[], equation: string, names: ReadonlyMap<string, string>): string[] {
   return [
-    `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${runtime.has(l) ? "?" : spec.sizes[l]}`).join(" ")}${runtime.size > 0 ? " (? read from params: sized at run time)" : ""}`,
-    ...spec.inputs.map((input, k) => `//   ${ins[k]} strides ${input.labels.map((l, i) => `${names.get(l)}:${strideText(input.strides[i]!)}`).join(" ") || "(scalar)"}`),
+    `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${dims.showSize(l)}`).join(" ")}${dims.note}`,
+    ...spec.inputs.map((input, k) => `//   ${ins[k]} strides ${input.labels.map((l, i) => `${names.get(l)}:${dims.showStride(input.strides[i]!)}`).join(" ") || "(scalar)"}`),
   ];
 }
 

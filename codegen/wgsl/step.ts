@@ -61,25 +61,22 @@ function runtime(plan: Plan): { runtimeSizes?: readonly string[] } {
 }
 
 /**
- * What a launch of a plan fitted to a call's sizes (codegen/sized) needs beyond its buffers'
- * offsets: its workgroups, and the values its kernel reads from params after the offsets (sizes,
- * strides, the grid's row). A kernel with every size baked in needs none.
+ * What a launch needs beyond its buffers' offsets: its workgroups, and the values its kernel reads
+ * from params after the offsets (sizes, strides, the grid's row) when it was compiled before some
+ * sizes were known (codegen/sized: the step is then fitted to the call's sizes). A kernel with
+ * every size baked in has its own workgroups and reads nothing more.
  */
 export function launchArguments(launch: Launch, step: PlanStep, sizes: Readonly<Record<string, number>>, maxWorkgroupsPerDimension: number): { workgroups: readonly [number, number]; params: number[] } {
   const { kernel } = launch;
   const product = (labels: readonly string[]) => labels.reduce((acc, l) => acc * sizes[l]!, 1);
   const workgroups =
     kernel.runtimeDispatch === undefined ? kernel.workgroups : dispatchGrid(kernel.runtimeDispatch.reduce((acc, f) => acc * Math.ceil(product(f.labels) / f.per), 1), maxWorkgroupsPerDimension);
-  const strideOf = (labels: readonly string[], strides: readonly number[], label: string) => {
-    const i = labels.indexOf(label);
-    return i < 0 ? 0 : strides[i]!;
-  };
   const params = (kernel.runtimeParams ?? []).map((ref) => {
     if ("size" in ref) return sizes[ref.size]!;
     if ("grid" in ref) return workgroups[0] * ref.grid;
     const buffer = ref.stride === "out" ? launch.buffers[launch.buffers.length - 1]! : launch.buffers[ref.stride]!;
-    if ("output" in buffer) return strideOf(step.output.labels, step.output.strides, ref.label);
-    if ("input" in buffer) return strideOf(step.inputs[buffer.input]!.labels, step.inputs[buffer.input]!.strides, ref.label);
+    if ("output" in buffer) return strideOf(step.output, ref.label);
+    if ("input" in buffer) return strideOf(step.inputs[buffer.input]!, ref.label);
     throw new Error("einsight internal error: a kernel sized at run time binds a scratch buffer.");
   });
   return { workgroups, params };
@@ -122,7 +119,7 @@ function ttgt(plan: Plan, step: PlanStep, title: string, maxWg: number, accumula
   return { scratch, launches };
 }
 
-function strideOf(input: StepInput, label: string): number {
+function strideOf(input: Pick<StepInput, "labels" | "strides">, label: string): number {
   const i = input.labels.indexOf(label);
   return i < 0 ? 0 : input.strides[i]!;
 }
