@@ -73,8 +73,15 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const wideType = t.wgsl === "f16" ? "vec4<u32>" : "vec4<f32>"; // f16: 8 of them in 4 words
   // A slab loaded along k puts consecutive invocations TM (TN) elements apart in workgroup memory:
   // all in one bank. Padded rows spread them over the banks and keep vec4 (16-byte) alignment.
-  const pad = matrix === undefined ? 4 : 8;
-  const [aRow, bRow] = [tm + (aKFast ? pad : 0), tn + (bNFast ? 0 : pad)];
+  // f16 slabs for subgroup matrices are stored one element at a time, so each 16-byte load goes
+  // down 8 rows of its slab and consecutive invocations fill a row: a slab loaded along the free
+  // side is kept transposed ([free][kk], `across`). Subgroup matrices are read 8 rows of 16 bytes
+  // at a time: rows a multiple of 128 bytes apart would share banks, so rows get 16 bytes more.
+  const halfSlab = (isWide: boolean, kFast: boolean): HalfSlab | undefined => (matrix === undefined || !isWide ? undefined : kFast ? "kk-rows" : "free-rows");
+  const slabs = { a: halfSlab(wide.a, aKFast), b: halfSlab(wide.b, !bNFast) };
+  const across = { a: slabs.a === "free-rows", b: slabs.b === "free-rows" };
+  const [aRow, bRow] = matrix === undefined ? [tm + (aKFast ? 4 : 0), tn + (bNFast ? 0 : 4)] : [(across.a ? tk : tm) + 8, (across.b ? tk : tn) + 8];
+  const [aRows, bRows] = [across.a ? tm : tk, across.b ? tn : tk]; // rows of each slab
   const tileBytes = matrix === undefined ? 4 : 2;
   const equation = `${spec.a.labels.map(n).join("")},${spec.b.labels.map(n).join("")}->${spec.out.labels.map(n).join("")}`;
   const offsets = [
@@ -97,8 +104,8 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     ["TM", tm],
     ["TN", tn],
     ["TK", tk],
-    ["A_ROW", aRow, ` // elements per kk row of a_tile${aRow > tm ? " (padded)" : ""}`],
-    ["B_ROW", bRow, ` // elements per kk row of b_tile${bRow > tn ? " (padded)" : ""}`],
+    ["A_ROW", aRow, ` // elements per ${across.a ? "mm" : "kk"} row of a_tile${aRow > (across.a ? tk : tm) ? " (padded)" : ""}`],
+    ["B_ROW", bRow, ` // elements per ${across.b ? "nn" : "kk"} row of b_tile${bRow > (across.b ? tk : tn) ? " (padded)" : ""}`],
     ["CHUNK", chunk, " // k per slice"],
     ["TILES_M", tilesM],
     ["TILES_N", tilesN],
@@ -150,7 +157,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     "  let a_base = params.a_offset + a_batch(bi);",
     "  let b_base = params.b_offset + b_batch(bi);",
     `  let out_base = params.out_offset + out_batch(bi) + slice * ${u32(spec.splitStride ?? 0)};`,
-    ...(staged ? [...loadSetup("a", tm, tk, aKFast, "m", wide.a ? lanes : 1), ...loadSetup("b", tn, tk, !bNFast, "n", wide.b ? lanes : 1)] : []),
+    ...(staged ? [...loadSetup("a", tm, tk, aKFast, "m", wide.a ? lanes : 1, slabs.a), ...loadSetup("b", tn, tk, !bNFast, "n", wide.b ? lanes : 1, slabs.b)] : []),
   ];
   const write = (target: string, value: string) => t.write(target, value, spec.accumulate === true);
   // Double buffering: slab i is read from buffer i % 2 while slab i + 1 is stored into the other.
@@ -204,9 +211,10 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${GLOBAL_INVOCATIONS}`, "", false), ...body.main, "}", ""].join("\n"), workgroups: [...workgroups], workgroupBytes: body.stageBytes };
   }
   if (matrix !== undefined) {
-    const store = (x: "a" | "b", side: number, at: string) => storeSlab(x, side, tk, 1, (v) => `f16(${v})`, x === "a" ? wide.a : wide.b, x === "a" ? aKFast : !bNFast, t, at);
-    const body = matrixBody(matrix, tm, tn, (compute) => slabLoop(compute, store), write, buffers, read);
-    const workgroupBytes = buffers * tileBytes * tk * (aRow + bRow) + body.stageBytes;
+    // a wide load goes down rows of its slab: along k into a [kk][free] slab, along free into a transposed one
+    const store = (x: "a" | "b", side: number, at: string) => storeSlab(x, side, tk, 1, (v) => `f16(${v})`, x === "a" ? wide.a : wide.b, x === "a" ? aKFast || across.a : !bNFast || across.b, t, at);
+    const body = matrixBody(matrix, tm, tn, (compute) => slabLoop(compute, store), write, buffers, read, across);
+    const workgroupBytes = buffers * tileBytes * (aRows * aRow + bRows * bRow) + body.stageBytes;
     return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${MATRIX_INVOCATIONS}`, ""), ...body.main, "}", ""].join("\n"), workgroups: [...workgroups], workgroupBytes };
   }
   const [rm, rn] = [tm / SIDE, tn / SIDE];
@@ -403,6 +411,7 @@ export function matrixBody(
   write: (target: string, value: string) => string,
   buffers = 1,
   read = { a: "", b: "" },
+  transposed = { a: false, b: false },
 ): { declarations: string[]; main: string[]; stageBytes: number } {
   const [fm, fn, fk] = [shape.m, shape.n, shape.k];
   const down = tm >= 256 && tm >= 2 * tn ? 4 : 2;
@@ -413,12 +422,17 @@ export function matrixBody(
   const result = `subgroup_matrix_result<f32, ${fn}, ${fm}>`;
   const frag = fm * fn;
   const pairs = range(rows).flatMap((i) => range(cols).map((j) => ({ i, j })));
+  const [aSlab, bSlab] = [transposed.a ? "TM * A_ROW" : "TK * A_ROW", transposed.b ? "TN * B_ROW" : "TK * B_ROW"];
+  const [aShape, bShape] = [transposed.a ? "[mm][kk]" : "[kk][mm]", transposed.b ? "[nn][kk]" : "[kk][nn]"];
+  // A left matrix is column-major in a [kk][mm] slab, row-major in [mm][kk]; a right one the other way round.
+  const left_ = (i: number) => (transposed.a ? `(row0 + ${u32(i * fm)}) * A_ROW + ${read.a}kk, false` : `${read.a}kk * A_ROW + row0 + ${u32(i * fm)}, true`);
+  const right_ = (j: number) => (transposed.b ? `(col0 + ${u32(j * fn)}) * B_ROW + ${read.b}kk, true` : `${read.b}kk * B_ROW + col0 + ${u32(j * fn)}, false`);
   return {
     stageBytes: 4 * frag * (MATRIX_INVOCATIONS / MATRIX_SUBGROUP),
     declarations: [
       ...(buffers === 2
-        ? ["var<workgroup> a_tile: array<f16, 2 * TK * A_ROW>; // [kk][mm] x 2 buffers", "var<workgroup> b_tile: array<f16, 2 * TK * B_ROW>; // [kk][nn] x 2 buffers", "const A_SLAB: u32 = TK * A_ROW;", "const B_SLAB: u32 = TK * B_ROW;"]
-        : ["var<workgroup> a_tile: array<f16, TK * A_ROW>; // [kk][mm]", "var<workgroup> b_tile: array<f16, TK * B_ROW>; // [kk][nn]"]),
+        ? [`var<workgroup> a_tile: array<f16, 2 * ${aSlab}>; // ${aShape} x 2 buffers`, `var<workgroup> b_tile: array<f16, 2 * ${bSlab}>; // ${bShape} x 2 buffers`, `const A_SLAB: u32 = ${aSlab};`, `const B_SLAB: u32 = ${bSlab};`]
+        : [`var<workgroup> a_tile: array<f16, ${aSlab}>; // ${aShape}`, `var<workgroup> b_tile: array<f16, ${bSlab}>; // ${bShape}`]),
       `var<workgroup> stage: array<f32, ${frag * (MATRIX_INVOCATIONS / MATRIX_SUBGROUP)}>; // one result matrix per subgroup on its way out`,
       "",
     ],
@@ -427,8 +441,8 @@ export function matrixBody(
       ...slabLoop(
         [
           `    for (var kk = 0u; kk < TK; kk += ${u32(fk)}) {`,
-          ...range(rows).map((i) => `      let l${i} = subgroupMatrixLoad<${left}>(&a_tile, ${read.a}kk * A_ROW + row0 + ${u32(i * fm)}, true, A_ROW);`),
-          ...range(cols).map((j) => `      let r${j} = subgroupMatrixLoad<${right}>(&b_tile, ${read.b}kk * B_ROW + col0 + ${u32(j * fn)}, false, B_ROW);`),
+          ...range(rows).map((i) => `      let l${i} = subgroupMatrixLoad<${left}>(&a_tile, ${left_(i)}, A_ROW);`),
+          ...range(cols).map((j) => `      let r${j} = subgroupMatrixLoad<${right}>(&b_tile, ${right_(j)}, B_ROW);`),
           ...pairs.map(({ i, j }) => `      acc_${i}_${j} = subgroupMatrixMultiplyAccumulate(l${i}, r${j}, acc_${i}_${j});`),
           "    }",
         ],
@@ -473,16 +487,29 @@ function offsetFn(name: string, group: readonly string[], op: DirectOperand, bin
 }
 
 /**
+ * How a wide load's f16 halves are stored (one element a store): down `w` rows of a [kk][free]
+ * slab when loaded along k (`kk-rows`), down `w` rows of a transposed [free][kk] slab when loaded
+ * along the free side (`free-rows`); consecutive invocations take consecutive elements of a row.
+ */
+type HalfSlab = "kk-rows" | "free-rows";
+
+/**
  * Which slab elements each invocation loads, fixed for the whole k loop: `r` loads of (kk, free
  * index) per invocation. `kFast`: consecutive invocations take consecutive kk. `wide`: each load
- * is 4 neighbours along the fast side, read as one vec4.
+ * is `w` neighbours along the fast side, read as one vec4. `half`: an f16 slab laid out so that
+ * each of a subgroup's one-element stores fills one run of a row (no bank conflicts).
  */
-function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m" | "n", w: number): string[] {
+function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m" | "n", w: number, half?: HalfSlab): string[] {
   const loads = (t * tk) / (SIDE * SIDE * w);
   return range(loads).flatMap((r) => {
     const e = `(li + ${u32(r * SIDE * SIDE)})`;
     const times = (x: string) => (w > 1 ? `(${x}) * ${u32(w)}` : x);
-    const [kk, ff] = kFast ? [times(`${e} % ${u32(tk / w)}`), `${e} / ${u32(tk / w)}`] : [`${e} / ${u32(t / w)}`, times(`${e} % ${u32(t / w)}`)];
+    const [kk, ff] =
+      half === "kk-rows" ? [times(`${e} / ${u32(t)}`), `${e} % ${u32(t)}`]
+      : half === "free-rows" ? [`${e} % ${u32(tk)}`, times(`${e} / ${u32(tk)}`)]
+      : kFast ? [times(`${e} % ${u32(tk / w)}`), `${e} / ${u32(tk / w)}`]
+      : [`${e} / ${u32(t / w)}`, times(`${e} % ${u32(t / w)}`)];
+    const row = free === "m" ? "A_ROW" : "B_ROW";
     const origin = free === "m" ? "m0" : "n0";
     const limit = free === "m" ? "M" : "N";
     return [
@@ -490,7 +517,7 @@ function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m
       `  let ${x}_${free}${r} = ${ff};`,
       `  let ${x}_ok${r} = ${origin} + ${x}_${free}${r} < ${limit};`,
       `  let ${x}_off${r} = select(0u, ${x}_${free === "m" ? "m" : "n"}(${origin} + ${x}_${free}${r}), ${x}_ok${r});`,
-      `  let ${x}_slot${r} = ${x}_kk${r} * ${free === "m" ? "A_ROW" : "B_ROW"} + ${x}_${free}${r};`,
+      `  let ${x}_slot${r} = ${half === "free-rows" ? `${x}_${free}${r} * ${row} + ${x}_kk${r}` : `${x}_kk${r} * ${row} + ${x}_${free}${r}`};`,
     ];
   });
 }

@@ -81,6 +81,29 @@ describe("f16 plans", () => {
     const staged = kernel("ij,jk->ik", [f16([4096, 4096]), f16([4096, 4096])]);
     expect(staged.code).toContain("@workgroup_size(256)");
     expect(staged.code).toContain("let row0 = (sg / 2u) * 64u;"); // 256 x 128: 4 x 2 subgroups of 64 x 64
-    expect(staged.workgroupBytes).toBe(2 * 32 * (264 + 128) + 4 * 256 * 8);
+    // a slab [kk][mm] 32 x (256 + 8) and, loaded along n, b transposed [nn][kk] 128 x (32 + 8): rows padded by 16 bytes
+    expect(staged.code).toContain("var<workgroup> b_tile: array<f16, TN * B_ROW>; // [nn][kk]");
+    expect(staged.code).toContain("subgroupMatrixLoad<subgroup_matrix_right<f16, 16, 16>>(&b_tile, (col0 + 16u) * B_ROW + kk, true, B_ROW)");
+    expect(staged.workgroupBytes).toBe(2 * (32 * 264 + 128 * 40) + 4 * 256 * 8);
+  });
+
+  test("f16 slabs on subgroup matrices: a 16-byte load goes down 8 rows of its slab, so a slab read along its free side is stored transposed", () => {
+    const kernel = (equation: string, ops: object[]) => compileEinsum(equation, ops as never, { profile: tensorCores, strategy: "direct" }).programs[0]!.launches[0]!.kernel.code;
+    // a read along k (row-major): a [kk][mm] slab, invocations along mm, the left matrices column-major
+    const rowMajor = kernel("ij,jk->ik", [f16([4096, 4096]), f16([4096, 4096])]);
+    expect(rowMajor).toContain("let a_kk0 = ((li + 0u) / 256u) * 8u;");
+    expect(rowMajor).toContain("let a_m0 = (li + 0u) % 256u;");
+    expect(rowMajor).toContain("a_tile[a_slot0 + 7u * A_ROW] = bitcast<vec2<f16>>(a_v0[3])[1];");
+    expect(rowMajor).toContain("subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>>(&a_tile, kk * A_ROW + row0 + 16u, true, A_ROW)");
+    // a read along m (ji,jk): transposed [mm][kk], invocations along kk, the left matrices row-major
+    const transposed = kernel("ji,jk->ik", [f16([4096, 4096]), f16([4096, 4096])]);
+    expect(transposed).toContain("var<workgroup> a_tile: array<f16, TM * A_ROW>; // [mm][kk]");
+    expect(transposed).toContain("const A_ROW: u32 = 40u; // elements per mm row of a_tile (padded)");
+    expect(transposed).toContain("let a_slot0 = a_m0 * A_ROW + a_kk0;");
+    expect(transposed).toContain("subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>>(&a_tile, (row0 + 16u) * A_ROW + kk, false, A_ROW)");
+    // read an element at a time (a starts 2 bytes in): the [kk][mm] slab as before, its rows padded too
+    const misaligned = kernel("ij,jk->ik", [{ ...f16([4096, 4096]), offset: 1 }, f16([4096, 4096])]);
+    expect(misaligned).toContain("const A_ROW: u32 = 136u; // elements per kk row of a_tile (padded)");
+    expect(misaligned).toContain("let a_kk0 = (li + 0u) % 32u;");
   });
 });

@@ -26,7 +26,7 @@ const TM: u32 = 64u;
 const TN: u32 = 64u;
 const TK: u32 = 16u;
 const A_ROW: u32 = 72u; // elements per kk row of a_tile (padded)
-const B_ROW: u32 = 64u; // elements per kk row of b_tile
+const B_ROW: u32 = 72u; // elements per kk row of b_tile (padded)
 const CHUNK: u32 = 16u; // k per slice
 const TILES_M: u32 = 1u;
 const TILES_N: u32 = 1u;
@@ -143,7 +143,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 }
 
 // ===== matrix
-// binds [{"input":0},{"input":1},{"output":true}], 16896 bytes of workgroup memory
+// binds [{"input":0},{"input":1},{"output":true}], 17920 bytes of workgroup memory
 enable f16;
 enable chromium_experimental_subgroup_matrix;
 diagnostic(off, chromium.subgroup_matrix_uniformity);
@@ -171,7 +171,7 @@ const TM: u32 = 64u;
 const TN: u32 = 64u;
 const TK: u32 = 32u;
 const A_ROW: u32 = 72u; // elements per kk row of a_tile (padded)
-const B_ROW: u32 = 64u; // elements per kk row of b_tile
+const B_ROW: u32 = 40u; // elements per nn row of b_tile (padded)
 const CHUNK: u32 = 120u; // k per slice
 const TILES_M: u32 = 1u;
 const TILES_N: u32 = 1u;
@@ -180,7 +180,7 @@ const TILES: u32 = 1u;
 const GRID_X: u32 = 1u;
 
 var<workgroup> a_tile: array<f16, TK * A_ROW>; // [kk][mm]
-var<workgroup> b_tile: array<f16, TK * B_ROW>; // [kk][nn]
+var<workgroup> b_tile: array<f16, TN * B_ROW>; // [nn][kk]
 var<workgroup> stage: array<f32, 2048>; // one result matrix per subgroup on its way out
 
 fn a_batch(i: u32) -> u32 { return 0u; }
@@ -232,16 +232,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   let a_base = params.a_offset + a_batch(bi);
   let b_base = params.b_offset + b_batch(bi);
   let out_base = params.out_offset + out_batch(bi) + slice * 0u;
-  let a_kk0 = ((li + 0u) % 4u) * 8u;
-  let a_m0 = (li + 0u) / 4u;
+  let a_kk0 = ((li + 0u) / 64u) * 8u;
+  let a_m0 = (li + 0u) % 64u;
   let a_ok0 = m0 + a_m0 < M;
   let a_off0 = select(0u, a_m(m0 + a_m0), a_ok0);
   let a_slot0 = a_kk0 * A_ROW + a_m0;
-  let b_kk0 = (li + 0u) / 8u;
-  let b_n0 = ((li + 0u) % 8u) * 8u;
+  let b_kk0 = (li + 0u) % 32u;
+  let b_n0 = ((li + 0u) / 32u) * 8u;
   let b_ok0 = n0 + b_n0 < N;
   let b_off0 = select(0u, b_n(n0 + b_n0), b_ok0);
-  let b_slot0 = b_kk0 * B_ROW + b_n0;
+  let b_slot0 = b_n0 * B_ROW + b_kk0;
   let sg = li / 32u;
   let lane = li % 32u;
   let row0 = (sg / 4u) * 32u;
@@ -263,14 +263,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     a_tile[a_slot0 + 5u * A_ROW] = bitcast<vec2<f16>>(a_v0[2])[1];
     a_tile[a_slot0 + 6u * A_ROW] = bitcast<vec2<f16>>(a_v0[3])[0];
     a_tile[a_slot0 + 7u * A_ROW] = bitcast<vec2<f16>>(a_v0[3])[1];
-    b_tile[b_slot0 + 0u] = bitcast<vec2<f16>>(b_v0[0])[0];
-    b_tile[b_slot0 + 1u] = bitcast<vec2<f16>>(b_v0[0])[1];
-    b_tile[b_slot0 + 2u] = bitcast<vec2<f16>>(b_v0[1])[0];
-    b_tile[b_slot0 + 3u] = bitcast<vec2<f16>>(b_v0[1])[1];
-    b_tile[b_slot0 + 4u] = bitcast<vec2<f16>>(b_v0[2])[0];
-    b_tile[b_slot0 + 5u] = bitcast<vec2<f16>>(b_v0[2])[1];
-    b_tile[b_slot0 + 6u] = bitcast<vec2<f16>>(b_v0[3])[0];
-    b_tile[b_slot0 + 7u] = bitcast<vec2<f16>>(b_v0[3])[1];
+    b_tile[b_slot0 + 0u * B_ROW] = bitcast<vec2<f16>>(b_v0[0])[0];
+    b_tile[b_slot0 + 1u * B_ROW] = bitcast<vec2<f16>>(b_v0[0])[1];
+    b_tile[b_slot0 + 2u * B_ROW] = bitcast<vec2<f16>>(b_v0[1])[0];
+    b_tile[b_slot0 + 3u * B_ROW] = bitcast<vec2<f16>>(b_v0[1])[1];
+    b_tile[b_slot0 + 4u * B_ROW] = bitcast<vec2<f16>>(b_v0[2])[0];
+    b_tile[b_slot0 + 5u * B_ROW] = bitcast<vec2<f16>>(b_v0[2])[1];
+    b_tile[b_slot0 + 6u * B_ROW] = bitcast<vec2<f16>>(b_v0[3])[0];
+    b_tile[b_slot0 + 7u * B_ROW] = bitcast<vec2<f16>>(b_v0[3])[1];
     workgroupBarrier();
     a_v0 = vec4<u32>();
     if (a_ok0 && k0 + TK + a_kk0 < k_end) { a_v0 = a[(a_base + a_off0 + a_k(k0 + TK + a_kk0)) / 8u]; }
@@ -279,7 +279,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     for (var kk = 0u; kk < TK; kk += 16u) {
       let l0 = subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>>(&a_tile, kk * A_ROW + row0 + 0u, true, A_ROW);
       let l1 = subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>>(&a_tile, kk * A_ROW + row0 + 16u, true, A_ROW);
-      let r0 = subgroupMatrixLoad<subgroup_matrix_right<f16, 16, 16>>(&b_tile, kk * B_ROW + col0 + 0u, false, B_ROW);
+      let r0 = subgroupMatrixLoad<subgroup_matrix_right<f16, 16, 16>>(&b_tile, (col0 + 0u) * B_ROW + kk, true, B_ROW);
       acc_0_0 = subgroupMatrixMultiplyAccumulate(l0, r0, acc_0_0);
       acc_1_0 = subgroupMatrixMultiplyAccumulate(l1, r0, acc_1_0);
     }
@@ -557,7 +557,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   dst[params.dst_offset + i] = src[params.src_offset + src_c0 * 40u + src_c1 * 1600u + src_c2];
 }
 
-// binds [{"scratch":0},{"input":1},{"output":true}], 16896 bytes of workgroup memory
+// binds [{"scratch":0},{"input":1},{"output":true}], 17408 bytes of workgroup memory
 enable f16;
 enable chromium_experimental_subgroup_matrix;
 diagnostic(off, chromium.subgroup_matrix_uniformity);
@@ -585,7 +585,7 @@ const TM: u32 = 64u;
 const TN: u32 = 64u;
 const TK: u32 = 32u;
 const A_ROW: u32 = 72u; // elements per kk row of a_tile (padded)
-const B_ROW: u32 = 64u; // elements per kk row of b_tile
+const B_ROW: u32 = 72u; // elements per kk row of b_tile (padded)
 const CHUNK: u32 = 120u; // k per slice
 const TILES_M: u32 = 1u;
 const TILES_N: u32 = 1u;
