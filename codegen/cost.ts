@@ -76,25 +76,28 @@ export interface Candidate {
 
 const TK = 16;
 /**
- * The most workgroup memory double-buffered slabs may take: 128 x 128 x 8 f32 tiles (16.6 KiB).
- * Measured on an H200 (bench/results/h200-full.json against the session-3 run): with them the
- * seed's contraction went 17.6 -> 15.5 ms, the transposed GEMM 4.15 -> 3.65, attention scores
- * 0.738 -> 0.670, the GEMM unchanged; 128 x 64 x 16 tiles doubled (25.6 KiB) made attention values
- * slower, 0.556 -> 0.672 ms, and 64 x 64 x 16 ones (17.4 KiB) a GEMM 29.7 -> 26.2 TFLOP/s.
+ * The most workgroup memory double-buffered slabs may take: 128 x 128 x 8 f32 tiles (16.5 KiB).
+ * Measured on an H200 (session 4, bench/results/h200-run2-full.json): with them the seed's
+ * contraction went 17.6 -> 15.5 ms, the transposed GEMM 4.15 -> 3.65, attention scores 0.738 ->
+ * 0.670, the GEMM unchanged; 128 x 64 x 16 tiles doubled (25.6 KiB) made attention values slower,
+ * 0.556 -> 0.672 ms, and 64 x 64 x 16 ones (17 KiB) a GEMM 29.7 -> 26.2 TFLOP/s. Since session 5
+ * the H100 profile prefers single-buffered 128 x 64 x 16 tiles, faster still (maxTileArea).
  */
-const DOUBLE_BUFFER_BYTES = 17 * 1024;
+const DOUBLE_BUFFER_BYTES = 2 * 8 * (128 + 128 + 8) * 4;
 /** Strided loads that cannot coalesce cost about this many times the bandwidth (one 32-byte sector per float). */
 const UNCOALESCED_PENALTY = 8;
 /**
  * The share of `matrixFlopsPerSecond` (the kernel that stages both operands with 16-byte loads in
- * 256 x 128 tiles) each subgroup-matrix kernel reached on an H200 at 8192^3: 97.9 TFLOP/s staged
- * with 16-byte loads (bench/results/h200-probe.json), and in 128 x 128 tiles 70.5 loading from
- * memory, 53.9 with one operand read an element at a time, 37 with both (h200-f16.json).
+ * 256 x 128 tiles) each subgroup-matrix kernel reached on an H200 at 8192^3: 110.5 TFLOP/s staged
+ * with 16-byte loads and 48.6 with one operand read an element at a time in 128 x 128 tiles
+ * (session 5, bench/results/h200-s5-probe-f16.json; 53.9 in session 4, before the slabs' layout changed);
+ * 70.5 loading from memory (a kernel without slabs) and 37 with both operands read an element at
+ * a time (session 4; not measured since).
  */
 function matrixShare(global: boolean, wide: PairShape["wide"]): number {
-  if (global) return 0.72;
+  if (global) return 0.64;
   const count = Number(wide?.a === true) + Number(wide?.b === true);
-  return [0.38, 0.55, 1][count]!;
+  return [0.34, 0.44, 1][count]!;
 }
 /** A loop kernel keeps no tile in fast memory; neighbouring outputs share reads through the cache. */
 const LOOP_CACHE_REUSE = 8;
@@ -118,7 +121,7 @@ export function costSingle(inElements: number, outElements: number, profile: Dev
 
 /** Tile shapes the direct kernel accepts: sides of 16 x 16 invocations' blocks, slabs whose loads divide evenly. */
 export const TILE_SIDES = [16, 32, 64, 128, 256] as const;
-export const TILE_DEPTHS = [8, 16, 32] as const;
+export const TILE_DEPTHS = [8, 16, 32, 64] as const;
 
 /**
  * The output tile and k slab of the tiled kernel: the profile's largest side where the step still
@@ -127,8 +130,8 @@ export const TILE_DEPTHS = [8, 16, 32] as const;
 export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partial<Pick<PairShape, "k" | "matrix" | "matrixGlobal" | "wide">>, profile: DeviceProfile, splits = 1, forced?: Partial<TileShape>): TileConfig {
   if (shape.matrix === true && profile.subgroupMatrix !== undefined) return matrixTiles(shape, profile.subgroupMatrix, profile, splits, forced);
   const side = (size: number, largest: number) => TILE_SIDES.filter((t) => t <= Math.max(16, largest)).find((t) => t >= size) ?? largest;
-  const [tm, tn] = fillDevice(side(shape.m, profile.maxTile), side(shape.n, profile.maxTile), shape, profile);
-  // Measured on an H200 (bench/results/h200-tune.json): 128 x 128 tiles run best with 8-deep slabs.
+  const [tm, tn] = fillDevice(...capArea(side(shape.m, profile.maxTile), side(shape.n, profile.maxTile), profile.maxTileArea), shape, profile);
+  // 128 x 128 tiles run best with 8-deep slabs (an H200, bench/results/h200-tune.json); smaller ones with 16.
   const tk = forced?.tk ?? ((forced?.tm ?? tm) * (forced?.tn ?? tn) >= 128 * 128 ? 8 : TK);
   // 256 invocations stage a side x tk slab: a shallow slab needs a wide enough side.
   const fit = (t: number) => Math.max(t, 256 / tk);
@@ -157,6 +160,15 @@ function matrixTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partial<Pick<
     return { tm, tn, tk: (shape.k ?? 0) % tk === 0 ? tk : matrix.k, splits, matrix, global: true };
   }
   return { tm, tn, tk: Math.max(forced?.tk ?? 32, matrix.k, 256 / Math.min(tm, tn)), splits, matrix };
+}
+
+/** Halves tn, then tm, while the tile is larger than the profile allows. */
+function capArea(tm: number, tn: number, area = Infinity): [number, number] {
+  while (tm * tn > area) {
+    if (tn >= tm) tn /= 2;
+    else tm /= 2;
+  }
+  return [tm, tn];
 }
 
 /** Halves the larger tile side (down to 64) while the step would leave compute units idle. */

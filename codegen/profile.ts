@@ -18,6 +18,8 @@ export interface DeviceProfile {
   readonly loopEfficiency: number;
   /** Largest output tile side of the direct kernel (64 or 128): 128 needs 8 x 8 accumulators per invocation. */
   readonly maxTile: number;
+  /** Largest output tile (tm x tn) of the scalar tiled kernels, where less than maxTile squared: n is halved first. */
+  readonly maxTileArea?: number;
   /**
    * f16 FLOP/s (f32 accumulation) on subgroup matrices (tensor cores), where the device has them:
    * the kernel that stages both operands with 16-byte loads (the others reach less: codegen/cost).
@@ -31,8 +33,8 @@ export interface DeviceProfile {
   readonly subgroupMatrix?: SubgroupMatrixShape;
   /**
    * Whether the scalar tiled kernels stage their slabs in two workgroup buffers (one barrier a
-   * slab). Needs twice the slab memory: 16.6 KiB for 128 x 128 x 8 tiles, over WebGPU's default
-   * 16 KiB limit, so only profiles of devices with more.
+   * slab), where the two take at most 16.5 KiB: 128 x 128 x 8 tiles (16.5 KiB, over WebGPU's
+   * default 16 KiB limit, so only profiles of devices with more).
    */
   readonly doubleBuffer?: boolean;
 }
@@ -46,10 +48,12 @@ export interface SubgroupMatrixShape {
 
 export const PROFILES = {
   /**
-   * An H100-class GPU through Dawn: 132 SMs; fp32 a tiled WGSL kernel reaches (shared/device notes:
-   * 17.7 untuned, 51.4 cuBLAS); f16 on subgroup matrices measured 83.5 TFLOP/s (bench/matrix.ts, H200).
+   * An H100-class GPU through Dawn: 132 SMs. Measured on an H200 (bench/results/h200-s5-probe-tune.json,
+   * session 5): fp32 128 x 64 x 16 tiles 38.8 TFLOP/s on the 4096^3 GEMM, 39.8 on the seed's
+   * contraction, against 128 x 128 x 8 (double-buffered) 31.4 and 36.0 (cuBLAS 51.2); f16 on
+   * subgroup matrices 110.5 TFLOP/s at 8192^3 (h200-s5-probe-f16.json).
    */
-  "nvidia-h100": { name: "nvidia-h100", flopsPerSecond: 30e12, bytesPerSecond: 3.0e12, launchSeconds: 8e-6, parallelWorkgroups: 264, loopEfficiency: 0.1, maxTile: 128, matrixFlopsPerSecond: 98e12, doubleBuffer: true },
+  "nvidia-h100": { name: "nvidia-h100", flopsPerSecond: 38e12, bytesPerSecond: 3.0e12, launchSeconds: 8e-6, parallelWorkgroups: 264, loopEfficiency: 0.1, maxTile: 128, maxTileArea: 128 * 64, matrixFlopsPerSecond: 110e12, doubleBuffer: true },
   /** A mid-range discrete or integrated GPU; the default when the adapter is not recognized. */
   generic: { name: "generic", flopsPerSecond: 4e12, bytesPerSecond: 400e9, launchSeconds: 10e-6, parallelWorkgroups: 64, loopEfficiency: 0.1, maxTile: 64 },
   /**

@@ -73,7 +73,7 @@ describe("planEinsum", () => {
 test("explain prints every step, the chosen strategy and why each alternative lost", () => {
   const text = explain(planEinsum("ijk,ikl->jl", seed, { profile: "nvidia-h100" }));
   expect(text).toContain("einsum ijk,ikl->jl   [8, 16384, 2048] [8, 2048, 1024] -> [16384, 1024]   profile nvidia-h100");
-  expect(text).toMatch(/step 1: contraction ijk,ikl->jl \(operand 0, operand 1\) -> output \[16384, 1024\]: 'direct' tiles 128x128x8/);
+  expect(text).toMatch(/step 1: contraction ijk,ikl->jl \(operand 0, operand 1\) -> output \[16384, 1024\]: 'direct' tiles 128x64x16/);
   expect(text).toMatch(/strategy\s+FLOPs\s+read\s+written\s+temporaries\s+est\. time/);
   expect(text).toMatch(/ttgt\s+549\.8G\s+.*1\.0 GiB\s+.*x the chosen 'direct'/);
   expect(text).toMatch(/^total: 549\.8G FLOPs/m);

@@ -7,6 +7,7 @@ import { describe, expect, test } from "vitest";
 import { planEinsum } from "../../codegen/plan.js";
 import { compileEinsum, compilePlan } from "../../codegen/compiled.js";
 import { elementCount } from "../../codegen/views.js";
+import { PROFILES } from "../../codegen/profile.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor, Tensor } from "../../runtime/tensor.js";
 import type { Strategy } from "../../codegen/cost.js";
@@ -66,7 +67,7 @@ async function checkTiles(tiles: { tm: number; tn: number; tk: number }, splitK:
 describe("tiles option", () => {
   test.each([
     [{ tm: 48 }, /tiles.tm must be one of 16, 32, 64, 128, 256, got 48/],
-    [{ tk: 4 }, /tiles.tk must be one of 8, 16, 32, got 4/],
+    [{ tk: 4 }, /tiles.tk must be one of 8, 16, 32, 64, got 4/],
     [{ tm: 16, tk: 8 }, /tiles.tm x tiles.tk = 16 x 8 must be a multiple of 256/],
   ])("%j is refused", (tiles, message) => {
     const a = { shape: [4, 4], strides: [4, 1] };
@@ -79,9 +80,17 @@ describe("tiles option", () => {
   });
 });
 
-test("the nvidia-h100 profile takes 128 x 128 tiles for a large GEMM and smaller ones where 128 would idle compute units", () => {
+test("the nvidia-h100 profile takes 128 x 64 x 16 tiles for a large GEMM (its maxTileArea) and smaller ones where those would idle compute units", () => {
   const big = { shape: [4096, 4096], strides: [4096, 1] };
-  expect(planEinsum("ij,jk->ik", [big, big], { profile: "nvidia-h100" }).steps[0]!.tiles).toMatchObject({ tm: 128, tn: 128 });
+  const tiles = planEinsum("ij,jk->ik", [big, big], { profile: "nvidia-h100" }).steps[0]!.tiles!;
+  expect(tiles).toMatchObject({ tm: 128, tn: 64, tk: 16 });
+  expect(tiles.doubleBuffer).toBeUndefined(); // two 128 x 64 x 16 slabs measured slower than one
+  // without the area limit: 128 x 128 x 8, double-buffered (the profile's doubleBuffer), as forced tiles still are
+  const square = { ...PROFILES["nvidia-h100"], maxTileArea: undefined };
+  expect(planEinsum("ij,jk->ik", [big, big], { profile: square }).steps[0]!.tiles).toMatchObject({ tm: 128, tn: 128, tk: 8, doubleBuffer: true });
+  expect(planEinsum("ij,jk->ik", [big, big], { profile: "nvidia-h100", tiles: { tm: 128, tn: 128 } }).steps[0]!.tiles).toMatchObject({ tm: 128, tn: 128, tk: 8, doubleBuffer: true });
+  // 64 x 64 x 16 slabs doubled take 17 KiB, over the 16.5 KiB that measured faster
+  expect(planEinsum("ij,jk->ik", [big, big], { profile: "nvidia-h100", tiles: { tm: 64, tn: 64, tk: 16 } }).steps[0]!.tiles!.doubleBuffer).toBeUndefined();
   const mid = { shape: [1024, 1024], strides: [1024, 1] };
   const t = planEinsum("ij,jk->ik", [mid, mid], { profile: "nvidia-h100", strategy: "direct" }).steps[0]!.tiles!;
   expect(Math.ceil(1024 / t.tm) * Math.ceil(1024 / t.tn)).toBeGreaterThanOrEqual(128);
