@@ -3,9 +3,9 @@
 # matrices checked and timed (bench/matrix.ts) with cuBLAS fp16 beside it, einsight's suite with
 # tfjs-backend-webgpu and the loop kernel beside it, torch.einsum on the same suite, the seed
 # workload (forward + backward) in einsight and in PyTorch; TUNE=1 adds the direct kernel's tile
-# candidates (bench/tune.ts), F16=0 leaves f16 out (F32=1 then times matrix.ts's f32 variants), SUITE=0 leaves out einsight's suite and seed
+# candidates (bench/tune.ts; TUNE_ONLY=matmul,seed: those cases; TUNE_TILES=128x64x16,...: those tiles), F16=0 leaves f16 out (F32=1 then times matrix.ts's f32 variants), SUITE=0 leaves out einsight's suite and seed
 # workload (a probe of bench/matrix.ts's kernel variants, with torch.einsum's suite for the sliced
-# contraction beside them). Most important first: a run cut short keeps what it wrote.
+# contraction beside them; TORCH=0 leaves that out too). Most important first: a run cut short keeps what it wrote.
 # On the development machine, after `npm ci && npm run build`:
 #   bash ../shared/device/prepare.sh @tensorflow/tfjs-core @tensorflow/tfjs-backend-webgpu
 # then run, with carry [".device", "dist"]:
@@ -19,12 +19,14 @@ if [ "${F16:-1}" = 1 ]; then
   timeout 220 node dist/bench/matrix.js --json "$out/f16.json" 2>&1 | grep -E "^(ok|FAIL|ij,jk|ijk,ikl|adapter|subgroups|all|[0-9]+ f16)"
   timeout 40 python3 bench/torch_f16.py "$out/torch-f16.json" 2>&1 | tail -4
 fi
+# AB=1: the f16 GEMM with a previous build's kernels (dist/base, see bench/ab.ts) and this build's, alternating
+[ "${AB:-0}" = 1 ] && [ -d dist/base ] && timeout 90 node dist/bench/ab.js --json "$out/ab.json" 2>&1 | grep -E "^ab|Error"
 [ "${SUITE:-1}" = 1 ] && timeout 180 node dist/bench/run.js --preset full --min-seconds 0.3 --json "$out/einsight.json" 2>&1 | quiet
-timeout 90 python3 bench/torch_suite.py "$out/torch.json" 2>&1 | tail -12
+[ "${TORCH:-1}" = 1 ] && timeout 90 python3 bench/torch_suite.py "$out/torch.json" 2>&1 | tail -12
 # F32=1 (with F16=0): bench/matrix.ts's f32 variants only (double buffering, sizes read at run time, robustness off)
 [ "${F32:-0}" = 1 ] && timeout 90 node dist/bench/matrix.js --f32 --json "$out/f32.json" 2>&1 | grep -E "^(ij,jk|ijk,ikl|adapter|FAIL)"
 if [ "${SUITE:-1}" = 1 ]; then
   timeout 70 node dist/bench/run.js --suite seed --preset full --min-seconds 0.3 --json "$out/seed.json" 2>&1 | quiet
   timeout 50 python3 bench/torch_seed.py "$out/torch-seed.json" 2>&1 | tail -3
 fi
-[ "${TUNE:-0}" = 1 ] && timeout 120 node dist/bench/tune.js --preset full --json "$out/tune.json" 2>&1 | quiet
+[ "${TUNE:-0}" = 1 ] && timeout 120 node dist/bench/tune.js --preset full ${TUNE_ONLY:+--only "$TUNE_ONLY"} ${TUNE_TILES:+--tiles "$TUNE_TILES"} --json "$out/tune.json" 2>&1 | quiet

@@ -149,7 +149,7 @@ interface Variant {
   readonly dtype: "f16" | "f32";
   /** > 0: a starts that many elements in; < 0: a has that many rows fewer. */
   readonly offset?: number;
-  readonly tiles?: { tm: number; tn: number };
+  readonly tiles?: { tm: number; tn: number; tk?: number };
   readonly double?: boolean;
   /** Compiled with both sizes of a and b that are not the contraction left to run time. */
   readonly sized?: boolean;
@@ -165,6 +165,9 @@ for (const n of sizes) {
     { label: "f16 subgroup matrices, 256 x 128 tiles (4 x 2 subgroups of 64 x 64)", g: matrixGpu, dtype: "f16", tiles: { tm: 256, tn: 128 } },
     { label: "f16 subgroup matrices, 128 x 128 tiles (2 x 4 subgroups of 64 x 32)", g: matrixGpu, dtype: "f16", tiles: { tm: 128, tn: 128 } },
     { label: "f16 subgroup matrices, 128 x 128 tiles, double-buffered slabs", g: matrixGpu, dtype: "f16", tiles: { tm: 128, tn: 128 }, double: true },
+    { label: "f16 subgroup matrices, 256 x 128 tiles, 16-deep slabs", g: matrixGpu, dtype: "f16", tiles: { tm: 256, tn: 128, tk: 16 } },
+    { label: "f16 subgroup matrices, 128 x 256 tiles (2 x 4 subgroups of 64 x 64)", g: matrixGpu, dtype: "f16", tiles: { tm: 128, tn: 256 } },
+    { label: "f16 subgroup matrices, 128 x 128 tiles, 64-deep slabs", g: matrixGpu, dtype: "f16", tiles: { tm: 128, tn: 128, tk: 64 } },
     { label: "f16 subgroup matrices, as planned, Dawn robustness off", g: uncheckedGpu, dtype: "f16" },
     { label: "f16 subgroup matrices, 256 x 128 tiles, Dawn robustness off", g: uncheckedGpu, dtype: "f16", tiles: { tm: 256, tn: 128 } },
     { label: "f16 subgroup matrices, 128 x 128 tiles, double-buffered slabs, Dawn robustness off", g: uncheckedGpu, dtype: "f16", tiles: { tm: 128, tn: 128 }, double: true },

@@ -6,9 +6,11 @@
  *     node dist/bench/report.js bench/results/swiftshader-small.json
  *     node dist/bench/report.js bench/results/h200-{full,torch,seed,torch-seed}.json
  *     node dist/bench/report.js bench/results/h200-f16.json bench/results/h200-torch-f16.json   (bench/matrix.ts, bench/torch_f16.py)
+ *     node dist/bench/report.js bench/results/h200-s5-tune.json   (bench/tune.ts: TFLOP/s of each forced tile shape)
  */
 import { readFileSync } from "node:fs";
 import { formatBytes } from "../codegen/explain.js";
+import type { TileShape } from "../codegen/cost.js";
 import type { CaseResult } from "./run.js";
 import type { SeedResult } from "./seed.js";
 
@@ -39,6 +41,35 @@ interface TorchF16 {
   readonly torch: string;
   readonly device: string;
   readonly rows: readonly { readonly n: number; readonly dtype: string; readonly ms: number; readonly tflops: number }[];
+}
+
+/** bench/tune.ts's JSON: each case timed with each forced tile shape. */
+interface TuneReport {
+  readonly adapter: string;
+  readonly date: string;
+  readonly rows: readonly { readonly name: string; readonly planned: TileShape; readonly tiles: TileShape; readonly tflops: number }[];
+}
+
+/** One row a case, one column a tile shape, in TFLOP/s; the fastest in bold. */
+export function tuneTable(tune: TuneReport): string {
+  const shape = (t: TileShape) => `${t.tm}x${t.tn}x${t.tk}`;
+  const columns = [...new Set(tune.rows.map((r) => shape(r.tiles)))];
+  const cases = [...new Set(tune.rows.map((r) => r.name))];
+  return [
+    `TFLOP/s of the \`direct\` kernel forced to each tile shape (bench/tune.ts), ${tune.adapter}, ${tune.date.slice(0, 10)}; the fastest in bold.`,
+    "",
+    `| case | planned | ${columns.join(" | ")} |`,
+    `| --- | --- | ${columns.map(() => "---").join(" | ")} |`,
+    ...cases.map((name) => {
+      const mine = tune.rows.filter((r) => r.name === name);
+      const best = Math.max(...mine.map((r) => r.tflops));
+      const cell = (c: string) => {
+        const r = mine.find((m) => shape(m.tiles) === c);
+        return r === undefined ? "-" : r.tflops === best ? `**${r.tflops.toFixed(1)}**` : r.tflops.toFixed(1);
+      };
+      return `| ${name} | ${shape(mine[0]!.planned)} | ${columns.map(cell).join(" | ")} |`;
+    }),
+  ].join("\n");
 }
 
 interface Report {
@@ -172,4 +203,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const f16 = files.find((f) => typeof f.configs === "object" && f.adapter !== undefined) as F16Report | undefined;
   const torchF16 = files.find((f) => Array.isArray(f.rows) && typeof f.torch === "string") as TorchF16 | undefined;
   if (f16 !== undefined) console.log(`${f16Table(f16, torchF16, torch)}\n`);
+  const tune = files.find((f) => Array.isArray(f.rows) && f.preset !== undefined && f.profile !== undefined) as TuneReport | undefined;
+  if (tune !== undefined) console.log(`${tuneTable(tune)}\n`);
 }

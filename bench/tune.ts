@@ -3,7 +3,7 @@
  * two-operand suite case, so that a device profile's tile choice (codegen/profile.ts `maxTile`)
  * comes from measurements. Prints the fastest per case and writes JSON.
  *
- *     npm run build && node dist/bench/tune.js [--preset small|full] [--json file] [--only name]
+ *     npm run build && node dist/bench/tune.js [--preset small|full] [--json file] [--only name,name] [--tiles 128x64x16,256x64x16]
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -29,7 +29,13 @@ export const TILE_CANDIDATES: readonly TileShape[] = [
   { tm: 128, tn: 256, tk: 8 },
 ];
 
-const { values: args } = parseArgs({ options: { preset: { type: "string" }, json: { type: "string" }, only: { type: "string" } } });
+const { values: args } = parseArgs({ options: { preset: { type: "string" }, json: { type: "string" }, only: { type: "string" }, tiles: { type: "string" } } });
+/** --tiles: these candidates instead (tm x tn x tk, comma-separated). */
+const candidates: readonly TileShape[] =
+  args.tiles?.split(",").map((t) => {
+    const [tm, tn, tk] = t.split("x").map(Number);
+    return { tm: tm!, tn: tn!, tk: tk! };
+  }) ?? TILE_CANDIDATES;
 const g = await gpu();
 const software = /swiftshader|fallback/i.test(g.adapterName);
 const preset = (args.preset ?? (software ? "small" : "full")) as Preset;
@@ -37,7 +43,7 @@ const minSeconds = software ? 0.1 : 0.3;
 console.log(`einsight tile tuning, preset ${preset}, adapter: ${g.adapterName}, profile ${g.profile.name}`);
 
 const rows: { name: string; equation: string; planned: TileShape; tiles: TileShape; ms: number; tflops: number }[] = [];
-for (const c of suite(preset).filter((c) => c.operands.length === 2 && (args.only === undefined || c.name.includes(args.only)))) {
+for (const c of suite(preset).filter((c) => c.operands.length === 2 && (args.only === undefined || args.only.split(",").some((part) => c.name.includes(part))))) {
   const { bases, views } = caseOperands(g, c);
   const planned = planEinsum(c.equation, views, { profile: g.profile, strategy: "direct" }).steps[0]!.tiles!;
   const whole = planEinsum(c.equation, views, { profile: g.profile });
@@ -46,7 +52,7 @@ for (const c of suite(preset).filter((c) => c.operands.length === 2 && (args.onl
   const sync = () => g.device.queue.onSubmittedWorkDone();
   const line: string[] = [];
   // SwiftShader's shader compiler takes minutes over the largest unrolled kernels: those are GPU-only candidates.
-  for (const tiles of TILE_CANDIDATES.filter((t) => !software || t.tm * t.tn * t.tk <= 64 * 64 * 32)) {
+  for (const tiles of candidates.filter((t) => !software || t.tm * t.tn * t.tk <= 64 * 64 * 32)) {
     const ms = await measure(() => einsum(c.equation, ...views, { strategy: "direct", tiles }).destroy(), sync, minSeconds, outBytes);
     rows.push({ name: c.name, equation: c.equation, planned: { tm: planned.tm, tn: planned.tn, tk: planned.tk }, tiles, ms, tflops: flops / ms / 1e9 });
     line.push(`${tiles.tm}x${tiles.tn}x${tiles.tk} ${ms.toFixed(3)} ms`);
