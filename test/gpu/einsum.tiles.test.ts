@@ -41,6 +41,10 @@ describe("direct kernel, every tile shape", () => {
   test("tiles 128 x 128 x 16 on a sliced operand (direct only: SwiftShader compiles the split-k variant too slowly)", async () => {
     await checkTiles({ tm: 128, tn: 128, tk: 16 }, false);
   });
+
+  test("64-deep slabs (the subgroup-matrix kernel's deepest; the scalar kernel takes them too), direct only: split-k wants 8 slabs a slice, more than k = 600 has", async () => {
+    await checkTiles({ tm: 16, tn: 32, tk: 64 }, false);
+  });
 });
 
 /**
