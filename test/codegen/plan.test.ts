@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { explain } from "../../codegen/explain.js";
 import { planEinsum } from "../../codegen/plan.js";
+import { PROFILES } from "../../codegen/profile.js";
 import { emitStep } from "../../codegen/wgsl/step.js";
 import { contiguousStrides } from "../../codegen/views.js";
 
@@ -55,6 +56,20 @@ describe("planEinsum", () => {
     const plan = planEinsum("ijk,ikl->jl", small, { profile: "nvidia-h100", memoryBudget: 1000 });
     expect(plan.steps[0]!.cost.temporaryBytes).toBe(0);
     expect(plan.steps[0]!.alternatives.find((a) => a.strategy === "split-k")!.reason).toMatch(/bytes of temporaries, over the memoryBudget of 1000$/);
+  });
+
+  test("a step's output writes add to its estimated time: they leave after the math", () => {
+    const v = { shape: [16384] };
+    const outBytes = 4 * 16384 * 16384;
+    const profile = PROFILES["nvidia-h100"];
+    for (const strategy of ["direct", "loop"] as const) {
+      const plan = planEinsum("i,j->ij", [v, v], { profile: "nvidia-h100", strategy });
+      // the outer product's 1 GiB of writes comes on top of its math (as the maximum of the two, it was 1.0x and 0.4x the writes)
+      expect(plan.totals.estimatedSeconds, strategy).toBeGreaterThan((1.3 * outBytes) / profile.bytesPerSecond);
+    }
+    // a GEMM's 64 MiB output moves its estimate by under 1%
+    const gemm = planEinsum("ij,jk->ik", [{ shape: [4096, 4096] }, { shape: [4096, 4096] }], { profile: "nvidia-h100" }).totals.estimatedSeconds;
+    expect((4 * 4096 * 4096) / profile.bytesPerSecond / gemm).toBeLessThan(0.01);
   });
 
   test("a forced strategy wins every step it can run", () => {
