@@ -1,7 +1,8 @@
 /**
  * f16 on a GPU: einsums with f16 operands checked against the oracle on subgroup matrices (tensor
  * cores) and on the scalar tiled kernels, then `ij,jk->ik` timed in f16 both ways and in f32, with
- * kernel variants the planner does not choose (yet): 256 x 128 subgroup-matrix tiles,
+ * kernel variants the planner does not choose (yet): other subgroup-matrix tiles, per-subgroup
+ * slabs (constant load offsets, `tiles.subgroupSlabs`, checked against the oracle too),
  * double-buffered slabs, sizes read at run time, and Dawn's robustness checks and workgroup
  * zeroing turned off (toggles `disable_robustness`, `disable_workgroup_init`); then the seed's
  * sliced contraction in f32 with those variants. SwiftShader has no `shader-f16`: there the script
@@ -13,7 +14,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { Strategy } from "../codegen/cost.js";
+import type { Strategy, TileConfig } from "../codegen/cost.js";
 import { compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
 import { planEinsum, type Plan } from "../codegen/plan.js";
 import { compileSized } from "../codegen/sized.js";
@@ -45,9 +46,15 @@ const scalarGpu = await gpu({ dawnOptions: DAWN_F16, features: ["shader-f16"] })
 // Chrome's Graphite and onnxruntime's WebGPU backend run: what those cost einsight's kernels.
 const uncheckedGpu = await gpu({ dawnOptions: [`${DAWN_F16[0]!},disable_robustness,disable_workgroup_init`] });
 
-/** The plan with every tiled step double-buffered or not: how the bench compiles a variant the planner does not choose. */
-function buffered(plan: Plan, double = true): CompiledEinsum {
-  return compilePlan({ ...plan, steps: plan.steps.map((s) => (s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, doubleBuffer: double } })) });
+/** The plan with these tile settings in every tiled step: how the bench compiles a variant the planner does not choose. */
+function withTiles(plan: Plan, settings: Pick<TileConfig, "doubleBuffer" | "subgroupSlabs">): CompiledEinsum {
+  return compilePlan({ ...plan, steps: plan.steps.map((s) => (s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, ...settings } })) });
+}
+
+/** A variant's tile settings, where it has any. */
+function settingsOf(v: { readonly double?: boolean; readonly slabs?: boolean }): Pick<TileConfig, "doubleBuffer" | "subgroupSlabs"> | undefined {
+  if (v.double === undefined && v.slabs === undefined) return undefined;
+  return { ...(v.double === undefined ? {} : { doubleBuffer: v.double }), ...(v.slabs === undefined ? {} : { subgroupSlabs: v.slabs }) };
 }
 
 interface Check {
@@ -60,6 +67,8 @@ interface Check {
   readonly accumulate?: boolean;
   readonly tiles?: { tm: number; tn: number };
   readonly double?: boolean;
+  /** Per-subgroup slabs (tiles.subgroupSlabs). */
+  readonly slabs?: boolean;
 }
 
 const checks: Check[] = [
@@ -76,6 +85,12 @@ const checks: Check[] = [
   { name: "staged, 256 x 128 tiles (4 x 2 subgroups of 64 x 64), with edges", equation: "ij,jk->ik", shapes: [[520, 200], [200, 264]], strategy: "direct", tiles: { tm: 256, tn: 128 } },
   { name: "staged, double-buffered slabs, with edges", equation: "ij,jk->ik", shapes: [[264, 200], [200, 136]], strategy: "direct", double: true },
   { name: "staged, double-buffered, one element at a time (a misaligned)", equation: "ij,jk->ik", shapes: [[300, 128], [128, 64]], views: ([x, y]) => [x!.slice(0, 8, 264).slice(1, 4, 116), y!.slice(0, 4, 116)], strategy: "direct", double: true },
+  { name: "per-subgroup slabs, 256 x 128 tiles, with edges", equation: "ij,jk->ik", shapes: [[520, 200], [200, 264]], strategy: "direct", tiles: { tm: 256, tn: 128 }, slabs: true },
+  { name: "per-subgroup slabs, with edges", equation: "ij,jk->ik", shapes: [[264, 200], [200, 136]], strategy: "direct", slabs: true },
+  { name: "per-subgroup slabs, a transposed", equation: "ji,jk->ik", shapes: [[200, 264], [200, 136]], strategy: "direct", slabs: true },
+  { name: "per-subgroup slabs, b read along k", equation: "ik,jk->ij", shapes: [[264, 200], [136, 200]], strategy: "direct", slabs: true },
+  { name: "per-subgroup slabs, one element at a time (a misaligned)", equation: "ij,jk->ik", shapes: [[300, 128], [128, 64]], views: ([x, y]) => [x!.slice(0, 8, 264).slice(1, 4, 116), y!.slice(0, 4, 116)], strategy: "direct", slabs: true },
+  { name: "per-subgroup slabs, batched", equation: "bij,bjk->bik", shapes: [[3, 64, 96], [3, 96, 48]], strategy: "direct", slabs: true },
   { name: "transposed left", equation: "ji,jk->ik", shapes: [[200, 300], [200, 260]] },
   { name: "batched", equation: "bij,bjk->bik", shapes: [[3, 70, 90], [3, 90, 50]] },
   { name: "seed on a slice", equation: "ijk,ikl->jl", shapes: [[6, 130, 96], [4, 96, 70]], views: ([x, y]) => [x!.slice(0, 1, 5), y!] },
@@ -97,7 +112,8 @@ async function check(g: Gpu, c: Check): Promise<{ error: number; matrix: string;
   const views = c.views?.(bases) ?? bases;
   const planOptions = { ...(c.strategy === undefined ? {} : { strategy: c.strategy }), ...(c.tiles === undefined ? {} : { tiles: c.tiles }) };
   const plan = planEinsum(c.equation, views, { profile: g.profile, ...planOptions });
-  const options = { ...planOptions, ...(c.double === true ? { compiled: buffered(plan) } : {}) };
+  const settings = settingsOf(c);
+  const options = { ...planOptions, ...(settings === undefined ? {} : { compiled: withTiles(plan, settings) }) };
   const ops = views.map((v, k) => ({ data: data[k]!, shape: v.shape, strides: v.strides, offset: v.offset }));
   const expected = oracleEinsum(c.equation, ops);
   const magnitude = oracleEinsum(c.equation, ops.map((o) => ({ ...o, data: Array.from(o.data, Math.abs) })));
@@ -151,6 +167,8 @@ interface Variant {
   readonly offset?: number;
   readonly tiles?: { tm: number; tn: number; tk?: number };
   readonly double?: boolean;
+  /** Per-subgroup slabs (tiles.subgroupSlabs). */
+  readonly slabs?: boolean;
   /** Compiled with both sizes of a and b that are not the contraction left to run time. */
   readonly sized?: boolean;
 }
@@ -171,6 +189,9 @@ for (const n of sizes) {
     { label: "f16 subgroup matrices, as planned, Dawn robustness off", g: uncheckedGpu, dtype: "f16" },
     { label: "f16 subgroup matrices, 256 x 128 tiles, Dawn robustness off", g: uncheckedGpu, dtype: "f16", tiles: { tm: 256, tn: 128 } },
     { label: "f16 subgroup matrices, 128 x 128 tiles, double-buffered slabs, Dawn robustness off", g: uncheckedGpu, dtype: "f16", tiles: { tm: 128, tn: 128 }, double: true },
+    { label: "f16 subgroup matrices, per-subgroup slabs (constant load offsets)", g: matrixGpu, dtype: "f16", slabs: true },
+    { label: "f16 subgroup matrices, per-subgroup slabs, Dawn robustness off", g: uncheckedGpu, dtype: "f16", slabs: true },
+    { label: "f16 subgroup matrices, 128 x 128 tiles, per-subgroup slabs", g: matrixGpu, dtype: "f16", tiles: { tm: 128, tn: 128 }, slabs: true },
     { label: "f16 scalar tiles", g: scalarGpu, dtype: "f16" },
     { label: "f32", g: matrixGpu, dtype: "f32" },
     { label: "f32, single slab buffer", g: matrixGpu, dtype: "f32", double: false },
@@ -179,7 +200,9 @@ for (const n of sizes) {
     { label: "f32, Dawn robustness off", g: uncheckedGpu, dtype: "f32" },
     { label: "f32, double-buffered slabs, Dawn robustness off", g: uncheckedGpu, dtype: "f32", double: true },
   ];
-  for (const { label, g, dtype, offset = 0, tiles, double, sized } of variants) {
+  for (const variant of variants) {
+    const { label, g, dtype, offset = 0, tiles, sized } = variant;
+    const settings = settingsOf(variant);
     if (dtype === "f32" ? n > 4096 : f32Only) continue;
     const rows = n + Math.min(0, offset);
     const start = Math.max(0, offset);
@@ -188,7 +211,7 @@ for (const n of sizes) {
     const b = tensor(g, values(n * n, 2), [n, n], { dtype });
     const planOptions = tiles === undefined ? {} : { tiles };
     const plan = planEinsum("ij,jk->ik", [a, b], { profile: g.profile, ...planOptions });
-    const compiled = double !== undefined ? buffered(plan, double) : sized === true ? compileSized("ij,jk->ik", [[undefined, n], [n, undefined]], { profile: g.profile }) : undefined;
+    const compiled = settings !== undefined ? withTiles(plan, settings) : sized === true ? compileSized("ij,jk->ik", [[undefined, n], [n, undefined]], { profile: g.profile }) : undefined;
     const options = compiled === undefined ? planOptions : { compiled };
     const tileConfig = (compiled?.plan ?? plan).steps[0]!.tiles;
     try {
@@ -218,7 +241,7 @@ if (args.quick !== true) {
     const Y = tensor(g, values(8 * 2048 * 1024, 2), [8, 2048, 1024]);
     const x = X.slice(0, 3, 11);
     const planned = planEinsum("ijk,ikl->jl", [x, Y], { profile: g.profile });
-    const compiled = double !== undefined ? buffered(planned, double) : undefined;
+    const compiled = double !== undefined ? withTiles(planned, { doubleBuffer: double }) : undefined;
     const plan = compiled?.plan ?? planned; // what runs: its tiles are the variant's
     const options = compiled === undefined ? {} : { compiled };
     try {

@@ -33,9 +33,18 @@ export interface TileConfig {
   readonly global?: boolean;
   /**
    * Stage slabs in two workgroup buffers, one barrier per slab instead of two (the next slab is
-   * stored while the current one is read). Not chosen by the planner yet: bench/matrix measures it.
+   * stored while the current one is read): the scalar kernels' 128 x 128 x 8 tiles under a
+   * profile with `doubleBuffer`.
    */
   readonly doubleBuffer?: boolean;
+  /**
+   * With `matrix`, staged and single-buffered: one slab of a per row of subgroups and one of b per
+   * column, so that each matrix load names its part at a constant offset. Dawn's robustness wraps
+   * a subgroup-matrix load in a bounds test unless its offset, stride and array are constants
+   * (an H200 ran the planned f16 GEMM 19% faster with robustness off). Not yet checked or timed on
+   * a GPU, so the planner does not choose it: bench/matrix.ts checks and times it.
+   */
+  readonly subgroupSlabs?: boolean;
 }
 
 /** Sizes of a pairwise step by label group, and how its operands lie in memory. */

@@ -80,8 +80,14 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const halfSlab = (isWide: boolean, kFast: boolean): HalfSlab | undefined => (matrix === undefined || !isWide ? undefined : kFast ? "kk-rows" : "free-rows");
   const slabs = { a: halfSlab(wide.a, aKFast), b: halfSlab(wide.b, !bNFast) };
   const across = { a: slabs.a === "free-rows", b: slabs.b === "free-rows" };
-  const [aRow, bRow] = matrix === undefined ? [tm + (aKFast ? 4 : 0), tn + (bNFast ? 0 : 4)] : [(across.a ? tk : tm) + 8, (across.b ? tk : tn) + 8];
-  const [aRows, bRows] = [across.a ? tm : tk, across.b ? tn : tk]; // rows of each slab
+  // Per-subgroup slabs (tiles.subgroupSlabs): a's slab cut into one part per row of subgroups, b's
+  // into one per column, each part's free side `sides.a` (`sides.b`) long.
+  const double = tiles.doubleBuffer === true;
+  const grid = subgroupGrid(tm, tn);
+  const parts = matrix !== undefined && tiles.subgroupSlabs === true && tiles.global !== true && !double ? { a: grid.down, b: grid.across } : { a: 1, b: 1 };
+  const sides = { a: tm / parts.a, b: tn / parts.b };
+  const [aRow, bRow] = matrix === undefined ? [tm + (aKFast ? 4 : 0), tn + (bNFast ? 0 : 4)] : [(across.a ? tk : sides.a) + 8, (across.b ? tk : sides.b) + 8];
+  const [aRows, bRows] = [across.a ? tm : tk * parts.a, across.b ? tn : tk * parts.b]; // rows of each slab, all parts
   const tileBytes = matrix === undefined ? 4 : 2;
   const equation = `${spec.a.labels.map(n).join("")},${spec.b.labels.map(n).join("")}->${spec.out.labels.map(n).join("")}`;
   const offsets = [
@@ -104,8 +110,8 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     ["TM", tm],
     ["TN", tn],
     ["TK", tk],
-    ["A_ROW", aRow, ` // elements per ${across.a ? "mm" : "kk"} row of a_tile${aRow > (across.a ? tk : tm) ? " (padded)" : ""}`],
-    ["B_ROW", bRow, ` // elements per ${across.b ? "nn" : "kk"} row of b_tile${bRow > (across.b ? tk : tn) ? " (padded)" : ""}`],
+    ["A_ROW", aRow, ` // elements per ${across.a ? "mm" : "kk"} row of a_tile${aRow > (across.a ? tk : sides.a) ? " (padded)" : ""}`],
+    ["B_ROW", bRow, ` // elements per ${across.b ? "nn" : "kk"} row of b_tile${bRow > (across.b ? tk : sides.b) ? " (padded)" : ""}`],
     ["CHUNK", chunk, " // k per slice"],
     ["TILES_M", tilesM],
     ["TILES_N", tilesN],
@@ -157,11 +163,10 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     "  let a_base = params.a_offset + a_batch(bi);",
     "  let b_base = params.b_offset + b_batch(bi);",
     `  let out_base = params.out_offset + out_batch(bi) + slice * ${u32(spec.splitStride ?? 0)};`,
-    ...(staged ? [...loadSetup("a", tm, tk, aKFast, "m", wide.a ? lanes : 1, slabs.a), ...loadSetup("b", tn, tk, !bNFast, "n", wide.b ? lanes : 1, slabs.b)] : []),
+    ...(staged ? [...loadSetup("a", tm, tk, aKFast, "m", wide.a ? lanes : 1, slabs.a, parts.a > 1 ? sides.a : undefined), ...loadSetup("b", tn, tk, !bNFast, "n", wide.b ? lanes : 1, slabs.b, parts.b > 1 ? sides.b : undefined)] : []),
   ];
   const write = (target: string, value: string) => t.write(target, value, spec.accumulate === true);
   // Double buffering: slab i is read from buffer i % 2 while slab i + 1 is stored into the other.
-  const double = tiles.doubleBuffer === true;
   const buffers = double ? 2 : 1;
   const read = { a: double ? "a_read + " : "", b: double ? "b_read + " : "" };
   // This invocation's share of the slab at k (into registers; `first`: declaring them).
@@ -212,8 +217,9 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   }
   if (matrix !== undefined) {
     // a wide load goes down rows of its slab: along k into a [kk][free] slab, along free into a transposed one
-    const store = (x: "a" | "b", side: number, at: string) => storeSlab(x, side, tk, 1, (v) => `f16(${v})`, x === "a" ? wide.a : wide.b, x === "a" ? aKFast || across.a : !bNFast || across.b, t, at);
-    const body = matrixBody(matrix, tm, tn, (compute) => slabLoop(compute, store), write, buffers, read, across);
+    const store = (x: "a" | "b", side: number, at: string) => storeSlab(x, side, tk, 1, (v) => `f16(${v})`, x === "a" ? wide.a : wide.b, x === "a" ? aKFast || across.a : !bNFast || across.b, t, at, parts[x] > 1);
+    const split = parts.a > 1 ? { tk, aRow, bRow, aPart: (across.a ? sides.a : tk) * aRow, bPart: (across.b ? sides.b : tk) * bRow } : undefined;
+    const body = matrixBody(matrix, tm, tn, (compute) => slabLoop(compute, store), write, { buffers, read, transposed: across, split });
     const workgroupBytes = buffers * tileBytes * (aRows * aRow + bRows * bRow) + body.stageBytes;
     return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${MATRIX_INVOCATIONS}`, ""), ...body.main, "}", ""].join("\n"), workgroups: [...workgroups], workgroupBytes };
   }
@@ -409,13 +415,11 @@ export function matrixBody(
   tn: number,
   slabLoop: (compute: readonly string[]) => string[],
   write: (target: string, value: string) => string,
-  buffers = 1,
-  read = { a: "", b: "" },
-  transposed = { a: false, b: false },
+  staging: MatrixStaging,
 ): { declarations: string[]; main: string[]; stageBytes: number } {
+  const { buffers, read, transposed, split } = staging;
   const [fm, fn, fk] = [shape.m, shape.n, shape.k];
-  const down = tm >= 256 && tm >= 2 * tn ? 4 : 2;
-  const across = MATRIX_INVOCATIONS / MATRIX_SUBGROUP / down;
+  const { down, across } = subgroupGrid(tm, tn);
   const [rows, cols] = [tm / down / fm, tn / across / fn];
   const left = `subgroup_matrix_left<f16, ${fk}, ${fm}>`;
   const right = `subgroup_matrix_right<f16, ${fn}, ${fk}>`;
@@ -427,29 +431,56 @@ export function matrixBody(
   // A left matrix is column-major in a [kk][mm] slab, row-major in [mm][kk]; a right one the other way round.
   const left_ = (i: number) => (transposed.a ? `(row0 + ${u32(i * fm)}) * A_ROW + ${read.a}kk, false` : `${read.a}kk * A_ROW + row0 + ${u32(i * fm)}, true`);
   const right_ = (j: number) => (transposed.b ? `(col0 + ${u32(j * fn)}) * B_ROW + ${read.b}kk, true` : `${read.b}kk * B_ROW + col0 + ${u32(j * fn)}, false`);
-  return {
-    stageBytes: 4 * frag * (MATRIX_INVOCATIONS / MATRIX_SUBGROUP),
-    declarations: [
-      ...(buffers === 2
+  const multiplies = pairs.map(({ i, j }) => `      acc_${i}_${j} = subgroupMatrixMultiplyAccumulate(l${i}, r${j}, acc_${i}_${j});`);
+  const declarations =
+    split !== undefined
+      ? [`var<workgroup> a_tile: array<array<f16, ${split.aPart}>, ${down}>; // a ${aShape} slab per row of subgroups`, `var<workgroup> b_tile: array<array<f16, ${split.bPart}>, ${across}>; // a ${bShape} slab per column of subgroups`]
+      : buffers === 2
         ? [`var<workgroup> a_tile: array<f16, 2 * ${aSlab}>; // ${aShape} x 2 buffers`, `var<workgroup> b_tile: array<f16, 2 * ${bSlab}>; // ${bShape} x 2 buffers`, `const A_SLAB: u32 = ${aSlab};`, `const B_SLAB: u32 = ${bSlab};`]
-        : [`var<workgroup> a_tile: array<f16, ${aSlab}>; // ${aShape}`, `var<workgroup> b_tile: array<f16, ${bSlab}>; // ${bShape}`]),
-      `var<workgroup> stage: array<f32, ${frag * (MATRIX_INVOCATIONS / MATRIX_SUBGROUP)}>; // one result matrix per subgroup on its way out`,
-      "",
-    ],
-    main: [
-      ...subgroupSetup(across, tm / down, tn / across, pairs, result),
-      ...slabLoop(
-        [
+        : [`var<workgroup> a_tile: array<f16, ${aSlab}>; // ${aShape}`, `var<workgroup> b_tile: array<f16, ${bSlab}>; // ${bShape}`];
+  // Per-subgroup slabs: every load names its subgroup's part and a constant offset (the k steps
+  // unrolled), which spares it Dawn's bounds test; otherwise one k step a loop iteration.
+  const compute =
+    split !== undefined
+      ? range(split.tk / fk).flatMap((u) => [
+          `    { // k step ${u}: offsets are constants`,
+          ...range(rows).map((i) => `      let l${i} = subgroupMatrixLoad<${left}>(&a_tile[sg / ${u32(across)}], ${u32(transposed.a ? i * fm * split.aRow + u * fk : u * fk * split.aRow + i * fm)}, ${transposed.a ? "false" : "true"}, A_ROW);`),
+          ...range(cols).map((j) => `      let r${j} = subgroupMatrixLoad<${right}>(&b_tile[sg % ${u32(across)}], ${u32(transposed.b ? j * fn * split.bRow + u * fk : u * fk * split.bRow + j * fn)}, ${transposed.b ? "true" : "false"}, B_ROW);`),
+          ...multiplies,
+          "    }",
+        ])
+      : [
           `    for (var kk = 0u; kk < TK; kk += ${u32(fk)}) {`,
           ...range(rows).map((i) => `      let l${i} = subgroupMatrixLoad<${left}>(&a_tile, ${left_(i)}, A_ROW);`),
           ...range(cols).map((j) => `      let r${j} = subgroupMatrixLoad<${right}>(&b_tile, ${right_(j)}, B_ROW);`),
-          ...pairs.map(({ i, j }) => `      acc_${i}_${j} = subgroupMatrixMultiplyAccumulate(l${i}, r${j}, acc_${i}_${j});`),
+          ...multiplies,
           "    }",
-        ],
-      ),
-      ...epilogue(pairs, fm, fn, write),
-    ],
+        ];
+  return {
+    stageBytes: 4 * frag * (MATRIX_INVOCATIONS / MATRIX_SUBGROUP),
+    declarations: [...declarations, `var<workgroup> stage: array<f32, ${frag * (MATRIX_INVOCATIONS / MATRIX_SUBGROUP)}>; // one result matrix per subgroup on its way out`, ""],
+    main: [...subgroupSetup(across, tm / down, tn / across, pairs, result), ...slabLoop(compute), ...epilogue(pairs, fm, fn, write)],
   };
+}
+
+/** How the staged subgroup-matrix body holds its slabs (see emitDirectKernel). */
+export interface MatrixStaging {
+  /** 1, or 2 for double-buffered slabs (read at `read` + offset). */
+  readonly buffers: number;
+  readonly read: { readonly a: string; readonly b: string };
+  /** Slabs kept [free][kk] instead of [kk][free]. */
+  readonly transposed: { readonly a: boolean; readonly b: boolean };
+  /** Per-subgroup slabs: elements per part of a and b, their rows, and the slab depth. */
+  readonly split?: { readonly tk: number; readonly aRow: number; readonly bRow: number; readonly aPart: number; readonly bPart: number };
+}
+
+/**
+ * How the 8 subgroups of the staged kernel cover a tile: 2 rows of 4 (each TM/2 x TN/4), or 4
+ * rows of 2 for a 256 x 128 tile (64 x 64 each).
+ */
+function subgroupGrid(tm: number, tn: number): { down: number; across: number } {
+  const down = tm >= 256 && tm >= 2 * tn ? 4 : 2;
+  return { down, across: MATRIX_INVOCATIONS / MATRIX_SUBGROUP / down };
 }
 
 function range(n: number): number[] {
@@ -499,7 +530,7 @@ type HalfSlab = "kk-rows" | "free-rows";
  * is `w` neighbours along the fast side, read as one vec4. `half`: an f16 slab laid out so that
  * each of a subgroup's one-element stores fills one run of a row (no bank conflicts).
  */
-function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m" | "n", w: number, half?: HalfSlab): string[] {
+function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m" | "n", w: number, half?: HalfSlab, part?: number): string[] {
   const loads = (t * tk) / (SIDE * SIDE * w);
   return range(loads).flatMap((r) => {
     const e = `(li + ${u32(r * SIDE * SIDE)})`;
@@ -517,9 +548,16 @@ function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m
       `  let ${x}_${free}${r} = ${ff};`,
       `  let ${x}_ok${r} = ${origin} + ${x}_${free}${r} < ${limit};`,
       `  let ${x}_off${r} = select(0u, ${x}_${free === "m" ? "m" : "n"}(${origin} + ${x}_${free}${r}), ${x}_ok${r});`,
-      `  let ${x}_slot${r} = ${half === "free-rows" ? `${x}_${free}${r} * ${row} + ${x}_kk${r}` : `${x}_kk${r} * ${row} + ${x}_${free}${r}`};`,
+      // per-subgroup slabs: the part holding this free index, and the index within it
+      ...(part === undefined ? [] : [`  let ${x}_part${r} = ${x}_${free}${r} / ${u32(part)};`]),
+      `  let ${x}_slot${r} = ${half === "free-rows" ? `${within(`${x}_${free}${r}`, part)} * ${row} + ${x}_kk${r}` : `${x}_kk${r} * ${row} + ${within(`${x}_${free}${r}`, part)}`};`,
     ];
   });
+}
+
+/** A free index within its part of a per-subgroup slab (`part` elements a part), or as it is. */
+function within(index: string, part: number | undefined): string {
+  return part === undefined ? index : `(${index} % ${u32(part)})`;
 }
 
 /** Loads this invocation's share of the slab starting at `k0` into registers `<x>_v<r>` (0 past the edges). */
@@ -538,17 +576,19 @@ function fetchSlab(x: "a" | "b", t: number, tk: number, k0: string, indent: stri
  * Stores the fetched registers into the slab (`convert`: to the tile's element type); a wide load's
  * 4 values go down 4 kk rows (`kFast`) or along one row.
  */
-function storeSlab(x: "a" | "b", t: number, tk: number, v: number, convert: (value: string) => string, wide: boolean, kFast: boolean, type: ElementType, at = ""): string[] {
+function storeSlab(x: "a" | "b", t: number, tk: number, v: number, convert: (value: string) => string, wide: boolean, kFast: boolean, type: ElementType, at = "", parted = false): string[] {
   const row = x === "a" ? "A_ROW" : "B_ROW";
-  const store = (slot: string, value: string) => (v === 4 ? `    ${x}_tile[${at}(${slot}) / 4u][(${slot}) % 4u] = ${convert(value)};` : `    ${x}_tile[${at}${slot}] = ${convert(value)};`);
-  if (!wide) return range((t * tk) / (SIDE * SIDE)).map((r) => store(`${x}_slot${r}`, `${x}_v${r}`));
+  // the slab, or (per-subgroup slabs) the part that load r's elements go to
+  const tile = (r: number) => (parted ? `${x}_tile[${x}_part${r}]` : `${x}_tile`);
+  const store = (r: number, slot: string, value: string) => (v === 4 ? `    ${tile(r)}[${at}(${slot}) / 4u][(${slot}) % 4u] = ${convert(value)};` : `    ${tile(r)}[${at}${slot}] = ${convert(value)};`);
+  if (!wide) return range((t * tk) / (SIDE * SIDE)).map((r) => store(r, `${x}_slot${r}`, `${x}_v${r}`));
   if (type.wgsl === "f16") {
     // 8 halves in 4 words, into the f16 slab as they are (the low half of a word comes first in memory)
     return range((t * tk) / (SIDE * SIDE * 8)).flatMap((r) =>
-      range(8).map((c) => `    ${x}_tile[${at}${x}_slot${r} + ${u32(c)}${kFast ? ` * ${row}` : ""}] = bitcast<vec2<f16>>(${x}_v${r}[${c >> 1}])[${c & 1}];`),
+      range(8).map((c) => `    ${tile(r)}[${at}${x}_slot${r} + ${u32(c)}${kFast ? ` * ${row}` : ""}] = bitcast<vec2<f16>>(${x}_v${r}[${c >> 1}])[${c & 1}];`),
     );
   }
   return range((t * tk) / (SIDE * SIDE * 4)).flatMap((r) =>
-    kFast ? range(4).map((c) => store(`${x}_slot${r} + ${u32(c)} * ${row}`, `${x}_v${r}[${c}]`)) : v === 4 ? [`    ${x}_tile[${at}${x}_slot${r} / 4u] = ${x}_v${r};`] : range(4).map((c) => store(`${x}_slot${r} + ${u32(c)}`, `${x}_v${r}[${c}]`)),
+    kFast ? range(4).map((c) => store(r, `${x}_slot${r} + ${u32(c)} * ${row}`, `${x}_v${r}[${c}]`)) : v === 4 ? [`    ${tile(r)}[${at}${x}_slot${r} / 4u] = ${x}_v${r};`] : range(4).map((c) => store(r, `${x}_slot${r} + ${u32(c)}`, `${x}_v${r}[${c}]`)),
   );
 }

@@ -4,7 +4,7 @@
  * the WGSL it writes (snapshots), and the errors.
  */
 import { describe, expect, test } from "vitest";
-import { compileEinsum } from "../../codegen/compiled.js";
+import { compileEinsum, compilePlan } from "../../codegen/compiled.js";
 import { planEinsum } from "../../codegen/plan.js";
 import { PROFILES } from "../../codegen/profile.js";
 
@@ -70,6 +70,9 @@ describe("f16 plans", () => {
       const { programs } = compileEinsum("ijk,ikl->jl", shapes, options);
       parts.push(`// ===== ${name}`, ...programs[0]!.launches.map((l) => `// binds ${JSON.stringify(l.buffers)}, ${l.kernel.workgroupBytes ?? 0} bytes of workgroup memory\n${l.kernel.code}`));
     }
+    const plan = planEinsum("ijk,ikl->jl", shapes, { profile: tensorCores, strategy: "direct" });
+    const split = compilePlan({ ...plan, steps: plan.steps.map((st) => ({ ...st, tiles: { ...st.tiles!, subgroupSlabs: true } })) }).programs[0]!.launches[0]!.kernel;
+    parts.push("// ===== matrix, per-subgroup slabs (tiles.subgroupSlabs)", `// ${split.workgroupBytes ?? 0} bytes of workgroup memory\n${split.code}`);
     await expect(parts.join("\n")).toMatchFileSnapshot("./__snapshots__/seed.f16.wgsl");
   });
 
@@ -85,6 +88,33 @@ describe("f16 plans", () => {
     expect(staged.code).toContain("var<workgroup> b_tile: array<f16, TN * B_ROW>; // [nn][kk]");
     expect(staged.code).toContain("subgroupMatrixLoad<subgroup_matrix_right<f16, 16, 16>>(&b_tile, (col0 + 16u) * B_ROW + kk, true, B_ROW)");
     expect(staged.workgroupBytes).toBe(2 * (32 * 264 + 128 * 40) + 4 * 256 * 8);
+  });
+
+  test("per-subgroup slabs (tiles.subgroupSlabs): every matrix load has a constant offset inside its part, so Dawn need not test its bounds", () => {
+    // Dawn's robustness predicates a subgroup-matrix load unless its offset, stride and array length are constants and in bounds
+    const cases: [string, object[], { tm: number; tn: number }?][] = [
+      ["ij,jk->ik", [f16([4096, 4096]), f16([4096, 4096])]], // a [kk][mm], b transposed [nn][kk]; 256 x 128
+      ["ji,jk->ik", [f16([4096, 4096]), f16([4096, 4096])]], // a transposed [mm][kk]
+      ["ik,jk->ij", [f16([4096, 4096]), f16([4096, 4096])]], // b read along k: [kk][nn]
+      ["ij,jk->ik", [{ ...f16([4096, 4096]), offset: 1 }, f16([4096, 4096])]], // a an element at a time; 128 x 128
+      ["ij,jk->ik", [f16([520, 200]), f16([200, 264])], { tm: 256, tn: 128 }], // edges
+    ];
+    for (const [equation, ops, tiles] of cases) {
+      const plan = planEinsum(equation, ops as never, { profile: tensorCores, strategy: "direct", ...(tiles === undefined ? {} : { tiles }) });
+      const split = { ...plan, steps: plan.steps.map((st) => ({ ...st, tiles: { ...st.tiles!, subgroupSlabs: true } })) };
+      const { code, workgroupBytes } = compilePlan(split).programs[0]!.launches[0]!.kernel;
+      const rows = { a: Number(/const A_ROW: u32 = (\d+)u;/.exec(code)![1]), b: Number(/const B_ROW: u32 = (\d+)u;/.exec(code)![1]) };
+      const parts = { a: /var<workgroup> a_tile: array<array<f16, (\d+)>, (\d+)>;/.exec(code)!, b: /var<workgroup> b_tile: array<array<f16, (\d+)>, (\d+)>;/.exec(code)! };
+      const loads = [...code.matchAll(/subgroupMatrixLoad<[^(]+\(&(a|b)_tile\[sg [/%] \d+u\], (\d+)u, (?:true|false), (A|B)_ROW\)/g)];
+      expect(loads.length, equation).toBeGreaterThanOrEqual(2 * 2 * 3); // 2 k steps of (2 or 4 left + 4 or 2 right)
+      expect(loads.length, equation).toBe(code.split("subgroupMatrixLoad<").length - 1); // every load names its part at a literal offset
+      for (const [, x, offset] of loads) {
+        const side = x as "a" | "b";
+        expect(Number(offset) + rows[side] * 15 + 16, `${equation} ${side} load at ${offset}`).toBeLessThanOrEqual(Number(parts[side][1])); // 16 rows (or columns) of 16
+      }
+      expect(workgroupBytes, equation).toBe(2 * (Number(parts.a[1]) * Number(parts.a[2]) + Number(parts.b[1]) * Number(parts.b[2])) + 4 * 256 * 8);
+      expect(code, equation).not.toContain("for (var kk"); // the k steps unrolled
+    }
   });
 
   test("f16 slabs on subgroup matrices: a 16-byte load goes down 8 rows of its slab, so a slab read along its free side is stored transposed", () => {
