@@ -47,14 +47,14 @@ const scalarGpu = await gpu({ dawnOptions: DAWN_F16, features: ["shader-f16"] })
 const uncheckedGpu = await gpu({ dawnOptions: [`${DAWN_F16[0]!},disable_robustness,disable_workgroup_init`] });
 
 /** The plan with these tile settings in every tiled step: how the bench compiles a variant the planner does not choose. */
-function withTiles(plan: Plan, settings: Pick<TileConfig, "doubleBuffer" | "subgroupSlabs">): CompiledEinsum {
+function withTiles(plan: Plan, settings: Pick<TileConfig, "doubleBuffer" | "subgroupSlabs" | "wide">): CompiledEinsum {
   return compilePlan({ ...plan, steps: plan.steps.map((s) => (s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, ...settings } })) });
 }
 
 /** A variant's tile settings, where it has any. */
-function settingsOf(v: { readonly double?: boolean; readonly slabs?: boolean }): Pick<TileConfig, "doubleBuffer" | "subgroupSlabs"> | undefined {
-  if (v.double === undefined && v.slabs === undefined) return undefined;
-  return { ...(v.double === undefined ? {} : { doubleBuffer: v.double }), ...(v.slabs === undefined ? {} : { subgroupSlabs: v.slabs }) };
+function settingsOf(v: { readonly double?: boolean; readonly slabs?: boolean; readonly narrow?: boolean }): Pick<TileConfig, "doubleBuffer" | "subgroupSlabs" | "wide"> | undefined {
+  if (v.double === undefined && v.slabs === undefined && v.narrow !== true) return undefined;
+  return { ...(v.double === undefined ? {} : { doubleBuffer: v.double }), ...(v.slabs === undefined ? {} : { subgroupSlabs: v.slabs }), ...(v.narrow === true ? { wide: { a: false, b: false } } : {}) };
 }
 
 interface Check {
@@ -169,6 +169,8 @@ interface Variant {
   readonly double?: boolean;
   /** Per-subgroup slabs (tiles.subgroupSlabs). */
   readonly slabs?: boolean;
+  /** Without 16-byte loads, as a kernel sized at run time reads. */
+  readonly narrow?: boolean;
   /** Compiled with both sizes of a and b that are not the contraction left to run time. */
   readonly sized?: boolean;
 }
@@ -197,6 +199,7 @@ for (const n of sizes) {
     { label: "f32, single slab buffer", g: matrixGpu, dtype: "f32", double: false },
     { label: "f32, double-buffered slabs", g: matrixGpu, dtype: "f32", double: true },
     { label: "f32, sizes read at run time (compiled for [number, n] x [n, number])", g: matrixGpu, dtype: "f32", sized: true },
+    { label: "f32, without 16-byte loads (every size baked in)", g: matrixGpu, dtype: "f32", narrow: true },
     { label: "f32, Dawn robustness off", g: uncheckedGpu, dtype: "f32" },
     { label: "f32, double-buffered slabs, Dawn robustness off", g: uncheckedGpu, dtype: "f32", double: true },
   ];
