@@ -24,7 +24,7 @@ export const TILE_CANDIDATES: readonly TileShape[] = [
   { tm: 128, tn: 128, tk: 16 },
   { tm: 128, tn: 128, tk: 32 },
   { tm: 32, tn: 128, tk: 16 },
-  // 16 x 8 (8 x 16) accumulators an invocation: not measured yet (session 4 had no device time left)
+  // 16 x 8 (8 x 16) accumulators an invocation: slower than 128 x 64 x 16 on an H200 (bench/results/h200-s5-probe-tune.json)
   { tm: 256, tn: 128, tk: 8 },
   { tm: 128, tn: 256, tk: 8 },
 ];

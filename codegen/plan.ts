@@ -30,7 +30,7 @@ export interface PlanOptions {
   readonly profile?: DeviceProfile | ProfileName;
   /**
    * Force the tiled kernels' tile (for tuning and comparisons): output sides `tm`, `tn` of 16, 32,
-   * 64, 128 or 256 and slab depth `tk` of 8, 16 or 32, each invocation loading whole elements. Default:
+   * 64, 128 or 256 and slab depth `tk` of 8, 16, 32 or 64, each invocation loading whole elements. Default:
    * the profile's choice.
    */
   readonly tiles?: Partial<TileShape>;

@@ -409,7 +409,7 @@ function epilogue(pairs: readonly { i: number; j: number }[], fm: number, fn: nu
  * its part as result matrices of f32. Results leave through a per-subgroup f32 stage, so that any
  * output strides, edges and f16 rounding are handled by plain stores.
  */
-export function matrixBody(
+function matrixBody(
   shape: SubgroupMatrixShape,
   tm: number,
   tn: number,
@@ -464,7 +464,7 @@ export function matrixBody(
 }
 
 /** How the staged subgroup-matrix body holds its slabs (see emitDirectKernel). */
-export interface MatrixStaging {
+interface MatrixStaging {
   /** 1, or 2 for double-buffered slabs (read at `read` + offset). */
   readonly buffers: number;
   readonly read: { readonly a: string; readonly b: string };
