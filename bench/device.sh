@@ -10,8 +10,16 @@
 #   bash ../shared/device/prepare.sh @tensorflow/tfjs-core @tensorflow/tfjs-backend-webgpu
 # then run, with carry [".device", "dist"]:
 #   bash .device/enter.sh bash bench/device.sh "$OUT"
+# LAYOUTS=1 adds the scalar kernel's workgroup layouts (tiles.invocations, prepared in session 6 without
+# a GPU: checked on SwiftShader, never timed) on the GEMMs and the seed's contraction, each candidate
+# checked against the planned kernel's output first.
 set -u
 out=${1:-.}
+if [ "${LAYOUTS:-0}" = 1 ]; then
+  TUNE=1
+  TUNE_ONLY=${TUNE_ONLY:-matmul,seed}
+  TUNE_TILES=${TUNE_TILES:-128x64x16,128x64x16@8x16,128x64x16@16x16/8,128x64x16@8x16/4,128x64x8@8x16,64x64x16@8x8,128x128x8@16x16/8,128x128x16@16x16/8}
+fi
 export PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | tee "$out/gpu.txt"
 quiet() { grep -v "^ - \|^validation\|^\[Invalid\|^    at \|^out of memory\|vkAllocate"; }

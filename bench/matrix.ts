@@ -15,8 +15,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Strategy, TileConfig } from "../codegen/cost.js";
-import { compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
-import { planEinsum, type Plan } from "../codegen/plan.js";
+import { planEinsum } from "../codegen/plan.js";
 import { compileSized } from "../codegen/sized.js";
 import { gpu, type Gpu } from "../runtime/device.js";
 import { einsum } from "../runtime/einsum.js";
@@ -25,6 +24,7 @@ import { Tensor, tensor } from "../runtime/tensor.js";
 import { oracleEinsum } from "../test/oracle.js";
 import { values } from "./data.js";
 import { measure } from "./measure.js";
+import { withTiles } from "./variants.js";
 
 const DAWN_F16 = ["enable-dawn-features=allow_unsafe_apis,vulkan_enable_f16_on_nvidia"];
 const { values: args } = parseArgs({ options: { json: { type: "string" }, quick: { type: "boolean" }, f32: { type: "boolean" } } });
@@ -45,11 +45,6 @@ const scalarGpu = await gpu({ dawnOptions: DAWN_F16, features: ["shader-f16"] })
 // And with Dawn's bounds checks in shaders (robustness) and workgroup-memory zeroing off, as
 // Chrome's Graphite and onnxruntime's WebGPU backend run: what those cost einsight's kernels.
 const uncheckedGpu = await gpu({ dawnOptions: [`${DAWN_F16[0]!},disable_robustness,disable_workgroup_init`] });
-
-/** The plan with these tile settings in every tiled step: how the bench compiles a variant the planner does not choose. */
-function withTiles(plan: Plan, settings: Pick<TileConfig, "doubleBuffer" | "subgroupSlabs" | "wide">): CompiledEinsum {
-  return compilePlan({ ...plan, steps: plan.steps.map((s) => (s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, ...settings } })) });
-}
 
 /** A variant's tile settings, where it has any. */
 function settingsOf(v: { readonly double?: boolean; readonly slabs?: boolean; readonly narrow?: boolean }): Pick<TileConfig, "doubleBuffer" | "subgroupSlabs" | "wide"> | undefined {

@@ -13,6 +13,7 @@ import { formatBytes } from "../codegen/explain.js";
 import type { TileShape } from "../codegen/cost.js";
 import type { CaseResult } from "./run.js";
 import type { SeedResult } from "./seed.js";
+import { candidateName, type TileCandidate } from "./variants.js";
 
 interface TorchSuite {
   readonly device: string;
@@ -47,13 +48,12 @@ interface TorchF16 {
 interface TuneReport {
   readonly adapter: string;
   readonly date: string;
-  readonly rows: readonly { readonly name: string; readonly planned: TileShape; readonly tiles: TileShape; readonly tflops: number }[];
+  readonly rows: readonly { readonly name: string; readonly planned: TileShape; readonly tiles: TileCandidate; readonly tflops: number }[];
 }
 
 /** One row a case, one column a tile shape, in TFLOP/s; the fastest in bold. */
 export function tuneTable(tune: TuneReport): string {
-  const shape = (t: TileShape) => `${t.tm}x${t.tn}x${t.tk}`;
-  const columns = [...new Set(tune.rows.map((r) => shape(r.tiles)))];
+  const columns = [...new Set(tune.rows.map((r) => candidateName(r.tiles)))];
   const cases = [...new Set(tune.rows.map((r) => r.name))];
   return [
     `TFLOP/s of the \`direct\` kernel forced to each tile shape (bench/tune.ts), ${tune.adapter}, ${tune.date.slice(0, 10)}; the fastest in bold.`,
@@ -64,10 +64,10 @@ export function tuneTable(tune: TuneReport): string {
       const mine = tune.rows.filter((r) => r.name === name);
       const best = Math.max(...mine.map((r) => r.tflops));
       const cell = (c: string) => {
-        const r = mine.find((m) => shape(m.tiles) === c);
+        const r = mine.find((m) => candidateName(m.tiles) === c);
         return r === undefined ? "-" : r.tflops === best ? `**${r.tflops.toFixed(1)}**` : r.tflops.toFixed(1);
       };
-      return `| ${name} | ${shape(mine[0]!.planned)} | ${columns.map(cell).join(" | ")} |`;
+      return `| ${name} | ${candidateName(mine[0]!.planned)} | ${columns.map(cell).join(" | ")} |`;
     }),
   ].join("\n");
 }

@@ -1,9 +1,14 @@
 /**
  * The direct kernel's tile shapes measured on this adapter: every candidate `tiles` option on each
  * two-operand suite case, so that a device profile's tile choice (codegen/profile.ts `maxTile`)
- * comes from measurements. Prints the fastest per case and writes JSON.
+ * comes from measurements. Prints the fastest per case and writes JSON. Each candidate's output is
+ * checked against the planned kernel's (its first 2^24 elements): a variant that computes something
+ * else is reported as failed, not timed.
  *
- *     npm run build && node dist/bench/tune.js [--preset small|full] [--json file] [--only name,name] [--tiles 128x64x16,256x64x16]
+ *     npm run build && node dist/bench/tune.js [--preset small|full] [--json file] [--only name,name] [--tiles 128x64x16,128x64x16@8x16/8]
+ *
+ * `--tiles` takes bench/variants.ts's candidate names: `@XxY[/RUN]` forces the scalar kernel's
+ * workgroup layout (tiles.invocations), which the planner does not choose.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -12,10 +17,13 @@ import { planEinsum } from "../codegen/plan.js";
 import { elementCount } from "../codegen/views.js";
 import { gpu } from "../runtime/device.js";
 import { einsum } from "../runtime/einsum.js";
+import type { Tensor } from "../runtime/tensor.js";
+import { maxRelativeError } from "./data.js";
 import { caseOperands, measure } from "./measure.js";
 import { suite, type Preset } from "./suite.js";
+import { candidateName, parseCandidate, withTiles, type TileCandidate } from "./variants.js";
 
-export const TILE_CANDIDATES: readonly TileShape[] = [
+export const TILE_CANDIDATES: readonly TileCandidate[] = [
   { tm: 64, tn: 64, tk: 16 },
   { tm: 64, tn: 64, tk: 32 },
   { tm: 128, tn: 64, tk: 16 },
@@ -30,19 +38,21 @@ export const TILE_CANDIDATES: readonly TileShape[] = [
 ];
 
 const { values: args } = parseArgs({ options: { preset: { type: "string" }, json: { type: "string" }, only: { type: "string" }, tiles: { type: "string" } } });
-/** --tiles: these candidates instead (tm x tn x tk, comma-separated). */
-const candidates: readonly TileShape[] =
-  args.tiles?.split(",").map((t) => {
-    const [tm, tn, tk] = t.split("x").map(Number);
-    return { tm: tm!, tn: tn!, tk: tk! };
-  }) ?? TILE_CANDIDATES;
+/** --tiles: these candidates instead (comma-separated). */
+const candidates: readonly TileCandidate[] = args.tiles?.split(",").map(parseCandidate) ?? TILE_CANDIDATES;
+/** Elements of each output compared with the planned kernel's. */
+const CHECKED = 2 ** 24;
 const g = await gpu();
 const software = /swiftshader|fallback/i.test(g.adapterName);
 const preset = (args.preset ?? (software ? "small" : "full")) as Preset;
 const minSeconds = software ? 0.1 : 0.3;
 console.log(`einsight tile tuning, preset ${preset}, adapter: ${g.adapterName}, profile ${g.profile.name}`);
 
-const rows: { name: string; equation: string; planned: TileShape; tiles: TileShape; ms: number; tflops: number }[] = [];
+/** Loads an invocation makes per slab: SwiftShader compiles kernels with many of them for minutes. */
+const loadsPerInvocation = (t: TileCandidate) => ((t.tm + t.tn) * t.tk) / ((t.invocations?.x ?? 16) * (t.invocations?.y ?? 16));
+
+const rows: { name: string; equation: string; planned: TileShape; tiles: TileCandidate; ms: number; tflops: number; maxError: number }[] = [];
+const failed: string[] = [];
 for (const c of suite(preset).filter((c) => c.operands.length === 2 && (args.only === undefined || args.only.split(",").some((part) => c.name.includes(part))))) {
   const { bases, views } = caseOperands(g, c);
   const planned = planEinsum(c.equation, views, { profile: g.profile, strategy: "direct" }).steps[0]!.tiles!;
@@ -50,16 +60,26 @@ for (const c of suite(preset).filter((c) => c.operands.length === 2 && (args.onl
   const flops = whole.totals.flops;
   const outBytes = 4 * elementCount(whole.output.shape);
   const sync = () => g.device.queue.onSubmittedWorkDone();
+  const reference = await leading(einsum(c.equation, ...views, { strategy: "direct" }));
   const line: string[] = [];
-  // SwiftShader's shader compiler takes minutes over the largest unrolled kernels: those are GPU-only candidates.
-  for (const tiles of candidates.filter((t) => !software || t.tm * t.tn * t.tk <= 64 * 64 * 32)) {
-    const ms = await measure(() => einsum(c.equation, ...views, { strategy: "direct", tiles }).destroy(), sync, minSeconds, outBytes);
-    rows.push({ name: c.name, equation: c.equation, planned: { tm: planned.tm, tn: planned.tn, tk: planned.tk }, tiles, ms, tflops: flops / ms / 1e9 });
-    line.push(`${tiles.tm}x${tiles.tn}x${tiles.tk} ${ms.toFixed(3)} ms`);
+  for (const tiles of candidates.filter((t) => !software || loadsPerInvocation(t) <= 16)) {
+    const { invocations, ...shape } = tiles;
+    const compiled = withTiles(planEinsum(c.equation, views, { profile: g.profile, strategy: "direct", tiles: shape }), invocations === undefined ? {} : { invocations });
+    const maxError = maxRelativeError(await leading(einsum(c.equation, ...views, { compiled })), reference);
+    g.throwGpuError();
+    if (!(maxError <= 1e-4)) {
+      failed.push(`${c.name} ${candidateName(tiles)}`);
+      line.push(`${candidateName(tiles)} WRONG (max relative error ${maxError})`);
+      continue;
+    }
+    const ms = await measure(() => einsum(c.equation, ...views, { compiled }).destroy(), sync, minSeconds, outBytes);
+    rows.push({ name: c.name, equation: c.equation, planned: { tm: planned.tm, tn: planned.tn, tk: planned.tk }, tiles, ms, tflops: flops / ms / 1e9, maxError });
+    line.push(`${candidateName(tiles)} ${ms.toFixed(3)} ms`);
   }
   g.throwGpuError();
   const mine = rows.filter((r) => r.name === c.name).sort((a, b) => a.ms - b.ms);
-  console.log(`${c.name} (${c.equation}), planned ${planned.tm}x${planned.tn}x${planned.tk}; fastest ${mine[0]!.tiles.tm}x${mine[0]!.tiles.tn}x${mine[0]!.tiles.tk} at ${mine[0]!.tflops.toFixed(2)} TFLOP/s\n  ${line.join("; ")}`);
+  const best = mine[0] === undefined ? "none" : `${candidateName(mine[0].tiles)} at ${mine[0].tflops.toFixed(2)} TFLOP/s`;
+  console.log(`${c.name} (${c.equation}), planned ${planned.tm}x${planned.tn}x${planned.tk}; fastest ${best}\n  ${line.join("; ")}`);
   bases.forEach((b) => b.destroy());
 }
 if (args.json !== undefined) {
@@ -67,3 +87,16 @@ if (args.json !== undefined) {
   console.log(`wrote ${args.json}`);
 }
 g.destroy();
+if (failed.length > 0) {
+  console.log(`WRONG results (not timed): ${failed.join(", ")}`);
+  process.exitCode = 1;
+}
+
+/** The first CHECKED elements of an output (a leading slice: contiguous), read back; the output is freed. */
+async function leading(out: Tensor): Promise<Float32Array> {
+  const inner = out.shape.slice(1).reduce((a, b) => a * b, 1);
+  const rows = Math.max(1, Math.floor(CHECKED / Math.max(1, inner)));
+  const data = await (out.shape.length === 0 || rows >= out.shape[0]! ? out : out.slice(0, 0, rows)).read();
+  out.destroy();
+  return data;
+}

@@ -45,6 +45,14 @@ export interface TileConfig {
    * a GPU, so the planner does not choose it: bench/matrix.ts checks and times it.
    */
   readonly subgroupSlabs?: boolean;
+  /**
+   * Without `matrix`: the workgroup, `x` invocations across the tile's n side and `y` down its m
+   * side (default 16 x 16), each accumulating a (TM / y) x (TN / x) block. `run`: consecutive
+   * invocations take `run` columns before the next row (default `x`), so that a subgroup of 32
+   * covers, say, 8 x 4 blocks instead of 16 x 2 and reads fewer distinct workgroup-memory words
+   * a step. Not yet timed on a GPU, so the planner does not choose it: bench/tune.ts measures it.
+   */
+  readonly invocations?: { readonly x: number; readonly y: number; readonly run?: number };
 }
 
 /** Sizes of a pairwise step by label group, and how its operands lie in memory. */

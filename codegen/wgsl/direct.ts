@@ -2,8 +2,8 @@
  * The `direct` kernel (GETT): a pairwise contraction read straight through the operands' strides.
  * Labels are grouped into logical dimensions (batch, m, n, k) by index arithmetic; each workgroup
  * computes a TM x TN tile of the output for one batch index, stepping over k in TK-deep slabs that
- * 16 x 16 invocations stage in workgroup memory, each invocation accumulating a RM x RN block in
- * registers. Edges (sizes that are not multiples of the tiles, size 1, size 0) are bounds-checked.
+ * its invocations (16 x 16 unless `tiles.invocations` says otherwise) stage in workgroup memory,
+ * each invocation accumulating a RM x RN block in registers. Edges (sizes that are not multiples of the tiles, size 1, size 0) are bounds-checked.
  * With `splits` > 1 the k range is cut into slices whose partial tiles go to a scratch buffer
  * (split-k); a loop kernel then sums them.
  * Bindings: 0 `a`, 1 `b`, 2 `out`, 3 `params` (`a_offset`, `b_offset`, `out_offset`).
@@ -56,6 +56,13 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const [B, M, N, K] = [dims.product(groups.batch), dims.product(groups.m), dims.product(groups.n), dims.product(groups.k)];
   const splits = Math.max(1, tiles.splits);
   const matrix = tiles.matrix;
+  // The scalar kernel's workgroup (tiles.invocations), or the staged subgroup-matrix kernel's 256 invocations.
+  const inv = { x: tiles.invocations?.x ?? SIDE, y: tiles.invocations?.y ?? SIDE };
+  const run = tiles.invocations?.run ?? inv.x;
+  const threads = matrix === undefined ? inv.x * inv.y : MATRIX_INVOCATIONS;
+  if (matrix !== undefined && tiles.invocations !== undefined) throw new Error("einsight internal error: tiles.invocations shapes the scalar kernel's workgroup; the subgroup-matrix kernels have their own.");
+  if (matrix === undefined && (tm % inv.y !== 0 || tn % inv.x !== 0 || (tm * tk) % threads !== 0 || (tn * tk) % threads !== 0 || inv.x % run !== 0 || threads > 256))
+    throw new Error(`einsight internal error: tiles ${tm}x${tn}x${tk} do not divide among ${inv.x} x ${inv.y} invocations in runs of ${run} (each invocation needs whole rows and columns and whole slab loads; at most 256 invocations).`);
   if (dims.sized && (splits > 1 || matrix !== undefined || tiles.wide !== undefined)) throw new Error(`einsight internal error: a step sized at run time was planned with split-k, subgroup matrices or 16-byte loads, which need its sizes at build time.`);
   const ceilDiv = (v: Value, d: number, name: string): Value => (typeof v === "number" ? Math.ceil(v / d) : `(${name} + ${u32(d - 1)}) / ${u32(d)}`);
   const tilesM = ceilDiv(M, tm, "M");
@@ -69,7 +76,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const bNFast = loadsAlongFirst(spec.b, groups.n, groups.k);
   // 16-byte loads where the planner found the layout and starts allow them and every invocation gets whole ones.
   const lanes = 16 / (t.wgsl === "f16" ? 2 : 4); // elements in 16 bytes
-  const wide = { a: tiles.wide?.a === true && (tm * tk) % (lanes * SIDE * SIDE) === 0, b: tiles.wide?.b === true && (tn * tk) % (lanes * SIDE * SIDE) === 0 };
+  const wide = { a: tiles.wide?.a === true && (tm * tk) % (lanes * threads) === 0, b: tiles.wide?.b === true && (tn * tk) % (lanes * threads) === 0 };
   const wideType = t.wgsl === "f16" ? "vec4<u32>" : "vec4<f32>"; // f16: 8 of them in 4 words
   // A slab loaded along k puts consecutive invocations TM (TN) elements apart in workgroup memory:
   // all in one bank. Padded rows spread them over the banks and keep vec4 (16-byte) alignment.
@@ -163,7 +170,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     "  let a_base = params.a_offset + a_batch(bi);",
     "  let b_base = params.b_offset + b_batch(bi);",
     `  let out_base = params.out_offset + out_batch(bi) + slice * ${u32(spec.splitStride ?? 0)};`,
-    ...(staged ? [...loadSetup("a", tm, tk, aKFast, "m", wide.a ? lanes : 1, slabs.a, parts.a > 1 ? sides.a : undefined), ...loadSetup("b", tn, tk, !bNFast, "n", wide.b ? lanes : 1, slabs.b, parts.b > 1 ? sides.b : undefined)] : []),
+    ...(staged ? [...loadSetup("a", tm, tk, threads, aKFast, "m", wide.a ? lanes : 1, slabs.a, parts.a > 1 ? sides.a : undefined), ...loadSetup("b", tn, tk, threads, !bNFast, "n", wide.b ? lanes : 1, slabs.b, parts.b > 1 ? sides.b : undefined)] : []),
   ];
   const write = (target: string, value: string) => t.write(target, value, spec.accumulate === true);
   // Double buffering: slab i is read from buffer i % 2 while slab i + 1 is stored into the other.
@@ -171,8 +178,8 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const read = { a: double ? "a_read + " : "", b: double ? "b_read + " : "" };
   // This invocation's share of the slab at k (into registers; `first`: declaring them).
   const fetch = (k: string, indent: string, first: boolean) => [
-    ...fetchSlab("a", tm, tk, k, indent, first, t, wide.a ? lanes : 1),
-    ...fetchSlab("b", tn, tk, k, indent, first, t, wide.b ? lanes : 1),
+    ...fetchSlab("a", tm, tk, threads, k, indent, first, t, wide.a ? lanes : 1),
+    ...fetchSlab("b", tn, tk, threads, k, indent, first, t, wide.b ? lanes : 1),
   ];
   const slabLoop = (compute: readonly string[], store: (x: "a" | "b", side: number, at: string) => string[]) =>
     double
@@ -217,18 +224,18 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   }
   if (matrix !== undefined) {
     // a wide load goes down rows of its slab: along k into a [kk][free] slab, along free into a transposed one
-    const store = (x: "a" | "b", side: number, at: string) => storeSlab(x, side, tk, 1, (v) => `f16(${v})`, x === "a" ? wide.a : wide.b, x === "a" ? aKFast || across.a : !bNFast || across.b, t, at, parts[x] > 1);
+    const store = (x: "a" | "b", side: number, at: string) => storeSlab(x, side, tk, threads, 1, (v) => `f16(${v})`, x === "a" ? wide.a : wide.b, x === "a" ? aKFast || across.a : !bNFast || across.b, t, at, parts[x] > 1);
     const split = parts.a > 1 ? { tk, aRow, bRow, aPart: (across.a ? sides.a : tk) * aRow, bPart: (across.b ? sides.b : tk) * bRow } : undefined;
     const body = matrixBody(matrix, tm, tn, (compute) => slabLoop(compute, store), write, { buffers, read, transposed: across, split });
     const workgroupBytes = buffers * tileBytes * (aRows * aRow + bRows * bRow) + body.stageBytes;
     return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${MATRIX_INVOCATIONS}`, ""), ...body.main, "}", ""].join("\n"), workgroups: [...workgroups], workgroupBytes };
   }
-  const [rm, rn] = [tm / SIDE, tn / SIDE];
+  const [rm, rn] = [tm / inv.y, tn / inv.x];
   // Invocations own rows (and columns) in runs of 4 when their block allows it, so that one vec4
   // read of workgroup memory feeds 4 rows (columns): a quarter of the shared-memory loads.
   const [va, vb] = [rm % 4 === 0 ? 4 : 1, rn % 4 === 0 ? 4 : 1];
   const tileType = (v: number) => (v === 4 ? "vec4<f32>" : "f32");
-  // Row r of the invocation's block: the e-th of run i, at tile position (i * SIDE + ty) * va + e.
+  // Row r of the invocation's block: the e-th of run i, at tile position (i * y + ty) * va + e.
   const rows = range(rm).map((r) => ({ r, i: Math.floor(r / va), e: r % va }));
   const colGroups = range(rn / vb);
   const aValue = (row: { i: number; e: number }) => (va === 4 ? `a${row.i}[${row.e}]` : `a${row.i}`);
@@ -241,23 +248,28 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     ...(double ? [`const A_SLAB: u32 = ${u32((tk * aRow) / va)};`, `const B_SLAB: u32 = ${u32((tk * bRow) / vb)};`] : []),
     "",
     ...offsets,
-    ...prologue(`${SIDE}, ${SIDE}`, "@builtin(local_invocation_id) lid: vec3<u32>, "),
-    "  let tx = lid.x;",
-    "  let ty = lid.y;",
+    ...(run === inv.x
+      ? [...prologue(`${inv.x}, ${inv.y}`, "@builtin(local_invocation_id) lid: vec3<u32>, "), "  let tx = lid.x;", "  let ty = lid.y;"]
+      : [
+          ...prologue(`${threads}`, ""),
+          `  // invocations in bands of ${run} columns, row by row within a band: a subgroup of 32 covers ${run} x ${32 / run} blocks`,
+          `  let tx = (li / ${u32(run * inv.y)}) * ${u32(run)} + li % ${u32(run)};`,
+          `  let ty = (li % ${u32(run * inv.y)}) / ${u32(run)};`,
+        ]),
     ...rows.flatMap(({ r }) => colGroups.map((j) => `  var acc_${r}_${j} = ${vb === 4 ? "vec4<f32>()" : "0.0"};`)),
     ...slabLoop(
       [
         "    for (var kk = 0u; kk < TK; kk++) {",
-        ...range(rm / va).map((i) => `      let a${i} = a_tile[${read.a}kk * ${u32(aRow / va)} + ${u32(i * SIDE)} + ty];`),
-        ...colGroups.map((j) => `      let b${j} = b_tile[${read.b}kk * ${u32(bRow / vb)} + ${u32(j * SIDE)} + tx];`),
+        ...range(rm / va).map((i) => `      let a${i} = a_tile[${read.a}kk * ${u32(aRow / va)} + ${u32(i * inv.y)} + ty];`),
+        ...colGroups.map((j) => `      let b${j} = b_tile[${read.b}kk * ${u32(bRow / vb)} + ${u32(j * inv.x)} + tx];`),
         ...rows.flatMap((row) => colGroups.map((j) => `      acc_${row.r}_${j} = fma(${vb === 4 ? `vec4<f32>(${aValue(row)})` : aValue(row)}, b${j}, acc_${row.r}_${j});`)),
         "    }",
       ],
-      (x, side, at) => storeSlab(x, side, tk, x === "a" ? va : vb, (v) => v, x === "a" ? wide.a : wide.b, x === "a" ? aKFast : !bNFast, t, at),
+      (x, side, at) => storeSlab(x, side, tk, threads, x === "a" ? va : vb, (v) => v, x === "a" ? wide.a : wide.b, x === "a" ? aKFast : !bNFast, t, at),
     ),
-    ...colGroups.flatMap((j) => range(vb).map((c) => `  let out_n${j}_${c} = n0 + (${u32(j * SIDE)} + tx) * ${u32(vb)} + ${u32(c)};`)),
+    ...colGroups.flatMap((j) => range(vb).map((c) => `  let out_n${j}_${c} = n0 + (${u32(j * inv.x)} + tx) * ${u32(vb)} + ${u32(c)};`)),
     ...rows.flatMap(({ r, i, e }) => [
-      `  let out_m${r} = m0 + (${u32(i * SIDE)} + ty) * ${u32(va)} + ${u32(e)};`,
+      `  let out_m${r} = m0 + (${u32(i * inv.y)} + ty) * ${u32(va)} + ${u32(e)};`,
       `  if (out_m${r} < M) {`,
       `    let row${r} = out_base + out_m(out_m${r});`,
       ...colGroups.flatMap((j) => range(vb).map((c) => `    if (out_n${j}_${c} < N) { ${write(`out[row${r} + out_n(out_n${j}_${c})]`, `acc_${r}_${j}${vb === 4 ? `[${c}]` : ""}`)} }`)),
@@ -530,10 +542,10 @@ type HalfSlab = "kk-rows" | "free-rows";
  * is `w` neighbours along the fast side, read as one vec4. `half`: an f16 slab laid out so that
  * each of a subgroup's one-element stores fills one run of a row (no bank conflicts).
  */
-function loadSetup(x: "a" | "b", t: number, tk: number, kFast: boolean, free: "m" | "n", w: number, half?: HalfSlab, part?: number): string[] {
-  const loads = (t * tk) / (SIDE * SIDE * w);
+function loadSetup(x: "a" | "b", t: number, tk: number, threads: number, kFast: boolean, free: "m" | "n", w: number, half?: HalfSlab, part?: number): string[] {
+  const loads = (t * tk) / (threads * w);
   return range(loads).flatMap((r) => {
-    const e = `(li + ${u32(r * SIDE * SIDE)})`;
+    const e = `(li + ${u32(r * threads)})`;
     const times = (x: string) => (w > 1 ? `(${x}) * ${u32(w)}` : x);
     const [kk, ff] =
       half === "kk-rows" ? [times(`${e} / ${u32(t)}`), `${e} % ${u32(t)}`]
@@ -561,8 +573,8 @@ function within(index: string, part: number | undefined): string {
 }
 
 /** Loads this invocation's share of the slab starting at `k0` into registers `<x>_v<r>` (0 past the edges). */
-function fetchSlab(x: "a" | "b", t: number, tk: number, k0: string, indent: string, declare: boolean, type: ElementType, w: number): string[] {
-  const loads = (t * tk) / (SIDE * SIDE * w);
+function fetchSlab(x: "a" | "b", t: number, tk: number, threads: number, k0: string, indent: string, declare: boolean, type: ElementType, w: number): string[] {
+  const loads = (t * tk) / (threads * w);
   const at = (r: number) => `${x}_base + ${x}_off${r} + ${x}_k(${k0} + ${x}_kk${r})`;
   const zero = w === 1 ? "0.0" : type.wgsl === "f16" ? "vec4<u32>()" : "vec4<f32>()";
   // w > 1: the planner guaranteed 16-byte aligned starts and sides of whole units, so a unit is all in or all out
@@ -576,19 +588,19 @@ function fetchSlab(x: "a" | "b", t: number, tk: number, k0: string, indent: stri
  * Stores the fetched registers into the slab (`convert`: to the tile's element type); a wide load's
  * 4 values go down 4 kk rows (`kFast`) or along one row.
  */
-function storeSlab(x: "a" | "b", t: number, tk: number, v: number, convert: (value: string) => string, wide: boolean, kFast: boolean, type: ElementType, at = "", parted = false): string[] {
+function storeSlab(x: "a" | "b", t: number, tk: number, threads: number, v: number, convert: (value: string) => string, wide: boolean, kFast: boolean, type: ElementType, at = "", parted = false): string[] {
   const row = x === "a" ? "A_ROW" : "B_ROW";
   // the slab, or (per-subgroup slabs) the part that load r's elements go to
   const tile = (r: number) => (parted ? `${x}_tile[${x}_part${r}]` : `${x}_tile`);
   const store = (r: number, slot: string, value: string) => (v === 4 ? `    ${tile(r)}[${at}(${slot}) / 4u][(${slot}) % 4u] = ${convert(value)};` : `    ${tile(r)}[${at}${slot}] = ${convert(value)};`);
-  if (!wide) return range((t * tk) / (SIDE * SIDE)).map((r) => store(r, `${x}_slot${r}`, `${x}_v${r}`));
+  if (!wide) return range((t * tk) / threads).map((r) => store(r, `${x}_slot${r}`, `${x}_v${r}`));
   if (type.wgsl === "f16") {
     // 8 halves in 4 words, into the f16 slab as they are (the low half of a word comes first in memory)
-    return range((t * tk) / (SIDE * SIDE * 8)).flatMap((r) =>
+    return range((t * tk) / (threads * 8)).flatMap((r) =>
       range(8).map((c) => `    ${tile(r)}[${at}${x}_slot${r} + ${u32(c)}${kFast ? ` * ${row}` : ""}] = bitcast<vec2<f16>>(${x}_v${r}[${c >> 1}])[${c & 1}];`),
     );
   }
-  return range((t * tk) / (SIDE * SIDE * 4)).flatMap((r) =>
+  return range((t * tk) / (threads * 4)).flatMap((r) =>
     kFast ? range(4).map((c) => store(r, `${x}_slot${r} + ${u32(c)} * ${row}`, `${x}_v${r}[${c}]`)) : v === 4 ? [`    ${tile(r)}[${at}${x}_slot${r} / 4u] = ${x}_v${r};`] : range(4).map((c) => store(r, `${x}_slot${r} + ${u32(c)}`, `${x}_v${r}[${c}]`)),
   );
 }

@@ -10,7 +10,7 @@ import { elementCount } from "../../codegen/views.js";
 import { PROFILES } from "../../codegen/profile.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor, Tensor } from "../../runtime/tensor.js";
-import type { Strategy } from "../../codegen/cost.js";
+import type { Strategy, TileConfig, TileShape } from "../../codegen/cost.js";
 import { maxRelativeError, oracleEinsum } from "../oracle.js";
 import { values } from "../../bench/data.js";
 import { useGpu } from "./use-gpu.js";
@@ -166,24 +166,55 @@ describe("double-buffered slabs (a tile option the bench forces; the planner doe
     { tm: 128, tn: 128, tk: 8 },
     { tm: 32, tn: 16, tk: 16 },
   ])("tiles $tm x $tn x $tk", async (tiles) => {
-    const X = tensor(g(), values(2 * 134 * 600, 1), [2, 134, 600]);
-    const y = tensor(g(), values(600 * 70, 2), [600, 70]);
-    const cases = [
-      { equation: "bik,kj->bij", x: X.slice(1, 2, 133).slice(2, 0, 37), y: y.slice(0, 0, 37), strategy: "direct" as const },
-      { equation: "ki,kj->ij", x: X.select(0, 1).slice(0, 1, 14).transpose(0, 1), y, strategy: "split-k" as const },
-      { equation: "ik,kj->ij", x: X.select(0, 0).slice(1, 0, 64), y: y.slice(0, 0, 64), strategy: "direct" as const },
-    ];
-    for (const { equation, x, y: yv, strategy } of cases) {
-      const plan = planEinsum(equation, [x, yv], { strategy, tiles, profile: g().profile });
-      const doubled = { ...plan, steps: plan.steps.map((s) => (s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, doubleBuffer: true } })) };
-      const compiled = compilePlan(doubled);
-      const codes = compiled.programs.flatMap((p) => p.launches.map((l) => l.kernel.code));
-      if (strategy === "direct" || plan.steps[0]!.strategy === "split-k") expect(codes.some((c) => c.includes("one barrier a slab"))).toBe(true);
-      const out = einsum(equation, x, yv, { compiled });
-      const expected = oracleEinsum(equation, [{ data: await x.contiguous().read(), shape: x.shape }, { data: await yv.contiguous().read(), shape: yv.shape }]);
-      expect(maxRelativeError(await out.read(), expected.data), `${equation} ${strategy}`).toBeLessThanOrEqual(1e-4);
-      out.destroy();
-    }
-    [X, y].forEach((t) => t.destroy());
+    await checkSettings(tiles, { doubleBuffer: true }, "one barrier a slab");
   });
 });
+
+describe("workgroup layouts (tiles.invocations: the bench forces them; the planner does not choose them yet)", () => {
+  // Fewer invocations with larger blocks, and subgroups laid over narrower bands of columns.
+  // Slabs stay shallow: SwiftShader's compile time grows steeply with the loads an invocation
+  // makes (16 of a and 16 of b, 64 x 64 x 16 on 8 x 8 invocations, took over 5 minutes).
+  test.each([
+    [{ tm: 128, tn: 64, tk: 8 }, { x: 8, y: 16 }, "@workgroup_size(8, 16)"], // 128 invocations, 8 x 8 each
+    [{ tm: 128, tn: 64, tk: 16 }, { x: 16, y: 16, run: 8 }, "a subgroup of 32 covers 8 x 4 blocks"],
+    [{ tm: 64, tn: 64, tk: 8 }, { x: 8, y: 8 }, "@workgroup_size(8, 8)"], // 64 invocations, 8 x 8 each
+    [{ tm: 64, tn: 32, tk: 16 }, { x: 8, y: 16, run: 4 }, "a subgroup of 32 covers 4 x 8 blocks"], // 4 x 4 blocks: runs of 4 both ways
+  ] as const)("tiles %j on %j invocations", async (tiles, invocations, marker) => {
+    await checkSettings(tiles, { invocations }, marker);
+  });
+
+  test("a layout the tiles do not divide among is refused, not compiled", () => {
+    const a = { shape: [64, 64], strides: [64, 1] };
+    const plan = planEinsum("ij,jk->ik", [a, a], { strategy: "direct", tiles: { tm: 64, tn: 64, tk: 16 } });
+    for (const invocations of [{ x: 32, y: 16 }, { x: 16, y: 12 }, { x: 16, y: 16, run: 3 }]) {
+      const bad = { ...plan, steps: plan.steps.map((s) => ({ ...s, tiles: { ...s.tiles!, invocations } })) };
+      expect(() => compilePlan(bad)).toThrow(/do not divide among/);
+    }
+  });
+});
+
+/**
+ * The direct kernel with `settings` added to the planned tiles, against the oracle: on a sliced
+ * operand with edges, a transposed slice with split-k, and operands read 16 bytes at a time.
+ * `marker`: text the generated kernel must contain (the setting really took effect).
+ */
+async function checkSettings(tiles: TileShape, settings: Partial<TileConfig>, marker: string): Promise<void> {
+  const X = tensor(g(), values(2 * 134 * 600, 1), [2, 134, 600]);
+  const y = tensor(g(), values(600 * 70, 2), [600, 70]);
+  const cases = [
+    { equation: "bik,kj->bij", x: X.slice(1, 2, 133).slice(2, 0, 37), y: y.slice(0, 0, 37), strategy: "direct" as const },
+    { equation: "ki,kj->ij", x: X.select(0, 1).slice(0, 1, 14).transpose(0, 1), y, strategy: "split-k" as const },
+    { equation: "ik,kj->ij", x: X.select(0, 0).slice(1, 0, 64), y: y.slice(0, 0, 64), strategy: "direct" as const },
+  ];
+  for (const { equation, x, y: yv, strategy } of cases) {
+    const plan = planEinsum(equation, [x, yv], { strategy, tiles, profile: g().profile });
+    const compiled = compilePlan({ ...plan, steps: plan.steps.map((s) => (s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, ...settings } })) });
+    const codes = compiled.programs.flatMap((p) => p.launches.map((l) => l.kernel.code));
+    if (strategy === "direct" || plan.steps[0]!.strategy === "split-k") expect(codes.some((c) => c.includes(marker))).toBe(true);
+    const out = einsum(equation, x, yv, { compiled });
+    const expected = oracleEinsum(equation, [{ data: await x.contiguous().read(), shape: x.shape }, { data: await yv.contiguous().read(), shape: yv.shape }]);
+    expect(maxRelativeError(await out.read(), expected.data), `${equation} ${strategy}`).toBeLessThanOrEqual(1e-4);
+    out.destroy();
+  }
+  [X, y].forEach((t) => t.destroy());
+}
