@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { formatBytes } from "../codegen/explain.js";
-import type { TileShape } from "../codegen/cost.js";
+import type { TileShape } from "../codegen/tiles.js";
 import type { CaseResult } from "./run.js";
 import type { SeedResult } from "./seed.js";
 import { candidateName, type TileCandidate } from "./variants.js";

@@ -12,30 +12,17 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { TileShape } from "../codegen/cost.js";
+import { TILE_CANDIDATES, type TileShape } from "../codegen/tiles.js";
 import { planEinsum } from "../codegen/plan.js";
 import { elementCount } from "../codegen/views.js";
 import { gpu } from "../runtime/device.js";
 import { einsum } from "../runtime/einsum.js";
 import type { Tensor } from "../runtime/tensor.js";
+import { slowToCompile } from "../runtime/tune.js";
 import { maxRelativeError } from "./data.js";
 import { caseOperands, measure } from "./measure.js";
 import { suite, type Preset } from "./suite.js";
 import { candidateName, parseCandidate, withTiles, type TileCandidate } from "./variants.js";
-
-export const TILE_CANDIDATES: readonly TileCandidate[] = [
-  { tm: 64, tn: 64, tk: 16 },
-  { tm: 64, tn: 64, tk: 32 },
-  { tm: 128, tn: 64, tk: 16 },
-  { tm: 64, tn: 128, tk: 16 },
-  { tm: 128, tn: 128, tk: 8 },
-  { tm: 128, tn: 128, tk: 16 },
-  { tm: 128, tn: 128, tk: 32 },
-  { tm: 32, tn: 128, tk: 16 },
-  // 16 x 8 (8 x 16) accumulators an invocation: slower than 128 x 64 x 16 on an H200 (bench/results/h200-s5-probe-tune.json)
-  { tm: 256, tn: 128, tk: 8 },
-  { tm: 128, tn: 256, tk: 8 },
-];
 
 const { values: args } = parseArgs({ options: { preset: { type: "string" }, json: { type: "string" }, only: { type: "string" }, tiles: { type: "string" } } });
 /** --tiles: these candidates instead (comma-separated). */
@@ -48,9 +35,6 @@ const preset = (args.preset ?? (software ? "small" : "full")) as Preset;
 const minSeconds = software ? 0.1 : 0.3;
 console.log(`einsight tile tuning, preset ${preset}, adapter: ${g.adapterName}, profile ${g.profile.name}`);
 
-/** Loads an invocation makes per slab: SwiftShader compiles kernels with many of them for minutes. */
-const loadsPerInvocation = (t: TileCandidate) => ((t.tm + t.tn) * t.tk) / ((t.invocations?.x ?? 16) * (t.invocations?.y ?? 16));
-
 const rows: { name: string; equation: string; planned: TileShape; tiles: TileCandidate; ms: number; tflops: number; maxError: number }[] = [];
 const failed: string[] = [];
 for (const c of suite(preset).filter((c) => c.operands.length === 2 && (args.only === undefined || args.only.split(",").some((part) => c.name.includes(part))))) {
@@ -62,7 +46,7 @@ for (const c of suite(preset).filter((c) => c.operands.length === 2 && (args.onl
   const sync = () => g.device.queue.onSubmittedWorkDone();
   const reference = await leading(einsum(c.equation, ...views, { strategy: "direct" }));
   const line: string[] = [];
-  for (const tiles of candidates.filter((t) => !software || loadsPerInvocation(t) <= 16)) {
+  for (const tiles of candidates.filter((t) => !slowToCompile(t, g))) {
     const { invocations, ...shape } = tiles;
     const compiled = withTiles(planEinsum(c.equation, views, { profile: g.profile, strategy: "direct", tiles: shape }), invocations === undefined ? {} : { invocations });
     const maxError = maxRelativeError(await leading(einsum(c.equation, ...views, { compiled })), reference);

@@ -4,7 +4,8 @@
  * `TMxTNxTK[@XxY[/RUN]]` (bench/tune.ts `--tiles`; `@8x16`: tiles.invocations, 8 across n and 16
  * down m; `/8`: runs of 8 columns).
  */
-import type { TileConfig, TileShape } from "../codegen/cost.js";
+import type { TileConfig } from "../codegen/cost.js";
+import type { TileShape } from "../codegen/tiles.js";
 import { compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
 import type { Plan } from "../codegen/plan.js";
 

@@ -4,6 +4,7 @@
  * memory budget; the rest become the plan's alternatives, with the reason they lost.
  */
 import type { DeviceProfile, SubgroupMatrixShape } from "./profile.js";
+import { tableTiles, TILE_SIDES, type TileShape } from "./tiles.js";
 
 export type Strategy = "direct" | "split-k" | "ttgt" | "loop";
 export const STRATEGIES: readonly Strategy[] = ["direct", "split-k", "ttgt", "loop"];
@@ -136,20 +137,22 @@ export function costSingle(inElements: number, outElements: number, profile: Dev
   return { strategy: "loop", cost: cost(flops, bytesRead, bytesWritten, 0, outElements > 0 ? 1 : 0, seconds, profile), notes: [] };
 }
 
-/** Tile shapes the direct kernel accepts: sides of 16 x 16 invocations' blocks, slabs whose loads divide evenly. */
-export const TILE_SIDES = [16, 32, 64, 128, 256] as const;
-export const TILE_DEPTHS = [8, 16, 32, 64] as const;
-
 /**
  * The output tile and k slab of the tiled kernel: the profile's largest side where the step still
- * gives every compute unit a workgroup, smaller sides for small sizes; `forced` (a plan option) wins.
+ * gives every compute unit a workgroup, smaller sides for small sizes; under a profile with a
+ * measured tile table, the entry nearest to the step's sizes (no side larger than the step needs);
+ * `forced` (a plan option) wins over both.
  */
 export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partial<Pick<PairShape, "k" | "matrix" | "matrixGlobal" | "wide">>, profile: DeviceProfile, splits = 1, forced?: Partial<TileShape>): TileConfig {
   if (shape.matrix === true && profile.subgroupMatrix !== undefined) return matrixTiles(shape, profile.subgroupMatrix, profile, splits, forced);
   const side = (size: number, largest: number) => TILE_SIDES.filter((t) => t <= Math.max(16, largest)).find((t) => t >= size) ?? largest;
-  const [tm, tn] = fillDevice(...capArea(side(shape.m, profile.maxTile), side(shape.n, profile.maxTile), profile.maxTileArea), shape, profile);
+  const measured = tableTiles(profile.tileTable, shape.m, shape.n, shape.k ?? 1);
+  const [tm, tn] =
+    measured !== undefined
+      ? [Math.min(measured.tm, side(shape.m, 256)), Math.min(measured.tn, side(shape.n, 256))]
+      : fillDevice(...capArea(side(shape.m, profile.maxTile), side(shape.n, profile.maxTile), profile.maxTileArea), shape, profile);
   // 128 x 128 tiles run best with 8-deep slabs (an H200, bench/results/h200-tune.json); smaller ones with 16.
-  const tk = forced?.tk ?? ((forced?.tm ?? tm) * (forced?.tn ?? tn) >= 128 * 128 ? 8 : TK);
+  const tk = forced?.tk ?? measured?.tk ?? ((forced?.tm ?? tm) * (forced?.tn ?? tn) >= 128 * 128 ? 8 : TK);
   // 256 invocations stage a side x tk slab: a shallow slab needs a wide enough side.
   const fit = (t: number) => Math.max(t, 256 / tk);
   const [finalM, finalN] = [forced?.tm ?? fit(tm), forced?.tn ?? fit(tn)];
@@ -195,13 +198,6 @@ function fillDevice(tm: number, tn: number, shape: Pick<PairShape, "batch" | "m"
     else tn /= 2;
   }
   return [tm, tn];
-}
-
-/** The part of a TileConfig a plan option may force. */
-export interface TileShape {
-  readonly tm: number;
-  readonly tn: number;
-  readonly tk: number;
 }
 
 function costDirect(s: PairShape, p: DeviceProfile, forced: Partial<TileShape> | undefined): Candidate {

@@ -5,11 +5,12 @@
  * alternative with the reason it lost.
  */
 import { bindShapes, classifyLabels, type OperandLayout } from "./bind.js";
-import { costPair, costSingle, STRATEGIES, type Candidate, type Cost, type PairShape, type Strategy, type TileConfig, type TileShape, TILE_DEPTHS, TILE_SIDES } from "./cost.js";
+import { costPair, costSingle, STRATEGIES, type Candidate, type Cost, type PairShape, type Strategy, type TileConfig } from "./cost.js";
 import { parseEquation, formatEquation, type Equation } from "./equation.js";
 import { check, EinsightError } from "./errors.js";
 import { choosePairs } from "./path.js";
 import { PROFILES, type DeviceProfile, type ProfileName } from "./profile.js";
+import { checkTileShape, type TileShape } from "./tiles.js";
 import { contiguousStrides, elementCount, mayOverlap } from "./views.js";
 import { matrixLayout, wideLoads } from "./wgsl/direct.js";
 
@@ -201,7 +202,7 @@ function checkOptions(options: PlanOptions, operands: readonly PlanOperand[]): D
   const { strategy, memoryBudget } = options;
   check(strategy === undefined || STRATEGIES.includes(strategy), "invalidOption", () => `Unknown strategy '${String(strategy)}'; use one of ${STRATEGIES.map((s) => `'${s}'`).join(", ")}.`);
   check(memoryBudget === undefined || (typeof memoryBudget === "number" && memoryBudget >= 0), "invalidOption", () => `memoryBudget must be a non-negative number of bytes, got ${String(memoryBudget)}.`);
-  checkTiles(options.tiles);
+  checkTileShape(options.tiles);
   const dtype = operands[0]?.dtype ?? "f32";
   operands.forEach((op, k) => {
     check(op.dtype === undefined || op.dtype in DTYPE_BYTES, "unsupportedDtype", () => `Operand ${k} has dtype '${String(op.dtype)}'; einsight computes in 'f32' or 'f16'.`);
@@ -213,24 +214,6 @@ function checkOptions(options: PlanOptions, operands: readonly PlanOperand[]): D
 function checkOutputStrides(strides: readonly number[], shape: readonly number[]): void {
   check(Array.isArray(strides) && strides.length === shape.length && strides.every((s) => Number.isSafeInteger(s) && s >= 0), "invalidOption", () => `outputStrides must be ${shape.length} non-negative integer element strides (one per output dimension of shape [${shape.join(", ")}]), got ${JSON.stringify(strides)}.`);
   check(!mayOverlap({ shape, strides }), "overlappingOutput", () => `The output view (shape [${shape.join(", ")}], strides [${strides.join(", ")}]) names some elements more than once, so writing it would race; write into a view without expanded or overlapping dimensions.`);
-}
-
-function checkTiles(tiles: PlanOptions["tiles"]): void {
-  if (tiles === undefined) return;
-  const sides: readonly number[] = TILE_SIDES;
-  const depths: readonly number[] = TILE_DEPTHS;
-  check(typeof tiles === "object" && tiles !== null, "invalidOption", () => `tiles must be an object like { tm: 64, tn: 64, tk: 16 }, got ${JSON.stringify(tiles) ?? "undefined"}.`);
-  for (const key of ["tm", "tn"] as const) {
-    const v = tiles[key];
-    check(v === undefined || sides.includes(v), "invalidOption", () => `tiles.${key} must be one of ${sides.join(", ")}, got ${String(v)}.`);
-  }
-  check(tiles.tk === undefined || depths.includes(tiles.tk), "invalidOption", () => `tiles.tk must be one of ${depths.join(", ")}, got ${String(tiles.tk)}.`);
-  // 256 invocations stage each slab: every side x depth must be a whole number of loads each.
-  const tk = tiles.tk ?? 16;
-  for (const key of ["tm", "tn"] as const) {
-    const side = tiles[key];
-    check(side === undefined || (side * tk) % 256 === 0, "invalidOption", () => `tiles.${key} x tiles.tk = ${side} x ${tk} must be a multiple of 256 (one load per invocation); use a deeper tk or a larger side.`);
-  }
 }
 
 function resolveProfile(profile: PlanOptions["profile"]): DeviceProfile {

@@ -1,3 +1,5 @@
+import type { TileTable } from "./tiles.js";
+
 /**
  * Device profiles: the few numbers the cost model needs about a GPU. A plan is deterministic for
  * the same input and profile. The figures are estimates to rank strategies, not promises; the
@@ -37,6 +39,12 @@ export interface DeviceProfile {
    * default 16 KiB limit, so only profiles of devices with more).
    */
   readonly doubleBuffer?: boolean;
+  /**
+   * Tile shapes measured on this device (runtime `tuneTiles()`, given to `gpu({ tileTable })`):
+   * the scalar tiled kernels take the entry nearest to each step's sizes instead of the rule
+   * above (codegen/tiles).
+   */
+  readonly tileTable?: TileTable;
 }
 
 /** One subgroup matrix multiply: an M x K left times a K x N right. */

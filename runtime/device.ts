@@ -7,6 +7,7 @@ import { EinsightError } from "../codegen/errors.js";
 import type { KernelSpec } from "../codegen/wgsl/kernel.js";
 import { paramsWords } from "../codegen/wgsl/common.js";
 import { PROFILES, profileForAdapter, type DeviceProfile } from "../codegen/profile.js";
+import { checkTileTable, type TileTable } from "../codegen/tiles.js";
 import { describeAdapter, requestAdapter, type AdapterRequest } from "./adapter.js";
 
 export interface GpuOptions extends AdapterRequest {
@@ -24,6 +25,12 @@ export interface GpuOptions extends AdapterRequest {
    * einsum outputs and temporaries come from here when a freed buffer of the same size waits.
    */
   readonly poolBytes?: number;
+  /**
+   * Tile shapes measured on this device by `tuneTiles()` (a stored copy of its result): plans
+   * made just in time take the fastest measured tiles for each step's sizes instead of the
+   * profile's rule. Build-time plans keep the tiles they were built with.
+   */
+  readonly tileTable?: TileTable;
 }
 
 export interface GpuStats {
@@ -366,10 +373,13 @@ export class Gpu {
 export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
   const pool = options.poolBytes;
   if (pool !== undefined && !(typeof pool === "number" && pool >= 0)) throw new EinsightError("invalidOption", `gpu(): poolBytes must be a non-negative number of bytes, got ${String(pool)}.`);
+  const table = options.tileTable;
+  if (table !== undefined) checkTileTable(table);
+  const tuned = (profile: DeviceProfile): DeviceProfile => (table === undefined ? profile : { ...profile, tileTable: table });
   if (options.device !== undefined) {
     const info = (options.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     const profile = info === undefined ? PROFILES.generic : deviceProfile(options.device, info);
-    return new Gpu(options.device, info === undefined ? "device given by the caller" : describeAdapter(info), false, undefined, profile, options.poolBytes);
+    return new Gpu(options.device, info === undefined ? "device given by the caller" : describeAdapter(info), false, undefined, tuned(profile), options.poolBytes);
   }
   await retiring;
   const { adapter, release } = await requestAdapter(options);
@@ -381,7 +391,7 @@ export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
     release();
     throw new EinsightError("noAdapter", `The adapter ${describeAdapter(adapter.info)} refused to create a device: ${String(cause)}`, { cause });
   }
-  return new Gpu(device, describeAdapter(adapter.info), true, release, deviceProfile(device, adapter.info), options.poolBytes);
+  return new Gpu(device, describeAdapter(adapter.info), true, release, tuned(deviceProfile(device, adapter.info)), options.poolBytes);
 }
 
 const OPTIONAL_FEATURES: readonly GPUFeatureName[] = ["shader-f16", "subgroups", "chromium-experimental-subgroup-matrix" as GPUFeatureName];

@@ -8,3 +8,5 @@ export { EinsightError, isEinsightError, type EinsightErrorCode, type Span } fro
 export { planEinsum as plan, type Plan, type PlanOptions, type PlanOperand } from "../codegen/plan.js";
 export { explain } from "../codegen/explain.js";
 export { STRATEGIES, type Strategy } from "../codegen/cost.js";
+export { tuneTiles, type TuneOptions } from "./tune.js";
+export type { TileShape, TileTable, TileTableEntry } from "../codegen/tiles.js";

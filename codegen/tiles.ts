@@ -1,0 +1,108 @@
+/**
+ * Tile shapes of the scalar tiled kernels (`direct`, `split-k`, `ttgt`'s GEMM): which ones the
+ * kernel accepts, the candidates worth measuring, and measured tile tables. A tile table
+ * (`runtime/tune.ts` makes one on a device) says which shape ran fastest for a few problem sizes;
+ * under a profile that carries one, the planner takes the entry nearest to each step's sizes
+ * instead of its own rule, so a plan stays deterministic for the same table.
+ */
+import { check } from "./errors.js";
+
+/** The part of a TileConfig a plan option or a tile table may set. */
+export interface TileShape {
+  /** Output rows (the m labels) a workgroup computes. */
+  readonly tm: number;
+  /** Output columns (the n labels) a workgroup computes. */
+  readonly tn: number;
+  /** Depth of each slab of the contracted labels staged in workgroup memory. */
+  readonly tk: number;
+}
+
+/** Tile sides the kernels accept: blocks of 16 x 16 invocations, runs of 4 from 64 up. */
+export const TILE_SIDES = [16, 32, 64, 128, 256] as const;
+export const TILE_DEPTHS = [8, 16, 32, 64] as const;
+
+/**
+ * The shapes worth measuring on a device (bench/tune.ts, runtime/tune.ts). 16 x 8 (8 x 16)
+ * accumulators an invocation (256 x 128 x 8, 128 x 256 x 8) measured slower than 128 x 64 x 16 on
+ * an H200 (bench/results/h200-s5-probe-tune.json) but may not elsewhere.
+ */
+export const TILE_CANDIDATES: readonly TileShape[] = [
+  { tm: 64, tn: 64, tk: 16 },
+  { tm: 64, tn: 64, tk: 32 },
+  { tm: 128, tn: 64, tk: 16 },
+  { tm: 64, tn: 128, tk: 16 },
+  { tm: 128, tn: 128, tk: 8 },
+  { tm: 128, tn: 128, tk: 16 },
+  { tm: 128, tn: 128, tk: 32 },
+  { tm: 32, tn: 128, tk: 16 },
+  { tm: 256, tn: 128, tk: 8 },
+  { tm: 128, tn: 256, tk: 8 },
+];
+
+/** Which tile shape ran fastest on one device, for a few GEMM sizes. */
+export interface TileTable {
+  /** The adapter it was measured on (for people: einsight does not compare it with the device). */
+  readonly adapter: string;
+  readonly entries: readonly TileTableEntry[];
+}
+
+export interface TileTableEntry {
+  /** The measured GEMM: [m, k] x [k, n], f32, contiguous. */
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  /** The fastest shape there. */
+  readonly tiles: TileShape;
+  /** Milliseconds a run of each candidate took (runtime/tune.ts writes them; a table written by hand may leave them out). */
+  readonly measured?: readonly { readonly tiles: TileShape; readonly ms: number }[];
+}
+
+/** Refuses a tile shape the kernels cannot run, saying which part is wrong (`name`: how the caller wrote it). */
+export function checkTileShape(tiles: Partial<TileShape> | undefined, name = "tiles"): void {
+  if (tiles === undefined) return;
+  const sides: readonly number[] = TILE_SIDES;
+  const depths: readonly number[] = TILE_DEPTHS;
+  check(typeof tiles === "object" && tiles !== null, "invalidOption", () => `${name} must be an object like { tm: 64, tn: 64, tk: 16 }, got ${JSON.stringify(tiles) ?? "undefined"}.`);
+  for (const key of ["tm", "tn"] as const) {
+    const v = tiles[key];
+    check(v === undefined || sides.includes(v), "invalidOption", () => `${name}.${key} must be one of ${sides.join(", ")}, got ${String(v)}.`);
+  }
+  check(tiles.tk === undefined || depths.includes(tiles.tk), "invalidOption", () => `${name}.tk must be one of ${depths.join(", ")}, got ${String(tiles.tk)}.`);
+  // 256 invocations stage each slab: every side x depth must be a whole number of loads each.
+  const tk = tiles.tk ?? 16;
+  for (const key of ["tm", "tn"] as const) {
+    const side = tiles[key];
+    check(side === undefined || (side * tk) % 256 === 0, "invalidOption", () => `${name}.${key} x ${name}.tk = ${side} x ${tk} must be a multiple of 256 (one load per invocation); use a deeper tk or a larger side.`);
+  }
+}
+
+/** Refuses a malformed tile table (one read from a file, say), naming the entry at fault. */
+export function checkTileTable(table: TileTable): void {
+  check(typeof table === "object" && table !== null && isNonEmptyList(table.entries), "invalidOption", () => `tileTable must be { adapter, entries: [{ m, n, k, tiles }, ...] } with at least one entry (runtime tuneTiles() makes one), got ${JSON.stringify(table)?.slice(0, 80) ?? typeof table}.`);
+  table.entries.forEach((e, i) => {
+    const name = `tileTable.entries[${i}]`;
+    check(typeof e === "object" && e !== null, "invalidOption", () => `${name} must be an object { m, n, k, tiles }.`);
+    for (const key of ["m", "n", "k"] as const) check(Number.isInteger(e[key]) && e[key] > 0, "invalidOption", () => `${name}.${key} must be a positive integer, got ${String(e[key])}.`);
+    check(e.tiles !== undefined && [e.tiles.tm, e.tiles.tn, e.tiles.tk].every((v) => v !== undefined), "invalidOption", () => `${name}.tiles must give tm, tn and tk, got ${JSON.stringify(e.tiles)}.`);
+    checkTileShape(e.tiles, `${name}.tiles`);
+  });
+}
+
+/** Whether `v` is an array with elements (a plain boolean: Array.isArray's narrowing would make the elements `any`). */
+export function isNonEmptyList(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
+}
+
+/**
+ * The tiles of the entry nearest to a step's sizes (by the distance of their logarithms; batch
+ * indices are separate GEMMs, so they do not count), or undefined without a table. The earlier
+ * entry wins a tie.
+ */
+export function tableTiles(table: TileTable | undefined, m: number, n: number, k: number): TileShape | undefined {
+  if (table === undefined) return undefined;
+  const log = (v: number) => Math.log2(Math.max(1, v));
+  const distance = (e: TileTableEntry) => (log(e.m) - log(m)) ** 2 + (log(e.n) - log(n)) ** 2 + (log(e.k) - log(k)) ** 2;
+  let best: TileTableEntry | undefined;
+  for (const e of table.entries) if (best === undefined || distance(e) < distance(best)) best = e;
+  return best?.tiles;
+}
