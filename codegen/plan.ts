@@ -98,6 +98,7 @@ export interface PlanStep {
 export interface Plan {
   readonly version: 1;
   readonly equation: string;
+  /** The profile's name, "... with a tile table" when its tiles came from one (profileLabel). */
   readonly profile: string;
   readonly memoryBudget: number | null;
   readonly strategy: Strategy | null;
@@ -166,7 +167,7 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
   return {
     version: 1,
     equation: formatEquation(eq),
-    profile: profile.name,
+    profile: profileLabel(profile),
     memoryBudget: options.memoryBudget ?? null,
     strategy: options.strategy ?? null,
     sizes,
@@ -216,10 +217,16 @@ function checkOutputStrides(strides: readonly number[], shape: readonly number[]
   check(!mayOverlap({ shape, strides }), "overlappingOutput", () => `The output view (shape [${shape.join(", ")}], strides [${strides.join(", ")}]) names some elements more than once, so writing it would race; write into a view without expanded or overlapping dimensions.`);
 }
 
-function resolveProfile(profile: PlanOptions["profile"]): DeviceProfile {
+/** How plans and reports name a profile: "nvidia-h100", or "generic with a tile table" when a measured table picks its tiles. */
+export function profileLabel(profile: DeviceProfile): string {
+  return profile.tileTable === undefined ? profile.name : `${profile.name} with a tile table`;
+}
+
+/** The profile a plan option names (an own key of PROFILES: "toString" is not one), or the object given. */
+export function resolveProfile(profile: PlanOptions["profile"]): DeviceProfile {
   if (profile === undefined) return PROFILES.generic;
   if (typeof profile !== "string") return profile;
-  const found = (PROFILES as Record<string, DeviceProfile>)[profile];
+  const found = Object.hasOwn(PROFILES, profile) ? (PROFILES as Record<string, DeviceProfile>)[profile] : undefined;
   if (found === undefined) {
     throw new EinsightError("invalidOption", `Unknown device profile '${profile}'; use one of ${Object.keys(PROFILES).map((p) => `'${p}'`).join(", ")}, or pass a DeviceProfile object.`);
   }

@@ -2,12 +2,12 @@
 /**
  * The `einsight` command line:
  *
- *     einsight explain "ijk,ikl->jl" --shapes 8x16384x2048,8x2048x1024 [--strides ...] [--profile nvidia-h100]
+ *     einsight explain "ijk,ikl->jl" --shapes 8x16384x2048,8x2048x1024 [--strides ...] [--profile nvidia-h100] [--tile-table tiles.json]
  *
  * prints the plan einsight would run: each step's chosen strategy and the alternatives with FLOPs,
  * bytes, temporaries, estimated time and why they lost;
  *
- *     einsight report [tsconfig.json] [--json] [--html report.html] [--profile nvidia-h100]
+ *     einsight report [tsconfig.json] [--json] [--html report.html] [--profile nvidia-h100] [--tile-table tiles.json]
  *
  * lists every einsum of a TypeScript project with its plan and kernels (plugin/report). Neither
  * touches a GPU.
@@ -19,19 +19,21 @@ import { writeFileSync } from "node:fs";
 import type ts from "typescript";
 import { explain, formatBytes, formatCount } from "../../codegen/explain.js";
 import type { ProfileName } from "../../codegen/profile.js";
+import { buildProfile, type BuildProfileConfig } from "../typescript/profile.js";
 import { reportHtml, shapesText } from "../report/html.js";
 import { scanProject } from "../report/scan.js";
 import { planEinsum, type PlanOperand, type PlanOptions } from "../../codegen/plan.js";
 import type { Strategy } from "../../codegen/cost.js";
 
 const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
-       einsight report [tsconfig.json or folder] [--json] [--html FILE] [--profile P]
+       einsight report [tsconfig.json or folder] [--json] [--html FILE] [--profile P] [--tile-table FILE]
 
   --shapes   one shape per operand, dims joined by x, operands by commas (a scalar is empty: "2x3,,3x4")
   --strides  element strides per operand in the same form; leave an operand empty for contiguous
   --offsets  element offsets per operand, comma-separated (default 0)
   --dtype    f32 (the only one for now)
   --profile  device profile for the cost model: nvidia-h100, generic (default), swiftshader
+  --tile-table  a tile table measured on the device by tuneTiles() (JSON): tiles from it
   --strategy force direct, split-k, ttgt or loop where it can run
   --memory-budget  bytes of temporaries a step may allocate
   --json     print the plan (explain) or the report (report) as JSON instead of text
@@ -49,6 +51,7 @@ export function main(argv: readonly string[]): { code: number; out: string } {
         offsets: { type: "string" },
         dtype: { type: "string" },
         profile: { type: "string" },
+        "tile-table": { type: "string" },
         strategy: { type: "string" },
         "memory-budget": { type: "string" },
         json: { type: "boolean" },
@@ -69,7 +72,7 @@ export function main(argv: readonly string[]): { code: number; out: string } {
   try {
     const operands = readOperands(opts.shapes, opts.strides, opts.offsets, opts.dtype);
     const options: PlanOptions = {
-      ...(opts.profile === undefined ? {} : { profile: opts.profile as never }),
+      ...profileOption(profileConfig(opts)),
       ...(opts.strategy === undefined ? {} : { strategy: opts.strategy as Strategy }),
       ...(opts["memory-budget"] === undefined ? {} : { memoryBudget: readNumber(opts["memory-budget"], "--memory-budget") }),
     };
@@ -82,7 +85,18 @@ export function main(argv: readonly string[]): { code: number; out: string } {
 }
 
 /** `einsight report`: scans the project, prints one line per einsum, writes JSON and HTML when asked. */
-function report(project: string, opts: { json?: boolean | undefined; html?: string | undefined; profile?: string | undefined }): { code: number; out: string } {
+/** --profile and --tile-table as the build front ends take them (plugin/typescript/profile). */
+function profileConfig(opts: { profile?: string | undefined; "tile-table"?: string | undefined }): BuildProfileConfig {
+  return { ...(opts.profile === undefined ? {} : { profile: opts.profile as ProfileName }), ...(opts["tile-table"] === undefined ? {} : { tileTable: opts["tile-table"] }) };
+}
+
+/** The plan option for them (checked: an unknown profile or an unreadable table is an EinsightError). */
+function profileOption(config: BuildProfileConfig): Pick<PlanOptions, "profile"> {
+  const resolved = buildProfile(config);
+  return resolved === undefined ? {} : { profile: resolved };
+}
+
+function report(project: string, opts: { json?: boolean | undefined; html?: string | undefined; profile?: string | undefined; "tile-table"?: string | undefined }): { code: number; out: string } {
   let tsm: typeof ts;
   try {
     tsm = createRequire(import.meta.url)("typescript") as typeof ts; // an optional peer: only this command needs it
@@ -90,7 +104,7 @@ function report(project: string, opts: { json?: boolean | undefined; html?: stri
     return { code: 1, out: "einsight: `einsight report` needs the 'typescript' package; install it in the project (npm install -D typescript)." };
   }
   try {
-    const scanned = scanProject(tsm, project, opts.profile === undefined ? {} : { profile: opts.profile as ProfileName });
+    const scanned = scanProject(tsm, project, profileConfig(opts));
     if (opts.html !== undefined) writeFileSync(opts.html, reportHtml(scanned));
     if (opts.json === true) return { code: 0, out: JSON.stringify(scanned, null, 2) };
     const lines = scanned.einsums.map((e) => {

@@ -6,10 +6,10 @@
  */
 import * as path from "node:path";
 import type ts from "typescript";
-import { EinsightError, type EinsightErrorCode, type Span } from "../../codegen/errors.js";
-import type { Plan } from "../../codegen/plan.js";
-import { PROFILES, type ProfileName } from "../../codegen/profile.js";
+import type { EinsightErrorCode, Span } from "../../codegen/errors.js";
+import type { Plan, PlanOptions } from "../../codegen/plan.js";
 import { buildCall, einsumCalls } from "../typescript/einsum-calls.js";
+import { buildProfile, profileName, type BuildProfileConfig } from "../typescript/profile.js";
 import { readProject } from "../typescript/project.js";
 
 export interface ReportEntry {
@@ -39,21 +39,19 @@ export interface ProjectReport {
 }
 
 /** Scans the project of `tsconfigPath` (a tsconfig.json, or a folder holding one). */
-export function scanProject(tsm: typeof ts, tsconfigPath: string, options: { readonly profile?: ProfileName } = {}): ProjectReport {
-  const profile = options.profile;
-  if (profile !== undefined && !(profile in PROFILES)) {
-    throw new EinsightError("invalidOption", `Unknown device profile '${String(profile)}'; use one of ${Object.keys(PROFILES).map((p) => `'${p}'`).join(", ")}.`);
-  }
+export function scanProject(tsm: typeof ts, tsconfigPath: string, config: BuildProfileConfig = {}): ProjectReport {
+  const profile = buildProfile(config);
+  const options = profile === undefined ? {} : { profile };
   const { configFile, parsed } = readProject(tsm, tsconfigPath);
   const program = tsm.createProgram({ rootNames: parsed.fileNames, options: parsed.options, ...(parsed.projectReferences === undefined ? {} : { projectReferences: parsed.projectReferences }) });
   const root = path.dirname(path.resolve(configFile));
   const sources = program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f) && parsed.fileNames.some((n) => path.resolve(n) === path.resolve(f.fileName)));
   const einsums = sources.flatMap((sourceFile) => sourceFileEntries(tsm, program, sourceFile, root, options));
-  return { tsconfig: path.resolve(configFile), profile: options.profile ?? "generic", files: sources.length, einsums };
+  return { tsconfig: path.resolve(configFile), profile: profileName(profile), files: sources.length, einsums };
 }
 
 /** The report entries of one source file's einsums (also what the bundler plugins write after a build). */
-export function sourceFileEntries(tsm: typeof ts, program: ts.Program, sourceFile: ts.SourceFile, root: string, options: { readonly profile?: ProfileName } = {}): ReportEntry[] {
+export function sourceFileEntries(tsm: typeof ts, program: ts.Program, sourceFile: ts.SourceFile, root: string, options: Pick<PlanOptions, "profile"> = {}): ReportEntry[] {
   const checker = program.getTypeChecker();
   return einsumCalls(tsm, checker, sourceFile).map((call): ReportEntry => {
     const { line, character } = sourceFile.getLineAndCharacterOfPosition(call.node.getStart(sourceFile));

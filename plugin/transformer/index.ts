@@ -11,19 +11,19 @@
  *
  *     "compilerOptions": { "plugins": [{ "transform": "einsight/transformer", "profile": "nvidia-h100" }] }
  *
+ * (`"tileTable": "tiles.json"` adds tile shapes measured on the target device by `tuneTiles()`)
+ *
  * or programmatically: `program.emit(..., { before: [einsightTransformer(program, { profile })] })`.
  */
 import ts from "typescript";
 import type { CompiledEinsum } from "../../codegen/compiled.js";
 import type { PlanOptions } from "../../codegen/plan.js";
-import type { ProfileName } from "../../codegen/profile.js";
 import { mapRaw } from "../typescript/equation-offsets.js";
 import { buildCall, einsumCalls, type EinsumCall } from "../typescript/einsum-calls.js";
+import { buildProfile, type BuildProfileConfig } from "../typescript/profile.js";
 
-export interface TransformerConfig {
-  /** The device profile plans are made for (default "generic"). */
-  readonly profile?: ProfileName;
-}
+/** The device profile plans are made for, and a tile table measured on it (plugin/typescript/profile). */
+export type TransformerConfig = BuildProfileConfig;
 
 /** What ts-patch passes besides the program and the config. */
 export interface TransformerExtras {
@@ -37,7 +37,8 @@ export const DIAGNOSTIC_CODE = 90001;
 export default function einsightTransformer(program: ts.Program, config: TransformerConfig = {}, extras: TransformerExtras = {}): ts.TransformerFactory<ts.SourceFile> {
   const tsm = extras.ts ?? ts;
   const checker = program.getTypeChecker();
-  const options = config.profile === undefined ? {} : { profile: config.profile };
+  const profile = buildProfile(config);
+  const options = profile === undefined ? {} : { profile };
   return (context) => (sourceFile) => {
     const original = program.getSourceFile(sourceFile.fileName) ?? sourceFile; // the checker knows the program's nodes
     const compiled = new Map<ts.CallExpression, ts.Expression>();

@@ -14,17 +14,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { createUnplugin, type UnpluginInstance } from "unplugin";
-import type { ProfileName } from "../../codegen/profile.js";
+import type { PlanOptions } from "../../codegen/plan.js";
 import { reportHtml } from "../report/html.js";
 import { sourceFileEntries, type ReportEntry } from "../report/scan.js";
-import einsightTransformer from "../transformer/index.js";
+import einsightTransformer, { type TransformerConfig } from "../transformer/index.js";
+import { buildProfile, profileName, type BuildProfileConfig } from "../typescript/profile.js";
 import { readProject } from "../typescript/project.js";
 
-export interface EinsightPluginOptions {
+export interface EinsightPluginOptions extends BuildProfileConfig {
   /** The project's tsconfig.json (default: tsconfig.json in the bundler's working folder). */
   readonly tsconfig?: string;
-  /** The device profile plans are made for (default "generic"). */
-  readonly profile?: ProfileName;
   /** Write the build report to `<report>.json` and `<report>.html` (e.g. "dist/einsums"). */
   readonly report?: string;
 }
@@ -85,14 +84,14 @@ class Project {
   }
 
   /** Compiles one module with the transformer: JavaScript, its source map, errors, and its einsums for the report. */
-  compile(file: string, text: string, profile: ProfileName | undefined, report: boolean): { code: string; map: string | undefined; errors: string[]; entries: ReportEntry[]; dependencies: string[] } {
+  compile(file: string, text: string, config: TransformerConfig, profile: PlanOptions["profile"], report: boolean): { code: string; map: string | undefined; errors: string[]; entries: ReportEntry[]; dependencies: string[] } {
     const key = path.resolve(file);
     const handed = this.#handed.get(key);
     if (handed?.text !== text) this.#handed.set(key, { text, version: (handed?.version ?? 0) + 1 });
     const program = this.#service.getProgram()!;
     const sourceFile = program.getSourceFile(key)!;
     const errors: string[] = [];
-    const transformer = einsightTransformer(program, profile === undefined ? {} : { profile }, {
+    const transformer = einsightTransformer(program, config, {
       addDiagnostic: (d) => errors.push(formatDiagnostic(d)),
     });
     let code = "";
@@ -141,7 +140,11 @@ function formatDiagnostic(d: ts.Diagnostic): string {
 const TYPESCRIPT = /\.[cm]?tsx?$/;
 
 export const einsightPlugin: UnpluginInstance<EinsightPluginOptions | undefined, false> = createUnplugin((options: EinsightPluginOptions | undefined) => {
-  const { tsconfig, profile, report } = options ?? {};
+  const { tsconfig, report } = options ?? {};
+  // the profile and tile table (its file read once), refused here if unknown or unreadable
+  const profile = buildProfile(options ?? {});
+  const table = typeof profile === "object" ? profile.tileTable : undefined;
+  const config: TransformerConfig = { ...(options?.profile === undefined ? {} : { profile: options.profile }), ...(table === undefined ? {} : { tileTable: table }) };
   let project: Project | undefined;
   const entries = new Map<string, ReportEntry[]>();
   const projectFor = (): Project => (project ??= new Project(path.resolve(tsconfig ?? "tsconfig.json")));
@@ -154,7 +157,7 @@ export const einsightPlugin: UnpluginInstance<EinsightPluginOptions | undefined,
     },
     transform(code, id) {
       const file = id.split("?")[0]!;
-      const result = projectFor().compile(file, code, profile, report !== undefined);
+      const result = projectFor().compile(file, code, config, profile, report !== undefined);
       if (result.errors.length > 0) this.error(result.errors.join("\n"));
       for (const dependency of result.dependencies) this.addWatchFile(dependency);
       entries.set(file, result.entries);
@@ -165,7 +168,7 @@ export const einsightPlugin: UnpluginInstance<EinsightPluginOptions | undefined,
     },
     writeBundle() {
       if (report === undefined || project === undefined) return;
-      const written = { tsconfig: path.resolve(tsconfig ?? "tsconfig.json"), profile: profile ?? "generic", files: entries.size, einsums: [...entries.values()].flat() };
+      const written = { tsconfig: path.resolve(tsconfig ?? "tsconfig.json"), profile: profileName(profile), files: entries.size, einsums: [...entries.values()].flat() };
       fs.mkdirSync(path.dirname(path.resolve(report)), { recursive: true });
       fs.writeFileSync(`${report}.json`, `${JSON.stringify(written, null, 1)}\n`);
       fs.writeFileSync(`${report}.html`, reportHtml(written));

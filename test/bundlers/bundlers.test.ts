@@ -126,6 +126,17 @@ describe("rebuilds and errors", () => {
     await expect(rollup({ input: bad, external: EXTERNAL, plugins: [einsightPlugin.rollup({ tsconfig: path.join(app, "tsconfig.json") })], logLevel: "silent" })).rejects.toThrow(/bad\.ts:6:\d+: einsight: Label 'j' is 4 in operand 1/);
   });
 
+  test("a tile table reaches every plan of the build and its report; an unknown profile is refused when the plugin is made", async () => {
+    const dir = path.join(out, "tile-table");
+    const tileTable = { adapter: "test", entries: [{ m: 64, n: 64, k: 64, tiles: { tm: 32, tn: 32, tk: 32 } }] };
+    await bundlers.esbuild!({ tsconfig: path.join(app, "tsconfig.json"), tileTable, report: path.join(dir, "einsums") }, entry, dir);
+    const report = JSON.parse(readFileSync(path.join(dir, "einsums.json"), "utf8")) as { profile: string; einsums: { plan?: { profile: string } }[] };
+    expect(report.profile).toBe("generic with a tile table");
+    expect(report.einsums.map((e) => e.plan?.profile)).toEqual(Array(5).fill("generic with a tile table"));
+    expect(readFileSync(path.join(dir, "main.mjs"), "utf8")).toContain('"profile": "generic with a tile table"');
+    expect(() => einsightPlugin.raw({ profile: "h9000" as never }, { framework: "rollup", versions: {} })).toThrow(/Unknown device profile 'h9000'/);
+  });
+
   test("a module outside the tsconfig's files is left to the bundler", () => {
     const plugin = einsightPlugin.raw({ tsconfig: path.join(app, "tsconfig.json") }, { framework: "rollup", versions: {} }) as { transformInclude: (id: string) => boolean };
     expect(plugin.transformInclude(entry)).toBe(true);

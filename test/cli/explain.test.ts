@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
 import { main } from "../../plugin/cli/main.js";
@@ -8,6 +11,20 @@ test("explain prints the plan table for shapes, strides and a profile", () => {
   expect(code).toBe(0);
   expect(out).toContain("step 1: contraction ijk,ikl->jl (operand 0, operand 1) -> output [16384, 1024]: 'direct'");
   expect(out).toMatch(/ttgt\s+549\.8G\s+\S+ GiB\s+\S+ GiB\s+1\.0 GiB/);
+});
+
+test("--tile-table plans with tiles measured by tuneTiles(); an unreadable table or an unknown profile is a clear error", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "einsight-cli-"));
+  const file = path.join(dir, "tiles.json");
+  writeFileSync(file, JSON.stringify({ adapter: "test", entries: [{ m: 4096, n: 4096, k: 4096, tiles: { tm: 128, tn: 32, tk: 16 } }] }));
+  const { code, out } = main(["explain", "ij,jk->ik", "--shapes", "4096x4096,4096x4096", "--tile-table", file]);
+  expect(code).toBe(0);
+  expect(out).toContain("profile generic with a tile table");
+  expect(out).toContain("'direct' tiles 128x32x16");
+  expect(main(["explain", "ij,jk->ik", "--shapes", "4096x4096,4096x4096"]).out).not.toContain("tiles 128x32x16"); // the generic rule differs
+  expect(main(["explain", "ij", "--shapes", "2x3", "--tile-table", path.join(dir, "none.json")]).out).toMatch(/^einsight: tileTable: cannot read a tile table from .*none.json \(ENOENT/);
+  expect(main(["explain", "ij", "--shapes", "2x3", "--profile", "toString"]).out).toMatch(/^einsight: Unknown device profile 'toString'/);
+  rmSync(dir, { recursive: true });
 });
 
 test("--json prints the plan itself", () => {

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, test } from "vitest";
 import { compileEinsum } from "../../codegen/compiled.js";
-import einsightTransformer, { DIAGNOSTIC_CODE } from "../../plugin/transformer/index.js";
+import einsightTransformer, { DIAGNOSTIC_CODE, type TransformerConfig } from "../../plugin/transformer/index.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor } from "../../runtime/tensor.js";
 import { expectedResult, type AppResult } from "./fixtures/app/expected.js";
@@ -22,7 +22,7 @@ const app = fileURLToPath(new URL("./fixtures/app", import.meta.url));
 const out = fileURLToPath(new URL("./.out", import.meta.url));
 
 /** Compiles the fixture with (or without) the transformer into test/transformer/.out/<name>; returns the emitted files and einsight's diagnostics. */
-function build(name: string, transform: boolean) {
+function build(name: string, transform: boolean, transformerConfig: TransformerConfig = {}) {
   const config = ts.getParsedCommandLineOfConfigFile(path.join(app, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
   const program = ts.createProgram(config.fileNames, config.options);
   const diagnostics: ts.Diagnostic[] = [];
@@ -35,7 +35,7 @@ function build(name: string, transform: boolean) {
     files[path.basename(fileName)] = text;
     writeFileSync(path.join(dir, path.basename(fileName)), text);
   };
-  program.emit(undefined, writeFile, undefined, false, transform ? { before: [einsightTransformer(program, {}, { addDiagnostic: (d) => diagnostics.push(d) })] } : undefined);
+  program.emit(undefined, writeFile, undefined, false, transform ? { before: [einsightTransformer(program, transformerConfig, { addDiagnostic: (d) => diagnostics.push(d) })] } : undefined);
   return { dir, files, diagnostics };
 }
 
@@ -76,6 +76,18 @@ describe("the transformer", () => {
     const result = run(path.join(dir, "test/transformer/fixtures/app/src")); // rootDir is the repository: the path is kept
     expect(result.plansMade).toBe(1);
     expect(result).toEqual(run(build("plain-for-tspc", true).dir));
+  });
+
+  test("a tile table (its JSON file, as tuneTiles() wrote it) reaches the build's plans; an unreadable one or an unknown profile is refused up front", () => {
+    const file = path.join(out, "tiles.json");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(file, JSON.stringify({ adapter: "test", entries: [{ m: 64, n: 64, k: 64, tiles: { tm: 32, tn: 32, tk: 32 } }] }));
+    const main = build("tile-table", true, { tileTable: file }).files["main.js"]!;
+    expect(main.match(/"profile": "generic with a tile table"/g)).toHaveLength(main.match(/"profile": /g)!.length);
+    expect(() => build("tile-table-missing", true, { tileTable: path.join(out, "nowhere.json") })).toThrow(/tileTable: cannot read a tile table from .*nowhere.json/);
+    writeFileSync(file, JSON.stringify({ adapter: "test", entries: [{ m: 64, n: 64, k: 64, tiles: { tm: 32, tn: 32, tk: 3 } }] }));
+    expect(() => build("tile-table-bad", true, { tileTable: file })).toThrow(/tileTable.entries\[0\].tiles.tk must be one of 8, 16, 32, 64, got 3/);
+    expect(() => build("profile-unknown", true, { profile: "toString" as never })).toThrow(/Unknown device profile 'toString'/);
   });
 
   test("an invalid einsum is a build diagnostic at the offending characters, and is left as it is", () => {
