@@ -10,6 +10,7 @@
 #   bash ../shared/device/prepare.sh @tensorflow/tfjs-core @tensorflow/tfjs-backend-webgpu
 # then run, with carry [".device", "dist"]:
 #   bash .device/enter.sh bash bench/device.sh "$OUT"
+# TABLE=1 runs tuneTiles() as a user would (bench/table.ts: the table, and the profile's own pick beside it).
 # LAYOUTS=1 adds the scalar kernel's workgroup layouts (tiles.invocations, prepared in session 6 without
 # a GPU: checked on SwiftShader, never timed) on the GEMMs and the seed's contraction, each candidate
 # checked against the planned kernel's output first.
@@ -37,4 +38,5 @@ if [ "${SUITE:-1}" = 1 ]; then
   timeout 70 node dist/bench/run.js --suite seed --preset full --min-seconds 0.3 --json "$out/seed.json" 2>&1 | quiet
   timeout 50 python3 bench/torch_seed.py "$out/torch-seed.json" 2>&1 | tail -3
 fi
+[ "${TABLE:-0}" = 1 ] && timeout 120 node dist/bench/table.js --json "$out/table.json" 2>&1 | quiet
 [ "${TUNE:-0}" = 1 ] && timeout 120 node dist/bench/tune.js --preset full ${TUNE_ONLY:+--only "$TUNE_ONLY"} ${TUNE_TILES:+--tiles "$TUNE_TILES"} --json "$out/tune.json" 2>&1 | quiet

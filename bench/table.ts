@@ -1,0 +1,29 @@
+/**
+ * `tuneTiles()` as a user runs it, on this adapter: the tile table it writes, and beside each
+ * entry the tiles the profile's own rule picks for that GEMM and how long those took, so a
+ * device run shows whether the table would change the plan (and by how much).
+ *
+ *     npm run build && node dist/bench/table.js [--json file]
+ */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { planEinsum } from "../codegen/plan.js";
+import { gpu } from "../runtime/device.js";
+import { tuneTiles } from "../runtime/tune.js";
+import { candidateName } from "./variants.js";
+
+const { values: args } = parseArgs({ options: { json: { type: "string" } } });
+const g = await gpu();
+console.log(`tuneTiles on ${g.adapterName}, profile ${g.profile.name}`);
+const table = await tuneTiles(g);
+g.throwGpuError();
+for (const e of table.entries) {
+  const ruled = planEinsum("ij,jk->ik", [{ shape: [e.m, e.k] }, { shape: [e.k, e.n] }], { profile: g.profile, strategy: "direct" }).steps[0]!.tiles!;
+  const rule = { tm: ruled.tm, tn: ruled.tn, tk: ruled.tk };
+  const ms = (t: typeof rule) => e.measured?.find((r) => candidateName(r.tiles) === candidateName(t))?.ms;
+  const [best, mine] = [ms(e.tiles)!, ms(rule)];
+  const tflops = (t: number) => ((2 * e.m * e.n * e.k) / t / 1e9).toFixed(2);
+  console.log(`table ${e.m}x${e.n}x${e.k}: fastest ${candidateName(e.tiles)} ${best.toFixed(3)} ms (${tflops(best)} TFLOP/s); the profile's rule ${candidateName(rule)} ${mine === undefined ? "(not a candidate)" : `${mine.toFixed(3)} ms (${tflops(mine)} TFLOP/s)`}`);
+}
+if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), profile: g.profile.name, table }, null, 1)}\n`);
+g.destroy();
