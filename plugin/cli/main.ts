@@ -10,7 +10,12 @@
  *     einsight report [tsconfig.json] [--json] [--html report.html] [--profile nvidia-h100] [--tile-table tiles.json]
  *
  * lists every einsum of a TypeScript project with its plan and kernels (plugin/report). Neither
- * touches a GPU.
+ * touches a GPU;
+ *
+ *     einsight tune [--out tiles.json] [--sizes 1024x1024x1024,...] [--candidates 128x64x16,...] [--min-seconds 0.2]
+ *
+ * does: it times the tiled kernel's tile shapes on this machine's adapter (runtime `tuneTiles()`)
+ * and writes the tile table that `gpu({ tileTable })`, the transformer and `--tile-table` take.
  */
 import { parseArgs } from "node:util";
 import { EinsightError } from "../../codegen/errors.js";
@@ -27,6 +32,7 @@ import type { Strategy } from "../../codegen/cost.js";
 
 const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
        einsight report [tsconfig.json or folder] [--json] [--html FILE] [--profile P] [--tile-table FILE]
+       einsight tune [--out FILE] [--sizes MxNxK,...] [--candidates TMxTNxTK,...] [--min-seconds S]
 
   --shapes   one shape per operand, dims joined by x, operands by commas (a scalar is empty: "2x3,,3x4")
   --strides  element strides per operand in the same form; leave an operand empty for contiguous
@@ -37,7 +43,11 @@ const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
   --strategy force direct, split-k, ttgt or loop where it can run
   --memory-budget  bytes of temporaries a step may allocate
   --json     print the plan (explain) or the report (report) as JSON instead of text
-  --html     report: write the report as an HTML page to FILE`;
+  --html     report: write the report as an HTML page to FILE
+  --out      tune: write the tile table to FILE (default: print it)
+  --sizes    tune: GEMM sizes to time (default: cubes up to 4096 this device runs in 50 ms)
+  --candidates  tune: tile shapes to time (default: einsight's TILE_CANDIDATES)
+  --min-seconds tune: seconds of runs per candidate and size (default 0.2)`;
 
 export function main(argv: readonly string[]): { code: number; out: string } {
   let parsed;
@@ -150,9 +160,50 @@ function readNumber(text: string, flag: string): number {
   return n;
 }
 
+/**
+ * `einsight tune`: the tile table of this machine's adapter (runtime/tune), printed or written to
+ * --out. The runtime is loaded only here: the other commands never touch WebGPU.
+ */
+export async function tune(argv: readonly string[]): Promise<{ code: number; out: string }> {
+  let opts;
+  try {
+    opts = parseArgs({ args: [...argv], options: { out: { type: "string" }, sizes: { type: "string" }, candidates: { type: "string" }, "min-seconds": { type: "string" } } }).values;
+  } catch (e) {
+    return { code: 2, out: `einsight: ${(e as Error).message}\n${USAGE}` };
+  }
+  try {
+    const triples = (text: string, flag: string) =>
+      text.split(",").map((s) => {
+        const dims = readDims(s, flag);
+        if (dims.length !== 3 || dims.includes(0)) throw new EinsightError("invalidOption", `${flag}: '${s}' is not three positive sizes joined by x.`);
+        return dims as [number, number, number];
+      });
+    const sizes = opts.sizes === undefined ? undefined : triples(opts.sizes, "--sizes");
+    const candidates = opts.candidates === undefined ? undefined : triples(opts.candidates, "--candidates").map(([tm, tn, tk]) => ({ tm, tn, tk }));
+    const minSeconds = opts["min-seconds"] === undefined ? undefined : Number(opts["min-seconds"]);
+    const [{ gpu }, { tuneTiles }] = await Promise.all([import("../../runtime/device.js"), import("../../runtime/tune.js")]);
+    const g = await gpu();
+    let table;
+    try {
+      table = await tuneTiles(g, { ...(sizes === undefined ? {} : { sizes }), ...(candidates === undefined ? {} : { candidates }), ...(minSeconds === undefined ? {} : { minSeconds }) });
+    } finally {
+      g.destroy();
+    }
+    const json = JSON.stringify(table, null, 1);
+    if (opts.out === undefined) return { code: 0, out: json };
+    writeFileSync(opts.out, `${json}\n`);
+    const lines = table.entries.map((e) => `  ${e.m}x${e.n}x${e.k}: ${e.tiles.tm}x${e.tiles.tn}x${e.tiles.tk} fastest of ${e.measured?.length ?? 0} (${Math.min(...(e.measured ?? []).map((r) => r.ms)).toFixed(3)} ms a run)`);
+    return { code: 0, out: [`tile table of ${table.adapter}:`, ...lines, `wrote ${opts.out}: give it to gpu({ tileTable }), the transformer's "tileTable" or --tile-table.`].join("\n") };
+  } catch (e) {
+    if (e instanceof EinsightError) return { code: 1, out: `einsight: ${e.message}` };
+    throw e;
+  }
+}
+
 // Run only as the bin, not when imported by tests.
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/einsight")) {
-  const { code, out } = main(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const { code, out } = argv[0] === "tune" ? await tune(argv.slice(1)) : main(argv);
   (code === 0 ? process.stdout : process.stderr).write(`${out}\n`);
   process.exitCode = code;
 }
