@@ -3,7 +3,8 @@
  * Labels are grouped into logical dimensions (batch, m, n, k) by index arithmetic; each workgroup
  * computes a TM x TN tile of the output for one batch index, stepping over k in TK-deep slabs that
  * its invocations (16 x 16 unless `tiles.invocations` says otherwise) stage in workgroup memory,
- * each invocation accumulating a RM x RN block in registers. Edges (sizes that are not multiples of the tiles, size 1, size 0) are bounds-checked.
+ * each invocation accumulating a RM x RN block in registers. Edges (sizes that are not multiples
+ * of the tiles, size 1, size 0) are bounds-checked.
  * With `splits` > 1 the k range is cut into slices whose partial tiles go to a scratch buffer
  * (split-k); a loop kernel then sums them.
  * Bindings: 0 `a`, 1 `b`, 2 `out`, 3 `params` (`a_offset`, `b_offset`, `out_offset`).
