@@ -2,7 +2,8 @@
  * f16 on a GPU: einsums with f16 operands checked against the oracle on subgroup matrices (tensor
  * cores) and on the scalar tiled kernels, then `ij,jk->ik` timed in f16 both ways and in f32, with
  * kernel variants the planner does not choose (yet): other subgroup-matrix tiles, per-subgroup
- * slabs (constant load offsets, `tiles.subgroupSlabs`, checked against the oracle too),
+ * slabs (constant load offsets, `tiles.subgroupSlabs`) and view slabs (16-byte slab stores through
+ * WGSL buffer views, `tiles.viewSlabs`), both checked against the oracle too,
  * double-buffered slabs, sizes read at run time, and Dawn's robustness checks and workgroup
  * zeroing turned off (toggles `disable_robustness`, `disable_workgroup_init`); then the seed's
  * sliced contraction in f32 with those variants. SwiftShader has no `shader-f16`: there the script
@@ -47,9 +48,9 @@ const scalarGpu = await gpu({ dawnOptions: DAWN_F16, features: ["shader-f16"] })
 const uncheckedGpu = await gpu({ dawnOptions: [`${DAWN_F16[0]!},disable_robustness,disable_workgroup_init`] });
 
 /** A variant's tile settings, where it has any. */
-function settingsOf(v: { readonly double?: boolean; readonly slabs?: boolean; readonly narrow?: boolean }): Pick<TileConfig, "doubleBuffer" | "subgroupSlabs" | "wide"> | undefined {
-  if (v.double === undefined && v.slabs === undefined && v.narrow !== true) return undefined;
-  return { ...(v.double === undefined ? {} : { doubleBuffer: v.double }), ...(v.slabs === undefined ? {} : { subgroupSlabs: v.slabs }), ...(v.narrow === true ? { wide: { a: false, b: false } } : {}) };
+function settingsOf(v: { readonly double?: boolean; readonly slabs?: boolean; readonly narrow?: boolean; readonly viewSlabs?: boolean }): Partial<TileConfig> | undefined {
+  if (v.double === undefined && v.slabs === undefined && v.narrow !== true && v.viewSlabs !== true) return undefined;
+  return { ...(v.double === undefined ? {} : { doubleBuffer: v.double }), ...(v.slabs === undefined ? {} : { subgroupSlabs: v.slabs }), ...(v.narrow === true ? { wide: { a: false, b: false } } : {}), ...(v.viewSlabs === true ? { viewSlabs: true } : {}) };
 }
 
 interface Check {
@@ -64,6 +65,8 @@ interface Check {
   readonly double?: boolean;
   /** Per-subgroup slabs (tiles.subgroupSlabs). */
   readonly slabs?: boolean;
+  /** Slabs stored 16 bytes at a time through buffer views (tiles.viewSlabs). */
+  readonly viewSlabs?: boolean;
 }
 
 const checks: Check[] = [
@@ -86,6 +89,12 @@ const checks: Check[] = [
   { name: "per-subgroup slabs, b read along k", equation: "ik,jk->ij", shapes: [[264, 200], [136, 200]], strategy: "direct", slabs: true },
   { name: "per-subgroup slabs, one element at a time (a misaligned)", equation: "ij,jk->ik", shapes: [[300, 128], [128, 64]], views: ([x, y]) => [x!.slice(0, 8, 264).slice(1, 4, 116), y!.slice(0, 4, 116)], strategy: "direct", slabs: true },
   { name: "per-subgroup slabs, batched", equation: "bij,bjk->bik", shapes: [[3, 64, 96], [3, 96, 48]], strategy: "direct", slabs: true },
+  { name: "view slabs, with edges", equation: "ij,jk->ik", shapes: [[264, 200], [200, 136]], strategy: "direct", viewSlabs: true },
+  { name: "view slabs, 256 x 128 tiles, with edges", equation: "ij,jk->ik", shapes: [[520, 200], [200, 264]], strategy: "direct", tiles: { tm: 256, tn: 128 }, viewSlabs: true },
+  { name: "view slabs, a transposed", equation: "ji,jk->ik", shapes: [[200, 264], [200, 136]], strategy: "direct", viewSlabs: true },
+  { name: "view slabs, b read along k", equation: "ik,jk->ij", shapes: [[264, 200], [136, 200]], strategy: "direct", viewSlabs: true },
+  { name: "view slabs, batched", equation: "bij,bjk->bik", shapes: [[3, 64, 96], [3, 96, 48]], strategy: "direct", viewSlabs: true },
+  { name: "view slabs, split-k", equation: "ij,jk->ik", shapes: [[40, 3000], [3000, 40]], strategy: "split-k", viewSlabs: true },
   { name: "transposed left", equation: "ji,jk->ik", shapes: [[200, 300], [200, 260]] },
   { name: "batched", equation: "bij,bjk->bik", shapes: [[3, 70, 90], [3, 90, 50]] },
   { name: "seed on a slice", equation: "ijk,ikl->jl", shapes: [[6, 130, 96], [4, 96, 70]], views: ([x, y]) => [x!.slice(0, 1, 5), y!] },
@@ -108,7 +117,10 @@ async function check(g: Gpu, c: Check): Promise<{ error: number; matrix: string;
   const planOptions = { ...(c.strategy === undefined ? {} : { strategy: c.strategy }), ...(c.tiles === undefined ? {} : { tiles: c.tiles }) };
   const plan = planEinsum(c.equation, views, { profile: g.profile, ...planOptions });
   const settings = settingsOf(c);
-  const options = { ...planOptions, ...(settings === undefined ? {} : { compiled: withTiles(plan, settings) }) };
+  const compiled = settings === undefined ? undefined : withTiles(plan, settings);
+  const options = { ...planOptions, ...(compiled === undefined ? {} : { compiled }) };
+  // whether a view-slab check really ran view slabs (the kernel needs both operands read 16 bytes at a time)
+  const viewed = compiled?.programs.some((p) => p.launches.some((l) => l.kernel.code.includes("requires buffer_view"))) === true;
   const ops = views.map((v, k) => ({ data: data[k]!, shape: v.shape, strides: v.strides, offset: v.offset }));
   const expected = oracleEinsum(c.equation, ops);
   const magnitude = oracleEinsum(c.equation, ops.map((o) => ({ ...o, data: Array.from(o.data, Math.abs) })));
@@ -133,7 +145,8 @@ async function check(g: Gpu, c: Check): Promise<{ error: number; matrix: string;
   g.throwGpuError();
   const tiles = plan.steps.find((s) => s.tiles?.matrix !== undefined)?.tiles;
   const staged = tiles?.wide === undefined ? "staged" : `staged, 16-byte loads of ${[tiles.wide.a ? "a" : "", tiles.wide.b ? "b" : ""].filter((x) => x !== "").join(" and ")}`;
-  return { error, matrix: tiles === undefined ? "" : tiles.global === true ? "subgroup matrices from memory" : `subgroup matrices, ${staged}`, strategy: plan.steps.map((s) => s.strategy).join("+") };
+  const slabs = c.viewSlabs === true && tiles !== undefined ? (viewed ? ", view slabs" : ", view slabs NOT applied") : "";
+  return { error, matrix: tiles === undefined ? "" : tiles.global === true ? "subgroup matrices from memory" : `subgroup matrices, ${staged}${slabs}`, strategy: plan.steps.map((s) => s.strategy).join("+") };
 }
 
 const results: Record<string, unknown>[] = [];
@@ -166,6 +179,8 @@ interface Variant {
   readonly slabs?: boolean;
   /** Without 16-byte loads, as a kernel sized at run time reads. */
   readonly narrow?: boolean;
+  /** Slabs stored 16 bytes at a time through buffer views (tiles.viewSlabs). */
+  readonly viewSlabs?: boolean;
   /** Compiled with both sizes of a and b that are not the contraction left to run time. */
   readonly sized?: boolean;
 }
@@ -189,6 +204,9 @@ for (const n of sizes) {
     { label: "f16 subgroup matrices, per-subgroup slabs (constant load offsets)", g: matrixGpu, dtype: "f16", slabs: true },
     { label: "f16 subgroup matrices, per-subgroup slabs, Dawn robustness off", g: uncheckedGpu, dtype: "f16", slabs: true },
     { label: "f16 subgroup matrices, 128 x 128 tiles, per-subgroup slabs", g: matrixGpu, dtype: "f16", tiles: { tm: 128, tn: 128 }, slabs: true },
+    { label: "f16 subgroup matrices, view slabs (16-byte slab stores)", g: matrixGpu, dtype: "f16", viewSlabs: true },
+    { label: "f16 subgroup matrices, view slabs, Dawn robustness off", g: uncheckedGpu, dtype: "f16", viewSlabs: true },
+    { label: "f16 subgroup matrices, 128 x 128 tiles, view slabs", g: matrixGpu, dtype: "f16", tiles: { tm: 128, tn: 128 }, viewSlabs: true },
     { label: "f16 scalar tiles", g: scalarGpu, dtype: "f16" },
     { label: "f32", g: matrixGpu, dtype: "f32" },
     { label: "f32, single slab buffer", g: matrixGpu, dtype: "f32", double: false },

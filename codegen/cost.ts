@@ -47,6 +47,15 @@ export interface TileConfig {
    */
   readonly subgroupSlabs?: boolean;
   /**
+   * With `matrix`, staged, single-buffered, both operands read 16 bytes at a time: each slab is
+   * workgroup memory seen two ways (WGSL `buffer_view`), so a 16-byte load is stored as one
+   * 16-byte store instead of 8 f16 stores (an f16 matrix loads only from f16 elements), and the
+   * matrices are loaded from its f16 view. Not yet compiled or timed on a GPU (SwiftShader has
+   * neither f16 nor subgroup matrices), so the planner does not choose it: bench/matrix.ts
+   * checks and times it.
+   */
+  readonly viewSlabs?: boolean;
+  /**
    * Without `matrix`: the workgroup, `x` invocations across the tile's n side and `y` down its m
    * side (default 16 x 16), each accumulating a (TM / y) x (TN / x) block. `run`: consecutive
    * invocations take `run` columns before the next row (default `x`), so that a subgroup of 32

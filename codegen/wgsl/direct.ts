@@ -85,12 +85,16 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   // down 8 rows of its slab and consecutive invocations fill a row: a slab loaded along the free
   // side is kept transposed ([free][kk], `across`). Subgroup matrices are read 8 rows of 16 bytes
   // at a time: rows a multiple of 128 bytes apart would share banks, so rows get 16 bytes more.
-  const halfSlab = (isWide: boolean, kFast: boolean): HalfSlab | undefined => (matrix === undefined || !isWide ? undefined : kFast ? "kk-rows" : "free-rows");
+  // With tiles.viewSlabs (both operands wide, one slab buffer), each slab is workgroup
+  // memory seen two ways (WGSL's buffer_view): 16-byte stores as vec4<u32>, matrix loads as f16.
+  // A 16-byte load then stays one store, along a row that runs the way its operand does.
+  const double = tiles.doubleBuffer === true;
+  const views = matrix !== undefined && tiles.viewSlabs === true && wide.a && wide.b && tiles.global !== true && !double && tiles.subgroupSlabs !== true;
+  const halfSlab = (isWide: boolean, kFast: boolean): HalfSlab | undefined => (matrix === undefined || !isWide ? undefined : views ? "vector" : kFast ? "kk-rows" : "free-rows");
   const slabs = { a: halfSlab(wide.a, aKFast), b: halfSlab(wide.b, !bNFast) };
-  const across = { a: slabs.a === "free-rows", b: slabs.b === "free-rows" };
+  const across = { a: slabs.a === "free-rows" || (views && aKFast), b: slabs.b === "free-rows" || (views && !bNFast) };
   // Per-subgroup slabs (tiles.subgroupSlabs): a's slab cut into one part per row of subgroups, b's
   // into one per column, each part's free side `sides.a` (`sides.b`) long.
-  const double = tiles.doubleBuffer === true;
   const grid = subgroupGrid(tm, tn);
   const parts = matrix !== undefined && tiles.subgroupSlabs === true && tiles.global !== true && !double ? { a: grid.down, b: grid.across } : { a: 1, b: 1 };
   const sides = { a: tm / parts.a, b: tn / parts.b };
@@ -131,6 +135,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const atRunTime = values.flatMap(([name, v]) => (typeof v === "string" ? [`  let ${name} = ${v};`] : []));
   const head = [
     ...t.enable,
+    ...(views ? ["requires buffer_view;"] : []),
     // Each subgroup's matrices sit at offsets from li / 32: uniform within the subgroup, which is
     // what the hardware needs, but WGSL's analysis proves only workgroup uniformity.
     ...(matrix === undefined ? [] : ["enable chromium_experimental_subgroup_matrix;", "diagnostic(off, chromium.subgroup_matrix_uniformity);"]),
@@ -225,9 +230,10 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   }
   if (matrix !== undefined) {
     // a wide load goes down rows of its slab: along k into a [kk][free] slab, along free into a transposed one
-    const store = (x: "a" | "b", side: number, at: string) => storeSlab(x, side, tk, threads, 1, (v) => `f16(${v})`, x === "a" ? wide.a : wide.b, x === "a" ? aKFast || across.a : !bNFast || across.b, t, at, parts[x] > 1);
+    const store = (x: "a" | "b", side: number, at: string) =>
+      views ? range((side * tk) / (threads * lanes)).map((r) => `    ${x}_wide[${x}_slot${r} / 8u] = ${x}_v${r};`) : storeSlab(x, side, tk, threads, 1, (v) => `f16(${v})`, x === "a" ? wide.a : wide.b, x === "a" ? aKFast || across.a : !bNFast || across.b, t, at, parts[x] > 1);
     const split = parts.a > 1 ? { tk, aRow, bRow, aPart: (across.a ? sides.a : tk) * aRow, bPart: (across.b ? sides.b : tk) * bRow } : undefined;
-    const body = matrixBody(matrix, tm, tn, (compute) => slabLoop(compute, store), write, { buffers, read, transposed: across, split });
+    const body = matrixBody(matrix, tm, tn, (compute) => slabLoop(compute, store), write, { buffers, read, transposed: across, split, views: views ? { aBytes: tileBytes * aRows * aRow, bBytes: tileBytes * bRows * bRow } : undefined });
     const workgroupBytes = buffers * tileBytes * (aRows * aRow + bRows * bRow) + body.stageBytes;
     return { code: [...head, ...body.declarations, ...offsets, ...prologue(`${MATRIX_INVOCATIONS}`, ""), ...body.main, "}", ""].join("\n"), workgroups: [...workgroups], workgroupBytes };
   }
@@ -430,7 +436,7 @@ function matrixBody(
   write: (target: string, value: string) => string,
   staging: MatrixStaging,
 ): { declarations: string[]; main: string[]; stageBytes: number } {
-  const { buffers, read, transposed, split } = staging;
+  const { buffers, read, transposed, split, views } = staging;
   const [fm, fn, fk] = [shape.m, shape.n, shape.k];
   const { down, across } = subgroupGrid(tm, tn);
   const [rows, cols] = [tm / down / fm, tn / across / fn];
@@ -444,10 +450,19 @@ function matrixBody(
   // A left matrix is column-major in a [kk][mm] slab, row-major in [mm][kk]; a right one the other way round.
   const left_ = (i: number) => (transposed.a ? `(row0 + ${u32(i * fm)}) * A_ROW + ${read.a}kk, false` : `${read.a}kk * A_ROW + row0 + ${u32(i * fm)}, true`);
   const right_ = (j: number) => (transposed.b ? `(col0 + ${u32(j * fn)}) * B_ROW + ${read.b}kk, true` : `${read.b}kk * B_ROW + col0 + ${u32(j * fn)}, false`);
+  // A load from a slab: the 4-argument form on an array, the major order as a template argument
+  // on a view (the form Dawn's buffer_view tests use; Dawn calls the other deprecated).
+  const load = (type: string, slab: string, at: string) => {
+    if (views === undefined) return `subgroupMatrixLoad<${type}>(&${slab}, ${at}, ${slab === "a_tile" ? "A_ROW" : "B_ROW"})`;
+    const [offset, colMajor] = at.split(/, (?=true$|false$)/);
+    return `subgroupMatrixLoad<${type}, ${colMajor === "true" ? "col_major" : "row_major"}>(${slab}, ${offset!}, ${slab === "a_tile" ? "A_ROW" : "B_ROW"})`;
+  };
   const multiplies = pairs.map(({ i, j }) => `      acc_${i}_${j} = subgroupMatrixMultiplyAccumulate(l${i}, r${j}, acc_${i}_${j});`);
   const declarations =
     split !== undefined
       ? [`var<workgroup> a_tile: array<array<f16, ${split.aPart}>, ${down}>; // a ${aShape} slab per row of subgroups`, `var<workgroup> b_tile: array<array<f16, ${split.bPart}>, ${across}>; // a ${bShape} slab per column of subgroups`]
+      : views !== undefined
+        ? [`var<workgroup> a_mem: buffer<${views.aBytes}>; // a's ${aShape} slab: stored as vec4<u32>, read as f16`, `var<workgroup> b_mem: buffer<${views.bBytes}>; // b's ${bShape} slab`]
       : buffers === 2
         ? [`var<workgroup> a_tile: array<f16, 2 * ${aSlab}>; // ${aShape} x 2 buffers`, `var<workgroup> b_tile: array<f16, 2 * ${bSlab}>; // ${bShape} x 2 buffers`, `const A_SLAB: u32 = ${aSlab};`, `const B_SLAB: u32 = ${bSlab};`]
         : [`var<workgroup> a_tile: array<f16, ${aSlab}>; // ${aShape}`, `var<workgroup> b_tile: array<f16, ${bSlab}>; // ${bShape}`];
@@ -464,15 +479,20 @@ function matrixBody(
         ])
       : [
           `    for (var kk = 0u; kk < TK; kk += ${u32(fk)}) {`,
-          ...range(rows).map((i) => `      let l${i} = subgroupMatrixLoad<${left}>(&a_tile, ${left_(i)}, A_ROW);`),
-          ...range(cols).map((j) => `      let r${j} = subgroupMatrixLoad<${right}>(&b_tile, ${right_(j)}, B_ROW);`),
+          ...range(rows).map((i) => `      let l${i} = ${load(left, "a_tile", left_(i))};`),
+          ...range(cols).map((j) => `      let r${j} = ${load(right, "b_tile", right_(j))};`),
           ...multiplies,
           "    }",
         ];
   return {
     stageBytes: 4 * frag * (MATRIX_INVOCATIONS / MATRIX_SUBGROUP),
     declarations: [...declarations, `var<workgroup> stage: array<f32, ${frag * (MATRIX_INVOCATIONS / MATRIX_SUBGROUP)}>; // one result matrix per subgroup on its way out`, ""],
-    main: [...subgroupSetup(across, tm / down, tn / across, pairs, result), ...slabLoop(compute), ...epilogue(pairs, fm, fn, write)],
+    main: [
+      ...(views === undefined ? [] : ["  let a_tile = bufferView<array<f16>>(&a_mem, 0);", "  let a_wide = bufferView<array<vec4<u32>>>(&a_mem, 0);", "  let b_tile = bufferView<array<f16>>(&b_mem, 0);", "  let b_wide = bufferView<array<vec4<u32>>>(&b_mem, 0);"]),
+      ...subgroupSetup(across, tm / down, tn / across, pairs, result),
+      ...slabLoop(compute),
+      ...epilogue(pairs, fm, fn, write),
+    ],
   };
 }
 
@@ -485,6 +505,8 @@ interface MatrixStaging {
   readonly transposed: { readonly a: boolean; readonly b: boolean };
   /** Per-subgroup slabs: elements per part of a and b, their rows, and the slab depth. */
   readonly split?: { readonly tk: number; readonly aRow: number; readonly bRow: number; readonly aPart: number; readonly bPart: number };
+  /** Slabs in `buffer`s seen as f16 (`a_tile`) and as vec4<u32> (`a_wide`): their bytes. */
+  readonly views?: { readonly aBytes: number; readonly bBytes: number };
 }
 
 /**
@@ -531,11 +553,13 @@ function offsetFn(name: string, group: readonly string[], op: DirectOperand, bin
 }
 
 /**
- * How a wide load's f16 halves are stored (one element a store): down `w` rows of a [kk][free]
- * slab when loaded along k (`kk-rows`), down `w` rows of a transposed [free][kk] slab when loaded
- * along the free side (`free-rows`); consecutive invocations take consecutive elements of a row.
+ * How a wide load's f16 halves are stored: one element a store, down `w` rows of a [kk][free]
+ * slab when loaded along k (`kk-rows`) or down `w` rows of a transposed [free][kk] slab when
+ * loaded along the free side (`free-rows`), consecutive invocations taking consecutive elements
+ * of a row; or (`vector`, tiles.viewSlabs) as one 16-byte store along a row that runs the way the
+ * load does ([free][kk] when loaded along k, [kk][free] otherwise).
  */
-type HalfSlab = "kk-rows" | "free-rows";
+type HalfSlab = "kk-rows" | "free-rows" | "vector";
 
 /**
  * Which slab elements each invocation loads, fixed for the whole k loop: `r` loads of (kk, free
@@ -554,6 +578,7 @@ function loadSetup(x: "a" | "b", t: number, tk: number, threads: number, kFast: 
       : kFast ? [times(`${e} % ${u32(tk / w)}`), `${e} / ${u32(tk / w)}`]
       : [`${e} / ${u32(t / w)}`, times(`${e} % ${u32(t / w)}`)];
     const row = free === "m" ? "A_ROW" : "B_ROW";
+    const freeRows = half === "free-rows" || (half === "vector" && kFast); // the slab's rows are free indices
     const origin = free === "m" ? "m0" : "n0";
     const limit = free === "m" ? "M" : "N";
     return [
@@ -563,7 +588,7 @@ function loadSetup(x: "a" | "b", t: number, tk: number, threads: number, kFast: 
       `  let ${x}_off${r} = select(0u, ${x}_${free === "m" ? "m" : "n"}(${origin} + ${x}_${free}${r}), ${x}_ok${r});`,
       // per-subgroup slabs: the part holding this free index, and the index within it
       ...(part === undefined ? [] : [`  let ${x}_part${r} = ${x}_${free}${r} / ${u32(part)};`]),
-      `  let ${x}_slot${r} = ${half === "free-rows" ? `${within(`${x}_${free}${r}`, part)} * ${row} + ${x}_kk${r}` : `${x}_kk${r} * ${row} + ${within(`${x}_${free}${r}`, part)}`};`,
+      `  let ${x}_slot${r} = ${freeRows ? `${within(`${x}_${free}${r}`, part)} * ${row} + ${x}_kk${r}` : `${x}_kk${r} * ${row} + ${within(`${x}_${free}${r}`, part)}`};`,
     ];
   });
 }

@@ -73,6 +73,8 @@ describe("f16 plans", () => {
     const plan = planEinsum("ijk,ikl->jl", shapes, { profile: tensorCores, strategy: "direct" });
     const split = compilePlan({ ...plan, steps: plan.steps.map((st) => ({ ...st, tiles: { ...st.tiles!, subgroupSlabs: true } })) }).programs[0]!.launches[0]!.kernel;
     parts.push("// ===== matrix, per-subgroup slabs (tiles.subgroupSlabs)", `// ${split.workgroupBytes ?? 0} bytes of workgroup memory\n${split.code}`);
+    const viewed = compilePlan({ ...plan, steps: plan.steps.map((st) => ({ ...st, tiles: { ...st.tiles!, viewSlabs: true } })) }).programs[0]!.launches[0]!.kernel;
+    parts.push("// ===== matrix, view slabs (tiles.viewSlabs)", `// ${viewed.workgroupBytes ?? 0} bytes of workgroup memory\n${viewed.code}`);
     await expect(parts.join("\n")).toMatchFileSnapshot("./__snapshots__/seed.f16.wgsl");
   });
 
@@ -114,6 +116,60 @@ describe("f16 plans", () => {
       }
       expect(workgroupBytes, equation).toBe(2 * (Number(parts.a[1]) * Number(parts.a[2]) + Number(parts.b[1]) * Number(parts.b[2])) + 4 * 256 * 8);
       expect(code, equation).not.toContain("for (var kk"); // the k steps unrolled
+    }
+  });
+
+  test("view slabs (tiles.viewSlabs): every slab element is stored exactly once, 16 bytes at a time, where the matrix loads read it", () => {
+    // The generated index expressions are evaluated for every invocation (BigInt: WGSL's u32 / and %),
+    // since this machine cannot compile f16 or subgroup-matrix WGSL.
+    const cases: [string, object[], { tm: number; tn: number }?][] = [
+      ["ij,jk->ik", [f16([4096, 4096]), f16([4096, 4096])]], // a along k: [mm][kk]; b along n: [kk][nn]; 256 x 128
+      ["ji,jk->ik", [f16([4096, 4096]), f16([4096, 4096])]], // a along m: [kk][mm]
+      ["ik,jk->ij", [f16([4096, 4096]), f16([4096, 4096])]], // b along k: [nn][kk]
+      ["ij,jk->ik", [f16([520, 200]), f16([200, 264])], { tm: 128, tn: 128 }], // edges, 128 x 128
+    ];
+    for (const [equation, ops, tiles] of cases) {
+      const plan = planEinsum(equation, ops as never, { profile: tensorCores, strategy: "direct", ...(tiles === undefined ? {} : { tiles }) });
+      const { tm, tn, tk } = plan.steps[0]!.tiles!;
+      const viewed = { ...plan, steps: plan.steps.map((st) => ({ ...st, tiles: { ...st.tiles!, viewSlabs: true } })) };
+      const { code, workgroupBytes } = compilePlan(viewed).programs[0]!.launches[0]!.kernel;
+      expect(code).toContain("requires buffer_view;");
+      expect(code).not.toContain("bitcast<vec2<f16>>"); // no element-at-a-time stores
+      const constant = (name: string) => BigInt(new RegExp(`const ${name}: u32 = (\\d+)u;`).exec(code)![1]!);
+      const rows = { a: constant("A_ROW"), b: constant("B_ROW") };
+      const bytes = { a: Number(/var<workgroup> a_mem: buffer<(\d+)>;/.exec(code)![1]), b: Number(/var<workgroup> b_mem: buffer<(\d+)>;/.exec(code)![1]) };
+      expect(workgroupBytes, equation).toBe(bytes.a + bytes.b + 4 * 256 * 8);
+      const loads = [...code.matchAll(/subgroupMatrixLoad<subgroup_matrix_(left|right)<f16, 16, 16>, (row|col)_major>\((a|b)_tile, [^,]+, (A|B)_ROW\)/g)];
+      expect(loads.length, equation).toBe(code.split("subgroupMatrixLoad<").length - 1); // every load reads a view, major order as a template argument
+      for (const x of ["a", "b"] as const) {
+        const [side, free] = x === "a" ? [tm, "m"] : [tn, "n"];
+        // a slab along k is [free][kk]: its matrices row-major for a, column-major for b; the other way round otherwise
+        const alongK = code.includes(`let ${x}_kk0 = ((li + 0u) % `);
+        const major = loads.filter((l) => l[3] === x).map((l) => l[2]);
+        expect(new Set(major), `${equation} ${x}`).toEqual(new Set([alongK === (x === "a") ? "row" : "col"]));
+        const expr = (name: string) => new RegExp(`let ${name} = (.+);`).exec(code)![1]!.replace(/(\d+)u/g, "$1n").replace(new RegExp(`${x}_${free}(\\d)`, "g"), `${x}_${free}$1`);
+        const seen = new Map<bigint, number>();
+        const stores = [...code.matchAll(new RegExp(`${x}_wide\\[${x}_slot(\\d+) / 8u\\] = ${x}_v\\1;`, "g"))].map((m) => Number(m[1]));
+        expect(stores.length, `${equation} ${x}`).toBe((side * tk) / (256 * 8));
+        for (let li = 0n; li < 256n; li++) {
+          for (const r of stores) {
+            const kk = eval(expr(`${x}_kk${r}`).replaceAll("li", `${li}n`)) as bigint;
+            const ff = eval(expr(`${x}_${free}${r}`).replaceAll("li", `${li}n`)) as bigint;
+            const slot = eval(expr(`${x}_slot${r}`).replaceAll("li", `${li}n`).replaceAll(`${x}_kk${r}`, `${kk}n`).replaceAll(`${x}_${free}${r}`, `${ff}n`).replace(/[AB]_ROW/g, `${rows[x]}n`)) as bigint;
+            expect(slot % 8n, `${equation} ${x}: 16-byte aligned`).toBe(0n);
+            for (let e = 0n; e < 8n; e++) {
+              const [k, f] = alongK ? [kk + e, ff] : [kk, ff + e];
+              const at = alongK ? f * rows[x] + k : k * rows[x] + f; // where the matrix loads read (k, f)
+              expect(slot + e, `${equation} ${x}: element (${k}, ${f})`).toBe(at);
+              expect(k < BigInt(tk) && f < BigInt(side), `${equation} ${x}: (${k}, ${f}) inside the slab`).toBe(true);
+              seen.set(at, (seen.get(at) ?? 0) + 1);
+              expect(2n * (at + 1n) <= BigInt(bytes[x])).toBe(true);
+            }
+          }
+        }
+        expect(seen.size, `${equation} ${x}: every element once`).toBe(side * tk);
+        expect(Math.max(...seen.values())).toBe(1);
+      }
     }
   });
 

@@ -1056,3 +1056,156 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   workgroupBarrier();
 }
+
+// ===== matrix, view slabs (tiles.viewSlabs)
+// 17920 bytes of workgroup memory
+enable f16;
+requires buffer_view;
+enable chromium_experimental_subgroup_matrix;
+diagnostic(off, chromium.subgroup_matrix_uniformity);
+// einsight: direct (GETT) kernel on 16x16x16 subgroup matrices, contraction step, direct
+//   abc,acd->bd   sizes a=3 b=20 c=40 d=24
+//   groups batch []=1 m [b]=20 n [d]=24 k [ac]=120
+//   a strides a:1600 b:40 c:1; b strides a:960 c:24 d:1; out strides b:24 d:1
+//   tile 64x64x32, 1 k slice(s) of 120; loads: a along k, b along n
+//   1 workgroups, dispatch 1 x 1
+struct Params {
+  a_offset: u32,
+  b_offset: u32,
+  out_offset: u32,
+  pad3: u32,
+}
+@group(0) @binding(0) var<storage, read> a: array<vec4<u32>>; // read 8 elements at a time
+@group(0) @binding(1) var<storage, read> b: array<vec4<u32>>; // read 8 elements at a time
+@group(0) @binding(2) var<storage, read_write> out: array<f16>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+const M: u32 = 20u;
+const N: u32 = 24u;
+const K: u32 = 120u;
+const TM: u32 = 64u;
+const TN: u32 = 64u;
+const TK: u32 = 32u;
+const A_ROW: u32 = 40u; // elements per mm row of a_tile (padded)
+const B_ROW: u32 = 72u; // elements per kk row of b_tile (padded)
+const CHUNK: u32 = 120u; // k per slice
+const TILES_M: u32 = 1u;
+const TILES_N: u32 = 1u;
+const BATCH: u32 = 1u;
+const TILES: u32 = 1u;
+const GRID_X: u32 = 1u;
+
+var<workgroup> a_mem: buffer<5120>; // a's [mm][kk] slab: stored as vec4<u32>, read as f16
+var<workgroup> b_mem: buffer<4608>; // b's [kk][nn] slab
+var<workgroup> stage: array<f32, 2048>; // one result matrix per subgroup on its way out
+
+fn a_batch(i: u32) -> u32 { return 0u; }
+fn a_m(i: u32) -> u32 {
+  let c_b = i;
+  return c_b * 40u;
+}
+fn a_k(i: u32) -> u32 {
+  var c_rest = i;
+  let c_c = c_rest % 40u;
+  c_rest = c_rest / 40u;
+  let c_a = c_rest;
+  return c_a * 1600u + c_c;
+}
+fn b_batch(i: u32) -> u32 { return 0u; }
+fn b_k(i: u32) -> u32 {
+  var c_rest = i;
+  let c_c = c_rest % 40u;
+  c_rest = c_rest / 40u;
+  let c_a = c_rest;
+  return c_a * 960u + c_c * 24u;
+}
+fn b_n(i: u32) -> u32 {
+  let c_d = i;
+  return c_d;
+}
+fn out_batch(i: u32) -> u32 { return 0u; }
+fn out_m(i: u32) -> u32 {
+  let c_b = i;
+  return c_b * 24u;
+}
+fn out_n(i: u32) -> u32 {
+  let c_d = i;
+  return c_d;
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let tile = wg.x + wg.y * GRID_X;
+  if (tile >= TILES) { return; } // whole workgroups only: barriers stay uniform
+  let tile_n = tile % TILES_N;
+  let tile_m = (tile / TILES_N) % TILES_M;
+  let bi = (tile / (TILES_N * TILES_M)) % BATCH;
+  let slice = tile / (TILES_N * TILES_M * BATCH);
+  let m0 = tile_m * TM;
+  let n0 = tile_n * TN;
+  let k_begin = slice * CHUNK;
+  let k_end = min(K, k_begin + CHUNK);
+  let a_base = params.a_offset + a_batch(bi);
+  let b_base = params.b_offset + b_batch(bi);
+  let out_base = params.out_offset + out_batch(bi) + slice * 0u;
+  let a_kk0 = ((li + 0u) % 4u) * 8u;
+  let a_m0 = (li + 0u) / 4u;
+  let a_ok0 = m0 + a_m0 < M;
+  let a_off0 = select(0u, a_m(m0 + a_m0), a_ok0);
+  let a_slot0 = a_m0 * A_ROW + a_kk0;
+  let b_kk0 = (li + 0u) / 8u;
+  let b_n0 = ((li + 0u) % 8u) * 8u;
+  let b_ok0 = n0 + b_n0 < N;
+  let b_off0 = select(0u, b_n(n0 + b_n0), b_ok0);
+  let b_slot0 = b_kk0 * B_ROW + b_n0;
+  let a_tile = bufferView<array<f16>>(&a_mem, 0);
+  let a_wide = bufferView<array<vec4<u32>>>(&a_mem, 0);
+  let b_tile = bufferView<array<f16>>(&b_mem, 0);
+  let b_wide = bufferView<array<vec4<u32>>>(&b_mem, 0);
+  let sg = li / 32u;
+  let lane = li % 32u;
+  let row0 = (sg / 4u) * 32u;
+  let col0 = (sg % 4u) * 16u;
+  var acc_0_0 = subgroup_matrix_result<f32, 16, 16>();
+  var acc_1_0 = subgroup_matrix_result<f32, 16, 16>();
+  // slab values are fetched into registers one slab ahead, so global loads overlap the math
+  var a_v0 = vec4<u32>();
+  if (a_ok0 && k_begin + a_kk0 < k_end) { a_v0 = a[(a_base + a_off0 + a_k(k_begin + a_kk0)) / 8u]; }
+  var b_v0 = vec4<u32>();
+  if (b_ok0 && k_begin + b_kk0 < k_end) { b_v0 = b[(b_base + b_off0 + b_k(k_begin + b_kk0)) / 8u]; }
+  for (var k0 = k_begin; k0 < k_end; k0 += TK) {
+    // stage the fetched TK-deep slab of a and b in workgroup memory (zeros past the edges)
+    a_wide[a_slot0 / 8u] = a_v0;
+    b_wide[b_slot0 / 8u] = b_v0;
+    workgroupBarrier();
+    a_v0 = vec4<u32>();
+    if (a_ok0 && k0 + TK + a_kk0 < k_end) { a_v0 = a[(a_base + a_off0 + a_k(k0 + TK + a_kk0)) / 8u]; }
+    b_v0 = vec4<u32>();
+    if (b_ok0 && k0 + TK + b_kk0 < k_end) { b_v0 = b[(b_base + b_off0 + b_k(k0 + TK + b_kk0)) / 8u]; }
+    for (var kk = 0u; kk < TK; kk += 16u) {
+      let l0 = subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>, row_major>(a_tile, (row0 + 0u) * A_ROW + kk, A_ROW);
+      let l1 = subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>, row_major>(a_tile, (row0 + 16u) * A_ROW + kk, A_ROW);
+      let r0 = subgroupMatrixLoad<subgroup_matrix_right<f16, 16, 16>, row_major>(b_tile, kk * B_ROW + col0 + 0u, B_ROW);
+      acc_0_0 = subgroupMatrixMultiplyAccumulate(l0, r0, acc_0_0);
+      acc_1_0 = subgroupMatrixMultiplyAccumulate(l1, r0, acc_1_0);
+    }
+    workgroupBarrier();
+  }
+  let mine = sg * 256u;
+  subgroupMatrixStore(&stage, mine, acc_0_0, false, 16u);
+  workgroupBarrier();
+  for (var e = lane; e < 256u; e += 32u) {
+    let om = m0 + row0 + 0u + e / 16u;
+    let on = n0 + col0 + 0u + e % 16u;
+    if (om < M && on < N) { out[out_base + out_m(om) + out_n(on)] = f16(stage[mine + e]); }
+  }
+  workgroupBarrier();
+  subgroupMatrixStore(&stage, mine, acc_1_0, false, 16u);
+  workgroupBarrier();
+  for (var e = lane; e < 256u; e += 32u) {
+    let om = m0 + row0 + 16u + e / 16u;
+    let on = n0 + col0 + 0u + e % 16u;
+    if (om < M && on < N) { out[out_base + out_m(om) + out_n(on)] = f16(stage[mine + e]); }
+  }
+  workgroupBarrier();
+}
