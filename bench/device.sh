@@ -25,7 +25,7 @@ export PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | tee "$out/gpu.txt"
 quiet() { grep -v "^ - \|^validation\|^\[Invalid\|^    at \|^out of memory\|vkAllocate"; }
 if [ "${F16:-1}" = 1 ]; then
-  timeout 260 node dist/bench/matrix.js --json "$out/f16.json" 2>&1 | grep -E "^(ok|FAIL|ij,jk|ijk,ikl|adapter|subgroups|all|[0-9]+ f16)"
+  timeout 300 node dist/bench/matrix.js --json "$out/f16.json" 2>&1 | grep -E "^(ok|FAIL|ij,jk|ijk,ikl|adapter|subgroups|all|[0-9]+ f16)"
   timeout 40 python3 bench/torch_f16.py "$out/torch-f16.json" 2>&1 | tail -4
 fi
 # AB=1: the f16 GEMM with a previous build's kernels (dist/base, see bench/ab.ts) and this build's, alternating

@@ -151,6 +151,11 @@ async function check(g: Gpu, c: Check): Promise<{ error: number; matrix: string;
 
 const results: Record<string, unknown>[] = [];
 let failures = 0;
+/** Writes what was measured so far (after each part: a run cut short by its time limit keeps it). */
+function save(): void {
+  if (args.json === undefined) return;
+  writeFileSync(args.json, JSON.stringify({ adapter: matrixGpu.adapterName, features: [...matrixGpu.device.features].sort(), subgroups: [info.subgroupMinSize, info.subgroupMaxSize], configs, profile: matrixGpu.profile, date: new Date().toISOString().slice(0, 10), results }, null, 1));
+}
 for (const [label, g] of f32Only ? [] : ([["subgroup matrices", matrixGpu], ["scalar f16", scalarGpu]] as const)) {
   for (const c of checks) {
     try {
@@ -166,6 +171,7 @@ for (const [label, g] of f32Only ? [] : ([["subgroup matrices", matrixGpu], ["sc
     }
   }
 }
+save();
 
 interface Variant {
   readonly label: string;
@@ -242,6 +248,7 @@ for (const n of sizes) {
     }
     base.destroy();
     b.destroy();
+    save();
   }
 }
 
@@ -271,12 +278,11 @@ if (args.quick !== true) {
       results.push({ kind: "seed", equation: "ijk,ikl->jl", label, error: String(e) });
     }
     [X, Y].forEach((t) => t.destroy());
+    save();
   }
 }
 
-if (args.json !== undefined) {
-  writeFileSync(args.json, JSON.stringify({ adapter: matrixGpu.adapterName, features: [...matrixGpu.device.features].sort(), subgroups: [info.subgroupMinSize, info.subgroupMaxSize], configs, profile: matrixGpu.profile, date: new Date().toISOString().slice(0, 10), results }, null, 1));
-}
+save();
 console.log(failures === 0 ? "all f16 checks passed" : `${failures} f16 check(s) FAILED`);
 scalarGpu.destroy();
 uncheckedGpu.destroy();
