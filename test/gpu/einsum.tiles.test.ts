@@ -184,6 +184,10 @@ describe("workgroup layouts (tiles.invocations: the bench forces them; the plann
     await checkSettings(tiles, { invocations }, marker);
   });
 
+  test("with double-buffered slabs (as the nvidia-h100 profile plans 128 x 128 x 8)", async () => {
+    await checkSettings({ tm: 64, tn: 64, tk: 8 }, { invocations: { x: 16, y: 16, run: 8 }, doubleBuffer: true }, "one barrier a slab");
+  });
+
   test("a layout the tiles do not divide among is refused, not compiled", () => {
     const a = { shape: [64, 64], strides: [64, 1] };
     const plan = planEinsum("ij,jk->ik", [a, a], { strategy: "direct", tiles: { tm: 64, tn: 64, tk: 16 } });
