@@ -3,7 +3,7 @@
  * plans for: a profile name, and optionally a tile table measured on the target device by
  * `tuneTiles()`, given as the table or as the path of its JSON file.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { EinsightError } from "../../codegen/errors.js";
 import { profileLabel, resolveProfile, type PlanOptions } from "../../codegen/plan.js";
@@ -27,9 +27,15 @@ export function buildProfile(config: BuildProfileConfig): PlanOptions["profile"]
   return { ...named, tileTable: table };
 }
 
+/** Tables read, by file and modification time: a linter asks once per linted file. */
+const tables = new Map<string, TileTable>();
+
 function readTable(file: string): TileTable {
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as TileTable;
+    const key = `${file}@${statSync(file).mtimeMs}`;
+    const table = tables.get(key) ?? (JSON.parse(readFileSync(file, "utf8")) as TileTable);
+    tables.set(key, table);
+    return table;
   } catch (cause) {
     throw new EinsightError("invalidOption", `tileTable: cannot read a tile table from ${file} (${cause instanceof Error ? cause.message : String(cause)}); write one with tuneTiles() (docs/tensors.md).`, { cause });
   }

@@ -3,9 +3,11 @@ import operands from "../../plugin/eslint/rules/operands.js";
 import preferView from "../../plugin/eslint/rules/prefer-view.js";
 import riskyEinsum from "../../plugin/eslint/rules/risky-einsum.js";
 import shapeMismatch from "../../plugin/eslint/rules/shape-mismatch.js";
+import { fileURLToPath } from "node:url";
 import { prelude, typedFile, typedTester, untypedTester } from "./tester.js";
 
 const filename = typedFile;
+const tileTableFile = fileURLToPath(new URL("./fixtures/tiles.json", import.meta.url));
 
 typedTester.run("operands", operands, {
   valid: [{ code: `${prelude}einsum("ij,jk->ik", t([2, 3]), t([3, 4]));`, filename }, { code: `${prelude}declare const u: Tensor<number[]>;\neinsum("ijk", u);`, filename }],
@@ -42,6 +44,8 @@ typedTester.run("risky-einsum", riskyEinsum, {
   valid: [
     // the seed: direct, no temporaries, nothing kept for backward
     { code: `${prelude}einsum("ijk,ikl->jl", t([16, 16384, 2048]).slice(0, 3, 11), t([8, 2048, 1024]));`, filename },
+    // the same under a tile table measured by tuneTiles() (a file the rule reads)
+    { code: `${prelude}einsum("ijk,ikl->jl", t([16, 16384, 2048]).slice(0, 3, 11), t([8, 2048, 1024]));`, filename, options: [{ profile: "nvidia-h100", tileTable: tileTableFile }] },
   ],
   invalid: [
     { code: `${prelude}declare const e: string;\neinsum(e, t([2]));`, filename, errors: [{ messageId: "nonLiteral", line: 5, column: 8 }] },

@@ -14,6 +14,7 @@ import { createRule } from "../create-rule.js";
 import { onEinsumCall, operandShapes } from "../einsum-calls.js";
 import { equationSource } from "../equation-source.js";
 import { isFullyKnown, tryParse } from "../bind-types.js";
+import { buildProfile } from "../../typescript/profile.js";
 
 const MiB = 2 ** 20;
 
@@ -22,6 +23,8 @@ export interface RiskyEinsumOptions {
   maxOutputBytes?: number;
   maxBackwardBytes?: number;
   profile?: ProfileName;
+  /** A tile table measured on the device by `tuneTiles()` (its JSON file): plans take their tiles from it. */
+  tileTable?: string;
 }
 
 type MessageIds = "nonLiteral" | "temporaries" | "copiesView" | "blowUp" | "backward" | "slowAccess";
@@ -40,6 +43,7 @@ export default createRule<[RiskyEinsumOptions], MessageIds>({
           maxOutputBytes: { type: "number", minimum: 0, description: "An output or intermediate above this many bytes, and much larger than the inputs, is reported." },
           maxBackwardBytes: { type: "number", minimum: 0, description: "Memory a backward pass would keep beyond the operands, above this many bytes, is reported." },
           profile: { type: "string", enum: Object.keys(PROFILES), description: "The device profile plans are costed for." },
+          tileTable: { type: "string", description: "A tile table measured on the device by tuneTiles() (a JSON file, relative to the working folder)." },
         },
       },
     ],
@@ -54,6 +58,7 @@ export default createRule<[RiskyEinsumOptions], MessageIds>({
   },
   defaultOptions: [{ maxTemporaryBytes: 64 * MiB, maxOutputBytes: 1024 * MiB, maxBackwardBytes: 256 * MiB, profile: "generic" }],
   create(context, [options]) {
+    const profile = buildProfile({ ...(options.profile === undefined ? {} : { profile: options.profile }), ...(options.tileTable === undefined ? {} : { tileTable: options.tileTable }) }) ?? "generic";
     return onEinsumCall(context, ["einsight"], (call) => {
       if (call.equation === undefined) return;
       const source = equationSource(call.equation);
@@ -62,7 +67,7 @@ export default createRule<[RiskyEinsumOptions], MessageIds>({
       if (tryParse(source.text) === undefined || shapes === undefined || !isFullyKnown(shapes)) return;
       let plan: Plan;
       try {
-        plan = planEinsum(source.text, shapes.map((shape) => ({ shape: shape as readonly number[] })), { profile: options.profile ?? "generic", ...forcedOptions(call.options) });
+        plan = planEinsum(source.text, shapes.map((shape) => ({ shape: shape as readonly number[] })), { profile, ...forcedOptions(call.options) });
       } catch {
         return; // the other rules report what planning rejects
       }
