@@ -57,12 +57,16 @@ export interface TileTableEntry {
   readonly measured?: readonly { readonly tiles: TileShape; readonly ms: number }[];
 }
 
-/** Refuses a tile shape the kernels cannot run, saying which part is wrong (`name`: how the caller wrote it). */
-export function checkTileShape(tiles: Partial<TileShape> | undefined, name = "tiles"): void {
-  if (tiles === undefined) return;
+/**
+ * Refuses a tile shape the kernels cannot run, saying which part is wrong (`name`: how the caller
+ * wrote it). `whole`: tm, tn and tk must all be given (a table entry, a candidate), not some.
+ */
+export function checkTileShape(tiles: Partial<TileShape> | undefined, name = "tiles", whole = false): void {
+  if (tiles === undefined && !whole) return;
   const sides: readonly number[] = TILE_SIDES;
   const depths: readonly number[] = TILE_DEPTHS;
   check(typeof tiles === "object" && tiles !== null, "invalidOption", () => `${name} must be an object like { tm: 64, tn: 64, tk: 16 }, got ${JSON.stringify(tiles) ?? "undefined"}.`);
+  check(!whole || [tiles.tm, tiles.tn, tiles.tk].every((v) => v !== undefined), "invalidOption", () => `${name} must give tm, tn and tk, got ${JSON.stringify(tiles)}.`);
   for (const key of ["tm", "tn"] as const) {
     const v = tiles[key];
     check(v === undefined || sides.includes(v), "invalidOption", () => `${name}.${key} must be one of ${sides.join(", ")}, got ${String(v)}.`);
@@ -83,8 +87,7 @@ export function checkTileTable(table: TileTable): void {
     const name = `tileTable.entries[${i}]`;
     check(typeof e === "object" && e !== null, "invalidOption", () => `${name} must be an object { m, n, k, tiles }.`);
     for (const key of ["m", "n", "k"] as const) check(Number.isInteger(e[key]) && e[key] > 0, "invalidOption", () => `${name}.${key} must be a positive integer, got ${String(e[key])}.`);
-    check(e.tiles !== undefined && [e.tiles.tm, e.tiles.tn, e.tiles.tk].every((v) => v !== undefined), "invalidOption", () => `${name}.tiles must give tm, tn and tk, got ${JSON.stringify(e.tiles)}.`);
-    checkTileShape(e.tiles, `${name}.tiles`);
+    checkTileShape(e.tiles, `${name}.tiles`, true);
   });
 }
 

@@ -35,10 +35,7 @@ export async function tuneTiles(g: Gpu, options: TuneOptions = {}): Promise<Tile
   check(isNonEmptyList(sizes) && sizes.every((s) => isNonEmptyList(s) && s.length === 3 && s.every((v) => Number.isSafeInteger(v) && v > 0)), "invalidOption", () => `tuneTiles(): sizes must be a non-empty list of [m, n, k] positive integers, got ${JSON.stringify(sizes)}.`);
   const candidates = options.candidates ?? TILE_CANDIDATES.filter((t) => !slowToCompile(t, g));
   check(isNonEmptyList(candidates), "invalidOption", () => `tuneTiles(): candidates must be a non-empty list of tile shapes, got ${JSON.stringify(candidates)}.`);
-  candidates.forEach((t, i) => {
-    check([t.tm, t.tn, t.tk].every((v) => v !== undefined), "invalidOption", () => `tuneTiles(): candidates[${i}] must give tm, tn and tk, got ${JSON.stringify(t)}.`);
-    checkTileShape(t, `candidates[${i}]`);
-  });
+  candidates.forEach((t, i) => checkTileShape(t, `candidates[${i}]`, true));
   const sync = () => g.device.queue.onSubmittedWorkDone();
   const entries: TileTableEntry[] = [];
   for (const [m, n, k] of sizes) {

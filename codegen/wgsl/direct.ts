@@ -92,7 +92,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const views = matrix !== undefined && tiles.viewSlabs === true && wide.a && wide.b && tiles.global !== true && !double && tiles.subgroupSlabs !== true;
   const halfSlab = (isWide: boolean, kFast: boolean): HalfSlab | undefined => (matrix === undefined || !isWide ? undefined : views ? "vector" : kFast ? "kk-rows" : "free-rows");
   const slabs = { a: halfSlab(wide.a, aKFast), b: halfSlab(wide.b, !bNFast) };
-  const across = { a: slabs.a === "free-rows" || (views && aKFast), b: slabs.b === "free-rows" || (views && !bNFast) };
+  const across = { a: freeRows(slabs.a, aKFast), b: freeRows(slabs.b, !bNFast) };
   // Per-subgroup slabs (tiles.subgroupSlabs): a's slab cut into one part per row of subgroups, b's
   // into one per column, each part's free side `sides.a` (`sides.b`) long.
   const grid = subgroupGrid(tm, tn);
@@ -561,6 +561,11 @@ function offsetFn(name: string, group: readonly string[], op: DirectOperand, bin
  */
 type HalfSlab = "kk-rows" | "free-rows" | "vector";
 
+/** Whether an f16 slab's rows are free indices ([free][kk]): `free-rows`, or `vector` loaded along k. */
+function freeRows(half: HalfSlab | undefined, kFast: boolean): boolean {
+  return half === "free-rows" || (half === "vector" && kFast);
+}
+
 /**
  * Which slab elements each invocation loads, fixed for the whole k loop: `r` loads of (kk, free
  * index) per invocation. `kFast`: consecutive invocations take consecutive kk. `wide`: each load
@@ -578,7 +583,6 @@ function loadSetup(x: "a" | "b", t: number, tk: number, threads: number, kFast: 
       : kFast ? [times(`${e} % ${u32(tk / w)}`), `${e} / ${u32(tk / w)}`]
       : [`${e} / ${u32(t / w)}`, times(`${e} % ${u32(t / w)}`)];
     const row = free === "m" ? "A_ROW" : "B_ROW";
-    const freeRows = half === "free-rows" || (half === "vector" && kFast); // the slab's rows are free indices
     const origin = free === "m" ? "m0" : "n0";
     const limit = free === "m" ? "M" : "N";
     return [
@@ -588,7 +592,7 @@ function loadSetup(x: "a" | "b", t: number, tk: number, threads: number, kFast: 
       `  let ${x}_off${r} = select(0u, ${x}_${free === "m" ? "m" : "n"}(${origin} + ${x}_${free}${r}), ${x}_ok${r});`,
       // per-subgroup slabs: the part holding this free index, and the index within it
       ...(part === undefined ? [] : [`  let ${x}_part${r} = ${x}_${free}${r} / ${u32(part)};`]),
-      `  let ${x}_slot${r} = ${freeRows ? `${within(`${x}_${free}${r}`, part)} * ${row} + ${x}_kk${r}` : `${x}_kk${r} * ${row} + ${within(`${x}_${free}${r}`, part)}`};`,
+      `  let ${x}_slot${r} = ${freeRows(half, kFast) ? `${within(`${x}_${free}${r}`, part)} * ${row} + ${x}_kk${r}` : `${x}_kk${r} * ${row} + ${within(`${x}_${free}${r}`, part)}`};`,
     ];
   });
 }
