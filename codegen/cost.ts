@@ -4,7 +4,7 @@
  * memory budget; the rest become the plan's alternatives, with the reason they lost.
  */
 import type { DeviceProfile, SubgroupMatrixShape } from "./profile.js";
-import { tableTiles, TILE_SIDES, type TileShape } from "./tiles.js";
+import { layoutFits, tableTiles, TILE_SIDES, type TileShape, type WorkgroupLayout } from "./tiles.js";
 
 export type Strategy = "direct" | "split-k" | "ttgt" | "loop";
 export const STRATEGIES: readonly Strategy[] = ["direct", "split-k", "ttgt", "loop"];
@@ -43,7 +43,8 @@ export interface TileConfig {
    * column, so that each matrix load names its part at a constant offset. Dawn's robustness wraps
    * a subgroup-matrix load in a bounds test unless its offset, stride and array are constants
    * (an H200 ran the planned f16 GEMM 19% faster with robustness off). Not yet checked or timed on
-   * a GPU, so the planner does not choose it: bench/matrix.ts checks and times it.
+   * a GPU, so only a profile with `matrixSlabs: "per-subgroup"` chooses it: bench/matrix.ts checks
+   * and times it.
    */
   readonly subgroupSlabs?: boolean;
   /**
@@ -51,18 +52,18 @@ export interface TileConfig {
    * workgroup memory seen two ways (WGSL `buffer_view`), so a 16-byte load is stored as one
    * 16-byte store instead of 8 f16 stores (an f16 matrix loads only from f16 elements), and the
    * matrices are loaded from its f16 view. Not yet compiled or timed on a GPU (SwiftShader has
-   * neither f16 nor subgroup matrices), so the planner does not choose it: bench/matrix.ts
-   * checks and times it.
+   * neither f16 nor subgroup matrices), so only a profile with `matrixSlabs: "views"` and
+   * `bufferViews` chooses it: bench/matrix.ts checks and times it.
    */
   readonly viewSlabs?: boolean;
   /**
-   * Without `matrix`: the workgroup, `x` invocations across the tile's n side and `y` down its m
-   * side (default 16 x 16), each accumulating a (TM / y) x (TN / x) block. `run`: consecutive
-   * invocations take `run` columns before the next row (default `x`), so that a subgroup of 32
-   * covers, say, 8 x 4 blocks instead of 16 x 2 and reads fewer distinct workgroup-memory words
-   * a step. Not yet timed on a GPU, so the planner does not choose it: bench/tune.ts measures it.
+   * Without `matrix`: the workgroup layout (codegen/tiles `WorkgroupLayout`; default 16 x 16).
+   * With `run` < `x` a subgroup of 32 covers, say, 8 x 4 blocks instead of 16 x 2 and reads fewer
+   * distinct workgroup-memory words a step. Chosen only under a profile that names a layout
+   * (`DeviceProfile.invocations`), which no built-in one does until a GPU has timed them
+   * (bench/tune.ts measures them).
    */
-  readonly invocations?: { readonly x: number; readonly y: number; readonly run?: number };
+  readonly invocations?: WorkgroupLayout;
 }
 
 /** Sizes of a pairwise step by label group, and how its operands lie in memory. */
@@ -167,7 +168,9 @@ export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partia
   const [finalM, finalN] = [forced?.tm ?? fit(tm), forced?.tn ?? fit(tn)];
   // Two slab buffers of f32 (rows padded by up to 4), where the profile asks for them and they stay small.
   const double = profile.doubleBuffer === true && 2 * tk * (finalM + finalN + 8) * 4 <= DOUBLE_BUFFER_BYTES;
-  return { tm: finalM, tn: finalN, tk, splits, ...(double ? { doubleBuffer: true } : {}) };
+  // The profile's workgroup layout where these tiles divide among it; 16 x 16 otherwise.
+  const layout = profile.invocations !== undefined && layoutFits({ tm: finalM, tn: finalN, tk }, profile.invocations) ? { invocations: profile.invocations } : {};
+  return { tm: finalM, tn: finalN, tk, splits, ...(double ? { doubleBuffer: true } : {}), ...layout };
 }
 
 /**
@@ -188,7 +191,10 @@ function matrixTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partial<Pick<
     const tk = forced?.tk !== undefined ? Math.max(matrix.k, Math.min(forced.tk, 2 * matrix.k)) : (shape.k ?? 0) % (2 * matrix.k) === 0 ? 2 * matrix.k : matrix.k;
     return { tm, tn, tk: (shape.k ?? 0) % tk === 0 ? tk : matrix.k, splits, matrix, global: true };
   }
-  return { tm, tn, tk: Math.max(forced?.tk ?? 32, matrix.k, 256 / Math.min(tm, tn)), splits, matrix };
+  // Slabs as the profile asks: per subgroup, or through buffer views where the device has them
+  // and both operands are read 16 bytes at a time (the kernel's view slabs need both).
+  const slabs = profile.matrixSlabs === "per-subgroup" ? { subgroupSlabs: true } : profile.matrixSlabs === "views" && profile.bufferViews === true && bothWide ? { viewSlabs: true } : {};
+  return { tm, tn, tk: Math.max(forced?.tk ?? 32, matrix.k, 256 / Math.min(tm, tn)), splits, matrix, ...slabs };
 }
 
 /** Halves tn, then tm, while the tile is larger than the profile allows. */

@@ -1,4 +1,4 @@
-import type { TileTable } from "./tiles.js";
+import type { TileTable, WorkgroupLayout } from "./tiles.js";
 
 /**
  * Device profiles: the few numbers the cost model needs about a GPU. A plan is deterministic for
@@ -45,6 +45,21 @@ export interface DeviceProfile {
    * above (codegen/tiles).
    */
   readonly tileTable?: TileTable;
+  /**
+   * The scalar tiled kernels' workgroup layout (say 8 x 16 invocations with 8 x 8 outputs each on
+   * 128 x 64 tiles), where a step's tiles divide among it; 16 x 16 otherwise. No built-in profile
+   * names one until a GPU has timed them (bench/RESULTS.md).
+   */
+  readonly invocations?: WorkgroupLayout;
+  /**
+   * How the staged subgroup-matrix kernel holds its slabs: one shared pair (default), one part per
+   * row and column of subgroups (`per-subgroup`: constant matrix-load offsets), or `views`: 16-byte
+   * stores through WGSL buffer views, only where `bufferViews` is true. No built-in profile names
+   * one until a GPU has timed them (bench/RESULTS.md).
+   */
+  readonly matrixSlabs?: "per-subgroup" | "views";
+  /** Whether the device's WGSL has the `buffer_view` language feature; filled in by the runtime from `wgslLanguageFeatures`. */
+  readonly bufferViews?: boolean;
 }
 
 /** One subgroup matrix multiply: an M x K left times a K x N right. */

@@ -39,6 +39,28 @@ export const TILE_CANDIDATES: readonly TileShape[] = [
   { tm: 128, tn: 256, tk: 8 },
 ];
 
+/**
+ * The scalar tiled kernels' workgroup: `x` invocations across the tile's n side and `y` down its m
+ * side (default 16 x 16), each accumulating a (tm / y) x (tn / x) block; `run`: consecutive
+ * invocations take `run` columns before the next row (default `x`).
+ */
+export interface WorkgroupLayout {
+  readonly x: number;
+  readonly y: number;
+  readonly run?: number;
+}
+
+/**
+ * Whether tiles divide among a layout's invocations: each invocation whole rows and columns and
+ * whole loads of every slab, `run` dividing `x`, at most 256 invocations.
+ */
+export function layoutFits(tiles: TileShape, layout: WorkgroupLayout): boolean {
+  const { x, y, run = x } = layout;
+  const threads = x * y;
+  const whole = (v: number) => Number.isInteger(v) && v > 0;
+  return whole(x) && whole(y) && whole(run) && threads <= 256 && x % run === 0 && tiles.tm % y === 0 && tiles.tn % x === 0 && (tiles.tm * tiles.tk) % threads === 0 && (tiles.tn * tiles.tk) % threads === 0;
+}
+
 /** Which tile shape ran fastest on one device, for a few GEMM sizes. */
 export interface TileTable {
   /** The adapter it was measured on (for people: einsight does not compare it with the device). */

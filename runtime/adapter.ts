@@ -15,18 +15,30 @@ export interface FoundAdapter {
   readonly adapter: GPUAdapter;
   /** To call once the device made from `adapter` is lost (destroyed), never before. */
   readonly release: () => void;
+  /** The WGSL language features of the WebGPU implementation it came from (`GPU.wgslLanguageFeatures`). */
+  readonly wgslFeatures: ReadonlySet<string>;
 }
 
 export async function requestAdapter(request: AdapterRequest = {}): Promise<FoundAdapter> {
-  const browserGpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
-  if (browserGpu !== undefined) {
-    const adapter = await browserGpu.requestAdapter({ powerPreference: request.powerPreference });
-    if (adapter !== null) return { adapter, release: () => undefined };
+  const browser = browserGpu();
+  if (browser !== undefined) {
+    const adapter = await browser.requestAdapter({ powerPreference: request.powerPreference });
+    if (adapter !== null) return { adapter, release: () => undefined, wgslFeatures: wgslFeaturesOf(browser) };
     throw noAdapter("navigator.gpu returned no adapter. Enable WebGPU in this browser (Chromium: --enable-unsafe-webgpu; with no GPU also --enable-unsafe-swiftshader).");
   }
   // Loaded only in Node, so that browser bundles never see node:fs or the webgpu package.
   const { requestNodeAdapter } = await import("./node-adapter.js");
   return requestNodeAdapter(request);
+}
+
+/** `GPU.wgslLanguageFeatures` as a set (empty where the implementation does not say). */
+export function wgslFeaturesOf(gpu: GPU | undefined): ReadonlySet<string> {
+  return new Set<string>((gpu as { wgslLanguageFeatures?: Iterable<string> } | undefined)?.wgslLanguageFeatures ?? []);
+}
+
+/** The `navigator.gpu` of a browser (or a worker), undefined in Node. */
+export function browserGpu(): GPU | undefined {
+  return (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
 }
 
 /** A short human-readable name, e.g. "google swiftshader: SwiftShader driver 5.0.0 (software fallback)". */

@@ -8,7 +8,7 @@ import type { KernelSpec } from "../codegen/wgsl/kernel.js";
 import { paramsWords } from "../codegen/wgsl/common.js";
 import { PROFILES, profileForAdapter, type DeviceProfile } from "../codegen/profile.js";
 import { checkTileTable, type TileTable } from "../codegen/tiles.js";
-import { describeAdapter, requestAdapter, type AdapterRequest } from "./adapter.js";
+import { browserGpu, describeAdapter, requestAdapter, wgslFeaturesOf, type AdapterRequest } from "./adapter.js";
 
 export interface GpuOptions extends AdapterRequest {
   /** Use this device instead of requesting one (it stays yours: `destroy()` leaves it alive). */
@@ -378,11 +378,12 @@ export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
   const tuned = (profile: DeviceProfile): DeviceProfile => (table === undefined ? profile : { ...profile, tileTable: table });
   if (options.device !== undefined) {
     const info = (options.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-    const profile = info === undefined ? PROFILES.generic : deviceProfile(options.device, info);
+    // A browser says which WGSL features it has; a device made in Node by the caller does not.
+    const profile = info === undefined ? PROFILES.generic : deviceProfile(options.device, info, wgslFeaturesOf(browserGpu()));
     return new Gpu(options.device, info === undefined ? "device given by the caller" : describeAdapter(info), false, undefined, tuned(profile), options.poolBytes);
   }
   await retiring;
-  const { adapter, release } = await requestAdapter(options);
+  const { adapter, release, wgslFeatures } = await requestAdapter(options);
   const requiredFeatures = (options.features ?? OPTIONAL_FEATURES).filter((f) => adapter.features.has(f));
   let device: GPUDevice;
   try {
@@ -391,7 +392,7 @@ export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
     release();
     throw new EinsightError("noAdapter", `The adapter ${describeAdapter(adapter.info)} refused to create a device: ${String(cause)}`, { cause });
   }
-  return new Gpu(device, describeAdapter(adapter.info), true, release, tuned(deviceProfile(device, adapter.info)), options.poolBytes);
+  return new Gpu(device, describeAdapter(adapter.info), true, release, tuned(deviceProfile(device, adapter.info, wgslFeatures)), options.poolBytes);
 }
 
 const OPTIONAL_FEATURES: readonly GPUFeatureName[] = ["shader-f16", "subgroups", "chromium-experimental-subgroup-matrix" as GPUFeatureName];
@@ -405,12 +406,13 @@ interface SubgroupMatrixConfig {
 }
 
 /**
- * The adapter's profile, with the subgroup-matrix shape f16 steps multiply on where the device has
- * the feature, an f16 x f16 -> f32 configuration, and subgroups of exactly 32 invocations (the
- * kernel lays 8 subgroups over a 256-invocation workgroup).
+ * The adapter's profile, with whether its WGSL has buffer views, and the subgroup-matrix shape f16
+ * steps multiply on where the device has the feature, an f16 x f16 -> f32 configuration, and
+ * subgroups of exactly 32 invocations (the kernel lays 8 subgroups over a 256-invocation workgroup).
  */
-function deviceProfile(device: GPUDevice, info: GPUAdapterInfo): DeviceProfile {
-  const profile = profileForAdapter(info);
+function deviceProfile(device: GPUDevice, info: GPUAdapterInfo, wgslFeatures: ReadonlySet<string>): DeviceProfile {
+  const known = profileForAdapter(info);
+  const profile = wgslFeatures.has("buffer_view") ? { ...known, bufferViews: true } : known;
   const details = info as { subgroupMinSize?: number; subgroupMaxSize?: number; subgroupMatrixConfigs?: Iterable<SubgroupMatrixConfig> };
   if (!device.features.has("shader-f16") || !device.features.has("chromium-experimental-subgroup-matrix")) return profile;
   if (details.subgroupMinSize !== 32 || details.subgroupMaxSize !== 32) return profile;

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { EinsightError } from "../codegen/errors.js";
-import { noAdapter, type AdapterRequest, type FoundAdapter } from "./adapter.js";
+import { noAdapter, wgslFeaturesOf, type AdapterRequest, type FoundAdapter } from "./adapter.js";
 
 /** Where Debian's chromium package puts SwiftShader's Vulkan driver manifest. */
 export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
@@ -58,7 +58,7 @@ async function adapterFrom(instance: GPU, options: GPURequestAdapterOptions): Pr
     liveDevices -= 1;
     if (liveDevices === 0) instances.clear();
   };
-  return { adapter, release };
+  return { adapter, release, wgslFeatures: wgslFeaturesOf(instance) };
 }
 
 interface WebgpuModule {

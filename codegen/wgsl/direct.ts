@@ -18,6 +18,7 @@
 import type { TileConfig } from "../cost.js";
 import type { Dtype } from "../plan.js";
 import type { SubgroupMatrixShape } from "../profile.js";
+import { layoutFits } from "../tiles.js";
 import { canonicalNames, decompose, dot, elementType, KernelDims, paramsStruct, shown, u32, type ElementType, type Value } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
@@ -62,7 +63,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const run = tiles.invocations?.run ?? inv.x;
   const threads = matrix === undefined ? inv.x * inv.y : MATRIX_INVOCATIONS;
   if (matrix !== undefined && tiles.invocations !== undefined) throw new Error("einsight internal error: tiles.invocations shapes the scalar kernel's workgroup; the subgroup-matrix kernels have their own.");
-  if (matrix === undefined && (tm % inv.y !== 0 || tn % inv.x !== 0 || (tm * tk) % threads !== 0 || (tn * tk) % threads !== 0 || inv.x % run !== 0 || threads > 256))
+  if (matrix === undefined && !layoutFits(tiles, { ...inv, run }))
     throw new Error(`einsight internal error: tiles ${tm}x${tn}x${tk} do not divide among ${inv.x} x ${inv.y} invocations in runs of ${run} (each invocation needs whole rows and columns and whole slab loads; at most 256 invocations).`);
   if (dims.sized && (splits > 1 || matrix !== undefined || tiles.wide !== undefined)) throw new Error(`einsight internal error: a step sized at run time was planned with split-k, subgroup matrices or 16-byte loads, which need its sizes at build time.`);
   const ceilDiv = (v: Value, d: number, name: string): Value => (typeof v === "number" ? Math.ceil(v / d) : `(${name} + ${u32(d - 1)}) / ${u32(d)}`);

@@ -43,6 +43,28 @@ describe("f16 plans", () => {
     expect(kind(tiles("ijk,ikl->jl", [{ ...f16([8, 256, 512], [256 * 512, 512, 1]), offset: 3 * 256 * 512 }, f16([8, 512, 64])]))).toBe("staged, 16-byte loads of a true, b true");
   });
 
+  test("slabs as the profile asks (matrixSlabs): per subgroup, or through buffer views only where the device has them and both operands are read 16 bytes at a time", () => {
+    const ops = [f16([4096, 4096]), f16([4096, 4096])];
+    const step = (profile: object, operands: object[] = ops) => planEinsum("ij,jk->ik", operands as never, { profile: profile as never, strategy: "direct" }).steps[0]!;
+    const code = (profile: object) => compilePlan(planEinsum("ij,jk->ik", ops, { profile: profile as never, strategy: "direct" })).programs[0]!.launches[0]!.kernel.code;
+    // by default (every built-in profile): one shared pair of slabs
+    expect(step(tensorCores).tiles).not.toHaveProperty("viewSlabs");
+    expect(step(tensorCores).tiles).not.toHaveProperty("subgroupSlabs");
+    const views = { ...tensorCores, matrixSlabs: "views" as const, bufferViews: true };
+    expect(step(views).tiles).toMatchObject({ tm: 256, tn: 128, viewSlabs: true });
+    expect(code(views)).toContain("requires buffer_view;");
+    // the device's WGSL lacks buffer_view (a browser may): the shared slabs, never a shader that fails to compile
+    expect(step({ ...views, bufferViews: false }).tiles).not.toHaveProperty("viewSlabs");
+    expect(code({ ...views, bufferViews: undefined })).not.toContain("buffer_view");
+    // a starts 8 bytes into a 16-byte unit: a is read an element at a time, and view slabs need both wide
+    expect(step(views, [{ ...f16([4096, 4096]), offset: 4 }, f16([4096, 4096])]).tiles).not.toHaveProperty("viewSlabs");
+    const parts = { ...tensorCores, matrixSlabs: "per-subgroup" as const };
+    expect(step(parts).tiles).toMatchObject({ subgroupSlabs: true });
+    expect(code(parts)).toContain("a [kk][mm] slab per row of subgroups");
+    // the same profile plans the same kernel twice
+    expect(JSON.stringify(step(views))).toBe(JSON.stringify(step(views)));
+  });
+
   test("operands of different dtypes are refused, naming both", () => {
     expect(() => planEinsum("ij,jk->ik", [f16([2, 2]), { shape: [2, 2] }])).toThrow(/Operand 1 is f32 but operand 0 is f16; einsum takes operands of one dtype/);
     expect(() => planEinsum("ij,jk->ik", [{ shape: [2, 2], dtype: "f64" as never }, { shape: [2, 2] }])).toThrow(/Operand 0 has dtype 'f64'; einsight computes in 'f32' or 'f16'/);

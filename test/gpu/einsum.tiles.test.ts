@@ -159,7 +159,7 @@ describe("16-byte loads (f32)", () => {
   });
 });
 
-describe("double-buffered slabs (a tile option the bench forces; the planner does not choose it yet)", () => {
+describe("double-buffered slabs (the nvidia-h100 profile's 128 x 128 x 8 tiles; the bench forces others)", () => {
   // Two slab buffers, one barrier a slab: every store and read path (runs of 4 or single rows,
   // 16-byte loads or not, loaded along either side), on views with edges and with split-k.
   test.each([
@@ -171,7 +171,7 @@ describe("double-buffered slabs (a tile option the bench forces; the planner doe
   });
 });
 
-describe("workgroup layouts (tiles.invocations: the bench forces them; the planner does not choose them yet)", () => {
+describe("workgroup layouts (tiles.invocations: the bench forces them; the planner takes one only from a profile that names it)", () => {
   // Fewer invocations with larger blocks, and subgroups laid over narrower bands of columns.
   // Slabs stay shallow: SwiftShader's compile time grows steeply with the loads an invocation
   // makes (16 of a and 16 of b, 64 x 64 x 16 on 8 x 8 invocations, took over 5 minutes).
@@ -186,6 +186,28 @@ describe("workgroup layouts (tiles.invocations: the bench forces them; the plann
 
   test("with double-buffered slabs (as the nvidia-h100 profile plans 128 x 128 x 8)", async () => {
     await checkSettings({ tm: 64, tn: 64, tk: 8 }, { invocations: { x: 16, y: 16, run: 8 }, doubleBuffer: true }, "one barrier a slab");
+  });
+
+  test("a profile's layout (DeviceProfile.invocations) is planned where the tiles divide among it, 16 x 16 elsewhere, and runs", async () => {
+    const profile = { ...g().profile, invocations: { x: 16, y: 16, run: 8 } };
+    const X = tensor(g(), values(134 * 600, 1), [134, 600]);
+    const y = tensor(g(), values(600 * 70, 2), [600, 70]);
+    const x = X.slice(0, 1, 133).slice(1, 0, 37); // a sliced operand with edges
+    const yv = y.slice(0, 0, 37);
+    const plan = planEinsum("ik,kj->ij", [x, yv], { strategy: "direct", tiles: { tm: 32, tn: 32, tk: 16 }, profile });
+    expect(plan.steps[0]!.tiles).toMatchObject({ tm: 32, tn: 32, invocations: { x: 16, y: 16, run: 8 } });
+    const compiled = compilePlan(plan);
+    expect(compiled.programs[0]!.launches[0]!.kernel.code).toContain("a subgroup of 32 covers 8 x 4 blocks");
+    const out = einsum("ik,kj->ij", x, yv, { compiled });
+    const expected = oracleEinsum("ik,kj->ij", [{ data: await x.contiguous().read(), shape: x.shape }, { data: await yv.contiguous().read(), shape: yv.shape }]);
+    expect(maxRelativeError(await out.read(), expected.data)).toBeLessThanOrEqual(1e-4);
+    [out, X, y].forEach((t) => t.destroy());
+    // tiles the layout does not divide (16 columns among 32 invocations across), or a layout no kernel runs: the default
+    const tilesFor = (invocations: object) => planEinsum("ik,kj->ij", [x, yv], { strategy: "direct", tiles: { tm: 16, tn: 16, tk: 16 }, profile: { ...profile, invocations } as never }).steps[0]!.tiles!;
+    expect(tilesFor({ x: 32, y: 8 })).not.toHaveProperty("invocations");
+    expect(tilesFor({ x: 16, y: 16, run: 3 })).not.toHaveProperty("invocations");
+    expect(tilesFor({ x: 0.5, y: 16 })).not.toHaveProperty("invocations");
+    expect(tilesFor({ x: 8, y: 16 })).toMatchObject({ invocations: { x: 8, y: 16 } });
   });
 
   test("a layout the tiles do not divide among is refused, not compiled", () => {
