@@ -218,6 +218,7 @@ for (const n of sizes) {
     { label: "f32, single slab buffer", g: matrixGpu, dtype: "f32", double: false },
     { label: "f32, double-buffered slabs", g: matrixGpu, dtype: "f32", double: true },
     { label: "f32, sizes read at run time (compiled for [number, n] x [n, number])", g: matrixGpu, dtype: "f32", sized: true },
+    { label: "f32, sizes read at run time, without 16-byte loads (as before session 7)", g: matrixGpu, dtype: "f32", sized: true, narrow: true },
     { label: "f32, without 16-byte loads (every size baked in)", g: matrixGpu, dtype: "f32", narrow: true },
     { label: "f32, Dawn robustness off", g: uncheckedGpu, dtype: "f32" },
     { label: "f32, double-buffered slabs, Dawn robustness off", g: uncheckedGpu, dtype: "f32", double: true },
@@ -233,7 +234,8 @@ for (const n of sizes) {
     const b = tensor(g, values(n * n, 2), [n, n], { dtype });
     const planOptions = tiles === undefined ? {} : { tiles };
     const plan = planEinsum("ij,jk->ik", [a, b], { profile: g.profile, ...planOptions });
-    const compiled = settings !== undefined ? withTiles(plan, settings) : sized === true ? compileSized("ij,jk->ik", [[undefined, n], [n, undefined]], { profile: g.profile }) : undefined;
+    const sizedPlan = sized === true ? compileSized("ij,jk->ik", [[undefined, n], [n, undefined]], { profile: g.profile }) : undefined;
+    const compiled = settings !== undefined ? withTiles(sizedPlan?.plan ?? plan, settings) : sizedPlan;
     const options = compiled === undefined ? planOptions : { compiled };
     const tileConfig = (compiled?.plan ?? plan).steps[0]!.tiles;
     try {

@@ -276,11 +276,13 @@ function pairStep(
   const k = kLabels.map((l, i) => ({ l, s: aStride(l), i })).sort((x, y) => y.s - x.s || x.i - y.i).map((x) => x.l);
   const groups: Groups = { batch: inOutputOrder("batch"), m: inOutputOrder("leftFree"), n: inOutputOrder("rightFree"), k };
   const shape = outLabels.map((l) => sizes[l]!);
-  // Sized at run time: kernels that need sizes at build time (16-byte loads and subgroup matrices
-  // need whole units; split-k and ttgt size scratch buffers) are not candidates.
+  // Sized at run time: kernels that need sizes at build time (subgroup matrices need whole
+  // matrices; split-k and ttgt size scratch buffers) are not candidates.
   const matrix = dtype === "f16" && !sizedAtRunTime ? profile.subgroupMatrix : undefined;
-  // Operands read 16 bytes at a time where their layout and start allow it.
-  const layout = sizedAtRunTime ? { a: false, b: false } : wideLoads(a, b, groups, sizes, 16 / DTYPE_BYTES[dtype]);
+  // Operands read 16 bytes at a time where their layout and start allow it. Sized at run time:
+  // where the nominal sizes allow it; a call whose sizes or starts do not runs the same tiles
+  // read an element at a time (codegen/sized `wideLoadsHold`).
+  const layout = wideLoads(a, b, groups, sizes, 16 / DTYPE_BYTES[dtype]);
   const wide = { a: layout.a && aligned(a), b: layout.b && aligned(b) };
   // Subgroup matrices: staged with 16-byte loads of both operands where possible (fastest on an
   // H200: 83.5 against 70.5 TFLOP/s at 8192^3), else loaded straight from aligned 2-D operands.

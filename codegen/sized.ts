@@ -13,8 +13,9 @@ import { bindShapes, dimensionLabels, isEllipsisLabel } from "./bind.js";
 import { compileEinsum, compilePlan, compileWithGradients, PORTABLE_MAX_WORKGROUPS, type CompiledEinsum } from "./compiled.js";
 import { parseEquation, type Equation } from "./equation.js";
 import { check } from "./errors.js";
-import { planEinsum, type Plan, type PlanOperand, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
+import { DTYPE_BYTES, planEinsum, type Plan, type PlanOperand, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
 import { contiguousStrides, sameDims } from "./views.js";
+import { wideLoads } from "./wgsl/direct.js";
 
 /**
  * The size plans assume for a label the build does not know: costs, path and tile choices use it.
@@ -129,6 +130,36 @@ export function fitCompiled(plan: Plan, operands: readonly PlanOperand[], output
     operands: operands.map((op, k) => ({ shape: [...op.shape], strides: [...(op.strides ?? contiguousStrides(op.shape))], dtype: plan.operands[k]!.dtype })),
     output: { ...plan.output, shape: binding.output.shape, strides: [...outStrides] },
     steps,
+  };
+}
+
+/**
+ * Whether a fitted plan's 16-byte loads hold for the call it was fitted to: every operand a step
+ * reads 16 bytes at a time still has the layout for it at the call's sizes and strides (the plan
+ * chose them at nominal sizes), and starts 16-byte aligned (`aligned[k]`: operand k's view does;
+ * intermediates always do). Where they do not, the call runs `withoutWideLoads(plan)`.
+ */
+export function wideLoadsHold(plan: Plan, aligned: readonly boolean[]): boolean {
+  const lanes = 16 / DTYPE_BYTES[plan.dtype ?? "f32"];
+  return plan.steps.every((step) => {
+    const wide = step.tiles?.wide;
+    if (wide === undefined || step.groups === undefined) return true;
+    const [a, b] = step.inputs as [StepInput, StepInput];
+    const starts = (i: StepInput) => !("operand" in i.ref) || aligned[i.ref.operand] === true;
+    const now = wideLoads(a, b, step.groups, plan.sizes, lanes);
+    return (!wide.a || (now.a && starts(a))) && (!wide.b || (now.b && starts(b)));
+  });
+}
+
+/** The plan with every operand read an element at a time: the same tiles, kernels that hold for any sizes and starts. */
+export function withoutWideLoads(plan: Plan): Plan {
+  return {
+    ...plan,
+    steps: plan.steps.map((s) => {
+      if (s.tiles?.wide === undefined) return s;
+      const { wide: _, ...tiles } = s.tiles;
+      return { ...s, tiles };
+    }),
   };
 }
 

@@ -10,8 +10,8 @@ import { check } from "../codegen/errors.js";
 import { DTYPE_BYTES, readsWide, startsAligned, stepOutputBytes, type PlanOptions } from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
 import { launchArguments, type BufferRef } from "../codegen/wgsl/step.js";
-import { checkCompiledSizes, fitCompiled } from "../codegen/sized.js";
-import { compileEinsum, type CompiledEinsum } from "../codegen/compiled.js";
+import { checkCompiledSizes, fitCompiled, wideLoadsHold, withoutWideLoads } from "../codegen/sized.js";
+import { compileEinsum, compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu, Storage } from "./device.js";
 import { Tensor } from "./tensor.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
@@ -117,6 +117,17 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
   return compiled;
 }
 
+/** The kernels of each compiled einsum sized at run time without its 16-byte loads, made when a call first needs them. */
+const narrowByCompiled = new WeakMap<CompiledEinsum, CompiledEinsum["programs"]>();
+
+function narrowPrograms(compiled: CompiledEinsum): CompiledEinsum["programs"] {
+  const made = narrowByCompiled.get(compiled);
+  if (made !== undefined) return made;
+  const programs = compilePlan(withoutWideLoads(compiled.plan)).programs;
+  narrowByCompiled.set(compiled, programs);
+  return programs;
+}
+
 /** Compiled einsums whose equation was checked against a call's, by the equation text. */
 const verifiedEquation = new WeakMap<CompiledEinsum, string>();
 
@@ -141,7 +152,11 @@ function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Te
     // Sized at run time: the kernels read every stride but 0s and 1s, so views whose 0s and 1s are the compiled ones fit.
     if (out !== undefined && compiled.plan.output.accumulate !== accumulate) return undefined;
     const plan = fitCompiled(compiled.plan, tensors, out?.strides);
-    return plan === undefined || (out !== undefined && !sameDims(out.shape, plan.output.shape)) ? undefined : { plan, programs: compiled.programs };
+    if (plan === undefined || (out !== undefined && !sameDims(out.shape, plan.output.shape))) return undefined;
+    // Its 16-byte loads were chosen at nominal sizes: where this call's sizes or starts break them,
+    // the same tiles read an element at a time (their kernels made once per compiled einsum).
+    if (!readsWide(plan) || wideLoadsHold(plan, tensors.map((t) => startsAligned(t.offset, t.dtype)))) return { plan, programs: compiled.programs };
+    return { plan: withoutWideLoads(plan), programs: narrowPrograms(compiled) };
   }
   // Kernels that read 16 bytes at a time were compiled for aligned starts (offset 0): a view may start elsewhere.
   if (readsWide(compiled.plan) && !tensors.every((t) => startsAligned(t.offset, t.dtype))) return undefined;

@@ -65,7 +65,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   if (matrix !== undefined && tiles.invocations !== undefined) throw new Error("einsight internal error: tiles.invocations shapes the scalar kernel's workgroup; the subgroup-matrix kernels have their own.");
   if (matrix === undefined && !layoutFits(tiles, { ...inv, run }))
     throw new Error(`einsight internal error: tiles ${tm}x${tn}x${tk} do not divide among ${inv.x} x ${inv.y} invocations in runs of ${run} (each invocation needs whole rows and columns and whole slab loads; at most 256 invocations).`);
-  if (dims.sized && (splits > 1 || matrix !== undefined || tiles.wide !== undefined)) throw new Error(`einsight internal error: a step sized at run time was planned with split-k, subgroup matrices or 16-byte loads, which need its sizes at build time.`);
+  if (dims.sized && (splits > 1 || matrix !== undefined)) throw new Error(`einsight internal error: a step sized at run time was planned with split-k or subgroup matrices, which need its sizes at build time.`);
   const ceilDiv = (v: Value, d: number, name: string): Value => (typeof v === "number" ? Math.ceil(v / d) : `(${name} + ${u32(d - 1)}) / ${u32(d)}`);
   const tilesM = ceilDiv(M, tm, "M");
   const tilesN = ceilDiv(N, tn, "N");

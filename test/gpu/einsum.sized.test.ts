@@ -11,7 +11,7 @@ import type { Strategy } from "../../codegen/cost.js";
 import { elementCount } from "../../codegen/views.js";
 import { einsumWithBackward } from "../../runtime/backward.js";
 import { einsum } from "../../runtime/einsum.js";
-import { tensor, zeros, type Tensor } from "../../runtime/tensor.js";
+import { tensor, Tensor, zeros } from "../../runtime/tensor.js";
 import { maxRelativeError, oracleEinsum, oracleGradients } from "../oracle.js";
 import { realize, scenario } from "./random-einsum.js";
 import { useGpu } from "./use-gpu.js";
@@ -68,6 +68,36 @@ describe("einsums sized at run time", () => {
     expect(code).toMatch(/const K: u32 = 64u;/);
     expect(code).not.toMatch(new RegExp(`const [MN]: u32 = ${NOMINAL_SIZE}u`));
     expect(compiled.programs[0]!.launches[0]!.kernel.runtimeDispatch).toBeDefined();
+  });
+
+  test("16-byte loads chosen at nominal sizes; a call whose sizes or starts break them runs the same tiles read an element at a time, made once, with no plan made", async () => {
+    const compiled = compileSized("ij,jk->ik", [[u, 72], [72, u]], { profile: g().profile });
+    expect(compiled.plan.steps[0]!.tiles!.wide).toEqual({ a: true, b: true });
+    expect(compiled.programs[0]!.launches[0]!.kernel.code).toMatch(/var<storage, read> b: array<vec4<f32>>;/);
+    const run = async (a: Tensor, b: Tensor, aData: Float32Array, bData: Float32Array) => {
+      const out = einsum("ij,jk->ik", a, b, { compiled });
+      const expected = oracleEinsum("ij,jk->ik", [{ data: aData, shape: a.shape }, { data: bData, shape: b.shape }]);
+      expect(maxRelativeError(await out.read(), expected.data), `[${a.shape.join(", ")}] x [${b.shape.join(", ")}]`).toBeLessThanOrEqual(1e-4);
+      out.destroy();
+    };
+    const matrix = (rows: number, cols: number, seed: number) => {
+      const data = values(rows * cols, seed);
+      return { t: tensor(g(), data, [rows, cols]), data };
+    };
+    // K = 72: no other test here compiles these kernels, so the pipeline counts are this test's
+    g().resetStats();
+    const a = matrix(37, 72, 1);
+    await run(a.t, matrix(72, 132, 2).t, a.data, values(72 * 132, 2)); // N = 132: whole 16-byte units, the compiled kernels
+    expect(g().stats().pipelinesCompiled).toBe(1);
+    await run(a.t, matrix(72, 130, 3).t, a.data, values(72 * 130, 3)); // rows of 130: b's loads cannot be 16 bytes
+    expect(g().stats().pipelinesCompiled).toBe(2);
+    await run(a.t, matrix(72, 6, 4).t, a.data, values(72 * 6, 4)); // the same narrow kernels, any size
+    // a starting one element into its buffer: contiguous, but not 16-byte aligned
+    const base = values(37 * 72 + 1, 5);
+    const shifted = new Tensor(tensor(g(), base, [37 * 72 + 1]).storage, [37, 72], [72, 1], 1, "f32");
+    await run(shifted, matrix(72, 132, 6).t, base.subarray(1), values(72 * 132, 6));
+    expect(g().stats().pipelinesCompiled).toBe(2);
+    expect(g().stats().plansMade).toBe(0);
   });
 
   test("a forced strategy that needs every size at build time is refused with its reason, and the cheapest other runs instead", () => {
