@@ -25,7 +25,7 @@ export PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | tee "$out/gpu.txt"
 quiet() { grep -v "^ - \|^validation\|^\[Invalid\|^    at \|^out of memory\|vkAllocate"; }
 if [ "${F16:-1}" = 1 ]; then
-  timeout 300 node dist/bench/matrix.js --json "$out/f16.json" 2>&1 | grep -E "^(ok|FAIL|ij,jk|ijk,ikl|adapter|subgroups|all|[0-9]+ f16)"
+  timeout 300 node dist/bench/matrix.js --json "$out/f16.json" 2>&1 | grep -E "^(ok|FAIL|ij,jk|ijk,ikl|bhqd,bhkd|adapter|subgroups|all|[0-9]+ f16)"
   timeout 40 python3 bench/torch_f16.py "$out/torch-f16.json" 2>&1 | tail -4
 fi
 # AB=1: the f16 GEMM with a previous build's kernels (dist/base, see bench/ab.ts) and this build's, alternating
@@ -33,7 +33,7 @@ fi
 [ "${SUITE:-1}" = 1 ] && timeout 180 node dist/bench/run.js --preset full --min-seconds 0.3 --json "$out/einsight.json" 2>&1 | quiet
 [ "${TORCH:-1}" = 1 ] && timeout 90 python3 bench/torch_suite.py "$out/torch.json" 2>&1 | tail -12
 # F32=1 (with F16=0): bench/matrix.ts's f32 variants only (double buffering, sizes read at run time, robustness off)
-[ "${F32:-0}" = 1 ] && timeout 90 node dist/bench/matrix.js --f32 --json "$out/f32.json" 2>&1 | grep -E "^(ij,jk|ijk,ikl|adapter|FAIL)"
+[ "${F32:-0}" = 1 ] && timeout 90 node dist/bench/matrix.js --f32 --json "$out/f32.json" 2>&1 | grep -E "^(ij,jk|ijk,ikl|bhqd,bhkd|adapter|FAIL)"
 if [ "${SUITE:-1}" = 1 ]; then
   timeout 70 node dist/bench/run.js --suite seed --preset full --min-seconds 0.3 --json "$out/seed.json" 2>&1 | quiet
   timeout 50 python3 bench/torch_seed.py "$out/torch-seed.json" 2>&1 | tail -3

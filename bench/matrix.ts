@@ -6,8 +6,9 @@
  * WGSL buffer views, `tiles.viewSlabs`), both checked against the oracle too,
  * double-buffered slabs, sizes read at run time, and Dawn's robustness checks and workgroup
  * zeroing turned off (toggles `disable_robustness`, `disable_workgroup_init`); then the seed's
- * sliced contraction in f32 with those variants. SwiftShader has no `shader-f16`: there the script
- * says so and stops.
+ * sliced contraction in f32 with those variants, and attention scores (f32) with the output stored
+ * 16 bytes or one element at a time. SwiftShader has no `shader-f16`: there the script says so and
+ * stops.
  *
  *     npm run build && node dist/bench/matrix.js [--json file] [--quick]
  *
@@ -183,7 +184,7 @@ interface Variant {
   readonly double?: boolean;
   /** Per-subgroup slabs (tiles.subgroupSlabs). */
   readonly slabs?: boolean;
-  /** Without 16-byte loads, as a kernel sized at run time reads. */
+  /** Without 16-byte loads or stores (each operand read and the output written an element at a time). */
   readonly narrow?: boolean;
   /** Slabs stored 16 bytes at a time through buffer views (tiles.viewSlabs). */
   readonly viewSlabs?: boolean;
@@ -218,8 +219,8 @@ for (const n of sizes) {
     { label: "f32, single slab buffer", g: matrixGpu, dtype: "f32", double: false },
     { label: "f32, double-buffered slabs", g: matrixGpu, dtype: "f32", double: true },
     { label: "f32, sizes read at run time (compiled for [number, n] x [n, number])", g: matrixGpu, dtype: "f32", sized: true },
-    { label: "f32, sizes read at run time, without 16-byte loads (as before session 7)", g: matrixGpu, dtype: "f32", sized: true, narrow: true },
-    { label: "f32, without 16-byte loads (every size baked in)", g: matrixGpu, dtype: "f32", narrow: true },
+    { label: "f32, sizes read at run time, without 16-byte loads or stores (as before session 7)", g: matrixGpu, dtype: "f32", sized: true, narrow: true },
+    { label: "f32, without 16-byte loads or stores (every size baked in)", g: matrixGpu, dtype: "f32", narrow: true },
     { label: "f32, Dawn robustness off", g: uncheckedGpu, dtype: "f32" },
     { label: "f32, double-buffered slabs, Dawn robustness off", g: uncheckedGpu, dtype: "f32", double: true },
   ];
@@ -254,8 +255,30 @@ for (const n of sizes) {
   }
 }
 
-// The seed's contraction on its slice, f32 (the suite's `ijk,ikl->jl`, x = X[3:11]): what each variant gives it.
+/**
+ * One einsum timed as a variant runs it (`settings` added to the planned tiles, where given), with
+ * its TFLOP/s and the tiles that ran: a `kind` row of the JSON.
+ */
+async function timeVariant(kind: string, label: string, g: Gpu, equation: string, operands: readonly Tensor[], flops: number, settings?: Partial<TileConfig>): Promise<void> {
+  const planned = planEinsum(equation, operands, { profile: g.profile });
+  const compiled = settings !== undefined ? withTiles(planned, settings) : undefined;
+  const plan = compiled?.plan ?? planned; // what runs: its tiles are the variant's
+  const outBytes = 4 * planned.output.shape.reduce((acc, n) => acc * n, 1);
+  try {
+    const ms = await measure(() => einsum(equation, ...operands, compiled === undefined ? {} : { compiled }).destroy(), () => g.device.queue.onSubmittedWorkDone(), 0.5, outBytes);
+    g.throwGpuError();
+    const tflops = flops / (ms / 1e3) / 1e12;
+    console.log(`${equation} ${label}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s (${plan.steps.map((s) => s.strategy).join("+")}, tiles ${JSON.stringify(plan.steps[0]!.tiles)})`);
+    results.push({ kind, equation, label, ms, tflops, tiles: plan.steps[0]!.tiles });
+  } catch (e) {
+    console.log(`${equation} ${label}: failed: ${String(e).split("\n")[0]}`);
+    results.push({ kind, equation, label, error: String(e) });
+  }
+  save();
+}
+
 if (args.quick !== true) {
+  // The seed's contraction on its slice, f32 (the suite's `ijk,ikl->jl`, x = X[3:11]): what each variant gives it.
   for (const { label, g, double } of [
     { label: "f32 sliced contraction, as planned", g: matrixGpu },
     { label: "f32 sliced contraction, single slab buffer", g: matrixGpu, double: false },
@@ -264,24 +287,21 @@ if (args.quick !== true) {
   ]) {
     const X = tensor(g, values(16 * 16384 * 2048, 1), [16, 16384, 2048]);
     const Y = tensor(g, values(8 * 2048 * 1024, 2), [8, 2048, 1024]);
-    const x = X.slice(0, 3, 11);
-    const planned = planEinsum("ijk,ikl->jl", [x, Y], { profile: g.profile });
-    const compiled = double !== undefined ? withTiles(planned, { doubleBuffer: double }) : undefined;
-    const plan = compiled?.plan ?? planned; // what runs: its tiles are the variant's
-    const options = compiled === undefined ? {} : { compiled };
-    try {
-      const ms = await measure(() => einsum("ijk,ikl->jl", x, Y, options).destroy(), () => g.device.queue.onSubmittedWorkDone(), 0.5, 16384 * 1024 * 4);
-      g.throwGpuError();
-      const tflops = (2 * 8 * 16384 * 2048 * 1024) / (ms / 1e3) / 1e12;
-      console.log(`ijk,ikl->jl seed ${label}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s (${plan.steps.map((s) => s.strategy).join("+")}, tiles ${JSON.stringify(plan.steps[0]!.tiles)})`);
-      results.push({ kind: "seed", equation: "ijk,ikl->jl", label, ms, tflops, tiles: plan.steps[0]!.tiles });
-    } catch (e) {
-      console.log(`ijk,ikl->jl seed ${label}: failed: ${String(e).split("\n")[0]}`);
-      results.push({ kind: "seed", equation: "ijk,ikl->jl", label, error: String(e) });
-    }
+    await timeVariant("seed", label, g, "ijk,ikl->jl", [X.slice(0, 3, 11), Y], 2 * 8 * 16384 * 2048 * 1024, double === undefined ? undefined : { doubleBuffer: double });
     [X, Y].forEach((t) => t.destroy());
-    save();
   }
+  // Attention scores, f32 (the suite's `bhqd,bhkd->bhqk`): 512 MiB written for K = 64, so the
+  // output's stores weigh; 16 bytes at a time (session 7) against an element at a time.
+  const q = tensor(matrixGpu, values(8 * 16 * 1024 * 64, 1), [8, 16, 1024, 64]);
+  const k = tensor(matrixGpu, values(8 * 16 * 1024 * 64, 2), [8, 16, 1024, 64]);
+  const wide = planEinsum("bhqd,bhkd->bhqk", [q, k], { profile: matrixGpu.profile }).steps[0]!.tiles?.wide ?? { a: false, b: false };
+  for (const { label, settings } of [
+    { label: "f32 attention scores, as planned", settings: undefined },
+    { label: "f32 attention scores, output stored an element at a time", settings: { wide: { ...wide, out: false } } },
+  ]) {
+    await timeVariant("attention", label, matrixGpu, "bhqd,bhkd->bhqk", [q, k], 2 * 8 * 16 * 1024 * 1024 * 64, settings);
+  }
+  [q, k].forEach((t) => t.destroy());
 }
 
 save();

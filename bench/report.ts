@@ -34,8 +34,17 @@ interface F16Report {
   readonly results: readonly (
     | { readonly kind: "check"; readonly ok: boolean }
     | { readonly kind: "time"; readonly n: number; readonly label: string; readonly ms?: number; readonly tflops?: number; readonly estimatedMs?: number; readonly error?: string }
-    | { readonly kind: "seed"; readonly label: string; readonly ms?: number; readonly tflops?: number; readonly error?: string }
+    | CaseVariant
   )[];
+}
+
+/** A suite case timed under a kernel variant (bench/matrix.ts). */
+interface CaseVariant {
+  readonly kind: "seed" | "attention";
+  readonly label: string;
+  readonly ms?: number;
+  readonly tflops?: number;
+  readonly error?: string;
 }
 
 interface TorchF16 {
@@ -172,22 +181,23 @@ export function f16Table(f16: F16Report, torch: TorchF16 | undefined, torchSuite
     "| size | kernel | ms | TFLOP/s | estimated ms | cuBLAS TFLOP/s | speed vs cuBLAS |",
     "| --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
-    ...seedVariants(f16, torchSuite),
+    ...caseVariants(f16, torchSuite, "seed", "seed", "The seed's sliced contraction `ijk,ikl->jl` (x = X[3:11], f32)"),
+    ...caseVariants(f16, torchSuite, "attention", "attention scores", "Attention scores `bhqd,bhkd->bhqk` (f32)"),
   ].join("\n");
 }
 
-/** The sliced contraction's f32 variants (bench/matrix.ts), beside torch.einsum's time from the suite file given. */
-function seedVariants(f16: F16Report, torchSuite: TorchSuite | undefined): string[] {
-  const seeds = f16.results.filter((r) => r.kind === "seed");
-  if (seeds.length === 0) return [];
-  const torch = torchSuite?.results.find((r) => r.name.startsWith("seed"));
+/** One suite case's f32 variants (bench/matrix.ts rows of `kind`), beside torch.einsum's time for it (the suite row named `torchName`) from the suite file given. */
+function caseVariants(f16: F16Report, torchSuite: TorchSuite | undefined, kind: "seed" | "attention", torchName: string, title: string): string[] {
+  const rows = f16.results.filter((r): r is CaseVariant => r.kind === kind);
+  if (rows.length === 0) return [];
+  const torch = torchSuite?.results.find((r) => r.name.startsWith(torchName));
   return [
     "",
-    `The seed's sliced contraction \`ijk,ikl->jl\` (x = X[3:11], f32), same run; torch.einsum ${torch === undefined ? "-" : `${torch.ms.toFixed(3)} ms`} (${torchSuite?.device ?? "no torch suite file given"}):`,
+    `${title}, same run; torch.einsum ${torch === undefined ? "-" : `${torch.ms.toFixed(3)} ms`} (${torchSuite?.device ?? "no torch suite file given"}):`,
     "",
     "| variant | ms | TFLOP/s | speed vs torch.einsum |",
     "| --- | --- | --- | --- |",
-    ...seeds.map((r) => `| ${r.label} | ${r.ms === undefined ? `fails: ${r.error}` : `${r.ms.toFixed(3)} | ${r.tflops!.toFixed(1)}`} | ${torch === undefined || r.ms === undefined ? "-" : `${(torch.ms / r.ms).toFixed(2)}x`} |`),
+    ...rows.map((r) => `| ${r.label} | ${r.ms === undefined ? `fails: ${r.error}` : `${r.ms.toFixed(3)} | ${r.tflops!.toFixed(1)}`} | ${torch === undefined || r.ms === undefined ? "-" : `${(torch.ms / r.ms).toFixed(2)}x`} |`),
   ];
 }
 

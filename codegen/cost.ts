@@ -28,8 +28,12 @@ export interface TileConfig {
   readonly splits: number;
   /** Multiply on subgroup matrices of this shape (tensor cores): f16 inputs, f32 accumulators. */
   readonly matrix?: SubgroupMatrixShape;
-  /** Read a (b) 16 bytes at a time from memory, where its layout and start allow (codegen/wgsl/direct `wideLoads`). */
-  readonly wide?: { readonly a: boolean; readonly b: boolean };
+  /**
+   * Read a (b) 16 bytes at a time from memory, where its layout and start allow (codegen/wgsl/direct
+   * `wideLoads`); `out`: the scalar f32 kernel stores its output 16 bytes at a time, where its
+   * layout allows and it starts aligned (`wideStores`: a fresh output or an intermediate).
+   */
+  readonly wide?: { readonly a: boolean; readonly b: boolean; readonly out?: boolean };
   /** With `matrix`: load them straight from the operands (4 subgroups, 16-deep steps) instead of staging slabs (8 subgroups). */
   readonly global?: boolean;
   /**

@@ -12,7 +12,7 @@ import { choosePairs } from "./path.js";
 import { PROFILES, type DeviceProfile, type ProfileName } from "./profile.js";
 import { checkTileShape, type TileShape } from "./tiles.js";
 import { contiguousStrides, elementCount, mayOverlap } from "./views.js";
-import { matrixLayout, wideLoads } from "./wgsl/direct.js";
+import { matrixLayout, wideLoads, wideStores } from "./wgsl/direct.js";
 
 /** Element types: f16 is stored in 2 bytes and multiplied with f32 accumulation (needs `shader-f16`). */
 export type Dtype = "f32" | "f16";
@@ -295,7 +295,10 @@ function pairStep(
   const alternatives = [...choice.alternatives, ...excluded];
   const forcedOut = excluded.some((c) => c.strategy === options.strategy);
   const notes = forcedOut ? [`'${options.strategy}' needs every size at build time, and some are known only at run time; chose by cost`] : choice.notes;
-  const chosen = withWideLoads(choice.chosen, wide, dtype);
+  // Output stores 16 bytes at a time (f32): a fresh output (contiguous, at offset 0) whose innermost label is n's, in whole vec4s.
+  const fresh = finalLabels === undefined || options.outputStrides === undefined;
+  const stores = dtype === "f32" && fresh && wideStores({ labels: outLabels, strides: contiguousStrides(shape) }, groups, sizes);
+  const chosen = withWideLoads(choice.chosen, { ...wide, ...(stores ? { out: true } : {}) }, dtype);
   const kind: StepKind = kLabels.length > 0 ? "contraction" : groups.m.length > 0 && groups.n.length > 0 ? "outer" : "elementwise";
   return {
     kind,
@@ -315,14 +318,15 @@ function pairStep(
 
 /**
  * The tiled kernels read an operand 16 bytes at a time (4 f32, or 8 f16 when staging subgroup
- * matrices) where its layout and 16-byte aligned start allow. Not for ttgt: its GEMM reads copies,
- * laid out otherwise; not for the scalar f16 kernel, nor the one that loads subgroup matrices itself.
+ * matrices) where its layout and 16-byte aligned start allow, and the scalar f32 kernel stores a
+ * fresh output so where its layout allows. Not for ttgt: its GEMM reads copies, laid out otherwise;
+ * not for the scalar f16 kernel, nor the one that loads subgroup matrices itself.
  */
-function withWideLoads(chosen: Candidate, wide: { a: boolean; b: boolean }, dtype: Dtype): Candidate {
+function withWideLoads(chosen: Candidate, wide: NonNullable<TileConfig["wide"]>, dtype: Dtype): Candidate {
   const tiles = chosen.tiles;
   if (tiles === undefined || (chosen.strategy !== "direct" && chosen.strategy !== "split-k")) return chosen;
   if (dtype === "f16" ? tiles.matrix === undefined || tiles.global === true : dtype !== "f32") return chosen;
-  return wide.a || wide.b ? { ...chosen, tiles: { ...tiles, wide } } : chosen;
+  return wide.a || wide.b || wide.out === true ? { ...chosen, tiles: { ...tiles, wide } } : chosen;
 }
 
 function pairShape(a: StepInput, b: StepInput, g: Groups, sizes: Record<string, number>, outElements: number): Omit<PairShape, "elementBytes" | "matrix" | "wide"> {

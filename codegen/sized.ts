@@ -15,7 +15,7 @@ import { parseEquation, type Equation } from "./equation.js";
 import { check } from "./errors.js";
 import { DTYPE_BYTES, planEinsum, type Plan, type PlanOperand, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
 import { contiguousStrides, sameDims } from "./views.js";
-import { wideLoads } from "./wgsl/direct.js";
+import { wideLoads, wideStores } from "./wgsl/direct.js";
 
 /**
  * The size plans assume for a label the build does not know: costs, path and tile choices use it.
@@ -134,10 +134,11 @@ export function fitCompiled(plan: Plan, operands: readonly PlanOperand[], output
 }
 
 /**
- * Whether a fitted plan's 16-byte loads hold for the call it was fitted to: every operand a step
- * reads 16 bytes at a time still has the layout for it at the call's sizes and strides (the plan
- * chose them at nominal sizes), and starts 16-byte aligned (`aligned[k]`: operand k's view does;
- * intermediates always do). Where they do not, the call runs `withoutWideLoads(plan)`.
+ * Whether a fitted plan's 16-byte loads and stores hold for the call it was fitted to: every
+ * operand a step reads 16 bytes at a time still has the layout for it at the call's sizes and
+ * strides (the plan chose them at nominal sizes) and starts 16-byte aligned (`aligned[k]`: operand
+ * k's view does; intermediates always do), and so does every output stored so. Where they do not,
+ * the call runs `withoutWideLoads(plan)`.
  */
 export function wideLoadsHold(plan: Plan, aligned: readonly boolean[]): boolean {
   const lanes = 16 / DTYPE_BYTES[plan.dtype ?? "f32"];
@@ -147,11 +148,11 @@ export function wideLoadsHold(plan: Plan, aligned: readonly boolean[]): boolean 
     const [a, b] = step.inputs as [StepInput, StepInput];
     const starts = (i: StepInput) => !("operand" in i.ref) || aligned[i.ref.operand] === true;
     const now = wideLoads(a, b, step.groups, plan.sizes, lanes);
-    return (!wide.a || (now.a && starts(a))) && (!wide.b || (now.b && starts(b)));
+    return (!wide.a || (now.a && starts(a))) && (!wide.b || (now.b && starts(b))) && (wide.out !== true || wideStores(step.output, step.groups, plan.sizes));
   });
 }
 
-/** The plan with every operand read an element at a time: the same tiles, kernels that hold for any sizes and starts. */
+/** The plan with every operand read and every output written an element at a time: the same tiles, kernels that hold for any sizes and starts. */
 export function withoutWideLoads(plan: Plan): Plan {
   return {
     ...plan,

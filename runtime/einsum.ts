@@ -153,9 +153,9 @@ function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Te
     if (out !== undefined && compiled.plan.output.accumulate !== accumulate) return undefined;
     const plan = fitCompiled(compiled.plan, tensors, out?.strides);
     if (plan === undefined || (out !== undefined && !sameDims(out.shape, plan.output.shape))) return undefined;
-    // Its 16-byte loads were chosen at nominal sizes: where this call's sizes or starts break them,
-    // the same tiles read an element at a time (their kernels made once per compiled einsum).
-    if (!readsWide(plan) || wideLoadsHold(plan, tensors.map((t) => startsAligned(t.offset, t.dtype)))) return { plan, programs: compiled.programs };
+    // Its 16-byte loads and stores were chosen at nominal sizes: where this call's sizes or starts
+    // break them, the same tiles go an element at a time (their kernels made once per compiled einsum).
+    if (wideLoadsHold(plan, tensors.map((t) => startsAligned(t.offset, t.dtype)))) return { plan, programs: compiled.programs };
     return { plan: withoutWideLoads(plan), programs: narrowPrograms(compiled) };
   }
   // Kernels that read 16 bytes at a time were compiled for aligned starts (offset 0): a view may start elsewhere.

@@ -80,6 +80,8 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const lanes = 16 / (t.wgsl === "f16" ? 2 : 4); // elements in 16 bytes
   const wide = { a: tiles.wide?.a === true && (tm * tk) % (lanes * threads) === 0, b: tiles.wide?.b === true && (tn * tk) % (lanes * threads) === 0 };
   const wideType = t.wgsl === "f16" ? "vec4<u32>" : "vec4<f32>"; // f16: 8 of them in 4 words
+  // 16-byte stores of the scalar f32 kernel's runs of 4 columns, where the planner found the output's layout allows them.
+  const wideOut = tiles.wide?.out === true && matrix === undefined && t.wgsl === "f32" && (tn / inv.x) % 4 === 0;
   // A slab loaded along k puts consecutive invocations TM (TN) elements apart in workgroup memory:
   // all in one bank. Padded rows spread them over the banks and keep vec4 (16-byte) alignment.
   // f16 slabs for subgroup matrices are stored one element at a time, so each 16-byte load goes
@@ -149,7 +151,7 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
     paramsStruct(["a_offset", "b_offset", "out_offset", ...dims.fields.map((f) => f.name)]),
     `@group(0) @binding(0) var<storage, read> a: array<${wide.a ? wideType : t.wgsl}>;${wide.a ? ` // read ${lanes} elements at a time` : ""}`,
     `@group(0) @binding(1) var<storage, read> b: array<${wide.b ? wideType : t.wgsl}>;${wide.b ? ` // read ${lanes} elements at a time` : ""}`,
-    `@group(0) @binding(2) var<storage, read_write> out: array<${t.wgsl}>;`,
+    `@group(0) @binding(2) var<storage, read_write> out: array<${wideOut ? wideType : t.wgsl}>;${wideOut ? " // written 4 elements at a time" : ""}`,
     "@group(0) @binding(3) var<uniform> params: Params;",
     "",
     ...constants,
@@ -275,12 +277,17 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
       ],
       (x, side, at) => storeSlab(x, side, tk, threads, x === "a" ? va : vb, (v) => v, x === "a" ? wide.a : wide.b, x === "a" ? aKFast : !bNFast, t, at),
     ),
-    ...colGroups.flatMap((j) => range(vb).map((c) => `  let out_n${j}_${c} = n0 + (${u32(j * inv.x)} + tx) * ${u32(vb)} + ${u32(c)};`)),
+    ...colGroups.flatMap((j) => range(wideOut ? 1 : vb).map((c) => `  let out_n${j}_${c} = n0 + (${u32(j * inv.x)} + tx) * ${u32(vb)} + ${u32(c)};`)),
     ...rows.flatMap(({ r, i, e }) => [
       `  let out_m${r} = m0 + (${u32(i * inv.y)} + ty) * ${u32(va)} + ${u32(e)};`,
       `  if (out_m${r} < M) {`,
       `    let row${r} = out_base + out_m(out_m${r});`,
-      ...colGroups.flatMap((j) => range(vb).map((c) => `    if (out_n${j}_${c} < N) { ${write(`out[row${r} + out_n(out_n${j}_${c})]`, `acc_${r}_${j}${vb === 4 ? `[${c}]` : ""}`)} }`)),
+      // a run of 4 columns starts on a 16-byte boundary and lies all inside N or all outside
+      ...colGroups.flatMap((j) =>
+        wideOut
+          ? [`    if (out_n${j}_0 < N) { ${write(`out[(row${r} + out_n(out_n${j}_0)) / 4u]`, `acc_${r}_${j}`)} }`]
+          : range(vb).map((c) => `    if (out_n${j}_${c} < N) { ${write(`out[row${r} + out_n(out_n${j}_${c})]`, `acc_${r}_${j}${vb === 4 ? `[${c}]` : ""}`)} }`),
+      ),
       "  }",
     ]),
     "}",
@@ -328,6 +335,17 @@ export function wideLoads(a: DirectOperand, b: DirectOperand, groups: DirectKern
     return isUnit(op, group) && sizes[inner!]! % lanes === 0 && op.labels.every((l, i) => l === inner || op.strides[i]! % lanes === 0);
   };
   return { a: ok(a, groups.k, groups.m), b: ok(b, groups.n, groups.k) };
+}
+
+/**
+ * Whether the scalar f32 kernel can store its output 16 bytes at a time (runs of 4 columns as one
+ * vec4): the innermost n label has stride 1 and a size that is a multiple of 4, and every other
+ * stride is a multiple of 4. The output must start 16-byte aligned too; the planner checks that
+ * (a fresh output or an intermediate does).
+ */
+export function wideStores(out: DirectOperand, groups: DirectKernelSpec["groups"], sizes: Readonly<Record<string, number>>): boolean {
+  const inner = groups.n[groups.n.length - 1];
+  return inner !== undefined && strideIn(out, inner) === 1 && sizes[inner]! % 4 === 0 && out.labels.every((l, i) => l === inner || out.strides[i]! % 4 === 0);
 }
 
 /** The one stride that walks a group's flat index (outermost label first), if there is one. */

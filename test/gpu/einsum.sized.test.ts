@@ -72,7 +72,7 @@ describe("einsums sized at run time", () => {
 
   test("16-byte loads chosen at nominal sizes; a call whose sizes or starts break them runs the same tiles read an element at a time, made once, with no plan made", async () => {
     const compiled = compileSized("ij,jk->ik", [[u, 72], [72, u]], { profile: g().profile });
-    expect(compiled.plan.steps[0]!.tiles!.wide).toEqual({ a: true, b: true });
+    expect(compiled.plan.steps[0]!.tiles!.wide).toEqual({ a: true, b: true, out: true });
     expect(compiled.programs[0]!.launches[0]!.kernel.code).toMatch(/var<storage, read> b: array<vec4<f32>>;/);
     const run = async (a: Tensor, b: Tensor, aData: Float32Array, bData: Float32Array) => {
       const out = einsum("ij,jk->ik", a, b, { compiled });

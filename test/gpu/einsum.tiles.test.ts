@@ -118,15 +118,15 @@ test("tiles whose slabs exceed the device's workgroup memory are refused before 
   a.destroy();
 });
 
-describe("16-byte loads (f32)", () => {
+describe("16-byte loads and stores (f32)", () => {
   // Each operand read along its unit stride, 4 elements at a time, where its layout and start allow it.
   test.each([
-    ["ij,jk->ik", [[64, 48], [48, 64]], [0, 0], { a: true, b: true }], // a along k, b along n
-    ["ji,jk->ik", [[48, 64], [48, 64]], [0, 0], { a: true, b: true }], // a along m
-    ["ik,jk->ij", [[64, 48], [64, 48]], [0, 0], { a: true, b: true }], // b along k
-    ["ij,jk->ik", [[64, 48], [48, 64]], [4, 0], { a: true, b: true }], // a starts 16 bytes in
-    ["ij,jk->ik", [[64, 48], [48, 64]], [2, 0], { a: false, b: true }], // 8 bytes in: a read one at a time
-    ["ij,jk->ik", [[64, 46], [46, 64]], [0, 0], { a: false, b: true }], // rows of 46: not whole vec4s
+    ["ij,jk->ik", [[64, 48], [48, 64]], [0, 0], { a: true, b: true, out: true }], // a along k, b along n
+    ["ji,jk->ik", [[48, 64], [48, 64]], [0, 0], { a: true, b: true, out: true }], // a along m
+    ["ik,jk->ij", [[64, 48], [64, 48]], [0, 0], { a: true, b: true, out: true }], // b along k
+    ["ij,jk->ik", [[64, 48], [48, 64]], [4, 0], { a: true, b: true, out: true }], // a starts 16 bytes in
+    ["ij,jk->ik", [[64, 48], [48, 64]], [2, 0], { a: false, b: true, out: true }], // 8 bytes in: a read one at a time
+    ["ij,jk->ik", [[64, 46], [46, 64]], [0, 0], { a: false, b: true, out: true }], // rows of 46: not whole vec4s
   ] as const)("%s on %j, starts %j: wide %j, and the oracle's values", async (equation, shapes, offsets, wide) => {
     const tiles = { tm: 64, tn: 64, tk: 16 };
     const data = shapes.map((s, k) => values(s[0] * s[1] + offsets[k]!, k + 1));
@@ -144,9 +144,44 @@ describe("16-byte loads (f32)", () => {
     bases.forEach((b) => b.destroy());
   });
 
+  // The output stored as runs of 4 columns, one vec4 each, where its innermost label is n's, in
+  // whole vec4s, and it is fresh (contiguous, at offset 0); edges in m and batches as they come.
+  test.each([
+    ["bij,bjk->bik", [[3, 37, 20], [3, 20, 68]], true, "batched, 37 rows: edges in m"],
+    ["ij,jkl->ikl", [[37, 3], [3, 5, 8]], true, "n is k and l: the inner l in whole vec4s"],
+    ["ij,jkl->ikl", [[37, 3], [3, 5, 6]], false, "rows of l = 6: no whole vec4s"],
+    ["ij,jk->ik", [[37, 20], [20, 70]], false, "rows of 70"],
+    ["ij,jk->ki", [[36, 20], [20, 68]], false, "the output's unit stride is along m"],
+    ["ki,kj->ij", [[600, 20], [600, 68]], true, "split-k: the partial sums stored so too"],
+  ] as const)("%s on %j: stores 16 bytes at a time %s (%s), and the oracle's values", async (equation, shapes, wide, _why) => {
+    const tiles = { tm: 64, tn: 64, tk: 16 };
+    const data = shapes.map((s, k) => values(elementCount(s), k + 1));
+    const ops = shapes.map((s, k) => tensor(g(), data[k]!, [...s]));
+    const strategy = equation === "ki,kj->ij" ? "split-k" : "direct";
+    // planned for a large GPU, so that split-k splits these small outputs' long contraction
+    const plan = planEinsum(equation, ops, { tiles, strategy, profile: "nvidia-h100" });
+    expect(plan.steps[0]!.strategy).toBe(strategy);
+    expect(plan.steps[0]!.tiles!.wide?.out === true).toBe(wide);
+    const compiled = compilePlan(plan);
+    expect(compiled.programs[0]!.launches[0]!.kernel.code.includes("written 4 elements at a time")).toBe(wide);
+    const expected = oracleEinsum(equation, shapes.map((shape, k) => ({ data: data[k]!, shape })));
+    const out = einsum(equation, ...ops, { compiled });
+    expect(maxRelativeError(await out.read(), expected.data)).toBeLessThanOrEqual(1e-4);
+    // into a caller's view (contiguous here, but at an offset the plan does not know): an element at a time, added to what is there
+    const target = tensor(g(), values(elementCount(expected.shape) + 1, 9), [elementCount(expected.shape) + 1]);
+    const view = new Tensor(target.storage, expected.shape, out.strides, 1);
+    const before = await view.contiguous().read();
+    const into = planEinsum(equation, ops, { tiles, strategy, profile: "nvidia-h100", outputStrides: view.strides, accumulate: true });
+    expect(into.steps[0]!.tiles!.wide?.out).toBeUndefined();
+    einsum(equation, ...ops, { out: view, accumulate: true, tiles, strategy });
+    const added = await view.contiguous().read();
+    expect(maxRelativeError(added, expected.data.map((v, i) => v + before[i]!))).toBeLessThanOrEqual(1e-4);
+    [out, target, ...ops].forEach((t) => t.destroy());
+  });
+
   test("a build-time plan with 16-byte loads is not used for a view that starts elsewhere", async () => {
     const compiled = compileEinsum("ij,jk->ik", [{ shape: [64, 48] }, { shape: [48, 64] }], { tiles: { tm: 64, tn: 64, tk: 16 }, strategy: "direct" });
-    expect(compiled.plan.steps[0]!.tiles!.wide).toEqual({ a: true, b: true });
+    expect(compiled.plan.steps[0]!.tiles!.wide).toEqual({ a: true, b: true, out: true });
     const base = tensor(g(), values(64 * 48 + 2, 1), [64 * 48 + 2]);
     const a = new Tensor(base.storage, [64, 48], [48, 1], 2); // 8 bytes in
     const b = tensor(g(), values(48 * 64, 2), [48, 64]);
