@@ -1,5 +1,5 @@
 /** A plan as text a person reads: each step, the chosen strategy and every alternative with why it lost. */
-import type { Cost } from "./cost.js";
+import type { Cost, TileConfig } from "./cost.js";
 import { formatSeconds, type Plan } from "./plan.js";
 
 export function explain(plan: Plan): string {
@@ -10,7 +10,7 @@ export function explain(plan: Plan): string {
       (plan.strategy === null ? "" : `, forced '${plan.strategy}'`),
   ];
   plan.steps.forEach((step, i) => {
-    const tiles = step.tiles === undefined ? "" : ` tiles ${step.tiles.tm}x${step.tiles.tn}x${step.tiles.tk}${step.tiles.splits > 1 ? `, ${step.tiles.splits} k slices` : ""}`;
+    const tiles = step.tiles === undefined ? "" : ` ${describeTiles(step.tiles)}`;
     const from = step.inputs.map((input) => ("operand" in input.ref ? `operand ${input.ref.operand}` : `step ${input.ref.step + 1}`)).join(", ");
     lines.push("", `step ${i + 1}: ${step.kind} ${step.equation} (${from}) -> ${i === plan.steps.length - 1 ? "output" : "intermediate"} [${step.output.shape.join(", ")}]: '${step.strategy}'${tiles}`);
     const rows = [
@@ -24,6 +24,26 @@ export function explain(plan: Plan): string {
   const t = plan.totals;
   lines.push("", `total: ${formatCount(t.flops)} FLOPs, ${formatBytes(t.bytesRead)} read, ${formatBytes(t.bytesWritten)} written, ${formatBytes(t.temporaryBytes)} of temporaries (peak ${formatBytes(t.peakTemporaryBytes)}), ${t.dispatches} dispatch(es), estimated ${formatSeconds(t.estimatedSeconds)}; backward keeps ${formatBytes(t.backwardKeepsBytes)} beyond the operands`);
   return lines.join("\n");
+}
+
+/**
+ * What a tiled kernel does, in a few words: "tiles 128x64x16, 16-byte loads of a and b and
+ * stores", "tiles 256x128x32 on 16x16x16 subgroup matrices, 16-byte loads of a and b".
+ */
+export function describeTiles(t: TileConfig): string {
+  const read = t.wide?.a === true ? (t.wide.b ? "a and b" : "a") : t.wide?.b === true ? "b" : undefined;
+  const stores = t.wide?.out === true;
+  const loads = read !== undefined ? `16-byte loads of ${read}${stores ? " and stores" : ""}` : stores ? "16-byte stores" : "";
+  const matrix = t.matrix === undefined ? "" : ` on ${t.matrix.m}x${t.matrix.n}x${t.matrix.k} subgroup matrices${t.global === true ? " loaded from memory" : ""}`;
+  const parts = [
+    `tiles ${t.tm}x${t.tn}x${t.tk}${matrix}`,
+    t.splits > 1 ? `${t.splits} k slices` : "",
+    loads,
+    t.doubleBuffer === true ? "double-buffered slabs" : "",
+    t.subgroupSlabs === true ? "per-subgroup slabs" : t.viewSlabs === true ? "view slabs" : "",
+    t.invocations === undefined ? "" : `${t.invocations.x}x${t.invocations.y} invocations${t.invocations.run === undefined ? "" : ` in runs of ${t.invocations.run}`}`,
+  ];
+  return parts.filter((p) => p !== "").join(", ");
 }
 
 export function formatBytes(n: number): string {

@@ -22,7 +22,7 @@ export { compileEinsum, compilePlan, compileWithGradients, type CompiledEinsum }
 export { checkCompiledSizes, compileSized, compileSizedWithGradients, fitCompiled, NOMINAL_SIZE } from "./sized.js";
 export { PROFILES, profileForAdapter, type DeviceProfile, type ProfileName } from "./profile.js";
 export { choosePairs, type PairChoice } from "./path.js";
-export { explain, formatBytes, formatCount } from "./explain.js";
+export { describeTiles, explain, formatBytes, formatCount } from "./explain.js";
 export { emitStep, launchArguments, type StepProgram, type Launch, type BufferRef } from "./wgsl/step.js";
 export { emitLoopKernel } from "./wgsl/loop.js";
 export { emitDirectKernel } from "./wgsl/direct.js";

@@ -27,7 +27,7 @@ import type { ProfileName } from "../../codegen/profile.js";
 import { buildProfile, type BuildProfileConfig } from "../typescript/profile.js";
 import { reportHtml, shapesText } from "../report/html.js";
 import { scanProject } from "../report/scan.js";
-import { planEinsum, type PlanOperand, type PlanOptions } from "../../codegen/plan.js";
+import { planEinsum, type Dtype, type PlanOperand, type PlanOptions } from "../../codegen/plan.js";
 import type { Strategy } from "../../codegen/cost.js";
 
 const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
@@ -37,7 +37,7 @@ const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
   --shapes   one shape per operand, dims joined by x, operands by commas (a scalar is empty: "2x3,,3x4")
   --strides  element strides per operand in the same form; leave an operand empty for contiguous
   --offsets  element offsets per operand, comma-separated (default 0)
-  --dtype    f32 (the only one for now)
+  --dtype    f32 (default) or f16 (on the scalar tiles: only the runtime can tell whether a device has subgroup matrices)
   --profile  device profile for the cost model: nvidia-h100, generic (default), swiftshader
   --tile-table  a tile table measured on the device by tuneTiles() (JSON): tiles from it
   --strategy force direct, split-k, ttgt or loop where it can run
@@ -145,7 +145,7 @@ function readOperands(shapes: string, strides: string | undefined, offsets: stri
     shape,
     ...(strideList?.[k] ? { strides: readDims(strideList[k], "--strides") } : {}),
     ...(offsetList?.[k] ? { offset: readNumber(offsetList[k], "--offsets") } : {}),
-    ...(dtype === undefined ? {} : { dtype: dtype as "f32" }),
+    ...(dtype === undefined ? {} : { dtype: dtype as Dtype }), // the planner refuses others, naming them
   }));
 }
 

@@ -11,6 +11,17 @@ test("explain prints the plan table for shapes, strides and a profile", () => {
   expect(code).toBe(0);
   expect(out).toContain("step 1: contraction ijk,ikl->jl (operand 0, operand 1) -> output [16384, 1024]: 'direct'");
   expect(out).toMatch(/ttgt\s+549\.8G\s+\S+ GiB\s+\S+ GiB\s+1\.0 GiB/);
+  // how the kernel runs: the slice's start and strides allow 16-byte loads, the fresh output 16-byte stores
+  expect(out).toContain("'direct' tiles 128x64x16, 16-byte loads of a and b and stores");
+  // starting 8 bytes in, the slice is read an element at a time
+  expect(main(["explain", "ijk,ikl->jl", "--shapes", "8x16384x2048,8x2048x1024", "--strides", "33554432x2048x1,", "--offsets", "2,0", "--profile", "nvidia-h100"]).out).toContain("'direct' tiles 128x64x16, 16-byte loads of b and stores");
+});
+
+test("--dtype f16 plans 2-byte elements; another dtype is refused, naming it", () => {
+  const f16 = main(["explain", "ij,jk->ik", "--shapes", "4096x4096,4096x4096", "--dtype", "f16"]);
+  expect(f16.code).toBe(0);
+  expect(f16.out).toMatch(/direct\s+137\.4G\s+64\.0 MiB\s+32\.0 MiB/);
+  expect(main(["explain", "ij", "--shapes", "2x3", "--dtype", "f64"]).out).toMatch(/^einsight: Operand 0 has dtype 'f64'; einsight computes in 'f32' or 'f16'/);
 });
 
 test("--tile-table plans with tiles measured by tuneTiles(); an unreadable table or an unknown profile is a clear error", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { explain } from "../../codegen/explain.js";
+import { describeTiles, explain } from "../../codegen/explain.js";
 import { planEinsum } from "../../codegen/plan.js";
 import { PROFILES } from "../../codegen/profile.js";
 import { emitStep } from "../../codegen/wgsl/step.js";
@@ -88,10 +88,17 @@ describe("planEinsum", () => {
 test("explain prints every step, the chosen strategy and why each alternative lost", () => {
   const text = explain(planEinsum("ijk,ikl->jl", seed, { profile: "nvidia-h100" }));
   expect(text).toContain("einsum ijk,ikl->jl   [8, 16384, 2048] [8, 2048, 1024] -> [16384, 1024]   profile nvidia-h100");
-  expect(text).toMatch(/step 1: contraction ijk,ikl->jl \(operand 0, operand 1\) -> output \[16384, 1024\]: 'direct' tiles 128x64x16/);
+  expect(text).toMatch(/step 1: contraction ijk,ikl->jl \(operand 0, operand 1\) -> output \[16384, 1024\]: 'direct' tiles 128x64x16, 16-byte loads of a and b and stores$/m);
   expect(text).toMatch(/strategy\s+FLOPs\s+read\s+written\s+temporaries\s+est\. time/);
   expect(text).toMatch(/ttgt\s+549\.8G\s+.*1\.0 GiB\s+.*x the chosen 'direct'/);
   expect(text).toMatch(/^total: 549\.8G FLOPs/m);
+});
+
+test("explain says how each tiled kernel runs: subgroup matrices, k slices, 16-byte loads and stores, slab buffers, workgroup layout", () => {
+  expect(describeTiles({ tm: 256, tn: 128, tk: 32, splits: 1, matrix: { m: 16, n: 16, k: 16 }, wide: { a: true, b: true }, viewSlabs: true })).toBe("tiles 256x128x32 on 16x16x16 subgroup matrices, 16-byte loads of a and b, view slabs");
+  expect(describeTiles({ tm: 128, tn: 128, tk: 32, splits: 1, matrix: { m: 16, n: 16, k: 16 }, global: true })).toBe("tiles 128x128x32 on 16x16x16 subgroup matrices loaded from memory");
+  expect(describeTiles({ tm: 128, tn: 128, tk: 8, splits: 3, doubleBuffer: true, wide: { a: false, b: false, out: true }, invocations: { x: 16, y: 16, run: 8 } })).toBe("tiles 128x128x8, 3 k slices, 16-byte stores, double-buffered slabs, 16x16 invocations in runs of 8");
+  expect(describeTiles({ tm: 64, tn: 64, tk: 16, splits: 1, wide: { a: false, b: true } })).toBe("tiles 64x64x16, 16-byte loads of b");
 });
 
 describe("generated WGSL", () => {
