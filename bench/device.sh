@@ -3,7 +3,7 @@
 # matrices checked and timed (bench/matrix.ts) with cuBLAS fp16 beside it, einsight's suite with
 # tfjs-backend-webgpu and the loop kernel beside it, torch.einsum on the same suite, the seed
 # workload (forward + backward) in einsight and in PyTorch; TUNE=1 adds the direct kernel's tile
-# candidates (bench/tune.ts; TUNE_ONLY=matmul,seed: those cases; TUNE_TILES=128x64x16,...: those tiles), F16=0 leaves f16 out (F32=1 then times matrix.ts's f32 variants), SUITE=0 leaves out einsight's suite and seed
+# candidates (bench/tune.ts; TUNE_ONLY=matmul,seed: cases whose names contain those; TUNE_TILES=128x64x16,...: those tiles), F16=0 leaves f16 out (F32=1 then times matrix.ts's f32 variants), SUITE=0 leaves out einsight's suite and seed
 # workload (a probe of bench/matrix.ts's kernel variants, with torch.einsum's suite for the sliced
 # contraction beside them; TORCH=0 leaves that out too). Most important first: a run cut short keeps what it wrote.
 # On the development machine, after `npm ci && npm run build`:
@@ -12,13 +12,14 @@
 #   bash .device/enter.sh bash bench/device.sh "$OUT"
 # TABLE=1 runs tuneTiles() as a user would (bench/table.ts: the table, and the profile's own pick beside it).
 # LAYOUTS=1 adds the scalar kernel's workgroup layouts (tiles.invocations, prepared in session 6 without
-# a GPU: checked on SwiftShader, never timed) on the GEMMs and the seed's contraction, each candidate
-# checked against the planned kernel's output first.
+# a GPU: checked on SwiftShader, never timed) on every suite case the direct kernel runs (the GEMMs,
+# the seed's contraction, attention, the 4-d contraction: what adopting one in the profile would
+# change), each candidate checked against the planned kernel's output first.
 set -u
 out=${1:-.}
 if [ "${LAYOUTS:-0}" = 1 ]; then
   TUNE=1
-  TUNE_ONLY=${TUNE_ONLY:-matmul,seed}
+  TUNE_ONLY=${TUNE_ONLY:-matmul,seed,attention,4-d}
   TUNE_TILES=${TUNE_TILES:-128x64x16,128x64x16@8x16,128x64x16@16x16/8,128x64x16@8x16/4,128x64x8@8x16,64x64x16@8x8,128x128x8@16x16/8,128x128x16@16x16/8}
 fi
 export PYTHONUNBUFFERED=1
@@ -39,4 +40,4 @@ if [ "${SUITE:-1}" = 1 ]; then
   timeout 50 python3 bench/torch_seed.py "$out/torch-seed.json" 2>&1 | tail -3
 fi
 [ "${TABLE:-0}" = 1 ] && timeout 120 node dist/bench/table.js --json "$out/table.json" 2>&1 | quiet
-[ "${TUNE:-0}" = 1 ] && timeout 120 node dist/bench/tune.js --preset full ${TUNE_ONLY:+--only "$TUNE_ONLY"} ${TUNE_TILES:+--tiles "$TUNE_TILES"} --json "$out/tune.json" 2>&1 | quiet
+[ "${TUNE:-0}" = 1 ] && timeout 180 node dist/bench/tune.js --preset full ${TUNE_ONLY:+--only "$TUNE_ONLY"} ${TUNE_TILES:+--tiles "$TUNE_TILES"} --json "$out/tune.json" 2>&1 | quiet
