@@ -298,7 +298,12 @@ function pairStep(
   // Output stores 16 bytes at a time (f32): a fresh output (contiguous, at offset 0) whose innermost label is n's, in whole vec4s.
   const fresh = finalLabels === undefined || options.outputStrides === undefined;
   const stores = dtype === "f32" && fresh && wideStores({ labels: outLabels, strides: contiguousStrides(shape) }, groups, sizes);
-  const chosen = withWideLoads(choice.chosen, { ...wide, ...(stores ? { out: true } : {}) }, dtype);
+  // ttgt's GEMM reads its copies (contiguous [batch, m, k] and [batch, k, n] at offset 0) and the operands it does not copy as they are.
+  const copies = choice.chosen.copies ?? [];
+  const gemmInputs = [a, b].map((input, i) => (copies.includes(i) ? gemmCopy(groups, i, sizes) : input));
+  const gemm = wideLoads(gemmInputs[0]!, gemmInputs[1]!, groups, sizes, 16 / DTYPE_BYTES[dtype]);
+  const reads = choice.chosen.strategy === "ttgt" ? { a: gemm.a && (copies.includes(0) || aligned(a)), b: gemm.b && (copies.includes(1) || aligned(b)) } : wide;
+  const chosen = withWideLoads(choice.chosen, { ...reads, ...(stores ? { out: true } : {}) }, dtype);
   const kind: StepKind = kLabels.length > 0 ? "contraction" : groups.m.length > 0 && groups.n.length > 0 ? "outer" : "elementwise";
   return {
     kind,
@@ -319,13 +324,13 @@ function pairStep(
 /**
  * The tiled kernels read an operand 16 bytes at a time (4 f32, or 8 f16 when staging subgroup
  * matrices) where its layout and 16-byte aligned start allow, and the scalar f32 kernel stores a
- * fresh output so where its layout allows. Not for ttgt: its GEMM reads copies, laid out otherwise;
- * not for the scalar f16 kernel, nor the one that loads subgroup matrices itself.
+ * fresh output so where its layout allows; ttgt's GEMM too, in f32, on the layouts it reads. Not
+ * for the scalar f16 kernel, nor the one that loads subgroup matrices itself.
  */
 function withWideLoads(chosen: Candidate, wide: NonNullable<TileConfig["wide"]>, dtype: Dtype): Candidate {
   const tiles = chosen.tiles;
-  if (tiles === undefined || (chosen.strategy !== "direct" && chosen.strategy !== "split-k")) return chosen;
-  if (dtype === "f16" ? tiles.matrix === undefined || tiles.global === true : dtype !== "f32") return chosen;
+  if (tiles === undefined || chosen.strategy === "loop") return chosen;
+  if (chosen.strategy === "ttgt" ? dtype !== "f32" : dtype === "f16" ? tiles.matrix === undefined || tiles.global === true : dtype !== "f32") return chosen;
   return wide.a || wide.b || wide.out === true ? { ...chosen, tiles: { ...tiles, wide } } : chosen;
 }
 
@@ -342,12 +347,23 @@ function pairShape(a: StepInput, b: StepInput, g: Groups, sizes: Record<string, 
     outElements,
     aCoalesced: unit(a, g.k) || unit(a, g.m),
     bCoalesced: unit(b, g.n) || unit(b, g.k),
-    aGemmReady: isLaidOut(a, [...g.batch, ...g.m, ...g.k], sizes),
-    bGemmReady: isLaidOut(b, [...g.batch, ...g.k, ...g.n], sizes),
+    aGemmReady: isLaidOut(a, gemmOrder(g, 0), sizes),
+    bGemmReady: isLaidOut(b, gemmOrder(g, 1), sizes),
   };
 }
 
 /** Whether `input` is exactly the contiguous tensor of `order` (labels it lacks would need a copy). */
+/** The label order ttgt's GEMM reads input `i` in: [batch, m, k] for the left, [batch, k, n] for the right. */
+export function gemmOrder(g: Groups, i: number): string[] {
+  return i === 0 ? [...g.batch, ...g.m, ...g.k] : [...g.batch, ...g.k, ...g.n];
+}
+
+/** How ttgt copies input `i` for its GEMM: its labels in `gemmOrder`, contiguous. */
+export function gemmCopy(g: Groups, i: number, sizes: Readonly<Record<string, number>>): Pick<StepInput, "labels" | "strides"> {
+  const order = gemmOrder(g, i);
+  return { labels: order, strides: contiguousStrides(order.map((l) => sizes[l]!)) };
+}
+
 function isLaidOut(input: StepInput, order: readonly string[], sizes: Record<string, number>): boolean {
   const want = contiguousStrides(order.map((l) => sizes[l]!));
   const stride = strideOf(input);

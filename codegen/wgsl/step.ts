@@ -3,7 +3,7 @@
  * scratch buffers the step needs. Pure: the runtime executes it, the transformer will embed it.
  * Every kernel's `params` are the element offsets of its storage buffers, in binding order.
  */
-import { DTYPE_BYTES, type Plan, type PlanStep, type StepInput } from "../plan.js";
+import { DTYPE_BYTES, gemmCopy, type Plan, type PlanStep, type StepInput } from "../plan.js";
 import { contiguousStrides, elementCount } from "../views.js";
 import { emitCopyKernel } from "./copy.js";
 import { emitDirectKernel, type DirectOperand } from "./direct.js";
@@ -100,19 +100,17 @@ function splitK(plan: Plan, step: PlanStep, title: string, maxWg: number, accumu
 
 /** torch's way: copy each input that is not already [batch, m, k] / [batch, k, n] contiguous, then GEMM. */
 function ttgt(plan: Plan, step: PlanStep, title: string, maxWg: number, accumulate: boolean): StepProgram {
-  const g = step.groups!;
-  const orders = [[...g.batch, ...g.m, ...g.k], [...g.batch, ...g.k, ...g.n]];
   const scratch: number[] = [];
   const launches: Launch[] = [];
   const gemmInputs = step.inputs.map((input, i): { operand: DirectOperand; buffer: BufferRef } => {
     if (!step.copies!.includes(i)) return { operand: input, buffer: { input: i } };
-    const order = orders[i]!;
-    const shape = order.map((l) => plan.sizes[l]!);
-    const copy = emitCopyKernel({ shape, strides: order.map((l) => strideOf(input, l)) }, maxWg, plan.dtype);
+    const operand = gemmCopy(step.groups!, i, plan.sizes);
+    const shape = operand.labels.map((l) => plan.sizes[l]!);
+    const copy = emitCopyKernel({ shape, strides: operand.labels.map((l) => strideOf(input, l)) }, maxWg, plan.dtype);
     scratch.push(elementCount(shape) * DTYPE_BYTES[plan.dtype]);
     const buffer: BufferRef = { scratch: scratch.length - 1 };
     if (copy !== undefined) launches.push({ kernel: copy, buffers: [{ input: i }, buffer] });
-    return { operand: { labels: order, strides: contiguousStrides(shape) }, buffer };
+    return { operand, buffer };
   });
   const gemm = direct(plan, step, gemmInputs[0]!.operand, gemmInputs[1]!.operand, { labels: step.output.labels, strides: step.output.strides }, title, maxWg, accumulate);
   if (gemm !== undefined) launches.push({ kernel: gemm, buffers: [gemmInputs[0]!.buffer, gemmInputs[1]!.buffer, { output: true }] });

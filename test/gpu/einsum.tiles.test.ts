@@ -179,6 +179,28 @@ describe("16-byte loads and stores (f32)", () => {
     [out, target, ...ops].forEach((t) => t.destroy());
   });
 
+  test("ttgt's GEMM reads its copies 16 bytes at a time, and an operand it does not copy as that operand's start allows", async () => {
+    const tiles = { tm: 64, tn: 64, tk: 16 };
+    const aData = values(64 * 64, 1);
+    const a = tensor(g(), aData, [64, 64]); // [k, i]: copied into [i, k]
+    for (const offset of [0, 2]) {
+      const bData = values(64 * 64 + offset, 2);
+      const b = new Tensor(tensor(g(), bData, [64 * 64 + offset]).storage, [64, 64], [64, 1], offset); // [k, j]: GEMM-ready, not copied
+      const plan = planEinsum("ki,kj->ij", [a, b], { tiles, strategy: "ttgt", profile: g().profile });
+      expect(plan.steps[0]).toMatchObject({ strategy: "ttgt", copies: [0] });
+      expect(plan.steps[0]!.tiles!.wide).toEqual({ a: true, b: offset === 0, out: true });
+      const compiled = compilePlan(plan);
+      const gemm = compiled.programs[0]!.launches.at(-1)!.kernel.code;
+      expect(gemm).toContain("var<storage, read> a: array<vec4<f32>>;");
+      expect(gemm.includes("var<storage, read> b: array<vec4<f32>>;")).toBe(offset === 0);
+      const out = einsum("ki,kj->ij", a, b, { compiled });
+      const expected = oracleEinsum("ki,kj->ij", [{ data: aData, shape: [64, 64] }, { data: bData, shape: [64, 64], strides: [64, 1], offset }]);
+      expect(maxRelativeError(await out.read(), expected.data), `b starting ${offset} in`).toBeLessThanOrEqual(1e-4);
+      [out, b].forEach((t) => t.destroy());
+    }
+    a.destroy();
+  });
+
   test("a build-time plan with 16-byte loads is not used for a view that starts elsewhere", async () => {
     const compiled = compileEinsum("ij,jk->ik", [{ shape: [64, 48] }, { shape: [48, 64] }], { tiles: { tm: 64, tn: 64, tk: 16 }, strategy: "direct" });
     expect(compiled.plan.steps[0]!.tiles!.wide).toEqual({ a: true, b: true, out: true });
