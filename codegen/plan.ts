@@ -45,7 +45,8 @@ export interface PlanOptions {
   /**
    * Labels whose sizes are known only at run time (the sizes given for them are nominal, used for
    * the costs): their kernels read sizes and strides from params, so only `loop` and `direct`
-   * without 16-byte loads or subgroup matrices can run them (codegen/sized). Default: none.
+   * without subgroup matrices can run them; 16-byte loads and stores are chosen at the nominal
+   * sizes and checked per call (codegen/sized). Default: none.
    */
   readonly runtimeSizes?: readonly string[];
 }
