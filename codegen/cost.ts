@@ -31,7 +31,8 @@ export interface TileConfig {
   /**
    * Read a (b) 16 bytes at a time from memory, where its layout and start allow (codegen/wgsl/direct
    * `wideLoads`); `out`: the scalar f32 kernel stores its output 16 bytes at a time, where its
-   * layout allows and it starts aligned (`wideStores`: a fresh output or an intermediate).
+   * layout allows and it starts aligned (`wideStores`; an intermediate, a fresh result, or an
+   * `out` view at an aligned offset).
    */
   readonly wide?: { readonly a: boolean; readonly b: boolean; readonly out?: boolean };
   /** With `matrix`: load them straight from the operands (4 subgroups, 16-deep steps) instead of staging slabs (8 subgroups). */

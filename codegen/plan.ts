@@ -40,6 +40,12 @@ export interface PlanOptions {
    * view (einsum's `out`); default contiguous. The view must not overlap itself.
    */
   readonly outputStrides?: readonly number[];
+  /**
+   * Element offset of that view in its buffer (default 0): whether it starts 16-byte aligned
+   * decides whether the kernels may store it 16 bytes at a time. Plans are made for one answer
+   * (the runtime's plan cache keys on it).
+   */
+  readonly outputOffset?: number;
   /** Add into the output instead of overwriting it (gradient accumulation). */
   readonly accumulate?: boolean;
   /**
@@ -108,8 +114,9 @@ export interface Plan {
   /** The element type of every operand, intermediate and the output. */
   readonly dtype: Dtype;
   /**
-   * `view`: written into a caller's view (`outputStrides` given), at an offset the plan does not
-   * know; otherwise into a fresh buffer at offset 0, which kernels may store to as vec4.
+   * `view`: written into a caller's view (`outputStrides` given), whose offset the plan knows only
+   * as aligned or not (`outputOffset`); otherwise into a fresh buffer at offset 0. Kernels may store
+   * either as vec4 where it starts aligned (`storesWideIntoView`).
    */
   readonly output: { readonly labels: readonly string[]; readonly shape: readonly number[]; readonly strides: readonly number[]; readonly accumulate: boolean; readonly view?: boolean };
   readonly steps: readonly PlanStep[];
@@ -162,7 +169,7 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
     }
   }
   const outputStrides = options.outputStrides ?? contiguousStrides(binding.output.shape);
-  checkOutputStrides(outputStrides, binding.output.shape);
+  checkOutputStrides(outputStrides, binding.output.shape, options.outputOffset);
   const last = steps[steps.length - 1]!;
   steps[steps.length - 1] = { ...last, output: { ...last.output, strides: [...outputStrides] } };
   return {
@@ -194,6 +201,11 @@ export function readsWide(plan: Plan): boolean {
   return plan.steps.some((s) => s.tiles?.global === true || s.tiles?.wide?.a === true || s.tiles?.wide?.b === true);
 }
 
+/** Whether the plan stores into a caller's view 16 bytes at a time, so that it holds only for a view that starts aligned. */
+export function storesWideIntoView(plan: Plan): boolean {
+  return plan.output.view === true && plan.steps[plan.steps.length - 1]?.tiles?.wide?.out === true;
+}
+
 /** The bytes of GPU memory a step's result takes (an intermediate, or the output). */
 export function stepOutputBytes(step: PlanStep, dtype: Dtype): number {
   return elementCount(step.output.shape) * DTYPE_BYTES[dtype];
@@ -213,7 +225,8 @@ function checkOptions(options: PlanOptions, operands: readonly PlanOperand[]): D
   return dtype;
 }
 
-function checkOutputStrides(strides: readonly number[], shape: readonly number[]): void {
+function checkOutputStrides(strides: readonly number[], shape: readonly number[], offset: unknown): void {
+  check(offset === undefined || (Number.isSafeInteger(offset) && (offset as number) >= 0), "invalidOption", () => `outputOffset must be a non-negative integer element offset, got ${String(offset)}.`);
   check(Array.isArray(strides) && strides.length === shape.length && strides.every((s) => Number.isSafeInteger(s) && s >= 0), "invalidOption", () => `outputStrides must be ${shape.length} non-negative integer element strides (one per output dimension of shape [${shape.join(", ")}]), got ${JSON.stringify(strides)}.`);
   check(!mayOverlap({ shape, strides }), "overlappingOutput", () => `The output view (shape [${shape.join(", ")}], strides [${strides.join(", ")}]) names some elements more than once, so writing it would race; write into a view without expanded or overlapping dimensions.`);
 }
@@ -296,9 +309,11 @@ function pairStep(
   const alternatives = [...choice.alternatives, ...excluded];
   const forcedOut = excluded.some((c) => c.strategy === options.strategy);
   const notes = forcedOut ? [`'${options.strategy}' needs every size at build time, and some are known only at run time; chose by cost`] : choice.notes;
-  // Output stores 16 bytes at a time (f32): a fresh output (contiguous, at offset 0) whose innermost label is n's, in whole vec4s.
-  const fresh = finalLabels === undefined || options.outputStrides === undefined;
-  const stores = dtype === "f32" && fresh && wideStores({ labels: outLabels, strides: contiguousStrides(shape) }, groups, sizes);
+  // Output stores 16 bytes at a time (f32): where the output's innermost label is n's, in whole
+  // vec4s, and it starts aligned (an intermediate or a fresh output at 0; a view where its offset is).
+  const intoView = finalLabels !== undefined && options.outputStrides !== undefined;
+  const written = { labels: outLabels, strides: intoView ? options.outputStrides : contiguousStrides(shape) };
+  const stores = dtype === "f32" && (!intoView || startsAligned(options.outputOffset ?? 0, dtype)) && wideStores(written, groups, sizes);
   // ttgt's GEMM reads its copies (contiguous [batch, m, k] and [batch, k, n] at offset 0) and the operands it does not copy as they are.
   const copies = choice.chosen.copies ?? [];
   const gemmInputs = [a, b].map((input, i) => (copies.includes(i) ? gemmCopy(groups, i, sizes) : input));
@@ -324,8 +339,8 @@ function pairStep(
 
 /**
  * The tiled kernels read an operand 16 bytes at a time (4 f32, or 8 f16 when staging subgroup
- * matrices) where its layout and 16-byte aligned start allow, and the scalar f32 kernel stores a
- * fresh output so where its layout allows; ttgt's GEMM too, in f32, on the layouts it reads. Not
+ * matrices) where its layout and 16-byte aligned start allow, and the scalar f32 kernel stores its
+ * output so where its layout and start allow; ttgt's GEMM too, in f32, on the layouts it reads. Not
  * for the scalar f16 kernel, nor the one that loads subgroup matrices itself.
  */
 function withWideLoads(chosen: Candidate, wide: NonNullable<TileConfig["wide"]>, dtype: Dtype): Candidate {

@@ -13,7 +13,7 @@ import { bindShapes, dimensionLabels, isEllipsisLabel } from "./bind.js";
 import { compileEinsum, compilePlan, compileWithGradients, PORTABLE_MAX_WORKGROUPS, type CompiledEinsum } from "./compiled.js";
 import { parseEquation, type Equation } from "./equation.js";
 import { check } from "./errors.js";
-import { DTYPE_BYTES, planEinsum, type Plan, type PlanOperand, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
+import { DTYPE_BYTES, planEinsum, storesWideIntoView, type Plan, type PlanOperand, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
 import { contiguousStrides, sameDims } from "./views.js";
 import { wideLoads, wideStores } from "./wgsl/direct.js";
 
@@ -137,11 +137,12 @@ export function fitCompiled(plan: Plan, operands: readonly PlanOperand[], output
  * Whether a fitted plan's 16-byte loads and stores hold for the call it was fitted to: every
  * operand a step reads 16 bytes at a time still has the layout for it at the call's sizes and
  * strides (the plan chose them at nominal sizes) and starts 16-byte aligned (`aligned[k]`: operand
- * k's view does; intermediates always do), and so does every output stored so. Where they do not,
- * the call runs `withoutWideLoads(plan)`.
+ * k's view does; intermediates always do), and so does every output stored so (`outputAligned`:
+ * the call's `out` view starts aligned). Where they do not, the call runs `withoutWideLoads(plan)`.
  */
-export function wideLoadsHold(plan: Plan, aligned: readonly boolean[]): boolean {
+export function wideLoadsHold(plan: Plan, aligned: readonly boolean[], outputAligned = true): boolean {
   const lanes = 16 / DTYPE_BYTES[plan.dtype ?? "f32"];
+  if (!outputAligned && storesWideIntoView(plan)) return false;
   return plan.steps.every((step) => {
     const wide = step.tiles?.wide;
     if (wide === undefined || step.groups === undefined) return true;

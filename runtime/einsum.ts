@@ -7,7 +7,7 @@ import { bindShapes } from "../codegen/bind.js";
 import { formatEquation, parseEquation } from "../codegen/equation.js";
 import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
-import { DTYPE_BYTES, readsWide, startsAligned, stepOutputBytes, type PlanOptions } from "../codegen/plan.js";
+import { DTYPE_BYTES, readsWide, startsAligned, stepOutputBytes, storesWideIntoView, type PlanOptions } from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
 import { launchArguments, type BufferRef } from "../codegen/wgsl/step.js";
 import { checkCompiledSizes, fitCompiled, wideLoadsHold, withoutWideLoads } from "../codegen/sized.js";
@@ -101,14 +101,14 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
     return built;
   }
   const outputStrides = out?.strides;
-  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype, startsAligned(t.offset, t.dtype)]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, outputStrides ?? null, options.accumulate === true]);
+  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype, startsAligned(t.offset, t.dtype)]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, outputStrides ?? null, out === undefined ? null : startsAligned(out.offset, out.dtype), options.accumulate === true]);
   let compiled = cache.get(key);
   if (compiled === undefined) {
     if (out !== undefined) {
       const shape = bindShapes(equation, tensors).output.shape;
       check(sameDims(out.shape, shape), "sizeMismatch", () => `The 'out' tensor of einsum("${equation}") has shape [${out.shape.join(", ")}], but the result has shape [${shape.join(", ")}].`);
     }
-    compiled = compileEinsum(equation, tensors, { ...planOptions, profile: g.profile, ...(outputStrides === undefined ? {} : { outputStrides }) }, g.limits.maxComputeWorkgroupsPerDimension);
+    compiled = compileEinsum(equation, tensors, { ...planOptions, profile: g.profile, ...(out === undefined ? {} : { outputStrides: out.strides, outputOffset: out.offset }) }, g.limits.maxComputeWorkgroupsPerDimension);
     checkLimits(g, compiled);
     g.notePlanMade();
     if (cache.size >= CACHE_LIMIT) cache.clear();
@@ -155,11 +155,12 @@ function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Te
     if (plan === undefined || (out !== undefined && !sameDims(out.shape, plan.output.shape))) return undefined;
     // Its 16-byte loads and stores were chosen at nominal sizes: where this call's sizes or starts
     // break them, the same tiles go an element at a time (their kernels made once per compiled einsum).
-    if (wideLoadsHold(plan, tensors.map((t) => startsAligned(t.offset, t.dtype)))) return { plan, programs: compiled.programs };
+    if (wideLoadsHold(plan, tensors.map((t) => startsAligned(t.offset, t.dtype)), out === undefined || startsAligned(out.offset, out.dtype))) return { plan, programs: compiled.programs };
     return { plan: withoutWideLoads(plan), programs: narrowPrograms(compiled) };
   }
-  // Kernels that read 16 bytes at a time were compiled for aligned starts (offset 0): a view may start elsewhere.
+  // Kernels that read (or store into an `out` view) 16 bytes at a time were compiled for aligned starts (offset 0): a view may start elsewhere.
   if (readsWide(compiled.plan) && !tensors.every((t) => startsAligned(t.offset, t.dtype))) return undefined;
+  if (out !== undefined && storesWideIntoView(compiled.plan) && !startsAligned(out.offset, out.dtype)) return undefined;
   const output = compiled.plan.output;
   const layouts = compiled.plan.operands;
   const outputFits =

@@ -80,8 +80,10 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const lanes = 16 / (t.wgsl === "f16" ? 2 : 4); // elements in 16 bytes
   const wide = { a: tiles.wide?.a === true && (tm * tk) % (lanes * threads) === 0, b: tiles.wide?.b === true && (tn * tk) % (lanes * threads) === 0 };
   const wideType = t.wgsl === "f16" ? "vec4<u32>" : "vec4<f32>"; // f16: 8 of them in 4 words
-  // 16-byte stores of the scalar f32 kernel's runs of 4 columns, where the planner found the output's layout allows them.
-  const wideOut = tiles.wide?.out === true && matrix === undefined && t.wgsl === "f32" && (tn / inv.x) % 4 === 0;
+  // 16-byte stores of the scalar f32 kernel's runs of 4 columns, where the planner found the output
+  // starts aligned and the layout this kernel writes allows them (split-k's partials are laid out
+  // otherwise than a view the step's result goes to).
+  const wideOut = tiles.wide?.out === true && matrix === undefined && t.wgsl === "f32" && (tn / inv.x) % 4 === 0 && wideStores(spec.out, groups, spec.sizes);
   // A slab loaded along k puts consecutive invocations TM (TN) elements apart in workgroup memory:
   // all in one bank. Padded rows spread them over the banks and keep vec4 (16-byte) alignment.
   // f16 slabs for subgroup matrices are stored one element at a time, so each 16-byte load goes
@@ -341,7 +343,7 @@ export function wideLoads(a: DirectOperand, b: DirectOperand, groups: DirectKern
  * Whether the scalar f32 kernel can store its output 16 bytes at a time (runs of 4 columns as one
  * vec4): the innermost n label has stride 1 and a size that is a multiple of 4, and every other
  * stride is a multiple of 4. The output must start 16-byte aligned too; the planner checks that
- * (a fresh output or an intermediate does).
+ * (an intermediate or a fresh result does; an `out` view where its offset does).
  */
 export function wideStores(out: DirectOperand, groups: DirectKernelSpec["groups"], sizes: Readonly<Record<string, number>>): boolean {
   const inner = groups.n[groups.n.length - 1];

@@ -9,7 +9,7 @@ import { compileEinsum, compilePlan } from "../../codegen/compiled.js";
 import { elementCount } from "../../codegen/views.js";
 import { PROFILES } from "../../codegen/profile.js";
 import { einsum } from "../../runtime/einsum.js";
-import { tensor, Tensor } from "../../runtime/tensor.js";
+import { tensor, Tensor, zeros } from "../../runtime/tensor.js";
 import type { Strategy, TileConfig } from "../../codegen/cost.js";
 import type { TileShape } from "../../codegen/tiles.js";
 import { maxRelativeError, oracleEinsum } from "../oracle.js";
@@ -167,16 +167,38 @@ describe("16-byte loads and stores (f32)", () => {
     const expected = oracleEinsum(equation, shapes.map((shape, k) => ({ data: data[k]!, shape })));
     const out = einsum(equation, ...ops, { compiled });
     expect(maxRelativeError(await out.read(), expected.data)).toBeLessThanOrEqual(1e-4);
-    // into a caller's view (contiguous here, but at an offset the plan does not know): an element at a time, added to what is there
-    const target = tensor(g(), values(elementCount(expected.shape) + 1, 9), [elementCount(expected.shape) + 1]);
-    const view = new Tensor(target.storage, expected.shape, out.strides, 1);
-    const before = await view.contiguous().read();
-    const into = planEinsum(equation, ops, { tiles, strategy, profile: "nvidia-h100", outputStrides: view.strides, accumulate: true });
-    expect(into.steps[0]!.tiles!.wide?.out).toBeUndefined();
-    einsum(equation, ...ops, { out: view, accumulate: true, tiles, strategy });
-    const added = await view.contiguous().read();
-    expect(maxRelativeError(added, expected.data.map((v, i) => v + before[i]!))).toBeLessThanOrEqual(1e-4);
+    // into a caller's view, added to what is there: 16 bytes at a time where the view starts aligned too, else an element at a time
+    const target = tensor(g(), values(elementCount(expected.shape) + 4, 9), [elementCount(expected.shape) + 4]);
+    for (const offset of [4, 1]) {
+      const view = new Tensor(target.storage, expected.shape, out.strides, offset);
+      const before = await view.contiguous().read();
+      const into = planEinsum(equation, ops, { tiles, strategy, profile: "nvidia-h100", outputStrides: view.strides, outputOffset: offset, accumulate: true });
+      expect(into.steps[0]!.tiles!.wide?.out === true, `into a view at ${offset}`).toBe(wide && offset === 4);
+      einsum(equation, ...ops, { out: view, accumulate: true, tiles, strategy });
+      const added = await view.contiguous().read();
+      expect(maxRelativeError(added, expected.data.map((v, i) => v + before[i]!)), `into a view at ${offset}`).toBeLessThanOrEqual(1e-4);
+    }
     [out, target, ...ops].forEach((t) => t.destroy());
+  });
+
+  test("into a column-major view: direct stores runs along its unit stride 16 bytes at a time; split-k's contiguous partials an element at a time", async () => {
+    // ki,kj->ji: the output [j, i] has n = j outermost, but the view makes j its unit stride
+    const x = tensor(g(), values(600 * 20, 1), [600, 20]);
+    const y = tensor(g(), values(600 * 68, 2), [600, 68]);
+    const expected = oracleEinsum("ki,kj->ji", [{ data: values(600 * 20, 1), shape: [600, 20] }, { data: values(600 * 68, 2), shape: [600, 68] }]);
+    for (const strategy of ["direct", "split-k"] as const) {
+      const base = zeros(g(), [20, 68]);
+      const view = base.transpose(); // [68, 20], strides [1, 68]
+      const plan = planEinsum("ki,kj->ji", [x, y], { tiles: { tm: 64, tn: 64, tk: 16 }, strategy, profile: "nvidia-h100", outputStrides: view.strides });
+      expect(plan.steps[0]).toMatchObject({ strategy, tiles: { wide: { out: true } } });
+      const compiled = compilePlan(plan);
+      const gemm = compiled.programs[0]!.launches[0]!.kernel.code;
+      expect(gemm.includes("written 4 elements at a time"), strategy).toBe(strategy === "direct");
+      einsum("ki,kj->ji", x, y, { compiled, out: view });
+      expect(maxRelativeError(await view.contiguous().read(), expected.data), strategy).toBeLessThanOrEqual(1e-4);
+      base.destroy();
+    }
+    [x, y].forEach((t) => t.destroy());
   });
 
   test("ttgt's GEMM reads its copies 16 bytes at a time, and an operand it does not copy as that operand's start allows", async () => {
@@ -199,6 +221,24 @@ describe("16-byte loads and stores (f32)", () => {
       [out, b].forEach((t) => t.destroy());
     }
     a.destroy();
+  });
+
+  test("a build-time plan that stores into an out view 16 bytes at a time is used only for a view that starts aligned", async () => {
+    const compiled = compileEinsum("ij,jk->ik", [{ shape: [64, 48] }, { shape: [48, 64] }], { tiles: { tm: 64, tn: 64, tk: 16 }, strategy: "direct", outputStrides: [64, 1], accumulate: true });
+    expect(compiled.plan.steps[0]!.tiles!.wide?.out).toBe(true);
+    const a = tensor(g(), values(64 * 48, 1), [64, 48]);
+    const b = tensor(g(), values(48 * 64, 2), [48, 64]);
+    const expected = oracleEinsum("ij,jk->ik", [{ data: values(64 * 48, 1), shape: [64, 48] }, { data: values(48 * 64, 2), shape: [48, 64] }]);
+    for (const [offset, plans] of [[0, 0], [2, 1]] as const) {
+      const base = zeros(g(), [64 * 64 + offset]);
+      const view = new Tensor(base.storage, [64, 64], [64, 1], offset);
+      g().resetStats();
+      einsum("ij,jk->ik", a, b, { compiled, out: view, accumulate: true });
+      expect(g().stats().plansMade, `a view at ${offset}`).toBe(plans); // planned again for a start 8 bytes in
+      expect(maxRelativeError(await view.contiguous().read(), expected.data), `a view at ${offset}`).toBeLessThanOrEqual(1e-4);
+      base.destroy();
+    }
+    [a, b].forEach((t) => t.destroy());
   });
 
   test("a build-time plan with 16-byte loads is not used for a view that starts elsewhere", async () => {
