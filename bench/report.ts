@@ -13,7 +13,7 @@ import { formatBytes } from "../codegen/explain.js";
 import type { TileShape } from "../codegen/tiles.js";
 import type { CaseResult } from "./run.js";
 import type { SeedResult } from "./seed.js";
-import { candidateName, type TileCandidate } from "./variants.js";
+import { candidateName, type TileCandidate } from "../codegen/tiles.js";
 
 interface TorchSuite {
   readonly device: string;

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { planEinsum } from "../codegen/plan.js";
 import { gpu } from "../runtime/device.js";
 import { tuneTiles } from "../runtime/tune.js";
-import { candidateName } from "./variants.js";
+import { candidateName } from "../codegen/tiles.js";
 
 const { values: args } = parseArgs({ options: { json: { type: "string" } } });
 const g = await gpu();

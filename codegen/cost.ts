@@ -173,8 +173,9 @@ export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partia
   const [finalM, finalN] = [forced?.tm ?? fit(tm), forced?.tn ?? fit(tn)];
   // Two slab buffers of f32 (rows padded by up to 4), where the profile asks for them and they stay small.
   const double = profile.doubleBuffer === true && 2 * tk * (finalM + finalN + 8) * 4 <= DOUBLE_BUFFER_BYTES;
-  // The profile's workgroup layout where these tiles divide among it; 16 x 16 otherwise.
-  const layout = profile.invocations !== undefined && layoutFits({ tm: finalM, tn: finalN, tk }, profile.invocations) ? { invocations: profile.invocations } : {};
+  // The workgroup layout the table's entry (else the profile) names, where these tiles divide among it; 16 x 16 otherwise.
+  const named = measured?.invocations ?? profile.invocations;
+  const layout = named !== undefined && layoutFits({ tm: finalM, tn: finalN, tk }, named) ? { invocations: named } : {};
   return { tm: finalM, tn: finalN, tk, splits, ...(double ? { doubleBuffer: true } : {}), ...layout };
 }
 

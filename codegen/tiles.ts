@@ -61,6 +61,31 @@ export function layoutFits(tiles: TileShape, layout: WorkgroupLayout): boolean {
   return whole(x) && whole(y) && whole(run) && threads <= 256 && x % run === 0 && tiles.tm % y === 0 && tiles.tn % x === 0 && (tiles.tm * tiles.tk) % threads === 0 && (tiles.tn * tiles.tk) % threads === 0;
 }
 
+/** A tile shape, and the scalar kernel's workgroup layout where it is not the default 16 x 16: what a tile table entry names and `tuneTiles()` times. */
+export type TileCandidate = TileShape & { readonly invocations?: WorkgroupLayout };
+
+/** `128x64x16`, `128x64x16@8x16`, `128x64x16@16x16/8`: a candidate as the CLI and the benchmarks write it. */
+export function candidateName(t: TileCandidate): string {
+  const inv = t.invocations;
+  return `${t.tm}x${t.tn}x${t.tk}${inv === undefined ? "" : `@${inv.x}x${inv.y}${inv.run === undefined ? "" : `/${inv.run}`}`}`;
+}
+
+/** The inverse of candidateName; anything else is an `invalidOption` error (`name`: how the caller wrote it). */
+export function parseCandidate(text: string, name = "tile candidate"): TileCandidate {
+  const m = /^(\d+)x(\d+)x(\d+)(?:@(\d+)x(\d+)(?:\/(\d+))?)?$/.exec(text.trim());
+  check(m !== null, "invalidOption", () => `${name} "${text}" is not TMxTNxTK[@XxY[/RUN]], e.g. 128x64x16 or 128x64x16@8x16/8 (8 invocations across n, 16 down m, in runs of 8 columns).`);
+  const [tm, tn, tk, x, y, run] = m.slice(1).map((v) => (v === undefined ? undefined : Number(v)));
+  const invocations = x === undefined ? undefined : { x, y: y!, ...(run === undefined ? {} : { run }) };
+  return { tm: tm!, tn: tn!, tk: tk!, ...(invocations === undefined ? {} : { invocations }) };
+}
+
+/** Refuses a candidate whose tile shape the kernels cannot run, or whose layout its tiles do not divide among. */
+export function checkCandidate(t: TileCandidate, name: string): void {
+  checkTileShape(t, name, true);
+  const inv = t.invocations;
+  check(inv === undefined || (typeof inv === "object" && inv !== null && layoutFits(t, inv)), "invalidOption", () => `${name}.invocations ${JSON.stringify(inv)} is no layout ${t.tm}x${t.tn}x${t.tk} tiles divide among: x across n and y down m must divide tn and tm, run must divide x, x * y at most 256 and dividing each side times tk.`);
+}
+
 /** Which tile shape ran fastest on one device, for a few GEMM sizes. */
 export interface TileTable {
   /** The adapter it was measured on (for people: einsight does not compare it with the device). */
@@ -73,10 +98,10 @@ export interface TileTableEntry {
   readonly m: number;
   readonly n: number;
   readonly k: number;
-  /** The fastest shape there. */
-  readonly tiles: TileShape;
+  /** The fastest shape there (with its workgroup layout, where a candidate named one). */
+  readonly tiles: TileCandidate;
   /** Milliseconds a run of each candidate took (runtime/tune.ts writes them; a table written by hand may leave them out). */
-  readonly measured?: readonly { readonly tiles: TileShape; readonly ms: number }[];
+  readonly measured?: readonly { readonly tiles: TileCandidate; readonly ms: number }[];
 }
 
 /**
@@ -109,7 +134,7 @@ export function checkTileTable(table: TileTable): void {
     const name = `tileTable.entries[${i}]`;
     check(typeof e === "object" && e !== null, "invalidOption", () => `${name} must be an object { m, n, k, tiles }.`);
     for (const key of ["m", "n", "k"] as const) check(Number.isInteger(e[key]) && e[key] > 0, "invalidOption", () => `${name}.${key} must be a positive integer, got ${String(e[key])}.`);
-    checkTileShape(e.tiles, `${name}.tiles`, true);
+    checkCandidate(e.tiles, `${name}.tiles`);
   });
 }
 
@@ -123,7 +148,7 @@ export function isNonEmptyList(v: unknown): boolean {
  * indices are separate GEMMs, so they do not count), or undefined without a table. The earlier
  * entry wins a tie.
  */
-export function tableTiles(table: TileTable | undefined, m: number, n: number, k: number): TileShape | undefined {
+export function tableTiles(table: TileTable | undefined, m: number, n: number, k: number): TileCandidate | undefined {
   if (table === undefined) return undefined;
   const log = (v: number) => Math.log2(Math.max(1, v));
   const distance = (e: TileTableEntry) => (log(e.m) - log(m)) ** 2 + (log(e.n) - log(n)) ** 2 + (log(e.k) - log(k)) ** 2;

@@ -9,4 +9,4 @@ export { planEinsum as plan, type Plan, type PlanOptions, type PlanOperand } fro
 export { explain } from "../codegen/explain.js";
 export { STRATEGIES, type Strategy } from "../codegen/cost.js";
 export { tuneTiles, type TuneOptions } from "./tune.js";
-export type { TileShape, TileTable, TileTableEntry } from "../codegen/tiles.js";
+export type { TileCandidate, TileShape, TileTable, TileTableEntry, WorkgroupLayout } from "../codegen/tiles.js";

@@ -5,9 +5,8 @@
  * the same table are the same. Also the timing loop the benchmarks use (`measure`).
  */
 import { compileEinsum } from "../codegen/compiled.js";
-import type { TileConfig } from "../codegen/cost.js";
 import { check, EinsightError } from "../codegen/errors.js";
-import { checkTileShape, isNonEmptyList, TILE_CANDIDATES, type TileShape, type TileTable, type TileTableEntry } from "../codegen/tiles.js";
+import { checkCandidate, isNonEmptyList, TILE_CANDIDATES, type TileCandidate, type TileTable, type TileTableEntry } from "../codegen/tiles.js";
 import type { Gpu } from "./device.js";
 import { einsum } from "./einsum.js";
 import { zeros } from "./tensor.js";
@@ -19,10 +18,11 @@ export interface TuneOptions {
    */
   readonly sizes?: readonly (readonly [m: number, n: number, k: number])[];
   /**
-   * Tile shapes to time. Default: TILE_CANDIDATES, on SwiftShader only those it compiles in
-   * seconds (see `slowToCompile`).
+   * Tile shapes to time, each with a workgroup layout where it should not be 16 x 16 (`invocations`,
+   * which the shape must divide among). Default: TILE_CANDIDATES, on SwiftShader only those it
+   * compiles in seconds (see `slowToCompile`).
    */
-  readonly candidates?: readonly TileShape[];
+  readonly candidates?: readonly TileCandidate[];
   /** Seconds of back-to-back runs each candidate is timed over (default 0.2). */
   readonly minSeconds?: number;
 }
@@ -33,19 +33,23 @@ export async function tuneTiles(g: Gpu, options: TuneOptions = {}): Promise<Tile
   check(typeof minSeconds === "number" && minSeconds >= 0 && minSeconds <= 60, "invalidOption", () => `tuneTiles(): minSeconds must be a number of seconds from 0 to 60, got ${String(minSeconds)}.`);
   const sizes = options.sizes ?? [256, 1024, 2048, 4096].filter((s, i) => i === 0 || (2 * s ** 3) / g.profile.flopsPerSecond <= 0.05).map((s) => [s, s, s] as const);
   check(isNonEmptyList(sizes) && sizes.every((s) => isNonEmptyList(s) && s.length === 3 && s.every((v) => Number.isSafeInteger(v) && v > 0)), "invalidOption", () => `tuneTiles(): sizes must be a non-empty list of [m, n, k] positive integers, got ${JSON.stringify(sizes)}.`);
-  const candidates = options.candidates ?? TILE_CANDIDATES.filter((t) => !slowToCompile(t, g));
+  const candidates: readonly TileCandidate[] = options.candidates ?? TILE_CANDIDATES.filter((t) => !slowToCompile(t, g));
   check(isNonEmptyList(candidates), "invalidOption", () => `tuneTiles(): candidates must be a non-empty list of tile shapes, got ${JSON.stringify(candidates)}.`);
-  candidates.forEach((t, i) => checkTileShape(t, `candidates[${i}]`, true));
+  candidates.forEach((t, i) => checkCandidate(t, `candidates[${i}]`));
   const sync = () => g.device.queue.onSubmittedWorkDone();
+  const { tileTable: _table, invocations: _layout, ...untuned } = g.profile;
   const entries: TileTableEntry[] = [];
   for (const [m, n, k] of sizes) {
     const a = zeros(g, [m, k]);
     const b = zeros(g, [k, n]);
-    const measured: { tiles: TileShape; ms: number }[] = [];
+    const measured: { tiles: TileCandidate; ms: number }[] = [];
     try {
-      for (const { tm, tn, tk } of candidates) {
-        const tiles = { tm, tn, tk };
-        const compiled = compileEinsum("ij,jk->ik", [a, b], { strategy: "direct", tiles, profile: g.profile }, g.limits.maxComputeWorkgroupsPerDimension);
+      for (const { tm, tn, tk, invocations } of candidates) {
+        const tiles = { tm, tn, tk, ...(invocations === undefined ? {} : { invocations }) };
+        // the layout through the profile, which the planner applies to forced tiles that divide among it (checkCandidate: these do);
+        // never the device's own table's or profile's layout
+        const profile = { ...untuned, ...(invocations === undefined ? {} : { invocations }) };
+        const compiled = compileEinsum("ij,jk->ik", [a, b], { strategy: "direct", tiles: { tm, tn, tk }, profile }, g.limits.maxComputeWorkgroupsPerDimension);
         try {
           measured.push({ tiles, ms: await measure(() => einsum("ij,jk->ik", a, b, { compiled }).destroy(), sync, minSeconds, 4 * m * n) });
         } catch (e) {
@@ -68,7 +72,7 @@ export async function tuneTiles(g: Gpu, options: TuneOptions = {}): Promise<Tile
  * with the unrolled body (more than 64 x 64 x 32 outputs times depth) and with the loads an
  * invocation makes a slab (more than 16). GPUs' compilers take these in well under a second.
  */
-export function slowToCompile(t: TileShape & Pick<TileConfig, "invocations">, g: Gpu): boolean {
+export function slowToCompile(t: TileCandidate, g: Gpu): boolean {
   const invocations = (t.invocations?.x ?? 16) * (t.invocations?.y ?? 16);
   return g.profile.name === "swiftshader" && (t.tm * t.tn * t.tk > 64 * 64 * 32 || ((t.tm + t.tn) * t.tk) / invocations > 16);
 }

@@ -12,7 +12,7 @@
  * lists every einsum of a TypeScript project with its plan and kernels (plugin/report). Neither
  * touches a GPU;
  *
- *     einsight tune [--out tiles.json] [--sizes 1024x1024x1024,...] [--candidates 128x64x16,...] [--min-seconds 0.2]
+ *     einsight tune [--out tiles.json] [--sizes 1024x1024x1024,...] [--candidates 128x64x16,128x64x16@8x16,...] [--min-seconds 0.2]
  *
  * does: it times the tiled kernel's tile shapes on this machine's adapter (runtime `tuneTiles()`)
  * and writes the tile table that `gpu({ tileTable })`, the transformer and `--tile-table` take.
@@ -29,10 +29,11 @@ import { reportHtml, shapesText } from "../report/html.js";
 import { scanProject } from "../report/scan.js";
 import { planEinsum, type Dtype, type PlanOperand, type PlanOptions } from "../../codegen/plan.js";
 import type { Strategy } from "../../codegen/cost.js";
+import { candidateName, parseCandidate } from "../../codegen/tiles.js";
 
 const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
        einsight report [tsconfig.json or folder] [--json] [--html FILE] [--profile P] [--tile-table FILE]
-       einsight tune [--out FILE] [--sizes MxNxK,...] [--candidates TMxTNxTK,...] [--min-seconds S]
+       einsight tune [--out FILE] [--sizes MxNxK,...] [--candidates TMxTNxTK[@XxY[/RUN]],...] [--min-seconds S]
 
   --shapes   one shape per operand, dims joined by x, operands by commas (a scalar is empty: "2x3,,3x4")
   --strides  element strides per operand in the same form; leave an operand empty for contiguous
@@ -46,7 +47,8 @@ const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
   --html     report: write the report as an HTML page to FILE
   --out      tune: write the tile table to FILE (default: print it)
   --sizes    tune: GEMM sizes to time (default: cubes up to 4096 this device runs in 50 ms)
-  --candidates  tune: tile shapes to time (default: einsight's TILE_CANDIDATES)
+  --candidates  tune: tile shapes to time, TMxTNxTK or TMxTNxTK@XxY[/RUN] with a workgroup layout
+             (X invocations across n, Y down m, in runs of RUN columns; default: einsight's TILE_CANDIDATES)
   --min-seconds tune: seconds of runs per candidate and size (default 0.2)`;
 
 export function main(argv: readonly string[]): { code: number; out: string } {
@@ -179,7 +181,7 @@ export async function tune(argv: readonly string[]): Promise<{ code: number; out
         return dims as [number, number, number];
       });
     const sizes = opts.sizes === undefined ? undefined : triples(opts.sizes, "--sizes");
-    const candidates = opts.candidates === undefined ? undefined : triples(opts.candidates, "--candidates").map(([tm, tn, tk]) => ({ tm, tn, tk }));
+    const candidates = opts.candidates?.split(",").map((c) => parseCandidate(c, "--candidates"));
     const minSeconds = opts["min-seconds"] === undefined ? undefined : Number(opts["min-seconds"]);
     const [{ gpu }, { tuneTiles }] = await Promise.all([import("../../runtime/device.js"), import("../../runtime/tune.js")]);
     const g = await gpu();
@@ -192,7 +194,7 @@ export async function tune(argv: readonly string[]): Promise<{ code: number; out
     const json = JSON.stringify(table, null, 1);
     if (opts.out === undefined) return { code: 0, out: json };
     writeFileSync(opts.out, `${json}\n`);
-    const lines = table.entries.map((e) => `  ${e.m}x${e.n}x${e.k}: ${e.tiles.tm}x${e.tiles.tn}x${e.tiles.tk} fastest of ${e.measured?.length ?? 0} (${Math.min(...(e.measured ?? []).map((r) => r.ms)).toFixed(3)} ms a run)`);
+    const lines = table.entries.map((e) => `  ${e.m}x${e.n}x${e.k}: ${candidateName(e.tiles)} fastest of ${e.measured?.length ?? 0} (${Math.min(...(e.measured ?? []).map((r) => r.ms)).toFixed(3)} ms a run)`);
     return { code: 0, out: [`tile table of ${table.adapter}:`, ...lines, `wrote ${opts.out}: give it to gpu({ tileTable }), the transformer's "tileTable" or --tile-table.`].join("\n") };
   } catch (e) {
     if (e instanceof EinsightError) return { code: 1, out: `einsight: ${e.message}` };

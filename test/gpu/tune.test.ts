@@ -35,6 +35,15 @@ describe("tile tables", () => {
     expect(tableTiles(undefined, 64, 64, 64)).toBeUndefined();
   });
 
+  test("an entry's workgroup layout is planned with its tiles where they divide among it, over the profile's", () => {
+    const layout = { x: 8, y: 32 };
+    const profile = { ...PROFILES.generic, invocations: { x: 16, y: 16, run: 8 }, tileTable: { adapter: "x", entries: [{ m: 4096, n: 4096, k: 4096, tiles: { tm: 128, tn: 64, tk: 16, invocations: layout } }] } };
+    const big = { shape: [4096, 4096] };
+    expect(planEinsum("ij,jk->ik", [big, big], { profile, strategy: "direct" }).steps[0]!.tiles).toMatchObject({ tm: 128, tn: 64, tk: 16, invocations: layout });
+    // forced 16 x 16 tiles have too few rows for 32 invocations down m: the default 16 x 16 invocations
+    expect(planEinsum("ij,jk->ik", [big, big], { profile, strategy: "direct", tiles: { tm: 16, tn: 16, tk: 16 } }).steps[0]!.tiles).not.toHaveProperty("invocations");
+  });
+
   test("the planner takes the table's tiles under a profile that has one (no side larger than the step needs), forced tiles over both, and plans the same twice", () => {
     const profile = { ...PROFILES.generic, tileTable: table };
     const big = { shape: [4096, 4096], strides: [4096, 1] };
@@ -58,6 +67,7 @@ describe("tile tables", () => {
     [{ adapter: "x", entries: [{ m: 64, n: 0, k: 64, tiles: { tm: 64, tn: 64, tk: 16 } }] }, /tileTable.entries\[0\].n must be a positive integer, got 0/],
     [{ adapter: "x", entries: [table.entries[0], { m: 64, n: 64, k: 64, tiles: { tm: 48, tn: 64, tk: 16 } }] }, /tileTable.entries\[1\].tiles.tm must be one of 16, 32, 64, 128, 256, got 48/],
     [{ adapter: "x", entries: [{ m: 64, n: 64, k: 64, tiles: { tm: 64, tn: 64 } }] }, /tileTable.entries\[0\].tiles must give tm, tn and tk/],
+    [{ adapter: "x", entries: [{ m: 64, n: 64, k: 64, tiles: { tm: 64, tn: 64, tk: 16, invocations: { x: 32, y: 16 } } }] }, /tileTable.entries\[0\].tiles.invocations \{"x":32,"y":16\} is no layout 64x64x16 tiles divide among/],
   ])("a malformed table is refused, naming the entry: %j", async (bad, message) => {
     expect(() => checkTileTable(bad as TileTable)).toThrow(message);
     await expect(gpu({ tileTable: bad as TileTable })).rejects.toThrow(message);
@@ -70,6 +80,7 @@ describe("tuneTiles()", () => {
       { tm: 16, tn: 16, tk: 16 },
       { tm: 32, tn: 32, tk: 16 },
       { tm: 64, tn: 32, tk: 8 },
+      { tm: 64, tn: 32, tk: 16, invocations: { x: 8, y: 16, run: 4 } }, // a workgroup layout: 128 invocations
     ];
     const tuned = await tuneTiles(g(), { sizes: [[64, 64, 64], [96, 160, 32]], candidates, minSeconds: 0.02 });
     expect(tuned.adapter).toBe(g().adapterName);
@@ -101,6 +112,7 @@ describe("tuneTiles()", () => {
     [{ sizes: [] }, /sizes must be a non-empty list of \[m, n, k\]/],
     [{ sizes: [[64, 64]] }, /sizes must be a non-empty list of \[m, n, k\]/],
     [{ candidates: [{ tm: 64, tn: 64, tk: 4 }] }, /candidates\[0\].tk must be one of 8, 16, 32, 64, got 4/],
+    [{ candidates: [{ tm: 64, tn: 64, tk: 16, invocations: { x: 16, y: 16, run: 3 } }] }, /candidates\[0\].invocations \{"x":16,"y":16,"run":3\} is no layout/],
     [{ minSeconds: -1 }, /minSeconds must be a number of seconds from 0 to 60/],
   ])("bad options are refused before anything runs: %j", async (options, message) => {
     await expect(tuneTiles(g(), options as never)).rejects.toThrow(message);
