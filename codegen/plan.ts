@@ -116,7 +116,7 @@ export interface Plan {
   /**
    * `view`: written into a caller's view (`outputStrides` given), whose offset the plan knows only
    * as aligned or not (`outputOffset`); otherwise into a fresh buffer at offset 0. Kernels may store
-   * either as vec4 where it starts aligned (`storesWideIntoView`).
+   * either as vec4 where it starts aligned (`wideAccessHolds`).
    */
   readonly output: { readonly labels: readonly string[]; readonly shape: readonly number[]; readonly strides: readonly number[]; readonly accumulate: boolean; readonly view?: boolean };
   readonly steps: readonly PlanStep[];
@@ -196,14 +196,32 @@ export function startsAligned(offset: number, dtype: Dtype): boolean {
   return (offset * DTYPE_BYTES[dtype]) % 16 === 0;
 }
 
-/** Whether any kernel of the plan reads 16 bytes at a time, so that it holds only for operands that start aligned. */
-export function readsWide(plan: Plan): boolean {
-  return plan.steps.some((s) => s.tiles?.global === true || s.tiles?.wide?.a === true || s.tiles?.wide?.b === true);
+/** Whether the plan stores into a caller's view 16 bytes at a time, so that it holds only for a view that starts aligned. */
+function storesWideIntoView(plan: Plan): boolean {
+  return plan.output.view === true && plan.steps[plan.steps.length - 1]?.tiles?.wide?.out === true;
 }
 
-/** Whether the plan stores into a caller's view 16 bytes at a time, so that it holds only for a view that starts aligned. */
-export function storesWideIntoView(plan: Plan): boolean {
-  return plan.output.view === true && plan.steps[plan.steps.length - 1]?.tiles?.wide?.out === true;
+/**
+ * Whether a plan's 16-byte accesses hold for a call (a build-time plan, or one sized at run time
+ * and fitted to the call's sizes and strides, whose accesses were chosen at nominal sizes): every
+ * operand a kernel reads 16 bytes at a time (or loads subgroup matrices from) still has the layout
+ * for it and starts aligned (`aligned[k]`: operand k's view does; intermediates always do), and
+ * every output stored so has the layout for it (`outputAligned`: the call's `out` view starts
+ * aligned). Where they do not, a build-time plan is planned again; one sized at run time runs
+ * `withoutWideLoads` (codegen/sized).
+ */
+export function wideAccessHolds(plan: Plan, aligned: readonly boolean[], outputAligned: boolean): boolean {
+  if (!outputAligned && storesWideIntoView(plan)) return false;
+  const starts = (input: StepInput) => !("operand" in input.ref) || aligned[input.ref.operand] === true;
+  return plan.steps.every((step) => {
+    const tiles = step.tiles;
+    if (tiles === undefined || step.groups === undefined) return true;
+    if (tiles.global === true && !step.inputs.every(starts)) return false;
+    const wide = tiles.wide;
+    if (wide === undefined) return true;
+    const now = kernelReads(step.inputs, step.groups, plan.sizes, step.strategy === "ttgt" ? (step.copies ?? []) : [], plan.dtype ?? "f32", starts);
+    return (!wide.a || now.a) && (!wide.b || now.b) && (wide.out !== true || wideStores(step.output, step.groups, plan.sizes));
+  });
 }
 
 /** The bytes of GPU memory a step's result takes (an intermediate, or the output). */
@@ -295,9 +313,8 @@ function pairStep(
   const matrix = dtype === "f16" && !sizedAtRunTime ? profile.subgroupMatrix : undefined;
   // Operands read 16 bytes at a time where their layout and start allow it. Sized at run time:
   // where the nominal sizes allow it; a call whose sizes or starts do not runs the same tiles
-  // read an element at a time (codegen/sized `wideLoadsHold`).
-  const layout = wideLoads(a, b, groups, sizes, 16 / DTYPE_BYTES[dtype]);
-  const wide = { a: layout.a && aligned(a), b: layout.b && aligned(b) };
+  // read an element at a time (`wideAccessHolds`).
+  const wide = kernelReads([a, b], groups, sizes, [], dtype, aligned);
   // Subgroup matrices: staged with 16-byte loads of both operands where possible (fastest on an
   // H200: 83.5 against 70.5 TFLOP/s at 8192^3), else loaded straight from aligned 2-D operands.
   const matrixGlobal = matrix !== undefined && !(wide.a && wide.b) && aligned(a) && aligned(b) && matrixLayout(a, b, groups, sizes, matrix) !== undefined;
@@ -314,11 +331,7 @@ function pairStep(
   const intoView = finalLabels !== undefined && options.outputStrides !== undefined;
   const written = { labels: outLabels, strides: intoView ? options.outputStrides : contiguousStrides(shape) };
   const stores = dtype === "f32" && (!intoView || startsAligned(options.outputOffset ?? 0, dtype)) && wideStores(written, groups, sizes);
-  // ttgt's GEMM reads its copies (contiguous [batch, m, k] and [batch, k, n] at offset 0) and the operands it does not copy as they are.
-  const copies = choice.chosen.copies ?? [];
-  const gemmInputs = [a, b].map((input, i) => (copies.includes(i) ? gemmCopy(groups, i, sizes) : input));
-  const gemm = wideLoads(gemmInputs[0]!, gemmInputs[1]!, groups, sizes, 16 / DTYPE_BYTES[dtype]);
-  const reads = choice.chosen.strategy === "ttgt" ? { a: gemm.a && (copies.includes(0) || aligned(a)), b: gemm.b && (copies.includes(1) || aligned(b)) } : wide;
+  const reads = choice.chosen.strategy === "ttgt" ? kernelReads([a, b], groups, sizes, choice.chosen.copies ?? [], dtype, aligned) : wide;
   const chosen = withWideLoads(choice.chosen, { ...reads, ...(stores ? { out: true } : {}) }, dtype);
   const kind: StepKind = kLabels.length > 0 ? "contraction" : groups.m.length > 0 && groups.n.length > 0 ? "outer" : "elementwise";
   return {
@@ -372,6 +385,18 @@ function pairShape(a: StepInput, b: StepInput, g: Groups, sizes: Record<string, 
 /** The label order ttgt's GEMM reads input `i` in: [batch, m, k] for the left, [batch, k, n] for the right. */
 export function gemmOrder(g: Groups, i: number): string[] {
   return i === 0 ? [...g.batch, ...g.m, ...g.k] : [...g.batch, ...g.k, ...g.n];
+}
+
+/**
+ * Which of a tiled step's two inputs its kernel can read 16 bytes at a time: by the layouts it
+ * reads (ttgt's GEMM reads the inputs it `copies` in `gemmCopy` layout, at offset 0) and where
+ * those start (`aligned`).
+ */
+function kernelReads(inputs: readonly StepInput[], groups: Groups, sizes: Readonly<Record<string, number>>, copies: readonly number[], dtype: Dtype, aligned: (input: StepInput) => boolean): { a: boolean; b: boolean } {
+  const read = inputs.map((input, i) => (copies.includes(i) ? gemmCopy(groups, i, sizes) : input));
+  const layout = wideLoads(read[0]!, read[1]!, groups, sizes, 16 / DTYPE_BYTES[dtype]);
+  const starts = (i: number) => copies.includes(i) || aligned(inputs[i]!);
+  return { a: layout.a && starts(0), b: layout.b && starts(1) };
 }
 
 /** How ttgt copies input `i` for its GEMM: its labels in `gemmOrder`, contiguous. */

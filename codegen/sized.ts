@@ -13,9 +13,8 @@ import { bindShapes, dimensionLabels, isEllipsisLabel } from "./bind.js";
 import { compileEinsum, compilePlan, compileWithGradients, PORTABLE_MAX_WORKGROUPS, type CompiledEinsum } from "./compiled.js";
 import { parseEquation, type Equation } from "./equation.js";
 import { check } from "./errors.js";
-import { DTYPE_BYTES, planEinsum, storesWideIntoView, type Plan, type PlanOperand, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
+import { planEinsum, type Plan, type PlanOperand, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
 import { contiguousStrides, sameDims } from "./views.js";
-import { wideLoads, wideStores } from "./wgsl/direct.js";
 
 /**
  * The size plans assume for a label the build does not know: costs, path and tile choices use it.
@@ -134,26 +133,9 @@ export function fitCompiled(plan: Plan, operands: readonly PlanOperand[], output
 }
 
 /**
- * Whether a fitted plan's 16-byte loads and stores hold for the call it was fitted to: every
- * operand a step reads 16 bytes at a time still has the layout for it at the call's sizes and
- * strides (the plan chose them at nominal sizes) and starts 16-byte aligned (`aligned[k]`: operand
- * k's view does; intermediates always do), and so does every output stored so (`outputAligned`:
- * the call's `out` view starts aligned). Where they do not, the call runs `withoutWideLoads(plan)`.
+ * The plan with every operand read and every output written an element at a time: the same
+ * tiles, kernels that hold for any sizes and starts (where `wideAccessHolds` does not).
  */
-export function wideLoadsHold(plan: Plan, aligned: readonly boolean[], outputAligned = true): boolean {
-  const lanes = 16 / DTYPE_BYTES[plan.dtype ?? "f32"];
-  if (!outputAligned && storesWideIntoView(plan)) return false;
-  return plan.steps.every((step) => {
-    const wide = step.tiles?.wide;
-    if (wide === undefined || step.groups === undefined) return true;
-    const [a, b] = step.inputs as [StepInput, StepInput];
-    const starts = (i: StepInput) => !("operand" in i.ref) || aligned[i.ref.operand] === true;
-    const now = wideLoads(a, b, step.groups, plan.sizes, lanes);
-    return (!wide.a || (now.a && starts(a))) && (!wide.b || (now.b && starts(b))) && (wide.out !== true || wideStores(step.output, step.groups, plan.sizes));
-  });
-}
-
-/** The plan with every operand read and every output written an element at a time: the same tiles, kernels that hold for any sizes and starts. */
 export function withoutWideLoads(plan: Plan): Plan {
   return {
     ...plan,

@@ -7,10 +7,10 @@ import { bindShapes } from "../codegen/bind.js";
 import { formatEquation, parseEquation } from "../codegen/equation.js";
 import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
-import { DTYPE_BYTES, readsWide, startsAligned, stepOutputBytes, storesWideIntoView, type PlanOptions } from "../codegen/plan.js";
+import { DTYPE_BYTES, startsAligned, stepOutputBytes, wideAccessHolds, type PlanOptions } from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
 import { launchArguments, type BufferRef } from "../codegen/wgsl/step.js";
-import { checkCompiledSizes, fitCompiled, wideLoadsHold, withoutWideLoads } from "../codegen/sized.js";
+import { checkCompiledSizes, fitCompiled, withoutWideLoads } from "../codegen/sized.js";
 import { compileEinsum, compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu, Storage } from "./device.js";
 import { Tensor } from "./tensor.js";
@@ -100,8 +100,7 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
     checkLimits(g, built); // built without knowing this adapter's limits
     return built;
   }
-  const outputStrides = out?.strides;
-  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype, startsAligned(t.offset, t.dtype)]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, outputStrides ?? null, out === undefined ? null : startsAligned(out.offset, out.dtype), options.accumulate === true]);
+  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype, startsAligned(t.offset, t.dtype)]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, out?.strides ?? null, out === undefined ? null : startsAligned(out.offset, out.dtype), options.accumulate === true]);
   let compiled = cache.get(key);
   if (compiled === undefined) {
     if (out !== undefined) {
@@ -148,6 +147,8 @@ function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Te
   }
   checkCompiledSizes(compiled.plan, tensors.map((t) => t.shape), `einsum("${equation}")`);
   if ((compiled.plan.dtype ?? "f32") !== tensors[0]!.dtype) return undefined; // compiled for f32 (types carry no dtype)
+  const aligned = tensors.map((t) => startsAligned(t.offset, t.dtype));
+  const outputAligned = out === undefined || startsAligned(out.offset, out.dtype);
   if (compiled.plan.runtimeSizes !== undefined) {
     // Sized at run time: the kernels read every stride but 0s and 1s, so views whose 0s and 1s are the compiled ones fit.
     if (out !== undefined && compiled.plan.output.accumulate !== accumulate) return undefined;
@@ -155,12 +156,11 @@ function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Te
     if (plan === undefined || (out !== undefined && !sameDims(out.shape, plan.output.shape))) return undefined;
     // Its 16-byte loads and stores were chosen at nominal sizes: where this call's sizes or starts
     // break them, the same tiles go an element at a time (their kernels made once per compiled einsum).
-    if (wideLoadsHold(plan, tensors.map((t) => startsAligned(t.offset, t.dtype)), out === undefined || startsAligned(out.offset, out.dtype))) return { plan, programs: compiled.programs };
+    if (wideAccessHolds(plan, aligned, outputAligned)) return { plan, programs: compiled.programs };
     return { plan: withoutWideLoads(plan), programs: narrowPrograms(compiled) };
   }
   // Kernels that read (or store into an `out` view) 16 bytes at a time were compiled for aligned starts (offset 0): a view may start elsewhere.
-  if (readsWide(compiled.plan) && !tensors.every((t) => startsAligned(t.offset, t.dtype))) return undefined;
-  if (out !== undefined && storesWideIntoView(compiled.plan) && !startsAligned(out.offset, out.dtype)) return undefined;
+  if (!wideAccessHolds(compiled.plan, aligned, outputAligned)) return undefined;
   const output = compiled.plan.output;
   const layouts = compiled.plan.operands;
   const outputFits =
