@@ -23,21 +23,27 @@ if [ "${LAYOUTS:-0}" = 1 ]; then
   TUNE_TILES=${TUNE_TILES:-128x64x16,128x64x16@8x16,128x64x16@16x16/8,128x64x16@8x16/4,128x64x8@8x16,64x64x16@8x8,128x128x8@16x16/8,128x128x16@16x16/8}
 fi
 export PYTHONUNBUFFERED=1
+# How long each part took, so that the next run can be sized to the device time left ($out/stages.txt).
+begun=$(date +%s)
+last=$begun
+stage() { now=$(date +%s); echo "$1: $((now - last)) s (at $((now - begun)) s)" >> "$out/stages.txt"; last=$now; }
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | tee "$out/gpu.txt"
 quiet() { grep -v "^ - \|^validation\|^\[Invalid\|^    at \|^out of memory\|vkAllocate"; }
 if [ "${F16:-1}" = 1 ]; then
   timeout 300 node dist/bench/matrix.js --json "$out/f16.json" 2>&1 | grep -E "^(ok|FAIL|ij,jk|ijk,ikl|bhqd,bhkd|adapter|subgroups|all|[0-9]+ f16)"
   timeout 40 python3 bench/torch_f16.py "$out/torch-f16.json" 2>&1 | tail -4
+  stage "f16 kernels and cuBLAS fp16"
 fi
 # AB=1: the f16 GEMM with a previous build's kernels (dist/base, see bench/ab.ts) and this build's, alternating
-[ "${AB:-0}" = 1 ] && [ -d dist/base ] && timeout 90 node dist/bench/ab.js --json "$out/ab.json" 2>&1 | grep -E "^ab|Error"
-[ "${SUITE:-1}" = 1 ] && timeout 180 node dist/bench/run.js --preset full --min-seconds 0.3 --json "$out/einsight.json" 2>&1 | quiet
-[ "${TORCH:-1}" = 1 ] && timeout 90 python3 bench/torch_suite.py "$out/torch.json" 2>&1 | tail -12
+[ "${AB:-0}" = 1 ] && [ -d dist/base ] && timeout 90 node dist/bench/ab.js --json "$out/ab.json" 2>&1 | grep -E "^ab|Error" && stage "A/B"
+[ "${SUITE:-1}" = 1 ] && { timeout 180 node dist/bench/run.js --preset full --min-seconds 0.3 --json "$out/einsight.json" 2>&1 | quiet; stage "suite"; }
+[ "${TORCH:-1}" = 1 ] && { timeout 90 python3 bench/torch_suite.py "$out/torch.json" 2>&1 | tail -12; stage "torch suite"; }
 # F32=1 (with F16=0): bench/matrix.ts's f32 variants only (double buffering, sizes read at run time, robustness off)
-[ "${F32:-0}" = 1 ] && timeout 90 node dist/bench/matrix.js --f32 --json "$out/f32.json" 2>&1 | grep -E "^(ij,jk|ijk,ikl|bhqd,bhkd|adapter|FAIL)"
+[ "${F32:-0}" = 1 ] && { timeout 90 node dist/bench/matrix.js --f32 --json "$out/f32.json" 2>&1 | grep -E "^(ij,jk|ijk,ikl|bhqd,bhkd|adapter|FAIL)"; stage "f32 variants"; }
 if [ "${SUITE:-1}" = 1 ]; then
   timeout 70 node dist/bench/run.js --suite seed --preset full --min-seconds 0.3 --json "$out/seed.json" 2>&1 | quiet
   timeout 50 python3 bench/torch_seed.py "$out/torch-seed.json" 2>&1 | tail -3
+  stage "seed workload"
 fi
-[ "${TABLE:-0}" = 1 ] && timeout 120 node dist/bench/table.js --json "$out/table.json" 2>&1 | quiet
-[ "${TUNE:-0}" = 1 ] && timeout 180 node dist/bench/tune.js --preset full ${TUNE_ONLY:+--only "$TUNE_ONLY"} ${TUNE_TILES:+--tiles "$TUNE_TILES"} --json "$out/tune.json" 2>&1 | quiet
+[ "${TABLE:-0}" = 1 ] && { timeout 120 node dist/bench/table.js --json "$out/table.json" 2>&1 | quiet; stage "tile table"; }
+[ "${TUNE:-0}" = 1 ] && { timeout 180 node dist/bench/tune.js --preset full ${TUNE_ONLY:+--only "$TUNE_ONLY"} ${TUNE_TILES:+--tiles "$TUNE_TILES"} --json "$out/tune.json" 2>&1 | quiet; stage "tile sweep"; }
