@@ -5,7 +5,9 @@
  * slabs (constant load offsets, `tiles.subgroupSlabs`) and view slabs (16-byte slab stores through
  * WGSL buffer views, `tiles.viewSlabs`), both checked against the oracle too,
  * double-buffered slabs, sizes read at run time, and Dawn's robustness checks and workgroup
- * zeroing turned off (toggles `disable_robustness`, `disable_workgroup_init`); then the seed's
+ * zeroing turned off (toggles `disable_robustness`, `disable_workgroup_init`); then k-loop probes
+ * of the planned f16 and f32 kernels (bench/variants `probeKernel`: without the global loads, or
+ * with slabs staged once), each checked against what it computes, to say where the time goes; then the seed's
  * sliced contraction in f32 with those variants, and attention scores (f32) with the output stored
  * 16 bytes or one element at a time. SwiftShader has no `shader-f16`: there the script says so and
  * stops.
@@ -19,14 +21,15 @@ import { parseArgs } from "node:util";
 import type { Strategy, TileConfig } from "../codegen/cost.js";
 import { planEinsum } from "../codegen/plan.js";
 import { compileSized } from "../codegen/sized.js";
+import { compilePlan } from "../codegen/compiled.js";
 import { gpu, type Gpu } from "../runtime/device.js";
 import { einsum } from "../runtime/einsum.js";
 import { fromHalfBits, toHalves } from "../runtime/half.js";
 import { Tensor, tensor } from "../runtime/tensor.js";
 import { oracleEinsum } from "../test/oracle.js";
-import { values } from "./data.js";
+import { maxRelativeError, values } from "./data.js";
 import { measure } from "./measure.js";
-import { withTiles } from "./variants.js";
+import { probeCompiled, probeExpected, withTiles, type Probe } from "./variants.js";
 
 const DAWN_F16 = ["enable-dawn-features=allow_unsafe_apis,vulkan_enable_f16_on_nvidia"];
 const { values: args } = parseArgs({ options: { json: { type: "string" }, quick: { type: "boolean" }, f32: { type: "boolean" } } });
@@ -253,6 +256,51 @@ for (const n of sizes) {
     b.destroy();
     save();
   }
+}
+
+// Where the planned kernels' time goes (bench/variants `probeKernel`): each with part of every
+// slab's work taken out, checked at 64 outputs against what it computes, (K / TK) x the first
+// slab's product, then timed. Against the planned kernel's time: the global loads' share, and the
+// slab stores' (staged once leaves the subgroup-matrix or workgroup-memory loads, the multiplies
+// and the barriers).
+const PROBES: readonly { probe: Probe; what: string }[] = [
+  { probe: "no-global-loads", what: "probe: no global loads in the k loop" },
+  { probe: "staged-once", what: "probe: slabs staged once (loads from workgroup memory, multiplies, barriers)" },
+];
+for (const { n, dtype, g, label } of [
+  ...(f32Only ? [] : [{ n: sizes.at(-1)!, dtype: "f16" as const, g: matrixGpu, label: "f16 subgroup matrices, as planned" }, { n: sizes.at(-1)!, dtype: "f16" as const, g: uncheckedGpu, label: "f16 subgroup matrices, as planned, Dawn robustness off" }]),
+  { n: Math.min(4096, sizes.at(-1)!), dtype: "f32" as const, g: matrixGpu, label: "f32" },
+]) {
+  const [da, db] = [values(n * n, 1), values(n * n, 2)];
+  const a = tensor(g, da, [n, n], { dtype });
+  const b = tensor(g, db, [n, n], { dtype });
+  const plan = planEinsum("ij,jk->ik", [a, b], { profile: g.profile });
+  const tk = plan.steps[0]!.tiles!.tk;
+  const asRead = (d: Float32Array) => (dtype === "f16" ? fromHalfBits(toHalves(d)) : d); // what the GPU multiplies
+  const samples = Array.from({ length: 64 }, (_, i) => (i * 1048573 + 7 * i * i) % (n * n));
+  const expected = probeExpected(asRead(da), asRead(db), n, n, n, tk, samples);
+  for (const { probe, what } of PROBES) {
+    const full = `${label}, ${what}`;
+    try {
+      const compiled = probeCompiled(compilePlan(plan), probe);
+      const out = einsum("ij,jk->ik", a, b, { compiled });
+      const got = await out.read();
+      out.destroy();
+      g.throwGpuError();
+      const error = maxRelativeError(samples.map((i) => got[i]!), expected);
+      if (!(error <= TOLERANCE)) throw new Error(`the probe computed something else than (K / TK) x the first slab's product: relative error ${error.toExponential(2)}`);
+      const ms = await measure(() => einsum("ij,jk->ik", a, b, { compiled }).destroy(), () => g.device.queue.onSubmittedWorkDone(), 0.5, n * n * (dtype === "f16" ? 2 : 4));
+      g.throwGpuError();
+      const tflops = (2 * n * n * n) / (ms / 1e3) / 1e12;
+      console.log(`ij,jk->ik ${n}^3 ${full}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s (checked: error ${error.toExponential(2)})`);
+      results.push({ kind: "time", equation: "ij,jk->ik", n, label: full, probe, ms, tflops, tiles: plan.steps[0]!.tiles });
+    } catch (e) {
+      console.log(`ij,jk->ik ${n}^3 ${full}: failed: ${String(e).split("\n")[0]}`);
+      results.push({ kind: "time", equation: "ij,jk->ik", n, label: full, probe, error: String(e) });
+    }
+    save();
+  }
+  [a, b].forEach((t) => t.destroy());
 }
 
 /**

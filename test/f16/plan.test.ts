@@ -7,6 +7,7 @@ import { describe, expect, test } from "vitest";
 import { compileEinsum, compilePlan } from "../../codegen/compiled.js";
 import { planEinsum } from "../../codegen/plan.js";
 import { PROFILES } from "../../codegen/profile.js";
+import { probeKernel } from "../../bench/variants.js";
 
 const tensorCores = { ...PROFILES["nvidia-h100"], subgroupMatrix: { m: 16, n: 16, k: 16 } };
 const f16 = (shape: number[], strides?: number[]) => ({ shape, dtype: "f16" as const, ...(strides === undefined ? {} : { strides }) });
@@ -213,5 +214,18 @@ describe("f16 plans", () => {
     const misaligned = kernel("ij,jk->ik", [{ ...f16([4096, 4096]), offset: 1 }, f16([4096, 4096])]);
     expect(misaligned).toContain("const A_ROW: u32 = 136u; // elements per kk row of a_tile (padded)");
     expect(misaligned).toContain("let a_kk0 = (li + 0u) % 32u;");
+  });
+
+  test("the k-loop probes bench/matrix.ts times take out the global loads, or stage the slabs once, in every f16 slab layout", () => {
+    for (const slabs of [{}, { matrixSlabs: "per-subgroup" as const }, { matrixSlabs: "views" as const, bufferViews: true }]) {
+      const code = compileEinsum("ij,jk->ik", [f16([8192, 8192]), f16([8192, 8192])], { profile: { ...tensorCores, ...slabs } }).programs[0]!.launches[0]!.kernel.code;
+      const loop = (text: string) => text.slice(text.indexOf("  for (var k0 = k_begin;")); // the k loop and what follows it
+      const globalLoads = (text: string) => (loop(text).match(/= [ab]\[\(/g) ?? []).length;
+      expect(globalLoads(code), JSON.stringify(slabs)).toBe(6); // 256 x 32 of a and 32 x 128 of b, 8 halves a load, 256 invocations
+      expect(globalLoads(probeKernel(code, "no-global-loads")), JSON.stringify(slabs)).toBe(0);
+      const once = probeKernel(code, "staged-once");
+      const guarded = once.slice(once.indexOf("    if (k0 == k_begin) {"), once.indexOf("    workgroupBarrier();"));
+      expect(guarded.match(/^ {4}[ab]_(tile|wide)\[/gm)?.length, JSON.stringify(slabs)).toBe(loop(code).match(/^ {4}[ab]_(tile|wide)\[/gm)?.length);
+    }
   });
 });
