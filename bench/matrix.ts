@@ -8,8 +8,8 @@
  * zeroing turned off (toggles `disable_robustness`, `disable_workgroup_init`); then k-loop probes
  * of the planned f16 and f32 kernels (bench/variants `probeKernel`: without the global loads, or
  * with slabs staged once), each checked against what it computes, to say where the time goes; then the seed's
- * sliced contraction in f32 with those variants, and attention scores (f32) with the output stored
- * 16 bytes or one element at a time. SwiftShader has no `shader-f16`: there the script says so and
+ * sliced contraction in f32 with those variants, attention scores (f32) with the output stored
+ * 16 bytes or one element at a time, and the f32 GEMM at growing m (wave quantization). SwiftShader has no `shader-f16`: there the script says so and
  * stops.
  *
  *     npm run build && node dist/bench/matrix.js [--json file] [--quick]
@@ -350,6 +350,34 @@ if (args.quick !== true) {
     await timeVariant("attention", label, matrixGpu, "bhqd,bhkd->bhqk", [q, k], 2 * 8 * 16 * 1024 * 1024 * 64, settings);
   }
   [q, k].forEach((t) => t.destroy());
+}
+
+// Wave quantization: the f32 GEMM with k = n = 4096 and m from 2048 to 4096 in steps of 128, a
+// prefix of one a (each m its own kernel). With the planned 128 x 64 tiles each step adds 64
+// workgroups; TFLOP/s that rise and fall with the workgroup count, rather than grow with m, say
+// how many workgroups the GPU runs at once (the profile's parallelWorkgroups: 264 today, a guess).
+if (args.quick !== true) {
+  const n = 4096;
+  const a = tensor(matrixGpu, values(n * n, 1), [n, n]);
+  const b = tensor(matrixGpu, values(n * n, 2), [n, n]);
+  for (let m = 2048; m <= n; m += 128) {
+    const rows = a.slice(0, 0, m);
+    const plan = planEinsum("ij,jk->ik", [rows, b], { profile: matrixGpu.profile });
+    const t = plan.steps[0]!.tiles!;
+    const workgroups = Math.ceil(m / t.tm) * Math.ceil(n / t.tn) * t.splits;
+    try {
+      const ms = await measure(() => einsum("ij,jk->ik", rows, b).destroy(), () => matrixGpu.device.queue.onSubmittedWorkDone(), 0.3, m * n * 4);
+      matrixGpu.throwGpuError();
+      const tflops = (2 * m * n * n) / (ms / 1e3) / 1e12;
+      console.log(`ij,jk->ik ${m}x${n}x${n} waves: ${workgroups} workgroups of ${t.tm}x${t.tn}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s`);
+      results.push({ kind: "waves", equation: "ij,jk->ik", m, n, k: n, workgroups, ms, tflops, tiles: t, estimatedMs: plan.totals.estimatedSeconds * 1e3 });
+    } catch (e) {
+      console.log(`ij,jk->ik ${m}x${n}x${n} waves: failed: ${String(e).split("\n")[0]}`);
+      results.push({ kind: "waves", equation: "ij,jk->ik", m, n, k: n, workgroups, error: String(e) });
+    }
+  }
+  save();
+  [a, b].forEach((x) => x.destroy());
 }
 
 save();

@@ -35,7 +35,20 @@ interface F16Report {
     | { readonly kind: "check"; readonly ok: boolean }
     | { readonly kind: "time"; readonly n: number; readonly label: string; readonly ms?: number; readonly tflops?: number; readonly estimatedMs?: number; readonly error?: string }
     | CaseVariant
+    | WavesRow
   )[];
+}
+
+/** The f32 GEMM at one m of bench/matrix.ts's wave-quantization sweep. */
+interface WavesRow {
+  readonly kind: "waves";
+  readonly m: number;
+  readonly n: number;
+  readonly workgroups: number;
+  readonly ms?: number;
+  readonly tflops?: number;
+  readonly estimatedMs?: number;
+  readonly error?: string;
 }
 
 /** A suite case timed under a kernel variant (bench/matrix.ts). */
@@ -183,7 +196,22 @@ export function f16Table(f16: F16Report, torch: TorchF16 | undefined, torchSuite
     ...rows,
     ...caseVariants(f16, torchSuite, "seed", "seed", "The seed's sliced contraction `ijk,ikl->jl` (x = X[3:11], f32)"),
     ...caseVariants(f16, torchSuite, "attention", "attention scores", "Attention scores `bhqd,bhkd->bhqk` (f32)"),
+    ...wavesTable(f16),
   ].join("\n");
+}
+
+/** The wave-quantization sweep: TFLOP/s against the workgroup count, with the cost model's estimate. */
+function wavesTable(f16: F16Report): string[] {
+  const rows = f16.results.filter((r): r is WavesRow => r.kind === "waves");
+  if (rows.length === 0) return [];
+  return [
+    "",
+    `\`ij,jk->ik\` in f32 with k = n = ${rows[0]!.n} and m growing (wave quantization: how many workgroups run at once), same run:`,
+    "",
+    "| m | workgroups | ms | TFLOP/s | estimated ms |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows.map((r) => `| ${r.m} | ${r.workgroups} | ${r.ms === undefined ? `fails: ${r.error} | -` : `${r.ms.toFixed(3)} | ${r.tflops!.toFixed(1)}`} | ${r.estimatedMs?.toFixed(3) ?? "-"} |`),
+  ];
 }
 
 /** One suite case's f32 variants (bench/matrix.ts rows of `kind`), beside torch.einsum's time for it (the suite row named `torchName`) from the suite file given. */
