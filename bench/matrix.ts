@@ -7,10 +7,10 @@
  * double-buffered slabs, sizes read at run time, and Dawn's robustness checks and workgroup
  * zeroing turned off (toggles `disable_robustness`, `disable_workgroup_init`); then k-loop probes
  * of the planned f16 and f32 kernels (bench/variants `probeKernel`: without the global loads, or
- * with slabs staged once), each checked against what it computes, to say where the time goes; then the seed's
- * sliced contraction in f32 with those variants, attention scores (f32) with the output stored
- * 16 bytes or one element at a time, and the f32 GEMM at growing m (wave quantization). SwiftShader has no `shader-f16`: there the script says so and
- * stops.
+ * with slabs staged once), each checked against what it computes, to say where the time goes;
+ * then the seed's sliced contraction in f32 with those variants, attention scores (f32) with the
+ * output stored 16 bytes or one element at a time, and the f32 GEMM at growing m (wave
+ * quantization). SwiftShader has no `shader-f16`: there the script says so and stops.
  *
  *     npm run build && node dist/bench/matrix.js [--json file] [--quick]
  *
