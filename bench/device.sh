@@ -10,17 +10,20 @@
 #   bash ../shared/device/prepare.sh @tensorflow/tfjs-core @tensorflow/tfjs-backend-webgpu
 # then run, with carry [".device", "dist"]:
 #   bash .device/enter.sh bash bench/device.sh "$OUT"
-# TABLE=1 runs tuneTiles() as a user would (bench/table.ts: the table, and the profile's own pick beside it).
+# TABLE=1 runs tuneTiles() as a user would (bench/table.ts: the table, and the profile's own pick beside it),
+# with the workgroup layouts among its candidates, then the suite and the seed workload planned with that table.
 # LAYOUTS=1 adds the scalar kernel's workgroup layouts (tiles.invocations, prepared in session 6 without
 # a GPU: checked on SwiftShader, never timed) on every suite case the direct kernel runs (the GEMMs,
 # the seed's contraction, attention, the 4-d contraction: what adopting one in the profile would
 # change), each candidate checked against the planned kernel's output first.
 set -u
 out=${1:-.}
+# The scalar kernel's workgroup layouts worth timing (beside 128 x 64 x 16 on 16 x 16, the nvidia-h100 profile's pick).
+LAYOUT_CANDIDATES=128x64x16@8x16,128x64x16@16x16/8,128x64x16@8x16/4,128x64x8@8x16,64x64x16@8x8,128x128x8@16x16/8,128x128x16@16x16/8
 if [ "${LAYOUTS:-0}" = 1 ]; then
   TUNE=1
   TUNE_ONLY=${TUNE_ONLY:-matmul,seed,attention,4-d}
-  TUNE_TILES=${TUNE_TILES:-128x64x16,128x64x16@8x16,128x64x16@16x16/8,128x64x16@8x16/4,128x64x8@8x16,64x64x16@8x8,128x128x8@16x16/8,128x128x16@16x16/8}
+  TUNE_TILES=${TUNE_TILES:-128x64x16,$LAYOUT_CANDIDATES}
 fi
 export PYTHONUNBUFFERED=1
 # How long each part took, so that the next run can be sized to the device time left ($out/stages.txt).
@@ -45,5 +48,15 @@ if [ "${SUITE:-1}" = 1 ]; then
   timeout 50 python3 bench/torch_seed.py "$out/torch-seed.json" 2>&1 | tail -3
   stage "seed workload"
 fi
-[ "${TABLE:-0}" = 1 ] && { timeout 120 node dist/bench/table.js --json "$out/table.json" 2>&1 | quiet; stage "tile table"; }
+# TABLE=1: tuneTiles() with the layouts added to its own candidates, then the suite (einsight alone) and the seed
+# workload planned with that table, as a user's gpu({ tileTable }) plans them: figures with whatever the table adopts.
+if [ "${TABLE:-0}" = 1 ]; then
+  timeout 150 node dist/bench/table.js --add "$LAYOUT_CANDIDATES" --json "$out/table.json" 2>&1 | quiet
+  stage "tile table"
+  if [ -s "$out/table.json" ]; then
+    timeout 120 node dist/bench/run.js --preset full --min-seconds 0.3 --tile-table "$out/table.json" --einsight-only --json "$out/einsight-tuned.json" 2>&1 | quiet
+    timeout 70 node dist/bench/run.js --suite seed --preset full --min-seconds 0.3 --tile-table "$out/table.json" --json "$out/seed-tuned.json" 2>&1 | quiet
+    stage "suite and seed workload with the table"
+  fi
+fi
 [ "${TUNE:-0}" = 1 ] && { timeout 180 node dist/bench/tune.js --preset full ${TUNE_ONLY:+--only "$TUNE_ONLY"} ${TUNE_TILES:+--tiles "$TUNE_TILES"} --json "$out/tune.json" 2>&1 | quiet; stage "tile sweep"; }

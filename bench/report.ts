@@ -101,7 +101,14 @@ interface Report {
   readonly preset: string;
   readonly node: string;
   readonly tfjs: string;
+  /** bench/run.ts `--tile-table`: the table the plans were made with. */
+  readonly tileTable?: { readonly file: string; readonly adapter: string; readonly entries: readonly string[] };
   readonly results: readonly CaseResult[];
+}
+
+/** How a suite file's plans were tiled: by the profile's rule, or by a tuneTiles() table (its entries). */
+function tiling(report: Report): string {
+  return report.tileTable === undefined ? "" : `; planned with a tile table tuneTiles() made on ${report.tileTable.adapter} (${report.tileTable.entries.join("; ")})`;
 }
 
 export function markdown(report: Report): string {
@@ -113,7 +120,7 @@ export function markdown(report: Report): string {
     return `| \`${r.equation}\` ${r.name} | ${shapes} | ${e.strategies.join("+")} | ${e.ms.toFixed(3)} | ${e.gflops.toFixed(2)} | ${formatBytes(e.temporaryBytes)} | ${formatBytes(e.peakAboveInputsBytes)} | ${peer(r.loop)} | ${peer(r.tfjsEinsum)} | ${peer(r.tfjsMatMul)} |`;
   });
   return [
-    `Adapter: ${report.adapter}; preset \`${report.preset}\`; cost-model profile \`${report.profile}\`; Node ${report.node}; tfjs ${report.tfjs}; ${report.date.slice(0, 10)}.`,
+    `Adapter: ${report.adapter}; preset \`${report.preset}\`; cost-model profile \`${report.profile}\`${tiling(report)}; Node ${report.node}; tfjs ${report.tfjs}; ${report.date.slice(0, 10)}.`,
     "Peers are in ms, with how many times einsight's time they take (above 1x: einsight is faster).",
     "",
     "| contraction | shapes | einsight strategy | ms | GFLOP/s | temporaries | peak above inputs | loop kernel | tf.einsum | tf.matMul |",
@@ -133,7 +140,7 @@ export function torchTable(report: Report, torch: TorchSuite): string {
     return `| \`${r.equation}\` ${r.name} | ${e.strategies.join("+")} | ${e.ms.toFixed(3)} | ${tflops(e.ms)} | ${formatBytes(e.peakAboveInputsBytes)} | ${vs} | ${estimated} |`;
   });
   return [
-    `torch ${torch.torch} on ${torch.device}, fp32, TF32 off, same card and run. Speed: torch's time over einsight's (above 1x: einsight is faster). Estimate: the cost model's prediction for the chosen plan.`,
+    `torch ${torch.torch} on ${torch.device}, fp32, TF32 off, same card and run${tiling(report)}. Speed: torch's time over einsight's (above 1x: einsight is faster). Estimate: the cost model's prediction for the chosen plan.`,
     "",
     "| contraction | einsight strategy | einsight ms | TFLOP/s | peak above inputs | torch.einsum ms | TFLOP/s | speed vs torch | torch peak above inputs | estimated ms |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -5,17 +5,22 @@
  * and writes JSON.
  *
  *     npm run bench -- [--suite main|seed] [--preset small|full] [--json file] [--only name] [--min-seconds 0.5]
+ *                      [--tile-table table.json] [--einsight-only]
  *
  * `--suite seed` runs the motivating forward-and-backward workload instead (bench/seed.ts).
+ * `--tile-table` plans with a tile table `tuneTiles()` made (bench/table.ts writes one), as
+ * `gpu({ tileTable })` does; `--einsight-only` times einsight's plans alone (no forced
+ * strategies, loop kernel or tfjs): a short second pass of the suite, with such a table.
  *
  * The preset defaults to "small" on a software adapter (SwiftShader) and "full" elsewhere. GPU
  * time is measured by queueing repetitions and waiting for the queue, never one dispatch alone.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatBytes } from "../codegen/explain.js";
 import { STRATEGIES, type Strategy } from "../codegen/cost.js";
 import { planEinsum, type Plan } from "../codegen/plan.js";
+import { candidateName, type TileTable } from "../codegen/tiles.js";
 import { elementCount } from "../codegen/views.js";
 import { gpu, type Gpu } from "../runtime/device.js";
 import { einsum, type EinsumOptions } from "../runtime/einsum.js";
@@ -67,10 +72,24 @@ export interface CaseResult {
 }
 
 const { values: args } = parseArgs({
-  options: { preset: { type: "string" }, suite: { type: "string" }, json: { type: "string" }, only: { type: "string" }, "min-seconds": { type: "string" } },
+  options: {
+    preset: { type: "string" },
+    suite: { type: "string" },
+    json: { type: "string" },
+    only: { type: "string" },
+    "min-seconds": { type: "string" },
+    // A tile table (what `tuneTiles()` returns, or bench/table.ts's JSON holding one): plans made with it, as `gpu({ tileTable })` makes them.
+    "tile-table": { type: "string" },
+    // einsight's own time only: no forced strategies, loop kernel or tfjs (a second, shorter pass of the suite).
+    "einsight-only": { type: "boolean" },
+  },
 });
 
-const g = await gpu();
+const tileTable = args["tile-table"] === undefined ? undefined : readTable(args["tile-table"]);
+const einsightOnly = args["einsight-only"] === true;
+const g = await gpu(tileTable === undefined ? {} : { tileTable });
+/** What the suite's JSON says of the tile table its plans used. */
+const tableNote = tileTable === undefined ? {} : { tileTable: { file: args["tile-table"]!, adapter: tileTable.adapter, entries: tileTable.entries.map((e) => `${e.m}x${e.n}x${e.k}: ${candidateName(e.tiles)}`) } };
 const software = /swiftshader|fallback/i.test(g.adapterName);
 const preset = (args.preset ?? (software ? "small" : "full")) as Preset;
 const minSeconds = Number(args["min-seconds"] ?? (software ? 0.2 : 0.5));
@@ -78,12 +97,12 @@ if (args.suite !== undefined && args.suite !== "main" && args.suite !== "seed") 
 if (args.suite === "seed") {
   console.log(`einsight seed benchmark, preset ${preset}, adapter: ${g.adapterName}, profile ${g.profile.name}`);
   const result = await runSeed(g, preset, minSeconds);
-  if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, minSeconds, ...result }, null, 2)}\n`);
+  if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, minSeconds, ...tableNote, ...result }, null, 2)}\n`);
   g.destroy();
   process.exit(0);
 }
-const tf = await tfjsOn(g);
-console.log(`einsight benchmark, preset ${preset}, adapter: ${g.adapterName}, profile ${g.profile.name}`);
+const tf = einsightOnly ? "not run (--einsight-only)" : await tfjsOn(g);
+console.log(`einsight benchmark, preset ${preset}, adapter: ${g.adapterName}, profile ${g.profile.name}${tileTable === undefined ? "" : `, tile table ${args["tile-table"]!} (${tileTable.entries.length} entries)`}`);
 console.log(typeof tf === "string" ? `tfjs: ${tf}` : `tfjs-backend-webgpu ${tf.version} on the same device`);
 
 const results: CaseResult[] = [];
@@ -92,7 +111,7 @@ for (const c of suite(preset).filter((c) => args.only === undefined || c.name.in
   printRow(results[results.length - 1]!);
 }
 if (args.json !== undefined) {
-  const report = { date: new Date().toISOString(), adapter: g.adapterName, profile: g.profile.name, preset, node: process.version, tfjs: typeof tf === "string" ? tf : tf.version, minSeconds, results };
+  const report = { date: new Date().toISOString(), adapter: g.adapterName, profile: g.profile.name, preset, node: process.version, tfjs: typeof tf === "string" ? tf : tf.version, minSeconds, ...tableNote, results };
   writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${args.json}`);
 }
@@ -117,7 +136,7 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
   const timing = { ms, gflops: plan.totals.flops / ms / 1e6, gbps: (plan.totals.bytesRead + plan.totals.bytesWritten) / ms / 1e6 };
 
   const strategies: StrategyTiming[] = [];
-  for (const strategy of STRATEGIES) {
+  for (const strategy of einsightOnly ? [] : STRATEGIES) {
     const forced = planEinsum(c.equation, views, { profile: g.profile, strategy });
     const steps = forced.steps.map((s) => s.strategy);
     const chosen = kernelsOf(forced) === kernelsOf(plan);
@@ -129,9 +148,12 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
   // A plan that mixes strategies (split-k then direct) is no forced strategy's: list it too.
   if (!strategies.some((t) => t.chosen)) strategies.push({ strategy: undefined, steps: plan.steps.map((s) => s.strategy), kernels: kernelsOf(plan), estimatedMs: plan.totals.estimatedSeconds * 1e3, ms, chosen: true });
 
-  const loopOut = einsum(c.equation, ...views, { strategy: "loop" });
-  const loop: PeerResult = { ...peer(await measure(run({ strategy: "loop" }), sync, minSeconds, bytesPerRun), ms), maxRelError: maxRelativeError(await loopOut.read(), expected) };
-  loopOut.destroy();
+  let loop: PeerResult = { error: "not run (--einsight-only)" };
+  if (!einsightOnly) {
+    const loopOut = einsum(c.equation, ...views, { strategy: "loop" });
+    loop = { ...peer(await measure(run({ strategy: "loop" }), sync, minSeconds, bytesPerRun), ms), maxRelError: maxRelativeError(await loopOut.read(), expected) };
+    loopOut.destroy();
+  }
 
   let tfjsEinsum: PeerResult = { error: typeof tf === "string" ? tf : "" };
   let tfjsMatMul: PeerResult = c.matMul === undefined ? { notApplicable: "no tf.matMul form" } : { error: typeof tf === "string" ? tf : "" };
@@ -194,4 +216,10 @@ function printRow(r: CaseResult): void {
       `  einsight ${e.strategies.join("+")}: ${e.ms.toFixed(3)} ms, ${e.gflops.toFixed(1)} GFLOP/s, ${e.gbps.toFixed(1)} GB/s, temporaries ${formatBytes(e.temporaryBytes)}, peak above inputs ${formatBytes(e.peakAboveInputsBytes)}\n` +
       `  loop kernel ${vs(r.loop)}; tf.einsum ${vs(r.tfjsEinsum)}; tf.matMul ${vs(r.tfjsMatMul)}`,
   );
+}
+
+/** A tile table from a file: bare, or inside bench/table.ts's JSON (`{ table }`). gpu() checks it. */
+function readTable(file: string): TileTable {
+  const json = JSON.parse(readFileSync(file, "utf8")) as { table?: TileTable } & Partial<TileTable>;
+  return json.table ?? (json as TileTable);
 }

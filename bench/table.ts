@@ -3,19 +3,28 @@
  * entry the tiles the profile's own rule picks for that GEMM and how long those took, so a
  * device run shows whether the table would change the plan (and by how much).
  *
- *     npm run build && node dist/bench/table.js [--json file]
+ *     npm run build && node dist/bench/table.js [--json file] [--candidates 128x64x16,128x64x16@8x16,...] [--add ...]
+ *
+ * `--candidates`: the tile shapes (and workgroup layouts) to time, as `einsight tune --candidates`
+ * reads them; default tuneTiles()'s own (TILE_CANDIDATES). `--add`: these besides the default ones.
+ * bench/run.ts `--tile-table` plans the suite with the table.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { planEinsum } from "../codegen/plan.js";
 import { gpu } from "../runtime/device.js";
-import { tuneTiles } from "../runtime/tune.js";
-import { candidateName } from "../codegen/tiles.js";
+import { slowToCompile, tuneTiles } from "../runtime/tune.js";
+import { candidateName, parseCandidate, TILE_CANDIDATES } from "../codegen/tiles.js";
 
-const { values: args } = parseArgs({ options: { json: { type: "string" } } });
+const { values: args } = parseArgs({ options: { json: { type: "string" }, candidates: { type: "string" }, add: { type: "string" } } });
+const list = (text: string | undefined, flag: string) => text?.split(",").map((c, i) => parseCandidate(c.trim(), `${flag} item ${i + 1}`));
+const added = list(args.add, "--add");
+const given = list(args.candidates, "--candidates");
 const g = await gpu();
-console.log(`tuneTiles on ${g.adapterName}, profile ${g.profile.name}`);
-const table = await tuneTiles(g);
+// tuneTiles()'s own candidates as it picks them (on SwiftShader, those it compiles in seconds), plus the added ones
+const candidates = given ?? (added === undefined ? undefined : [...TILE_CANDIDATES, ...added].filter((t) => !slowToCompile(t, g)));
+console.log(`tuneTiles on ${g.adapterName}, profile ${g.profile.name}${candidates === undefined ? "" : `, candidates ${candidates.map(candidateName).join(" ")}`}`);
+const table = await tuneTiles(g, candidates === undefined ? {} : { candidates });
 g.throwGpuError();
 for (const e of table.entries) {
   const ruled = planEinsum("ij,jk->ik", [{ shape: [e.m, e.k] }, { shape: [e.k, e.n] }], { profile: g.profile, strategy: "direct" }).steps[0]!.tiles!;
