@@ -14,12 +14,11 @@ import { parseArgs } from "node:util";
 import { planEinsum } from "../codegen/plan.js";
 import { gpu } from "../runtime/device.js";
 import { slowToCompile, tuneTiles } from "../runtime/tune.js";
-import { candidateName, parseCandidate, TILE_CANDIDATES } from "../codegen/tiles.js";
+import { candidateName, parseCandidates, TILE_CANDIDATES } from "../codegen/tiles.js";
 
 const { values: args } = parseArgs({ options: { json: { type: "string" }, candidates: { type: "string" }, add: { type: "string" } } });
-const list = (text: string | undefined, flag: string) => text?.split(",").map((c, i) => parseCandidate(c.trim(), `${flag} item ${i + 1}`));
-const added = list(args.add, "--add");
-const given = list(args.candidates, "--candidates");
+const added = args.add === undefined ? undefined : parseCandidates(args.add, "--add");
+const given = args.candidates === undefined ? undefined : parseCandidates(args.candidates, "--candidates");
 const g = await gpu();
 // tuneTiles()'s own candidates as it picks them (on SwiftShader, those it compiles in seconds), plus the added ones
 const candidates = given ?? (added === undefined ? undefined : [...TILE_CANDIDATES, ...added].filter((t) => !slowToCompile(t, g)));

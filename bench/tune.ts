@@ -12,7 +12,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { candidateName, parseCandidate, TILE_CANDIDATES, type TileCandidate, type TileShape } from "../codegen/tiles.js";
+import { candidateName, parseCandidates, TILE_CANDIDATES, type TileCandidate, type TileShape } from "../codegen/tiles.js";
 import { planEinsum } from "../codegen/plan.js";
 import { elementCount } from "../codegen/views.js";
 import { gpu } from "../runtime/device.js";
@@ -26,7 +26,7 @@ import { withTiles } from "./variants.js";
 
 const { values: args } = parseArgs({ options: { preset: { type: "string" }, json: { type: "string" }, only: { type: "string" }, tiles: { type: "string" } } });
 /** --tiles: these candidates instead (comma-separated). */
-const candidates: readonly TileCandidate[] = args.tiles?.split(",").map((t) => parseCandidate(t, "--tiles")) ?? TILE_CANDIDATES;
+const candidates: readonly TileCandidate[] = (args.tiles === undefined ? TILE_CANDIDATES : parseCandidates(args.tiles, "--tiles"));
 /** Elements of each output compared with the planned kernel's. */
 const CHECKED = 2 ** 24;
 const g = await gpu();

@@ -79,6 +79,11 @@ export function parseCandidate(text: string, name = "tile candidate"): TileCandi
   return { tm: tm!, tn: tn!, tk: tk!, ...(invocations === undefined ? {} : { invocations }) };
 }
 
+/** A comma-separated list of candidates (`128x64x16,128x64x16@8x16/4`), as the CLI and the benchmarks take them. */
+export function parseCandidates(list: string, name = "tile candidates"): TileCandidate[] {
+  return list.split(",").map((text) => parseCandidate(text, name));
+}
+
 /** Refuses a candidate whose tile shape the kernels cannot run, or whose layout its tiles do not divide among. */
 export function checkCandidate(t: TileCandidate, name: string): void {
   checkTileShape(t, name, true);

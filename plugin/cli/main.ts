@@ -29,7 +29,7 @@ import { reportHtml, shapesText } from "../report/html.js";
 import { scanProject } from "../report/scan.js";
 import { planEinsum, type Dtype, type PlanOperand, type PlanOptions } from "../../codegen/plan.js";
 import type { Strategy } from "../../codegen/cost.js";
-import { candidateName, parseCandidate } from "../../codegen/tiles.js";
+import { candidateName, parseCandidates } from "../../codegen/tiles.js";
 
 const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
        einsight report [tsconfig.json or folder] [--json] [--html FILE] [--profile P] [--tile-table FILE]
@@ -181,7 +181,7 @@ export async function tune(argv: readonly string[]): Promise<{ code: number; out
         return dims as [number, number, number];
       });
     const sizes = opts.sizes === undefined ? undefined : triples(opts.sizes, "--sizes");
-    const candidates = opts.candidates?.split(",").map((c) => parseCandidate(c, "--candidates"));
+    const candidates = (opts.candidates === undefined ? undefined : parseCandidates(opts.candidates, "--candidates"));
     const minSeconds = opts["min-seconds"] === undefined ? undefined : Number(opts["min-seconds"]);
     const [{ gpu }, { tuneTiles }] = await Promise.all([import("../../runtime/device.js"), import("../../runtime/tune.js")]);
     const g = await gpu();
