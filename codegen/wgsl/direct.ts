@@ -327,14 +327,14 @@ export function matrixLayout(a: DirectOperand, b: DirectOperand, groups: DirectK
 /**
  * Which operands the tiled kernel can read 16 bytes (`lanes` elements: 4 f32 or 8 f16) at a time
  * along the side it loads fast: that side's innermost label has stride 1 and a size that is a
- * multiple of `lanes`, and the operand's other strides are multiples of `lanes`. Offsets must be 16-byte aligned too; the planner
- * checks those, which only it knows.
+ * multiple of `lanes`, the operand's other strides are multiples of `lanes`, and it is not empty.
+ * Offsets must be 16-byte aligned too; the planner checks those, which only it knows.
  */
 export function wideLoads(a: DirectOperand, b: DirectOperand, groups: DirectKernelSpec["groups"], sizes: Readonly<Record<string, number>>, lanes = 4): { a: boolean; b: boolean } {
   const ok = (op: DirectOperand, first: readonly string[], second: readonly string[]) => {
     const group = loadsAlongFirst(op, first, second) ? first : second;
     const inner = group[group.length - 1];
-    return isUnit(op, group) && sizes[inner!]! % lanes === 0 && op.labels.every((l, i) => l === inner || op.strides[i]! % lanes === 0);
+    return isUnit(op, group) && sizes[inner!]! % lanes === 0 && op.labels.every((l, i) => l === inner || op.strides[i]! % lanes === 0) && notEmpty(op, sizes);
   };
   return { a: ok(a, groups.k, groups.m), b: ok(b, groups.n, groups.k) };
 }
@@ -342,12 +342,20 @@ export function wideLoads(a: DirectOperand, b: DirectOperand, groups: DirectKern
 /**
  * Whether the scalar f32 kernel can store its output 16 bytes at a time (runs of 4 columns as one
  * vec4): the innermost n label has stride 1 and a size that is a multiple of 4, and every other
- * stride is a multiple of 4. The output must start 16-byte aligned too; the planner checks that
+ * stride is a multiple of 4, and it is not empty. The output must start 16-byte aligned too; the planner checks that
  * (an intermediate or a fresh result does; an `out` view where its offset does).
  */
 export function wideStores(out: DirectOperand, groups: DirectKernelSpec["groups"], sizes: Readonly<Record<string, number>>): boolean {
   const inner = groups.n[groups.n.length - 1];
-  return inner !== undefined && strideIn(out, inner) === 1 && sizes[inner]! % 4 === 0 && out.labels.every((l, i) => l === inner || out.strides[i]! % 4 === 0);
+  return inner !== undefined && strideIn(out, inner) === 1 && sizes[inner]! % 4 === 0 && out.labels.every((l, i) => l === inner || out.strides[i]! % 4 === 0) && notEmpty(out, sizes);
+}
+
+/**
+ * Whether an operand has elements: an empty one is bound as a few bytes, fewer than the 16 an
+ * array of vec4 needs at least (WebGPU refuses the binding), so it is read an element at a time.
+ */
+function notEmpty(op: DirectOperand, sizes: Readonly<Record<string, number>>): boolean {
+  return op.labels.every((l) => sizes[l]! > 0);
 }
 
 /** The one stride that walks a group's flat index (outermost label first), if there is one. */

@@ -100,6 +100,19 @@ describe("einsums sized at run time", () => {
     expect(g().stats().plansMade).toBe(0);
   });
 
+  test("a call with an empty operand or output runs the narrow kernels (an empty binding cannot be read as vec4s) and gives zeros or nothing", async () => {
+    const compiled = compileSized("ij,jk->ik", [[64, u], [u, 64]], { profile: g().profile });
+    expect(compiled.plan.steps[0]!.tiles!.wide).toMatchObject({ a: true, b: true });
+    const zero = einsum("ij,jk->ik", tensor(g(), new Float32Array(0), [64, 0]), tensor(g(), new Float32Array(0), [0, 64]), { compiled });
+    expect([...(await zero.read())].every((v) => v === 0)).toBe(true);
+    const rows = compileSized("ij,jk->ik", [[u, 72], [72, 64]], { profile: g().profile });
+    const none = einsum("ij,jk->ik", tensor(g(), new Float32Array(0), [0, 72]), tensor(g(), values(72 * 64, 1), [72, 64]), { compiled: rows });
+    expect(none.shape).toEqual([0, 64]);
+    expect((await none.read()).length).toBe(0);
+    g().throwGpuError();
+    expect(g().stats().plansMade).toBe(0);
+  });
+
   test("a forced strategy that needs every size at build time is refused with its reason, and the cheapest other runs instead", () => {
     // a long contraction into a small output: split-k's case, were its sizes known
     const compiled = compileSized("ij,jk->ik", [[32, undefined], [undefined, 32]], { strategy: "split-k" });

@@ -119,6 +119,17 @@ test("tiles whose slabs exceed the device's workgroup memory are refused before 
 });
 
 describe("16-byte loads and stores (f32)", () => {
+  test("an empty operand (k = 0) is read an element at a time: WebGPU binds no fewer than 16 bytes as vec4s, and it has none", async () => {
+    const [a, b] = [tensor(g(), new Float32Array(0), [256, 0]), tensor(g(), new Float32Array(0), [0, 192])];
+    // the nvidia-h100 profile's own tiles, which read 16 bytes at a time wherever an operand has a row
+    const tiles = { tm: 128, tn: 64, tk: 16 };
+    expect(planEinsum("ij,jk->ik", [a, b], { profile: "nvidia-h100", strategy: "direct", tiles }).steps[0]!.tiles).toMatchObject({ ...tiles, wide: { a: false, b: false, out: true } });
+    const out = einsum("ij,jk->ik", a, b, { tiles, strategy: "direct" });
+    expect([...(await out.read())].every((v) => v === 0)).toBe(true);
+    g().throwGpuError();
+    [a, b, out].forEach((t) => t.destroy());
+  });
+
   // Each operand read along its unit stride, 4 elements at a time, where its layout and start allow it.
   test.each([
     ["ij,jk->ik", [[64, 48], [48, 64]], [0, 0], { a: true, b: true, out: true }], // a along k, b along n
