@@ -4,7 +4,7 @@
  * memory budget; the rest become the plan's alternatives, with the reason they lost.
  */
 import type { DeviceProfile, SubgroupMatrixShape } from "./profile.js";
-import { layoutFits, tableTiles, TILE_SIDES, type TileShape, type WorkgroupLayout } from "./tiles.js";
+import { layoutFits, tableTiles, TILE_DEPTHS, TILE_SIDES, type TileShape, type WorkgroupLayout } from "./tiles.js";
 
 export type Strategy = "direct" | "split-k" | "ttgt" | "loop";
 export const STRATEGIES: readonly Strategy[] = ["direct", "split-k", "ttgt", "loop"];
@@ -171,12 +171,26 @@ export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partia
   // 256 invocations stage a side x tk slab: a shallow slab needs a wide enough side.
   const fit = (t: number) => Math.max(t, 256 / tk);
   const [finalM, finalN] = [forced?.tm ?? fit(tm), forced?.tn ?? fit(tn)];
-  // Two slab buffers of f32 (rows padded by up to 4), where the profile asks for them and they stay small.
-  const double = profile.doubleBuffer === true && 2 * tk * (finalM + finalN + 8) * 4 <= DOUBLE_BUFFER_BYTES;
   // The workgroup layout the table's entry (else the profile) names, where these tiles divide among it; 16 x 16 otherwise.
   const named = measured?.invocations ?? profile.invocations;
-  const layout = named !== undefined && layoutFits({ tm: finalM, tn: finalN, tk }, named) ? { invocations: named } : {};
-  return { tm: finalM, tn: finalN, tk, splits, ...(double ? { doubleBuffer: true } : {}), ...layout };
+  const laidOut = named === undefined ? undefined : withLayout(finalM, finalN, forced?.tk ?? measured?.tk ?? tk, forced?.tk === undefined && measured?.tk === undefined, named, profile.maxSlabLoads);
+  const depth = laidOut ?? tk;
+  // Two slab buffers of f32 (rows padded by up to 4), where the profile asks for them and they stay small.
+  const double = profile.doubleBuffer === true && 2 * depth * (finalM + finalN + 8) * 4 <= DOUBLE_BUFFER_BYTES;
+  return { tm: finalM, tn: finalN, tk: depth, splits, ...(double ? { doubleBuffer: true } : {}), ...(laidOut === undefined ? {} : { invocations: named! }) };
+}
+
+/**
+ * The slab depth at which tm x tn tiles run on `layout`, or undefined where they cannot: its
+ * invocations must take whole rows, columns and slab loads (`layoutFits`), and at most
+ * `maxSlabLoads` loads each a slab; a depth the planner chose (`shallower`) is halved, down to 8,
+ * to get there.
+ */
+function withLayout(tm: number, tn: number, tk: number, shallower: boolean, layout: WorkgroupLayout, maxSlabLoads = Infinity): number | undefined {
+  const loads = (depth: number) => ((tm + tn) * depth) / (layout.x * layout.y);
+  let depth = tk;
+  while (shallower && depth > TILE_DEPTHS[0] && loads(depth) > maxSlabLoads) depth /= 2;
+  return loads(depth) <= maxSlabLoads && layoutFits({ tm, tn, tk: depth }, layout) ? depth : undefined;
 }
 
 /**

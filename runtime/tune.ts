@@ -68,13 +68,15 @@ export async function tuneTiles(g: Gpu, options: TuneOptions = {}): Promise<Tile
 }
 
 /**
- * Whether SwiftShader would take minutes to compile the kernel: its shader compiler slows steeply
- * with the unrolled body (more than 64 x 64 x 32 outputs times depth) and with the loads an
- * invocation makes a slab (more than 16). GPUs' compilers take these in well under a second.
+ * Whether the device would take minutes to compile the kernel: a software adapter (a profile with
+ * `maxSlabLoads`: SwiftShader) slows steeply with the unrolled body (more than 64 x 64 x 32
+ * outputs times depth) and with the loads an invocation makes a slab (more than `maxSlabLoads`).
+ * GPUs' compilers take these in well under a second.
  */
 export function slowToCompile(t: TileCandidate, g: Gpu): boolean {
+  const limit = g.profile.maxSlabLoads;
   const invocations = (t.invocations?.x ?? 16) * (t.invocations?.y ?? 16);
-  return g.profile.name === "swiftshader" && (t.tm * t.tn * t.tk > 64 * 64 * 32 || ((t.tm + t.tn) * t.tk) / invocations > 16);
+  return limit !== undefined && (t.tm * t.tn * t.tk > 64 * 64 * 32 || ((t.tm + t.tn) * t.tk) / invocations > limit);
 }
 
 /** GPU memory that queued runs may hold at once (each run's output is freed only once the GPU is done with it). */
