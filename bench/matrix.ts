@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import type { Strategy, TileConfig } from "../codegen/cost.js";
 import { planEinsum } from "../codegen/plan.js";
 import { compileSized } from "../codegen/sized.js";
-import { compilePlan } from "../codegen/compiled.js";
+import { compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
 import { gpu, type Gpu } from "../runtime/device.js";
 import { einsum } from "../runtime/einsum.js";
 import { fromHalfBits, toHalves } from "../runtime/half.js";
@@ -242,19 +242,11 @@ for (const n of sizes) {
     const compiled = settings !== undefined ? withTiles(sizedPlan?.plan ?? plan, settings) : sizedPlan;
     const options = compiled === undefined ? planOptions : { compiled };
     const tileConfig = (compiled?.plan ?? plan).steps[0]!.tiles;
-    try {
-      const ms = await measure(() => einsum("ij,jk->ik", a, b, options).destroy(), () => g.device.queue.onSubmittedWorkDone(), 0.5, n * n * (dtype === "f16" ? 2 : 4));
-      g.throwGpuError();
-      const tflops = (2 * rows * n * n) / (ms / 1e3) / 1e12;
-      console.log(`ij,jk->ik ${n}^3 ${label}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s (tiles ${JSON.stringify(tileConfig)}; estimated ${(plan.totals.estimatedSeconds * 1e3).toFixed(3)} ms)`);
-      results.push({ kind: "time", equation: "ij,jk->ik", n, label, ms, tflops, tiles: tileConfig, estimatedMs: plan.totals.estimatedSeconds * 1e3 });
-    } catch (e) {
-      console.log(`ij,jk->ik ${n}^3 ${label}: failed: ${String(e).split("\n")[0]}`);
-      results.push({ kind: "time", equation: "ij,jk->ik", n, label, error: String(e) });
-    }
+    const estimatedMs = plan.totals.estimatedSeconds * 1e3;
+    const row = { kind: "time", equation: "ij,jk->ik", n, label, tiles: tileConfig, estimatedMs };
+    await timed(`ij,jk->ik ${n}^3 ${label}`, row, g, () => einsum("ij,jk->ik", a, b, options).destroy(), 2 * rows * n * n, n * n * (dtype === "f16" ? 2 : 4), { note: ` (tiles ${JSON.stringify(tileConfig)}; estimated ${estimatedMs.toFixed(3)} ms)` });
     base.destroy();
     b.destroy();
-    save();
   }
 }
 
@@ -281,24 +273,19 @@ for (const { n, dtype, g, label } of [
   const expected = probeExpected(asRead(da), asRead(db), n, n, n, tk, samples);
   for (const { probe, what } of PROBES) {
     const full = `${label}, ${what}`;
-    try {
-      const compiled = probeCompiled(compilePlan(plan), probe);
+    let compiled: CompiledEinsum | undefined; // made in check(), where a kernel the probe cannot take is a recorded failure
+    const check = async () => {
+      compiled = probeCompiled(compilePlan(plan), probe);
       const out = einsum("ij,jk->ik", a, b, { compiled });
       const got = await out.read();
       out.destroy();
       g.throwGpuError();
       const error = maxRelativeError(samples.map((i) => got[i]!), expected);
       if (!(error <= TOLERANCE)) throw new Error(`the probe computed something else than (K / TK) x the first slab's product: relative error ${error.toExponential(2)}`);
-      const ms = await measure(() => einsum("ij,jk->ik", a, b, { compiled }).destroy(), () => g.device.queue.onSubmittedWorkDone(), 0.5, n * n * (dtype === "f16" ? 2 : 4));
-      g.throwGpuError();
-      const tflops = (2 * n * n * n) / (ms / 1e3) / 1e12;
-      console.log(`ij,jk->ik ${n}^3 ${full}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s (checked: error ${error.toExponential(2)})`);
-      results.push({ kind: "time", equation: "ij,jk->ik", n, label: full, probe, ms, tflops, tiles: plan.steps[0]!.tiles });
-    } catch (e) {
-      console.log(`ij,jk->ik ${n}^3 ${full}: failed: ${String(e).split("\n")[0]}`);
-      results.push({ kind: "time", equation: "ij,jk->ik", n, label: full, probe, error: String(e) });
-    }
-    save();
+      return ` (checked: error ${error.toExponential(2)})`;
+    };
+    const row = { kind: "time", equation: "ij,jk->ik", n, label: full, probe, tiles: plan.steps[0]!.tiles };
+    await timed(`ij,jk->ik ${n}^3 ${full}`, row, g, () => einsum("ij,jk->ik", a, b, { compiled: compiled! }).destroy(), 2 * n * n * n, n * n * (dtype === "f16" ? 2 : 4), { check });
   }
   [a, b].forEach((t) => t.destroy());
 }
@@ -312,15 +299,27 @@ async function timeVariant(kind: string, label: string, g: Gpu, equation: string
   const compiled = settings !== undefined ? withTiles(planned, settings) : undefined;
   const plan = compiled?.plan ?? planned; // what runs: its tiles are the variant's
   const outBytes = 4 * planned.output.shape.reduce((acc, n) => acc * n, 1);
+  const run = () => einsum(equation, ...operands, compiled === undefined ? {} : { compiled }).destroy();
+  await timed(`${equation} ${label}`, { kind, equation, label, tiles: plan.steps[0]!.tiles }, g, run, flops, outBytes, { note: ` (${plan.steps.map((s) => s.strategy).join("+")}, tiles ${JSON.stringify(plan.steps[0]!.tiles)})` });
+}
+
+/**
+ * Times `run` on `g` (back-to-back runs, each allocating `bytesPerRun`) and records it as a row of
+ * the JSON, `row` with its ms and TFLOP/s for `flops`, or with the error where it fails. `check`
+ * runs first (a probe's result against what it should compute); what it returns, and `note`,
+ * end the printed line.
+ */
+async function timed(title: string, row: Record<string, unknown>, g: Gpu, run: () => void, flops: number, bytesPerRun: number, options: { minSeconds?: number; note?: string; check?: () => Promise<string> } = {}): Promise<void> {
   try {
-    const ms = await measure(() => einsum(equation, ...operands, compiled === undefined ? {} : { compiled }).destroy(), () => g.device.queue.onSubmittedWorkDone(), 0.5, outBytes);
+    const checked = (await options.check?.()) ?? "";
+    const ms = await measure(run, () => g.device.queue.onSubmittedWorkDone(), options.minSeconds ?? 0.5, bytesPerRun);
     g.throwGpuError();
     const tflops = flops / (ms / 1e3) / 1e12;
-    console.log(`${equation} ${label}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s (${plan.steps.map((s) => s.strategy).join("+")}, tiles ${JSON.stringify(plan.steps[0]!.tiles)})`);
-    results.push({ kind, equation, label, ms, tflops, tiles: plan.steps[0]!.tiles });
+    console.log(`${title}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s${options.note ?? ""}${checked}`);
+    results.push({ ...row, ms, tflops });
   } catch (e) {
-    console.log(`${equation} ${label}: failed: ${String(e).split("\n")[0]}`);
-    results.push({ kind, equation, label, error: String(e) });
+    console.log(`${title}: failed: ${String(e).split("\n")[0]}`);
+    results.push({ ...row, error: String(e) });
   }
   save();
 }
@@ -365,18 +364,9 @@ if (args.quick !== true) {
     const plan = planEinsum("ij,jk->ik", [rows, b], { profile: matrixGpu.profile });
     const t = plan.steps[0]!.tiles!;
     const workgroups = Math.ceil(m / t.tm) * Math.ceil(n / t.tn) * t.splits;
-    try {
-      const ms = await measure(() => einsum("ij,jk->ik", rows, b).destroy(), () => matrixGpu.device.queue.onSubmittedWorkDone(), 0.3, m * n * 4);
-      matrixGpu.throwGpuError();
-      const tflops = (2 * m * n * n) / (ms / 1e3) / 1e12;
-      console.log(`ij,jk->ik ${m}x${n}x${n} waves: ${workgroups} workgroups of ${t.tm}x${t.tn}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s`);
-      results.push({ kind: "waves", equation: "ij,jk->ik", m, n, k: n, workgroups, ms, tflops, tiles: t, estimatedMs: plan.totals.estimatedSeconds * 1e3 });
-    } catch (e) {
-      console.log(`ij,jk->ik ${m}x${n}x${n} waves: failed: ${String(e).split("\n")[0]}`);
-      results.push({ kind: "waves", equation: "ij,jk->ik", m, n, k: n, workgroups, error: String(e) });
-    }
+    const row = { kind: "waves", equation: "ij,jk->ik", m, n, k: n, workgroups, tiles: t, estimatedMs: plan.totals.estimatedSeconds * 1e3 };
+    await timed(`ij,jk->ik ${m}x${n}x${n} waves, ${workgroups} workgroups of ${t.tm}x${t.tn}`, row, matrixGpu, () => einsum("ij,jk->ik", rows, b).destroy(), 2 * m * n * n, m * n * 4, { minSeconds: 0.3 });
   }
-  save();
   [a, b].forEach((x) => x.destroy());
 }
 

@@ -4,7 +4,7 @@
  * memory budget; the rest become the plan's alternatives, with the reason they lost.
  */
 import type { DeviceProfile, SubgroupMatrixShape } from "./profile.js";
-import { layoutFits, tableTiles, TILE_DEPTHS, TILE_SIDES, type TileShape, type WorkgroupLayout } from "./tiles.js";
+import { layoutFits, slabLoads, tableTiles, TILE_DEPTHS, TILE_SIDES, type TileShape, type WorkgroupLayout } from "./tiles.js";
 
 export type Strategy = "direct" | "split-k" | "ttgt" | "loop";
 export const STRATEGIES: readonly Strategy[] = ["direct", "split-k", "ttgt", "loop"];
@@ -173,7 +173,7 @@ export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partia
   const [finalM, finalN] = [forced?.tm ?? fit(tm), forced?.tn ?? fit(tn)];
   // The workgroup layout the table's entry (else the profile) names, where these tiles divide among it; 16 x 16 otherwise.
   const named = measured?.invocations ?? profile.invocations;
-  const laidOut = named === undefined ? undefined : withLayout(finalM, finalN, forced?.tk ?? measured?.tk ?? tk, forced?.tk === undefined && measured?.tk === undefined, named, profile.maxSlabLoads);
+  const laidOut = named === undefined ? undefined : withLayout(finalM, finalN, tk, forced?.tk === undefined && measured?.tk === undefined, named, profile.maxSlabLoads);
   const depth = laidOut ?? tk;
   // Two slab buffers of f32 (rows padded by up to 4), where the profile asks for them and they stay small.
   const double = profile.doubleBuffer === true && 2 * depth * (finalM + finalN + 8) * 4 <= DOUBLE_BUFFER_BYTES;
@@ -187,7 +187,7 @@ export function chooseTiles(shape: Pick<PairShape, "batch" | "m" | "n"> & Partia
  * to get there.
  */
 function withLayout(tm: number, tn: number, tk: number, shallower: boolean, layout: WorkgroupLayout, maxSlabLoads = Infinity): number | undefined {
-  const loads = (depth: number) => ((tm + tn) * depth) / (layout.x * layout.y);
+  const loads = (depth: number) => slabLoads({ tm, tn, tk: depth }, layout);
   let depth = tk;
   while (shallower && depth > TILE_DEPTHS[0] && loads(depth) > maxSlabLoads) depth /= 2;
   return loads(depth) <= maxSlabLoads && layoutFits({ tm, tn, tk: depth }, layout) ? depth : undefined;

@@ -208,7 +208,7 @@ function storesWideIntoView(plan: Plan): boolean {
  * for it and starts aligned (`aligned[k]`: operand k's view does; intermediates always do), and
  * every output stored so has the layout for it (`outputAligned`: the call's `out` view starts
  * aligned). Where they do not, a build-time plan is planned again; one sized at run time runs
- * `withoutWideLoads` (codegen/sized).
+ * `withoutWideAccess` (codegen/sized).
  */
 export function wideAccessHolds(plan: Plan, aligned: readonly boolean[], outputAligned: boolean): boolean {
   if (!outputAligned && storesWideIntoView(plan)) return false;
@@ -332,7 +332,7 @@ function pairStep(
   const written = { labels: outLabels, strides: intoView ? options.outputStrides : contiguousStrides(shape) };
   const stores = dtype === "f32" && (!intoView || startsAligned(options.outputOffset ?? 0, dtype)) && wideStores(written, groups, sizes);
   const reads = choice.chosen.strategy === "ttgt" ? kernelReads([a, b], groups, sizes, choice.chosen.copies ?? [], dtype, aligned) : wide;
-  const chosen = withWideLoads(choice.chosen, { ...reads, ...(stores ? { out: true } : {}) }, dtype);
+  const chosen = withWideAccess(choice.chosen, { ...reads, ...(stores ? { out: true } : {}) }, dtype);
   const kind: StepKind = kLabels.length > 0 ? "contraction" : groups.m.length > 0 && groups.n.length > 0 ? "outer" : "elementwise";
   return {
     kind,
@@ -356,7 +356,7 @@ function pairStep(
  * output so where its layout and start allow; ttgt's GEMM too, in f32, on the layouts it reads. Not
  * for the scalar f16 kernel, nor the one that loads subgroup matrices itself.
  */
-function withWideLoads(chosen: Candidate, wide: NonNullable<TileConfig["wide"]>, dtype: Dtype): Candidate {
+function withWideAccess(chosen: Candidate, wide: NonNullable<TileConfig["wide"]>, dtype: Dtype): Candidate {
   const tiles = chosen.tiles;
   if (tiles === undefined || chosen.strategy === "loop") return chosen;
   if (chosen.strategy === "ttgt" ? dtype !== "f32" : dtype === "f16" ? tiles.matrix === undefined || tiles.global === true : dtype !== "f32") return chosen;
@@ -381,7 +381,6 @@ function pairShape(a: StepInput, b: StepInput, g: Groups, sizes: Record<string, 
   };
 }
 
-/** Whether `input` is exactly the contiguous tensor of `order` (labels it lacks would need a copy). */
 /** The label order ttgt's GEMM reads input `i` in: [batch, m, k] for the left, [batch, k, n] for the right. */
 export function gemmOrder(g: Groups, i: number): string[] {
   return i === 0 ? [...g.batch, ...g.m, ...g.k] : [...g.batch, ...g.k, ...g.n];
@@ -405,6 +404,7 @@ export function gemmCopy(g: Groups, i: number, sizes: Readonly<Record<string, nu
   return { labels: order, strides: contiguousStrides(order.map((l) => sizes[l]!)) };
 }
 
+/** Whether `input` is exactly the contiguous tensor of `order` (labels it lacks would need a copy). */
 function isLaidOut(input: StepInput, order: readonly string[], sizes: Record<string, number>): boolean {
   const want = contiguousStrides(order.map((l) => sizes[l]!));
   const stride = strideOf(input);

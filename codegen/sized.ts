@@ -136,7 +136,7 @@ export function fitCompiled(plan: Plan, operands: readonly PlanOperand[], output
  * The plan with every operand read and every output written an element at a time: the same
  * tiles, kernels that hold for any sizes and starts (where `wideAccessHolds` does not).
  */
-export function withoutWideLoads(plan: Plan): Plan {
+export function withoutWideAccess(plan: Plan): Plan {
   return {
     ...plan,
     steps: plan.steps.map((s) => {

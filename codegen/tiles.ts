@@ -61,6 +61,11 @@ export function layoutFits(tiles: TileShape, layout: WorkgroupLayout): boolean {
   return whole(x) && whole(y) && whole(run) && threads <= 256 && x % run === 0 && tiles.tm % y === 0 && tiles.tn % x === 0 && (tiles.tm * tiles.tk) % threads === 0 && (tiles.tn * tiles.tk) % threads === 0;
 }
 
+/** Slab elements one invocation of the scalar tiled kernel loads a slab: both sides' slabs shared among its workgroup (default 16 x 16). */
+export function slabLoads(tiles: TileShape, layout?: WorkgroupLayout): number {
+  return ((tiles.tm + tiles.tn) * tiles.tk) / ((layout?.x ?? 16) * (layout?.y ?? 16));
+}
+
 /** A tile shape, and the scalar kernel's workgroup layout where it is not the default 16 x 16: what a tile table entry names and `tuneTiles()` times. */
 export type TileCandidate = TileShape & { readonly invocations?: WorkgroupLayout };
 

@@ -10,7 +10,7 @@ import { check } from "../codegen/errors.js";
 import { DTYPE_BYTES, startsAligned, stepOutputBytes, wideAccessHolds, type PlanOptions } from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
 import { launchArguments, type BufferRef } from "../codegen/wgsl/step.js";
-import { checkCompiledSizes, fitCompiled, withoutWideLoads } from "../codegen/sized.js";
+import { checkCompiledSizes, fitCompiled, withoutWideAccess } from "../codegen/sized.js";
 import { compileEinsum, compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu, Storage } from "./device.js";
 import { Tensor } from "./tensor.js";
@@ -122,7 +122,7 @@ const narrowByCompiled = new WeakMap<CompiledEinsum, CompiledEinsum["programs"]>
 function narrowPrograms(compiled: CompiledEinsum): CompiledEinsum["programs"] {
   const made = narrowByCompiled.get(compiled);
   if (made !== undefined) return made;
-  const programs = compilePlan(withoutWideLoads(compiled.plan)).programs;
+  const programs = compilePlan(withoutWideAccess(compiled.plan)).programs;
   narrowByCompiled.set(compiled, programs);
   return programs;
 }
@@ -157,7 +157,7 @@ function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Te
     // Its 16-byte loads and stores were chosen at nominal sizes: where this call's sizes or starts
     // break them, the same tiles go an element at a time (their kernels made once per compiled einsum).
     if (wideAccessHolds(plan, aligned, outputAligned)) return { plan, programs: compiled.programs };
-    return { plan: withoutWideLoads(plan), programs: narrowPrograms(compiled) };
+    return { plan: withoutWideAccess(plan), programs: narrowPrograms(compiled) };
   }
   // Kernels that read (or store into an `out` view) 16 bytes at a time were compiled for aligned starts (offset 0): a view may start elsewhere.
   if (!wideAccessHolds(compiled.plan, aligned, outputAligned)) return undefined;

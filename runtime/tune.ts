@@ -6,7 +6,7 @@
  */
 import { compileEinsum } from "../codegen/compiled.js";
 import { check, EinsightError } from "../codegen/errors.js";
-import { checkCandidate, isNonEmptyList, TILE_CANDIDATES, type TileCandidate, type TileTable, type TileTableEntry } from "../codegen/tiles.js";
+import { checkCandidate, isNonEmptyList, slabLoads, TILE_CANDIDATES, type TileCandidate, type TileTable, type TileTableEntry } from "../codegen/tiles.js";
 import type { Gpu } from "./device.js";
 import { einsum } from "./einsum.js";
 import { zeros } from "./tensor.js";
@@ -75,8 +75,7 @@ export async function tuneTiles(g: Gpu, options: TuneOptions = {}): Promise<Tile
  */
 export function slowToCompile(t: TileCandidate, g: Gpu): boolean {
   const limit = g.profile.maxSlabLoads;
-  const invocations = (t.invocations?.x ?? 16) * (t.invocations?.y ?? 16);
-  return limit !== undefined && (t.tm * t.tn * t.tk > 64 * 64 * 32 || ((t.tm + t.tn) * t.tk) / invocations > limit);
+  return limit !== undefined && (t.tm * t.tn * t.tk > 64 * 64 * 32 || slabLoads(t, t.invocations) > limit);
 }
 
 /** GPU memory that queued runs may hold at once (each run's output is freed only once the GPU is done with it). */

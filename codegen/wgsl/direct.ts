@@ -341,9 +341,9 @@ export function wideLoads(a: DirectOperand, b: DirectOperand, groups: DirectKern
 
 /**
  * Whether the scalar f32 kernel can store its output 16 bytes at a time (runs of 4 columns as one
- * vec4): the innermost n label has stride 1 and a size that is a multiple of 4, and every other
- * stride is a multiple of 4, and it is not empty. The output must start 16-byte aligned too; the planner checks that
- * (an intermediate or a fresh result does; an `out` view where its offset does).
+ * vec4): the innermost n label has stride 1 and a size that is a multiple of 4, every other stride
+ * is a multiple of 4, and it is not empty. The output must start 16-byte aligned too; the planner
+ * checks that (an intermediate or a fresh result does; an `out` view where its offset does).
  */
 export function wideStores(out: DirectOperand, groups: DirectKernelSpec["groups"], sizes: Readonly<Record<string, number>>): boolean {
   const inner = groups.n[groups.n.length - 1];
