@@ -51,11 +51,11 @@ fi
 # TABLE=1: tuneTiles() with the layouts added to its own candidates, then the suite (einsight alone) and the seed
 # workload planned with that table, as a user's gpu({ tileTable }) plans them: figures with whatever the table adopts.
 if [ "${TABLE:-0}" = 1 ]; then
-  timeout 150 node dist/bench/table.js --add "$LAYOUT_CANDIDATES" --json "$out/table.json" 2>&1 | quiet
+  timeout 150 node dist/bench/table.js --add "$LAYOUT_CANDIDATES" --json "$out/table.json" --out "$out/tiles.json" 2>&1 | quiet
   stage "tile table"
-  if [ -s "$out/table.json" ]; then
-    timeout 120 node dist/bench/run.js --preset full --min-seconds 0.3 --tile-table "$out/table.json" --einsight-only --json "$out/einsight-tuned.json" 2>&1 | quiet
-    timeout 70 node dist/bench/run.js --suite seed --preset full --min-seconds 0.3 --tile-table "$out/table.json" --json "$out/seed-tuned.json" 2>&1 | quiet
+  if [ -s "$out/tiles.json" ]; then
+    timeout 120 node dist/bench/run.js --preset full --min-seconds 0.3 --tile-table "$out/tiles.json" --einsight-only --json "$out/einsight-tuned.json" 2>&1 | quiet
+    timeout 70 node dist/bench/run.js --suite seed --preset full --min-seconds 0.3 --tile-table "$out/tiles.json" --json "$out/seed-tuned.json" 2>&1 | quiet
     stage "suite and seed workload with the table"
   fi
 fi

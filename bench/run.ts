@@ -8,21 +8,22 @@
  *                      [--tile-table table.json] [--einsight-only]
  *
  * `--suite seed` runs the motivating forward-and-backward workload instead (bench/seed.ts).
- * `--tile-table` plans with a tile table `tuneTiles()` made (bench/table.ts writes one), as
- * `gpu({ tileTable })` does; `--einsight-only` times einsight's plans alone (no forced
+ * `--tile-table` plans with a tile table `tuneTiles()` made (`einsight tune --out` and
+ * bench/table.ts `--out` write its file), as `gpu({ tileTable })` does; `--einsight-only` times einsight's plans alone (no forced
  * strategies, loop kernel or tfjs): a short second pass of the suite, with such a table.
  *
  * The preset defaults to "small" on a software adapter (SwiftShader) and "full" elsewhere. GPU
  * time is measured by queueing repetitions and waiting for the queue, never one dispatch alone.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatBytes } from "../codegen/explain.js";
 import { STRATEGIES, type Strategy } from "../codegen/cost.js";
 import { planEinsum, type Plan } from "../codegen/plan.js";
-import { candidateName, type TileTable } from "../codegen/tiles.js";
+import { candidateName } from "../codegen/tiles.js";
 import { elementCount } from "../codegen/views.js";
 import { gpu, type Gpu } from "../runtime/device.js";
+import { readTileTable } from "../plugin/typescript/profile.js";
 import { einsum, type EinsumOptions } from "../runtime/einsum.js";
 import { tfjsOn, type TfjsPeer } from "./peers.js";
 import { maxRelativeError } from "./data.js";
@@ -78,14 +79,14 @@ const { values: args } = parseArgs({
     json: { type: "string" },
     only: { type: "string" },
     "min-seconds": { type: "string" },
-    // A tile table (what `tuneTiles()` returns, or bench/table.ts's JSON holding one): plans made with it, as `gpu({ tileTable })` makes them.
+    // A tile table's file (`einsight tune --out`, bench/table.ts --out): plans made with it, as `gpu({ tileTable })` makes them.
     "tile-table": { type: "string" },
     // einsight's own time only: no forced strategies, loop kernel or tfjs (a second, shorter pass of the suite).
     "einsight-only": { type: "boolean" },
   },
 });
 
-const tileTable = args["tile-table"] === undefined ? undefined : readTable(args["tile-table"]);
+const tileTable = args["tile-table"] === undefined ? undefined : readTileTable(args["tile-table"]);
 const einsightOnly = args["einsight-only"] === true;
 const g = await gpu(tileTable === undefined ? {} : { tileTable });
 /** What the suite's JSON says of the tile table its plans used. */
@@ -216,10 +217,4 @@ function printRow(r: CaseResult): void {
       `  einsight ${e.strategies.join("+")}: ${e.ms.toFixed(3)} ms, ${e.gflops.toFixed(1)} GFLOP/s, ${e.gbps.toFixed(1)} GB/s, temporaries ${formatBytes(e.temporaryBytes)}, peak above inputs ${formatBytes(e.peakAboveInputsBytes)}\n` +
       `  loop kernel ${vs(r.loop)}; tf.einsum ${vs(r.tfjsEinsum)}; tf.matMul ${vs(r.tfjsMatMul)}`,
   );
-}
-
-/** A tile table from a file: bare, or inside bench/table.ts's JSON (`{ table }`). gpu() checks it. */
-function readTable(file: string): TileTable {
-  const json = JSON.parse(readFileSync(file, "utf8")) as { table?: TileTable } & Partial<TileTable>;
-  return json.table ?? (json as TileTable);
 }

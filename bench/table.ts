@@ -3,11 +3,12 @@
  * entry the tiles the profile's own rule picks for that GEMM and how long those took, so a
  * device run shows whether the table would change the plan (and by how much).
  *
- *     npm run build && node dist/bench/table.js [--json file] [--candidates 128x64x16,128x64x16@8x16,...] [--add ...]
+ *     npm run build && node dist/bench/table.js [--json file] [--out tiles.json] [--candidates 128x64x16,128x64x16@8x16,...] [--add ...]
  *
  * `--candidates`: the tile shapes (and workgroup layouts) to time, as `einsight tune --candidates`
  * reads them; default tuneTiles()'s own (TILE_CANDIDATES). `--add`: these besides the default ones.
- * bench/run.ts `--tile-table` plans the suite with the table.
+ * `--out`: the table alone, as `einsight tune --out` writes it, which bench/run.ts `--tile-table`
+ * (and the transformer, the CLI, `gpu({ tileTable })`) plan with.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -16,7 +17,7 @@ import { gpu } from "../runtime/device.js";
 import { slowToCompile, tuneTiles } from "../runtime/tune.js";
 import { candidateName, parseCandidates, TILE_CANDIDATES } from "../codegen/tiles.js";
 
-const { values: args } = parseArgs({ options: { json: { type: "string" }, candidates: { type: "string" }, add: { type: "string" } } });
+const { values: args } = parseArgs({ options: { json: { type: "string" }, out: { type: "string" }, candidates: { type: "string" }, add: { type: "string" } } });
 const added = args.add === undefined ? undefined : parseCandidates(args.add, "--add");
 const given = args.candidates === undefined ? undefined : parseCandidates(args.candidates, "--candidates");
 const g = await gpu();
@@ -27,11 +28,12 @@ const table = await tuneTiles(g, candidates === undefined ? {} : { candidates })
 g.throwGpuError();
 for (const e of table.entries) {
   const ruled = planEinsum("ij,jk->ik", [{ shape: [e.m, e.k] }, { shape: [e.k, e.n] }], { profile: g.profile, strategy: "direct" }).steps[0]!.tiles!;
-  const rule = { tm: ruled.tm, tn: ruled.tn, tk: ruled.tk };
+  const rule = { tm: ruled.tm, tn: ruled.tn, tk: ruled.tk, ...(ruled.invocations === undefined ? {} : { invocations: ruled.invocations }) }; // with the profile's layout, where it names one
   const ms = (t: typeof rule) => e.measured?.find((r) => candidateName(r.tiles) === candidateName(t))?.ms;
   const [best, mine] = [ms(e.tiles)!, ms(rule)];
   const tflops = (t: number) => ((2 * e.m * e.n * e.k) / t / 1e9).toFixed(2);
   console.log(`table ${e.m}x${e.n}x${e.k}: fastest ${candidateName(e.tiles)} ${best.toFixed(3)} ms (${tflops(best)} TFLOP/s); the profile's rule ${candidateName(rule)} ${mine === undefined ? "(not a candidate)" : `${mine.toFixed(3)} ms (${tflops(mine)} TFLOP/s)`}`);
 }
+if (args.out !== undefined) writeFileSync(args.out, `${JSON.stringify(table, null, 1)}\n`);
 if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), profile: g.profile.name, table }, null, 1)}\n`);
 g.destroy();

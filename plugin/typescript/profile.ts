@@ -22,7 +22,7 @@ export function buildProfile(config: BuildProfileConfig): PlanOptions["profile"]
   const { profile, tileTable } = config;
   const named = resolveProfile(profile); // refuses an unknown name
   if (tileTable === undefined) return profile;
-  const table = typeof tileTable === "string" ? readTable(path.resolve(tileTable)) : tileTable;
+  const table = typeof tileTable === "string" ? readTileTable(path.resolve(tileTable)) : tileTable;
   checkTileTable(table);
   return { ...named, tileTable: table };
 }
@@ -30,7 +30,8 @@ export function buildProfile(config: BuildProfileConfig): PlanOptions["profile"]
 /** Tables read, by file and modification time: a linter asks once per linted file. */
 const tables = new Map<string, TileTable>();
 
-function readTable(file: string): TileTable {
+/** A tile table's JSON file (what `tuneTiles()` returns, as `einsight tune --out` writes it), or an `invalidOption` error saying why not. */
+export function readTileTable(file: string): TileTable {
   try {
     const key = `${file}@${statSync(file).mtimeMs}`;
     const table = tables.get(key) ?? (JSON.parse(readFileSync(file, "utf8")) as TileTable);
