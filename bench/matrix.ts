@@ -36,7 +36,7 @@ const { values: args } = parseArgs({ options: { json: { type: "string" }, quick:
 /** --f32: only the f32 timings (no f16 checks or timings): a short device run. */
 const f32Only = args.f32 === true;
 
-const matrixGpu = await gpu({ dawnOptions: DAWN_F16 });
+const matrixGpu = await gpu({ dawnOptions: DAWN_F16, sizedPlansAfter: Infinity }); // every size its own kernels, as timed
 const info = matrixGpu.device.adapterInfo as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number; subgroupMatrixConfigs?: Iterable<Record<string, unknown>> };
 const configs = [...(info.subgroupMatrixConfigs ?? [])].map((c) => `${String(c["componentType"])}->${String(c["resultComponentType"])} ${String(c["M"])}x${String(c["N"])}x${String(c["K"])}`);
 console.log(`adapter: ${matrixGpu.adapterName}; features: ${[...matrixGpu.device.features].sort().join(" ")}`);

@@ -88,7 +88,7 @@ const { values: args } = parseArgs({
 
 const tileTable = args["tile-table"] === undefined ? undefined : readTileTable(args["tile-table"]);
 const einsightOnly = args["einsight-only"] === true;
-const g = await gpu(tileTable === undefined ? {} : { tileTable });
+const g = await gpu({ sizedPlansAfter: Infinity, ...(tileTable === undefined ? {} : { tileTable }) }); // every size its own kernels, as timed
 /** What the suite's JSON says of the tile table its plans used. */
 const tableNote = tileTable === undefined ? {} : { tileTable: { file: args["tile-table"]!, adapter: tileTable.adapter, entries: tileTable.entries.map((e) => `${e.m}x${e.n}x${e.k}: ${candidateName(e.tiles)}`) } };
 const software = /swiftshader|fallback/i.test(g.adapterName);

@@ -8,6 +8,7 @@ export type Span = readonly [start: number, end: number];
 
 export type EinsightErrorCode =
   // equation syntax (codegen/equation)
+  | "invalidEquation"
   | "invalidCharacter"
   | "invalidArrow"
   | "multipleArrows"
@@ -34,15 +35,18 @@ export type EinsightErrorCode =
   | "invalidOption"
   | "memoryBudget"
   | "overlappingOutput"
+  | "indexRange"
   // tensors and the GPU (runtime)
   | "invalidData"
   | "invalidOperand"
   | "unsupportedDtype"
   | "destroyedTensor"
   | "destroyedDevice"
+  | "deviceLost"
   | "mixedDevices"
   | "noAdapter"
   | "bindingTooLarge"
+  | "bufferTooLarge"
   | "workgroupStorage"
   | "aliasedOutput"
   | "compiledMismatch"

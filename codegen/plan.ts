@@ -172,7 +172,7 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
   checkOutputStrides(outputStrides, binding.output.shape, options.outputOffset);
   const last = steps[steps.length - 1]!;
   steps[steps.length - 1] = { ...last, output: { ...last.output, strides: [...outputStrides] } };
-  return {
+  const plan: Plan = {
     version: 1,
     equation: formatEquation(eq),
     profile: profileLabel(profile),
@@ -186,6 +186,28 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
     ...(runtimeSizes.length === 0 ? {} : { runtimeSizes: [...runtimeSizes] }),
     totals: totals(steps, dtype),
   };
+  // Sizes known only at run time are checked per call, on the plan fitted to them (runtime/einsum).
+  if (runtimeSizes.length === 0) checkIndexRange(plan);
+  return plan;
+}
+
+/** The largest index a kernel computes in: WGSL's u32. */
+const U32_MAX = 2 ** 32 - 1;
+
+/**
+ * Kernels index outputs and walk sums in u32: a step's output elements and its summed terms must
+ * each number at most 2^32 - 1 (a view of stride 0 can be that long without any memory behind it).
+ */
+export function checkIndexRange(plan: Plan): void {
+  plan.steps.forEach((step, index) => {
+    const outputs = step.output.labels;
+    const summed = [...new Set(step.inputs.flatMap((input) => input.labels))].filter((l) => !outputs.includes(l));
+    const groups: [string, readonly string[]][] = [["output elements", outputs], ["summed terms per output element", summed]];
+    for (const [what, labels] of groups) {
+      const count = labels.reduce((acc, l) => acc * plan.sizes[l]!, 1);
+      check(count <= U32_MAX, "indexRange", () => `Step ${index + 1} of ${plan.equation} has ${count} ${what}, more than the 2^32 - 1 that GPU kernels index (WGSL's u32); split the einsum into smaller ones.`);
+    }
+  });
 }
 
 /**
@@ -320,12 +342,16 @@ function pairStep(
   const matrixGlobal = matrix !== undefined && !(wide.a && wide.b) && aligned(a) && aligned(b) && matrixLayout(a, b, groups, sizes, matrix) !== undefined;
   const pair = { ...pairShape(a, b, groups, sizes, elementCount(shape)), elementBytes: DTYPE_BYTES[dtype], matrix: matrix !== undefined, matrixGlobal, wide };
   const all = costPair(pair, profile, options.tiles);
-  const candidates = sizedAtRunTime ? all.filter((c) => RUNTIME_SIZED.includes(c.strategy)) : all;
+  // A sum of no terms (a summed size of 0) is the loop kernel's: it writes zeros, where the tiled
+  // kernels would decompose an index by a size of 0.
+  const emptySum = !sizedAtRunTime && k.some((l) => sizes[l] === 0);
+  const candidates = all.filter((c) => (sizedAtRunTime ? RUNTIME_SIZED.includes(c.strategy) : !emptySum || c.strategy === "loop"));
   const choice = choose(candidates, options.strategy, budget);
-  const excluded = all.filter((c) => !candidates.includes(c)).map((c) => ({ strategy: c.strategy, cost: c.cost, reason: "its kernels need every size at build time, and some are known only at run time" }));
+  const why = emptySum ? "the step sums no terms (a summed size is 0): the loop kernel writes its zeros" : "its kernels need every size at build time, and some are known only at run time";
+  const excluded = all.filter((c) => !candidates.includes(c)).map((c) => ({ strategy: c.strategy, cost: c.cost, reason: why }));
   const alternatives = [...choice.alternatives, ...excluded];
   const forcedOut = excluded.some((c) => c.strategy === options.strategy);
-  const notes = forcedOut ? [`'${options.strategy}' needs every size at build time, and some are known only at run time; chose by cost`] : choice.notes;
+  const notes = forcedOut ? [`'${options.strategy}' cannot run this step: ${why}; chose by cost`] : choice.notes;
   // Output stores 16 bytes at a time (f32): where the output's innermost label is n's, in whole
   // vec4s, and it starts aligned (an intermediate or a fresh output at 0; a view where its offset is).
   const intoView = finalLabels !== undefined && options.outputStrides !== undefined;
@@ -412,8 +438,15 @@ function isLaidOut(input: StepInput, order: readonly string[], sizes: Record<str
 }
 
 function choose(candidates: readonly Candidate[], forced: Strategy | undefined, budget: number): { chosen: Candidate; alternatives: Alternative[]; notes: string[] } {
-  const forcedOne = forced === undefined ? undefined : candidates.find((c) => c.strategy === forced);
-  const notes = forced !== undefined && forcedOne === undefined ? [`'${forced}' cannot run this step (${forced === "split-k" ? "the step already fills the device, or its contraction is too short to split" : "not applicable"}); chose by cost`] : [];
+  const runnable = forced === undefined ? undefined : candidates.find((c) => c.strategy === forced);
+  // A forced strategy still keeps to the memory budget: over it, the step is chosen by cost within it, and the plan says so.
+  const forcedOne = runnable !== undefined && runnable.cost.temporaryBytes <= budget ? runnable : undefined;
+  const notes =
+    runnable !== undefined && forcedOne === undefined
+      ? [`'${forced}' needs ${runnable.cost.temporaryBytes} bytes of temporaries, over the memoryBudget of ${budget}; chose by cost within it`]
+      : forced !== undefined && forcedOne === undefined
+        ? [`'${forced}' cannot run this step (${forced === "split-k" ? "the step already fills the device, or its contraction is too short to split" : "not applicable"}); chose by cost`]
+        : [];
   const free = candidates.filter((c) => c.cost.temporaryBytes === 0).sort(byTime)[0]!; // direct and loop need none
   const paying = candidates.filter((c) => c.cost.temporaryBytes > 0 && c.cost.temporaryBytes <= budget && c.cost.estimatedSeconds * TEMPORARY_SPEEDUP <= free.cost.estimatedSeconds).sort(byTime)[0];
   const chosen = forcedOne ?? paying ?? free;

@@ -13,8 +13,6 @@ export interface AdapterRequest {
 
 export interface FoundAdapter {
   readonly adapter: GPUAdapter;
-  /** To call once the device made from `adapter` is lost (destroyed), never before. */
-  readonly release: () => void;
   /** The WGSL language features of the WebGPU implementation it came from (`GPU.wgslLanguageFeatures`). */
   readonly wgslFeatures: ReadonlySet<string>;
 }
@@ -23,7 +21,7 @@ export async function requestAdapter(request: AdapterRequest = {}): Promise<Foun
   const browser = browserGpu();
   if (browser !== undefined) {
     const adapter = await browser.requestAdapter({ powerPreference: request.powerPreference });
-    if (adapter !== null) return { adapter, release: () => undefined, wgslFeatures: wgslFeaturesOf(browser) };
+    if (adapter !== null) return { adapter, wgslFeatures: wgslFeaturesOf(browser) };
     throw noAdapter("navigator.gpu returned no adapter. Enable WebGPU in this browser (Chromium: --enable-unsafe-webgpu; with no GPU also --enable-unsafe-swiftshader).");
   }
   // Loaded only in Node, so that browser bundles never see node:fs or the webgpu package.

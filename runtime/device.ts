@@ -3,12 +3,13 @@
  * accounting behind `stats()` (tests and benchmarks read it to prove no hidden copy happened), and
  * errors raised by the GPU, turned into EinsightError before they can reach the user.
  */
-import { EinsightError } from "../codegen/errors.js";
+import { check, EinsightError } from "../codegen/errors.js";
 import type { KernelSpec } from "../codegen/wgsl/kernel.js";
 import { paramsWords } from "../codegen/wgsl/common.js";
 import { PROFILES, profileForAdapter, type DeviceProfile } from "../codegen/profile.js";
 import { checkTileTable, type TileTable } from "../codegen/tiles.js";
 import { browserGpu, describeAdapter, requestAdapter, wgslFeaturesOf, type AdapterRequest } from "./adapter.js";
+import { PipelineCache, type Pipeline } from "./pipelines.js";
 
 export interface GpuOptions extends AdapterRequest {
   /** Use this device instead of requesting one (it stays yours: `destroy()` leaves it alive). */
@@ -31,6 +32,18 @@ export interface GpuOptions extends AdapterRequest {
    * profile's rule. Build-time plans keep the tiles they were built with.
    */
   readonly tileTable?: TileTable;
+  /**
+   * Compute pipelines kept compiled (default 256), least recently used evicted first; an evicted
+   * kernel is compiled again when it comes back (`stats().pipelinesEvicted` counts them).
+   */
+  readonly pipelineCacheSize?: number;
+  /**
+   * After one einsum layout (equation, ranks, which strides are 0 or 1, options) has been planned
+   * for this many sets of sizes, plan it once more with its sizes read at run time, and let every
+   * later size it fits share those kernels (default 4; `Infinity`: always plan and compile per
+   * size, the fastest kernels for a program that meets few sizes).
+   */
+  readonly sizedPlansAfter?: number;
 }
 
 export interface GpuStats {
@@ -44,6 +57,10 @@ export interface GpuStats {
   readonly plansMade: number;
   /** Compute pipelines compiled (cache misses) since the last reset. */
   readonly pipelinesCompiled: number;
+  /** Pipelines dropped from the cache (least recently used, past `pipelineCacheSize`) since the last reset. */
+  readonly pipelinesEvicted: number;
+  /** Pipelines held compiled now. */
+  readonly pipelinesCached: number;
   /** Compute dispatches issued since the last reset. */
   readonly dispatches: number;
   /** Bytes of freed buffers the pool keeps for reuse (not in `allocatedBytes`, as torch's reserved memory is not in its allocated). */
@@ -51,6 +68,8 @@ export interface GpuStats {
 }
 
 const DEFAULT_POOL_BYTES = 4 * 2 ** 30;
+const DEFAULT_PIPELINE_CACHE_SIZE = 256;
+const DEFAULT_SIZED_PLANS_AFTER = 4;
 
 /** Buffer usage flags, numerically as the WebGPU spec fixes them (Node has no GPUBufferUsage global). */
 const Usage = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
@@ -58,11 +77,6 @@ const MAP_MODE_READ = 0x1;
 
 export type BufferRole = "tensor" | "temporary" | "staging";
 
-interface Pipeline {
-  readonly pipeline: GPUComputePipeline;
-  /** Looked up once: `getBindGroupLayout` makes a new object on every call. */
-  readonly layout: GPUBindGroupLayout;
-}
 interface Dispatch {
   readonly kernel: KernelSpec;
   readonly pipeline: Pipeline;
@@ -94,10 +108,11 @@ export class Gpu {
   /** What the planner assumes about this device (codegen/profile). */
   readonly profile: DeviceProfile;
   #device: GPUDevice | undefined;
-  readonly #release: () => void;
   readonly #owned: boolean;
   readonly #live = new Set<Storage>();
-  readonly #pipelines = new Map<string, Pipeline>();
+  readonly #pipelines: PipelineCache;
+  /** Reads not yet settled: `destroy()` marks them handled, so one never awaited cannot crash the process. */
+  readonly #reads = new Set<Promise<unknown>>();
   /** Every submit's params, rewritten by `queue.writeBuffer` (ordered after the work already queued); grows as needed. */
   #uniform: GPUBuffer | undefined;
   /** Freed storage buffers by size, oldest first; `#pooled` bytes in all. */
@@ -111,19 +126,25 @@ export class Gpu {
    */
   #batch: Batch | undefined;
   #gpuError: EinsightError | undefined;
+  /** Why the device was lost, where it was lost other than by `destroy()`. */
+  #lost: string | undefined;
   #allocated = 0;
   #peak = 0;
   #temporary = 0;
-  #compiled = 0;
   #plans = 0;
   #dispatches = 0;
 
+  /** `GpuOptions.sizedPlansAfter`. */
+  readonly sizedPlansAfter: number;
+
   /** @internal Use `gpu()`. */
-  constructor(device: GPUDevice, adapterName: string, owned: boolean, release: () => void = () => undefined, profile: DeviceProfile = PROFILES.generic, poolBytes = DEFAULT_POOL_BYTES) {
+  constructor(device: GPUDevice, adapterName: string, owned: boolean, profile: DeviceProfile = PROFILES.generic, options: Pick<GpuOptions, "poolBytes" | "pipelineCacheSize" | "sizedPlansAfter"> = {}) {
     this.profile = profile;
+    const { poolBytes = DEFAULT_POOL_BYTES, pipelineCacheSize = DEFAULT_PIPELINE_CACHE_SIZE, sizedPlansAfter = DEFAULT_SIZED_PLANS_AFTER } = options;
+    this.sizedPlansAfter = sizedPlansAfter;
     this.#poolLimit = poolBytes;
+    this.#pipelines = new PipelineCache(pipelineCacheSize);
     this.#device = device;
-    this.#release = release;
     this.#owned = owned;
     this.adapterName = adapterName;
     this.limits = device.limits;
@@ -132,15 +153,14 @@ export class Gpu {
       this.#gpuError ??= new EinsightError("gpuError", `The GPU reported an error that einsight did not prevent (please report it): ${error.message}`);
     });
     void device.lost.then((info) => {
-      if (this.#device !== undefined && info.reason !== "destroyed") {
-        this.#gpuError ??= new EinsightError("gpuError", `The GPU device was lost: ${info.message}`);
-      }
+      if (this.#device !== undefined && info.reason !== "destroyed") this.#lost = info.message || "no reason given";
     });
   }
 
-  /** The WebGPU device; throws once `destroy()` was called. */
+  /** The WebGPU device; throws once `destroy()` was called or the device was lost. */
   get device(): GPUDevice {
     if (this.#device === undefined) throw new EinsightError("destroyedDevice", "This einsight GPU was destroyed; create a new one with gpu().");
+    if (this.#lost !== undefined) throw new EinsightError("deviceLost", `The GPU device was lost (${this.#lost}); its tensors are gone. Create a new one with gpu() and upload the data again.`);
     return this.#device;
   }
 
@@ -154,7 +174,9 @@ export class Gpu {
       peakBytes: this.#peak,
       temporaryBytes: this.#temporary,
       plansMade: this.#plans,
-      pipelinesCompiled: this.#compiled,
+      pipelinesCompiled: this.#pipelines.compiled,
+      pipelinesEvicted: this.#pipelines.evicted,
+      pipelinesCached: this.#pipelines.size,
       dispatches: this.#dispatches,
       pooledBytes: this.#pooled,
     };
@@ -164,20 +186,25 @@ export class Gpu {
   resetStats(): void {
     this.#peak = this.#allocated;
     this.#temporary = 0;
-    this.#compiled = 0;
+    this.#pipelines.compiled = 0;
+    this.#pipelines.evicted = 0;
     this.#plans = 0;
     this.#dispatches = 0;
   }
 
-  /** Frees every buffer einsight made on this device and, if einsight created it, the device. */
+  /**
+   * Frees every buffer einsight made on this device and, if einsight created it, the device. Work
+   * already queued is dropped; reads still pending reject with `destroyedDevice`.
+   */
   destroy(): void {
     if (this.#device === undefined) return;
+    for (const read of this.#reads) read.catch(() => undefined);
     for (const s of this.#live) this.free(s);
     this.trim();
     this.#pipelines.clear();
     this.#uniform?.destroy();
     this.#uniform = undefined;
-    if (this.#owned) retireDevice(this.#device, this.#release);
+    if (this.#owned) retireDevice(this.#device);
     this.#device = undefined;
   }
 
@@ -188,6 +215,8 @@ export class Gpu {
   allocate(bytes: number, role: BufferRole = "tensor", zeroed = false): Storage {
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
     const device = this.device;
+    const limit = this.limits.maxBufferSize;
+    check(size <= limit, "bufferTooLarge", () => `A ${role} buffer of ${bytes} bytes is more than this adapter's maxBufferSize of ${limit} bytes (${this.adapterName}); use smaller tensors, or split the work into smaller einsums.`);
     const usage = role === "staging" ? Usage.MAP_READ | Usage.COPY_DST : Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;
     const pooled = role === "staging" ? undefined : this.#pool.get(size)?.pop();
     let buffer: GPUBuffer;
@@ -253,7 +282,7 @@ export class Gpu {
    */
   dispatch(kernel: KernelSpec, bindings: readonly GPUBufferBinding[], params: readonly number[]): void {
     // compiled (or found) now, so a bad kernel fails where it is dispatched, and looked up once
-    this.#record({ kernel, pipeline: this.#pipeline(kernel.code), bindings, params });
+    this.#record({ kernel, pipeline: this.#pipelines.get(this.device, kernel.code), bindings, params });
     this.#dispatches += 1;
   }
 
@@ -328,12 +357,26 @@ export class Gpu {
     return this.#uniform;
   }
 
+  /**
+   * @internal Holds a read's promise until it settles, so that `destroy()` can mark it handled: a
+   * read the program never awaits cannot end the process with an unhandled rejection.
+   */
+  trackRead<T>(read: Promise<T>): Promise<T> {
+    this.#reads.add(read);
+    const settled = () => void this.#reads.delete(read);
+    read.then(settled, settled);
+    return read;
+  }
+
   /** @internal Counts a plan made just in time (einsum's cache miss). */
   notePlanMade(): void {
     this.#plans += 1;
   }
 
-  /** Copies `size` bytes at byte `offset` of `storage` back to the CPU, after all queued work. */
+  /**
+   * Copies `size` bytes at byte `offset` of `storage` back to the CPU, after all queued work.
+   * Rejects with `destroyedDevice` where `destroy()` comes first.
+   */
   async readBytes(storage: Storage, offset: number, size: number): Promise<ArrayBuffer> {
     const device = this.device;
     const staging = this.allocate(size, "staging");
@@ -341,7 +384,13 @@ export class Gpu {
       const encoder = device.createCommandEncoder();
       encoder.copyBufferToBuffer(storage.buffer, offset, staging.buffer, 0, staging.bytes);
       device.queue.submit([encoder.finish()]);
-      await staging.buffer.mapAsync(MAP_MODE_READ);
+      try {
+        await staging.buffer.mapAsync(MAP_MODE_READ);
+      } catch (cause) {
+        void this.device; // destroyed meanwhile: destroyedDevice
+        this.throwGpuError();
+        throw new EinsightError("gpuError", `Reading a tensor back from the GPU failed: ${String(cause)}`, { cause });
+      }
       this.throwGpuError();
       return staging.buffer.getMappedRange().slice(0, size);
     } finally {
@@ -356,23 +405,16 @@ export class Gpu {
     if (error !== undefined) throw error;
   }
 
-  #pipeline(code: string): Pipeline {
-    let pipeline = this.#pipelines.get(code);
-    if (pipeline === undefined) {
-      const module = this.device.createShaderModule({ code });
-      const compute = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
-      pipeline = { pipeline: compute, layout: compute.getBindGroupLayout(0) };
-      this.#pipelines.set(code, pipeline);
-      this.#compiled += 1;
-    }
-    return pipeline;
-  }
 }
 
 /** A GPU for einsight: the device you pass, or one from the best adapter found (see runtime/adapter). */
 export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
   const pool = options.poolBytes;
   if (pool !== undefined && !(typeof pool === "number" && pool >= 0)) throw new EinsightError("invalidOption", `gpu(): poolBytes must be a non-negative number of bytes, got ${String(pool)}.`);
+  const pipelines = options.pipelineCacheSize;
+  check(pipelines === undefined || (Number.isSafeInteger(pipelines) && pipelines >= 1), "invalidOption", () => `gpu(): pipelineCacheSize must be a whole number of pipelines, at least 1, got ${String(pipelines)}.`);
+  const after = options.sizedPlansAfter;
+  check(after === undefined || (typeof after === "number" && after >= 1 && (Number.isSafeInteger(after) || after === Infinity)), "invalidOption", () => `gpu(): sizedPlansAfter must be a whole number, at least 1, or Infinity, got ${String(after)}.`);
   const table = options.tileTable;
   if (table !== undefined) checkTileTable(table);
   const tuned = (profile: DeviceProfile): DeviceProfile => (table === undefined ? profile : { ...profile, tileTable: table });
@@ -380,19 +422,18 @@ export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
     const info = (options.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     // A browser says which WGSL features it has; a device made in Node by the caller does not.
     const profile = info === undefined ? PROFILES.generic : deviceProfile(options.device, info, wgslFeaturesOf(browserGpu()));
-    return new Gpu(options.device, info === undefined ? "device given by the caller" : describeAdapter(info), false, undefined, tuned(profile), options.poolBytes);
+    return new Gpu(options.device, info === undefined ? "device given by the caller" : describeAdapter(info), false, tuned(profile), options);
   }
   await retiring;
-  const { adapter, release, wgslFeatures } = await requestAdapter(options);
+  const { adapter, wgslFeatures } = await requestAdapter(options);
   const requiredFeatures = (options.features ?? OPTIONAL_FEATURES).filter((f) => adapter.features.has(f));
   let device: GPUDevice;
   try {
     device = await adapter.requestDevice({ requiredFeatures, requiredLimits: usefulLimits(adapter) });
   } catch (cause) {
-    release();
     throw new EinsightError("noAdapter", `The adapter ${describeAdapter(adapter.info)} refused to create a device: ${String(cause)}`, { cause });
   }
-  return new Gpu(device, describeAdapter(adapter.info), true, release, tuned(deviceProfile(device, adapter.info, wgslFeatures)), options.poolBytes);
+  return new Gpu(device, describeAdapter(adapter.info), true, tuned(deviceProfile(device, adapter.info, wgslFeatures)), options);
 }
 
 const OPTIONAL_FEATURES: readonly GPUFeatureName[] = ["shader-f16", "subgroups", "chromium-experimental-subgroup-matrix" as GPUFeatureName];
@@ -428,11 +469,10 @@ function deviceProfile(device: GPUDevice, info: GPUAdapterInfo, wgslFeatures: Re
  */
 let retiring: Promise<unknown> = Promise.resolve();
 
-function retireDevice(device: GPUDevice, release: () => void): void {
+function retireDevice(device: GPUDevice): void {
   retiring = retiring.then(async () => {
     device.destroy();
     await device.lost;
-    release();
   });
 }
 

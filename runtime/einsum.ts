@@ -7,7 +7,7 @@ import { bindShapes } from "../codegen/bind.js";
 import { formatEquation, parseEquation } from "../codegen/equation.js";
 import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
-import { DTYPE_BYTES, startsAligned, stepOutputBytes, wideAccessHolds, type PlanOptions } from "../codegen/plan.js";
+import { checkIndexRange, DTYPE_BYTES, startsAligned, stepOutputBytes, wideAccessHolds, type PlanOptions } from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
 import { launchArguments, type BufferRef } from "../codegen/wgsl/step.js";
 import { checkCompiledSizes, fitCompiled, withoutWideAccess } from "../codegen/sized.js";
@@ -37,6 +37,8 @@ export interface EinsumOptions extends Omit<PlanOptions, "profile" | "outputStri
 /** Plans and kernels per device, by the canonical JSON of what determines them. Bounded: cleared when full. */
 const compiledByGpu = new WeakMap<Gpu, Map<string, CompiledEinsum>>();
 const CACHE_LIMIT = 512;
+/** Per device and einsum layout: size sets met so far, then the plan sized at run time they share. */
+const sizedByGpu = new WeakMap<Gpu, Map<string, number | CompiledEinsum>>();
 
 /** The shapes of the tensors among einsum's arguments (a trailing options object is not one). */
 export type OperandShapes<A extends readonly unknown[]> = A extends readonly [...infer T, infer Last] ? (Last extends Tensor ? ShapesOf<A> : ShapesOf<T>) : ShapesOf<A>;
@@ -61,6 +63,7 @@ export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptio
 
 /** Splits einsum's arguments into operands and options, and checks the operands. */
 export function einsumArguments(equation: string, args: readonly unknown[]): { operands: readonly Tensor[]; options: EinsumOptions } {
+  check(typeof equation === "string", "invalidEquation", () => `einsum()'s first argument must be the equation string, e.g. "ij,jk->ik"; got ${describe(equation)}.`);
   const last: unknown = args[args.length - 1];
   const hasOptions = isPlainObject(last);
   const options = (hasOptions ? last : {}) as EinsumOptions;
@@ -71,9 +74,11 @@ export function einsumArguments(equation: string, args: readonly unknown[]): { o
   const g = tensors[0]!.gpu;
   tensors.forEach((t, k) => {
     check(t.gpu === g, "mixedDevices", () => `Operand ${k} of einsum("${equation}") lives on a different GPU than operand 0; make all operands with the same gpu().`);
+  });
+  void g.device; // throws destroyedDevice (or deviceLost) before any tensor is said to be destroyed
+  tensors.forEach((t, k) => {
     check(!t.destroyed, "destroyedTensor", () => `Operand ${k} of einsum("${equation}") (shape [${t.shape.join(", ")}]) was destroyed.`);
   });
-  void g.device; // throws destroyedDevice
   return { operands: tensors, options };
 }
 
@@ -103,17 +108,50 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
   const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype, startsAligned(t.offset, t.dtype)]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, out?.strides ?? null, out === undefined ? null : startsAligned(out.offset, out.dtype), options.accumulate === true]);
   let compiled = cache.get(key);
   if (compiled === undefined) {
+    const binding = bindShapes(equation, tensors);
     if (out !== undefined) {
-      const shape = bindShapes(equation, tensors).output.shape;
+      const shape = binding.output.shape;
       check(sameDims(out.shape, shape), "sizeMismatch", () => `The 'out' tensor of einsum("${equation}") has shape [${out.shape.join(", ")}], but the result has shape [${shape.join(", ")}].`);
     }
-    compiled = compileEinsum(equation, tensors, { ...planOptions, profile: g.profile, ...(out === undefined ? {} : { outputStrides: out.strides, outputOffset: out.offset }) }, g.limits.maxComputeWorkgroupsPerDimension);
+    const fullOptions: PlanOptions = { ...planOptions, profile: g.profile, ...(out === undefined ? {} : { outputStrides: out.strides, outputOffset: out.offset }) };
+    compiled = sharedSizes(g, equation, tensors, options, out, fullOptions, binding.sizes);
+    if (compiled === undefined) {
+      compiled = compileEinsum(equation, tensors, fullOptions, g.limits.maxComputeWorkgroupsPerDimension);
+      g.notePlanMade();
+    }
     checkLimits(g, compiled);
-    g.notePlanMade();
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(key, compiled);
   }
   return compiled;
+}
+
+/**
+ * After an einsum of one layout (equation, ranks, which strides are 0 or 1, options) has met
+ * `g.sizedPlansAfter` size sets, it is planned once more with every size read at run time
+ * (nominal sizes: this call's;
+ * codegen/sized), and calls of any size that plan fits share its kernels: a program that meets
+ * many sizes compiles a bounded number of pipelines. Undefined where it does not fit this call.
+ */
+function sharedSizes(g: Gpu, equation: string, tensors: readonly Tensor[], options: EinsumOptions, out: Tensor | undefined, planOptions: PlanOptions, sizes: Readonly<Record<string, number>>): CompiledEinsum | undefined {
+  let layouts = sizedByGpu.get(g);
+  if (layouts === undefined) sizedByGpu.set(g, (layouts = new Map<string, number | CompiledEinsum>()));
+  const structure = (strides: readonly number[]) => strides.map((s) => (s === 0 || s === 1 ? s : 2));
+  const key = JSON.stringify([equation, tensors.map((t) => [structure(t.strides), t.dtype, startsAligned(t.offset, t.dtype)]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, out === undefined ? null : [structure(out.strides), startsAligned(out.offset, out.dtype)], options.accumulate === true]);
+  let entry = layouts.get(key) ?? 0;
+  if (typeof entry === "number") {
+    const labels = Object.keys(sizes);
+    // Nominal sizes of 0 or 1 would plan for an edge case; the next call may serve instead.
+    if (entry + 1 < g.sizedPlansAfter || labels.length === 0 || labels.some((l) => sizes[l]! < 2)) {
+      layouts.set(key, entry + 1);
+      return undefined;
+    }
+    entry = compileEinsum(equation, tensors, { ...planOptions, runtimeSizes: labels }, g.limits.maxComputeWorkgroupsPerDimension);
+    g.notePlanMade();
+    if (layouts.size >= CACHE_LIMIT) layouts.clear();
+    layouts.set(key, entry);
+  }
+  return usable(equation, entry, tensors, out, options.accumulate === true);
 }
 
 /** The kernels of each compiled einsum sized at run time without its 16-byte loads, made when a call first needs them. */
@@ -175,6 +213,7 @@ function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Te
  * tiles must fit the device's workgroup memory; checked before anything is allocated.
  */
 function checkLimits(g: Gpu, { plan, programs }: CompiledEinsum): void {
+  if (plan.runtimeSizes !== undefined) checkIndexRange(plan); // fitted to this call's sizes
   const limit = g.limits.maxStorageBufferBindingSize;
   plan.steps.forEach((step, i) => {
     const bytes = stepOutputBytes(step, plan.dtype);

@@ -31,14 +31,13 @@ export async function requestNodeAdapter(request: AdapterRequest): Promise<Found
 }
 
 /**
- * Dawn instances, one per set of options and Vulkan driver. Measured here (webgpu 0.6.2 on
- * SwiftShader): collecting one instance while another lives aborts or hangs the process, and so
- * does collecting one under a live device. So every instance stays referenced while any device
- * from this module lives, and all are dropped together after the last device is lost (then
- * Node can exit).
+ * Dawn instances, one per set of options and Vulkan driver, kept for the life of the process.
+ * With webgpu 0.6.2 on SwiftShader, releasing an instance right after its last device is lost
+ * (or collecting one while another instance or a device of it lives) crashes or hangs the process
+ * at exit; a kept instance costs nothing idle and does not hold Node open.
+ * test/gpu/lifecycle.test.ts runs these paths in child processes.
  */
 const instances = new Map<string, GPU>();
-let liveDevices = 0;
 
 function instanceFor(webgpu: WebgpuModule, options: string[]): GPU {
   const key = JSON.stringify([options, process.env["VK_ICD_FILENAMES"] ?? "", process.env["VK_DRIVER_FILES"] ?? ""]);
@@ -53,12 +52,7 @@ function instanceFor(webgpu: WebgpuModule, options: string[]): GPU {
 async function adapterFrom(instance: GPU, options: GPURequestAdapterOptions): Promise<FoundAdapter | undefined> {
   const adapter = await instance.requestAdapter(options);
   if (adapter === null) return undefined;
-  liveDevices += 1;
-  const release = () => {
-    liveDevices -= 1;
-    if (liveDevices === 0) instances.clear();
-  };
-  return { adapter, release, wgslFeatures: wgslFeaturesOf(instance) };
+  return { adapter, wgslFeatures: wgslFeaturesOf(instance) };
 }
 
 interface WebgpuModule {

@@ -116,18 +116,26 @@ export class Tensor<S extends Shape = Shape> implements View {
     return out;
   }
 
-  /** The view's elements in row-major order, after all queued GPU work. */
-  async read(): Promise<Float32Array> {
+  /**
+   * The view's elements in row-major order, after all queued GPU work. Rejects with
+   * `destroyedDevice` where the GPU is destroyed first (harmlessly, if never awaited).
+   */
+  read(): Promise<Float32Array> {
+    return this.gpu.trackRead(this.#read());
+  }
+
+  async #read(): Promise<Float32Array> {
     const v = this.#alive();
     const extent = viewExtent(v);
     if (extent === undefined) return new Float32Array(0);
+    const values = newValues(this.size);
     const bytes = DTYPE_BYTES[this.dtype];
     // Copies move whole 4-byte words: an f16 window may start half a word early.
     const start = Math.floor((extent.first * bytes) / 4) * 4;
     const raw = await this.gpu.readBytes(this.storage, start, Math.ceil(((extent.last + 1) * bytes - start) / 4) * 4);
     this.#alive(); // destroyed while the read was in flight
     const window = this.dtype === "f16" ? fromHalfBits(new Uint16Array(raw)) : new Float32Array(raw);
-    return gather(window, { ...v, offset: v.offset - start / bytes });
+    return gather(window, { ...v, offset: v.offset - start / bytes }, values);
   }
 
   /** Frees the buffer behind this tensor and every view of it. */
@@ -159,25 +167,80 @@ export class Tensor<S extends Shape = Shape> implements View {
  */
 export function tensor<const S extends Shape>(g: Gpu, data: ArrayLike<number>, shape: S, options: TensorOptions = {}): Tensor<Writable<S>> {
   const dtype = checkDtype(g, options, "tensor()");
-  check(Array.isArray(shape) && shape.every((n) => Number.isSafeInteger(n) && n >= 0), "invalidShape", () => `tensor(): shape ${JSON.stringify(shape)} is not an array of non-negative integers.`);
-  const count = elementCount(shape);
-  check(data != null && typeof data.length === "number", "invalidData", () => "tensor(): data must be an array or typed array of numbers.");
-  check(data.length === count, "invalidData", () => `tensor(): shape [${shape.join(", ")}] has ${count} elements but data has ${data.length}.`);
+  const count = checkShape(shape, "tensor()");
+  checkData(data, count, shape);
   const values = dtype === "f16" ? toHalves(data) : data instanceof Float32Array ? data : Float32Array.from(data);
   const storage = g.allocate(count * DTYPE_BYTES[dtype]);
   if (count > 0) g.device.queue.writeBuffer(storage.buffer, 0, values.buffer, values.byteOffset, values.byteLength);
-  return new Tensor(storage, shape as Writable<S>, contiguousStrides(shape), 0, dtype);
+  return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
 }
 
 /** A new tensor of zeros (a fresh buffer: WebGPU zero-fills it, nothing is uploaded); e.g. a gradient to accumulate into. */
 export function zeros<const S extends Shape>(g: Gpu, shape: S, options: TensorOptions = {}): Tensor<Writable<S>> {
   const dtype = checkDtype(g, options, "zeros()");
-  check(Array.isArray(shape) && shape.every((n) => Number.isSafeInteger(n) && n >= 0), "invalidShape", () => `zeros(): shape ${JSON.stringify(shape)} is not an array of non-negative integers.`);
-  return new Tensor(g.allocate(elementCount(shape) * DTYPE_BYTES[dtype], "tensor", true), shape as Writable<S>, contiguousStrides(shape), 0, dtype);
+  const count = checkShape(shape, "zeros()");
+  return new Tensor(g.allocate(count * DTYPE_BYTES[dtype], "tensor", true), shape, contiguousStrides(shape), 0, dtype);
+}
+
+/** The element count of a valid shape: an array of non-negative integers whose product is a safe integer. */
+function checkShape(shape: unknown, what: string): number {
+  check(Array.isArray(shape) && shape.every((n) => Number.isSafeInteger(n) && (n as number) >= 0), "invalidShape", () => `${what}: shape ${describeShape(shape)} is not an array of non-negative integers.`);
+  const count = elementCount(shape as number[]);
+  check(Number.isSafeInteger(count), "bufferTooLarge", () => `${what}: shape [${(shape as number[]).join(", ")}] has ${count} elements, more than any GPU buffer holds; use a smaller shape.`);
+  return count;
+}
+
+function describeShape(shape: unknown): string {
+  try {
+    return JSON.stringify(shape) ?? String(shape);
+  } catch {
+    return String(shape);
+  }
+}
+
+/**
+ * `data` must be an array or typed array of `count` numbers (a string, a bigint array or an object
+ * with only a length would upload garbage); plain arrays are checked element by element.
+ */
+function checkData(data: unknown, count: number, shape: readonly number[]): asserts data is ArrayLike<number> {
+  const bigints = typeof BigInt64Array !== "undefined" && (data instanceof BigInt64Array || data instanceof BigUint64Array);
+  const typed = ArrayBuffer.isView(data) && !(data instanceof DataView) && !bigints;
+  check(typed || Array.isArray(data), "invalidData", () => `tensor(): data must be an array or a typed array of numbers (not ${bigints ? "a bigint array" : describeData(data)}).`);
+  const values = data as ArrayLike<unknown>;
+  check(values.length === count, "invalidData", () => `tensor(): shape [${shape.join(", ")}] has ${count} elements but data has ${values.length}.`);
+  if (typed) return;
+  for (let i = 0; i < count; i++) {
+    const v = values[i];
+    check(typeof v === "number", "invalidData", () => `tensor(): data[${i}] is ${describeElement(v)}, not a number.`);
+  }
+}
+
+function describeElement(v: unknown): string {
+  switch (typeof v) {
+    case "undefined":
+      return "missing";
+    case "string":
+      return `the string ${JSON.stringify(v)}`;
+    case "bigint":
+      return `the bigint ${v}n`;
+    case "boolean":
+      return `${v}`;
+    case "object":
+      return describeData(v);
+    default:
+      return `a ${typeof v}`;
+  }
+}
+
+function describeData(data: unknown): string {
+  if (data === null || data === undefined) return String(data);
+  if (typeof data === "string") return "a string";
+  return typeof data === "object" ? `an object (${Object.prototype.toString.call(data)})` : `a ${typeof data}`;
 }
 
 /** The dtype asked for, refused where the device cannot compute in it. */
 function checkDtype(g: Gpu, options: TensorOptions, what: string): Dtype {
+  void g.device; // a destroyed GPU first: nothing else about the call matters then
   const dtype = options.dtype ?? "f32";
   check(dtype === "f32" || dtype === "f16", "unsupportedDtype", () => `${what}: dtype must be "f32" or "f16", got ${JSON.stringify(dtype)}.`);
   check(
@@ -190,11 +253,22 @@ function checkDtype(g: Gpu, options: TensorOptions, what: string): Dtype {
   return dtype;
 }
 
-/** The elements of view `v` of `flat`, row-major. */
-function gather(flat: Float32Array, v: View): Float32Array {
-  if (isContiguous(v)) return flat.slice(v.offset, v.offset + elementCount(v.shape));
+/** An array for `count` values read back, or an error where JavaScript cannot hold that many. */
+function newValues(count: number): Float32Array {
+  try {
+    return new Float32Array(count);
+  } catch (cause) {
+    throw new EinsightError("bufferTooLarge", `read(): the view has ${count} elements, more than a Float32Array holds here; read a slice of it at a time.`, { cause });
+  }
+}
+
+/** The elements of view `v` of `flat`, row-major, into `out`. */
+function gather(flat: Float32Array, v: View, out: Float32Array): Float32Array {
+  if (isContiguous(v)) {
+    out.set(flat.subarray(v.offset, v.offset + out.length));
+    return out;
+  }
   const c = coalesceView(v);
-  const out = new Float32Array(elementCount(c.shape));
   const index = new Array<number>(c.shape.length).fill(0);
   let at = c.offset;
   for (let i = 0; i < out.length; i++) {

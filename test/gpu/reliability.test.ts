@@ -1,0 +1,117 @@
+/**
+ * Reliability (issue: reliability): limits found by einsight before the GPU sees them, einsight's
+ * errors instead of raw ones, bounded growth, and many operands contracted right. Each test
+ * reproduces what a hostile but realistic user met before the fix.
+ */
+import { expect, test } from "vitest";
+import { gpu } from "../../runtime/device.js";
+import { einsum } from "../../runtime/einsum.js";
+import { plan } from "../../runtime/index.js";
+import { tensor, zeros } from "../../runtime/tensor.js";
+import { useGpu } from "./use-gpu.js";
+
+const g = useGpu();
+const code = (c: string, message?: string): unknown =>
+  expect.objectContaining({ name: "EinsightError", code: c, ...(message === undefined ? {} : { message: expect.stringContaining(message) as unknown }) });
+
+test("a buffer past maxBufferSize is refused before allocation, and the device goes on", async () => {
+  const limit = g().limits.maxBufferSize;
+  const before = g().stats().allocatedBytes;
+  expect(() => zeros(g(), [Math.floor(limit / 4) + 1])).toThrow(code("bufferTooLarge", `maxBufferSize of ${limit} bytes`));
+  expect(g().stats().allocatedBytes).toBe(before); // nothing counted for a buffer never made
+  expect([...(await tensor(g(), [1, 2], [2]).read())]).toEqual([1, 2]); // no GPU error left behind
+});
+
+test("shapes whose element count is not a safe integer", () => {
+  expect(() => zeros(g(), [2 ** 30, 2 ** 30, 2 ** 30])).toThrow(code("bufferTooLarge", "more than any GPU buffer holds"));
+  expect(() => zeros(g(), [2, -1])).toThrow(code("invalidShape"));
+});
+
+test("sizes past WGSL's u32 index range are refused with the count", () => {
+  const one = tensor(g(), [1], [1]);
+  expect(() => einsum("i->", one.expand(2 ** 32 + 5))).toThrow(code("indexRange", "4294967301 summed terms"));
+  expect(() => einsum("i,j->ij", one.expand(2 ** 16), one.expand(2 ** 16 + 1))).toThrow(code("indexRange", "output elements"));
+});
+
+test("read() of a view too long for a Float32Array", async () => {
+  await expect(tensor(g(), [1], [1]).expand(2 ** 33).read()).rejects.toMatchObject({ code: "bufferTooLarge" });
+});
+
+test("data that is not numbers", () => {
+  expect(() => tensor(g(), new BigInt64Array(2) as never, [2])).toThrow(code("invalidData", "bigint"));
+  expect(() => tensor(g(), "12" as never, [2])).toThrow(code("invalidData", "a string"));
+  expect(() => tensor(g(), { length: 2 }, [2])).toThrow(code("invalidData"));
+  expect(() => tensor(g(), [1, "2"] as never, [2])).toThrow(code("invalidData", 'data[1] is the string "2"'));
+  expect(() => tensor(g(), [1, undefined] as never, [2])).toThrow(code("invalidData", "data[1] is missing"));
+  expect(() => tensor(g(), null as never, [2])).toThrow(code("invalidData"));
+});
+
+test("an equation that is not a string", () => {
+  const a = tensor(g(), [1, 2], [2]);
+  expect(() => einsum(42 as never, a)).toThrow(code("invalidEquation", "got number 42"));
+});
+
+test("after destroy(): destroyedDevice for einsum, reads pending and reads after", async () => {
+  const h = await gpu();
+  const a = tensor(h, [1, 2, 3, 4], [2, 2]);
+  const pending = einsum("ij->j", a).read();
+  h.destroy();
+  await expect(pending).rejects.toMatchObject({ code: "destroyedDevice" });
+  expect(() => einsum("ij->i", a)).toThrow(code("destroyedDevice"));
+  await expect(a.read()).rejects.toMatchObject({ code: "destroyedDevice" });
+});
+
+test("a forced strategy keeps to the memory budget, and the plan says so", async () => {
+  const a = tensor(g(), new Float32Array(4 * 4096).fill(1), [4, 4096]);
+  const b = tensor(g(), new Float32Array(4096 * 4).fill(1), [4096, 4]);
+  const p = plan("ij,jk->ik", [a, b], { strategy: "split-k", memoryBudget: 0, profile: g().profile });
+  expect(p.steps[0]!.cost.temporaryBytes).toBe(0);
+  expect(p.steps[0]!.notes.join()).toMatch(/'split-k' needs \d+ bytes of temporaries, over the memoryBudget of 0/);
+  g().resetStats();
+  const z = einsum("ij,jk->ik", a, b, { strategy: "split-k", memoryBudget: 0 });
+  expect([...(await z.read())]).toEqual(new Array(16).fill(4096));
+  expect(g().stats().temporaryBytes).toBe(0);
+});
+
+test("the pipeline cache is bounded, least recently used out, and counts evictions", async () => {
+  const h = await gpu({ pipelineCacheSize: 2, sizedPlansAfter: Infinity });
+  try {
+    const run = async (n: number) => [...(await einsum("i->", tensor(h, new Array<number>(n).fill(1), [n])).read())];
+    for (const n of [3, 5, 7]) expect(await run(n)).toEqual([n]);
+    expect(h.stats()).toMatchObject({ pipelinesCompiled: 3, pipelinesEvicted: 1, pipelinesCached: 2 });
+    expect(await run(7)).toEqual([7]); // still cached
+    expect(h.stats()).toMatchObject({ pipelinesCompiled: 3, pipelinesEvicted: 1 });
+    expect(await run(3)).toEqual([3]); // evicted: compiled again
+    expect(h.stats()).toMatchObject({ pipelinesCompiled: 4, pipelinesEvicted: 2, pipelinesCached: 2 });
+  } finally {
+    h.destroy();
+  }
+  await expect(gpu({ pipelineCacheSize: 0 })).rejects.toMatchObject({ code: "invalidOption" });
+  await expect(gpu({ sizedPlansAfter: 0.5 })).rejects.toMatchObject({ code: "invalidOption" });
+});
+
+test("many sizes of one einsum share kernels sized at run time: compiled pipelines stay few", async () => {
+  // Before: every distinct K compiled its own pipeline, none evicted (1,500 GEMMs held 1,501).
+  const h = await gpu();
+  try {
+    for (let k = 2; k < 62; k++) {
+      const a = tensor(h, Float32Array.from({ length: 3 * k }, (_, i) => i % 7), [3, k]);
+      const b = tensor(h, Float32Array.from({ length: k * 5 }, (_, i) => i % 5), [k, 5]);
+      const z = einsum("ij,jk->ik", a, b);
+      if (k % 10 === 1 || k < 8) {
+        const values = await z.read();
+        const expected = Array.from({ length: 15 }, (_, o) => {
+          let sum = 0;
+          for (let j = 0; j < k; j++) sum += ((Math.floor(o / 5) * k + j) % 7) * ((j * 5 + (o % 5)) % 5);
+          return sum;
+        });
+        expect([...values]).toEqual(expected);
+      }
+      [a, b, z].forEach((t) => t.destroy());
+    }
+    expect(h.stats().plansMade).toBe(4); // three sizes on their own, then one plan for all the rest
+    expect(h.stats().pipelinesCompiled).toBeLessThanOrEqual(6);
+  } finally {
+    h.destroy();
+  }
+});
