@@ -5,35 +5,22 @@
  * literal attention einsums make no plan at run time, and the motivating contraction's values
  * match the CPU oracle.
  */
-import { createServer, type Server } from "node:http";
-import { existsSync, readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { values } from "../../bench/data.js";
 import { oracleEinsum } from "../oracle.js";
+import { launchChromium, serveFolder } from "./chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const web = fileURLToPath(new URL("../../dist/examples-web", import.meta.url));
-let server: Server;
-let url: string;
+let server: Awaited<ReturnType<typeof serveFolder>> | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; npm test's setup does it as root).`);
   await build({ configFile: fileURLToPath(new URL("../../examples/vite.config.mjs", import.meta.url)), mode: "production", logLevel: "silent" });
-  server = createServer((request, response) => {
-    const file = path.join(web, decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname).replace(/\/$/, "/index.html"));
-    if (!file.startsWith(web) || !existsSync(file)) return void response.writeHead(404).end();
-    response.writeHead(200, { "content-type": file.endsWith(".html") ? "text/html" : file.endsWith(".js") ? "text/javascript" : "application/octet-stream" }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  server = await serveFolder(web);
 });
 
-afterAll(() => new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve()))));
+afterAll(() => server?.close());
 
 interface Summary {
   readonly adapter: string;
@@ -44,17 +31,14 @@ interface Summary {
 }
 
 test("the example built by vite runs in headless Chromium on WebGPU and matches the oracle", async () => {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--enable-unsafe-webgpu", "--enable-unsafe-swiftshader", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  const browser = await launchChromium();
   const logs: string[] = [];
   try {
     const page = await browser.newPage();
     page.on("console", (m) => logs.push(`${m.type()}: ${m.text()}`));
     // an exception in the page (no adapter, a failed einsum) ends the wait at once
     const failed = new Promise<never>((_, reject) => page.on("pageerror", (e) => reject(new Error(`the page threw: ${e.message}\n${logs.join("\n")}`))));
-    await page.goto(url);
+    await page.goto(server!.url);
     await Promise.race([page.waitForFunction(() => (globalThis as { einsightExample?: unknown }).einsightExample !== undefined, undefined, { timeout: 240_000 }), failed]);
     const summary = (await page.evaluate(() => (globalThis as { einsightExample?: unknown }).einsightExample)) as Summary;
     expect(summary.failures, logs.join("\n")).toBe(0);
