@@ -77,8 +77,10 @@ type SplitAtEllipsis<Term extends string[], Before extends string[] = []> = Term
   : "none";
 
 // Resolved through `infer` so that tsc prints the sentence, not the alias.
-type RankError<Term extends string[], S extends Shape, K extends number> = RankErrorOf<Term, S, K> extends infer E ? E : never;
-type RankErrorOf<Term extends string[], S extends Shape, K extends number> = EinsumTypeError<`Operand ${K} has rank ${S["length"]} but its term '${Join<Term>}' needs ${"..." extends Term[number] ? "more" : Term["length"]} dimensions.`>;
+/** Resolved inside a conditional, so that tsc shows the sentence (`EinsumTypeError<"Operand 0 has rank 2 ...">`), not this alias. */
+type RankError<Term extends string[], S extends Shape, K extends number> = ("..." extends Term[number] ? "more" : Term["length"]) extends infer Need extends string | number
+  ? EinsumTypeError<`Operand ${K} has rank ${S["length"]} but its term '${Join<Term>}' needs ${Need} dimension${Need extends 1 ? "" : "s"}.`>
+  : never;
 
 type UnknownPairs<Term extends string[]> = { [I in keyof Term]: [Term[I], number] } extends infer P extends [string, number][] ? P : never;
 

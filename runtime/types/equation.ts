@@ -22,6 +22,9 @@ export interface ParsedEquation<Inputs extends string[][] = string[][], Output e
   readonly output: Output;
 }
 
+/** The dots `S` starts with. */
+type DotRun<S extends string, Run extends string = ""> = S extends `.${infer Rest}` ? DotRun<Rest, `${Run}.`> : Run;
+
 export type ParseEquation<E extends string> = Scan<E, [], [], false, never, never, never>;
 
 /**
@@ -41,13 +44,13 @@ type Scan<S extends string, Term extends string[], Terms extends string[][], InO
               : EinsumTypeError<`Label '${C}' of the output does not appear in any input; use only labels from the inputs after '->'.`>
           : Scan<Rest, [...Term, C], Terms, InOutput, Seen | C, [C] extends [Seen] ? Twice | C : Twice, OutSeen>
         : C extends "."
-          ? S extends `...${infer After}`
-            ? After extends `.${string}`
-              ? EinsumTypeError<"More than three dots in a row: write exactly three dots '...' for broadcast dimensions.">
-              : "..." extends Term[number]
-                ? EinsumTypeError<"A term has a second '...'; a term may have at most one ellipsis.">
-                : Scan<After, [...Term, "..."], Terms, InOutput, Seen, Twice, OutSeen>
-            : EinsumTypeError<"A '.' that is not part of '...': write exactly three dots for broadcast dimensions.">
+          ? DotRun<S> extends "..."
+            ? "..." extends Term[number]
+              ? EinsumTypeError<`${InOutput extends true ? "The output" : `Operand ${Terms["length"]}`} has a second '...'; a term may have at most one ellipsis.`>
+              : S extends `...${infer After}`
+                ? Scan<After, [...Term, "..."], Terms, InOutput, Seen, Twice, OutSeen>
+                : never
+            : EinsumTypeError<`'${DotRun<S>}' is not an ellipsis: write exactly three dots '...' for broadcast dimensions.`>
           : C extends ","
             ? InOutput extends true
               ? EinsumTypeError<"The output after '->' is one term and cannot contain ','; einsum has a single output.">
