@@ -10,8 +10,8 @@ export type { EinsumTypeError, ParsedEquation, ParseEquation } from "./equation.
 export type { BindShapes, Shape } from "./bind.js";
 
 /** The output shape of einsum `E` on operands of shapes `Shapes`, or the first error, as tsc sees it. */
-export type EinsumShape<E extends string, Shapes extends readonly Shape[]> = string extends E
-  ? number[]
+export type EinsumShape<E extends string, Shapes extends readonly Shape[]> = IsPattern<E> extends true
+  ? number[] // `string`, or a template with a hole such as `${string}->a`: known at run time only
   : IsUnion<E> extends true
     ? number[] // one of several literal equations: checked at run time, like a string
   : ParseEquation<E> extends infer P
@@ -19,6 +19,9 @@ export type EinsumShape<E extends string, Shapes extends readonly Shape[]> = str
       ? BindShapes<P, Shapes>
       : P
     : never;
+
+/** Whether `E` is `string` or a template literal type with a hole (`${string}->a`): a record keyed by it needs no property. */
+type IsPattern<E extends string> = Record<never, never> extends Record<E, 1> ? true : false;
 
 type IsUnion<T, All = T> = T extends unknown ? ([All] extends [T] ? false : true) : never;
 
@@ -47,7 +50,7 @@ export type EinsumCompletions<E extends string, Shapes extends readonly Shape[]>
  * (implicit) output after "->", or the output typed so far completed with the labels it lacks.
  * A parameter typed `E | EquationCompletions<E>` makes the language service list these.
  */
-export type EquationCompletions<E extends string> = string extends E
+export type EquationCompletions<E extends string> = IsPattern<E> extends true
   ? never
   : E extends `${infer Inputs}->${infer Typed}`
     ? ParseEquation<Inputs> extends ParsedEquation<string[][], infer Out>

@@ -1,6 +1,6 @@
 /** Shape types of tensors and views, and what typed einsum does with them. */
 import { describe, expectTypeOf, test } from "vitest";
-import { einsum, einsumWithBackward, tensor, type Gpu, type Tensor } from "../../runtime/index.js";
+import { einsum, einsumWithBackward, plan, tensor, type Gpu, type Tensor } from "../../runtime/index.js";
 
 declare const g: Gpu;
 declare const data: Float32Array;
@@ -84,5 +84,27 @@ describe("einsumWithBackward", () => {
     expectTypeOf(dy).toEqualTypeOf<Tensor<readonly [8, 32, 24]> | null>();
     // @ts-expect-error: label q is in no input
     einsumWithBackward("ij,jk->iq", t([2, 3]), t([3, 4]));
+  });
+});
+
+describe("equations known only at run time", () => {
+  test("a template literal with a hole is a string to the types: checked at run time", () => {
+    const labels: string = "ab";
+    expectTypeOf(einsum(`${labels}->a`, t([2, 3]))).toEqualTypeOf<Tensor<number[]>>();
+  });
+});
+
+describe("plan() checks its operands' shapes as einsum() does", () => {
+  test("literal shapes and tensors", () => {
+    plan("ij,jk->ik", [{ shape: [2, 3] }, { shape: [3, 4] }]);
+    plan("ij,jk->ik", [t([2, 3]), t([3, 4])]);
+    // @ts-expect-error Label 'j' is 4 in operand 1 but 3 in an earlier operand
+    plan("ij,jk->ik", [{ shape: [2, 3] }, { shape: [4, 5] }]);
+    // @ts-expect-error Operand 0 has rank 2 but its term 'ijk' needs 3 dimensions.
+    plan("ijk,kl->il", [t([2, 3]), t([3, 4])]);
+  });
+  test("shapes tsc does not know", () => {
+    const shape: number[] = [2, 3];
+    plan("ijk,kl->il", [{ shape }, { shape }]);
   });
 });
