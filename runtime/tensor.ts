@@ -98,7 +98,7 @@ export class Tensor<S extends Shape = Shape> implements View {
   }
 
   /** The diagonal of dims `dim1`, `dim2` as a new last dimension (numpy's and torch's argument order). */
-  diagonal<D1 extends number = 0, D2 extends number = 1>(offset?: number, dim1?: D1, dim2?: D2): Tensor<DiagonalShape<S, D1, D2>> {
+  diagonal<O extends number = 0, D1 extends number = 0, D2 extends number = 1>(offset?: O, dim1?: D1, dim2?: D2): Tensor<DiagonalShape<S, D1, D2, O>> {
     return this.#view(diagonalView(this.#alive(), offset, dim1, dim2));
   }
 

@@ -30,10 +30,14 @@ export type ExpandShape<S extends Shape, New extends readonly number[]> = number
 
 export type SelectShape<S extends Shape, D extends number> = Index<S, D> extends [infer I extends number] ? Remove<S, I> : number[];
 
-export type DiagonalShape<S extends Shape, D1 extends number, D2 extends number> =
+/**
+ * The diagonal's length is known where the offset is a literal 0 and the two sizes are the same
+ * literal (a square diagonal); otherwise it is `number`.
+ */
+export type DiagonalShape<S extends Shape, D1 extends number, D2 extends number, Offset extends number = 0> =
   Index<S, D1> extends [infer A extends number]
     ? Index<S, D2> extends [infer B extends number]
-      ? [...Remove<Remove<S, Max<A, B>>, Min<A, B>>, number]
+      ? [...Remove<Remove<S, Max<A, B>>, Min<A, B>>, [Offset, S[A], S[B]] extends [0, S[B], S[A]] ? (number extends S[A] ? number : S[A]) : number]
       : number[]
     : number[];
 

@@ -43,7 +43,11 @@ describe("views", () => {
     expectTypeOf(t([3, 1]).expand(2, -1, 4)).toEqualTypeOf<Tensor<[2, 3, 4]>>();
     expectTypeOf(X.select(1, 5)).toEqualTypeOf<Tensor<[16, 2048]>>();
     expectTypeOf(X.select(-1, 5)).toEqualTypeOf<Tensor<[16, 16384]>>();
-    expectTypeOf(t([2, 5, 5]).diagonal(0, 1, 2)).toEqualTypeOf<Tensor<[2, number]>>();
+    expectTypeOf(t([2, 5, 5]).diagonal(0, 1, 2)).toEqualTypeOf<Tensor<[2, 5]>>(); // square: its length is known
+    expectTypeOf(t([5, 5]).diagonal()).toEqualTypeOf<Tensor<[5]>>();
+    expectTypeOf(t([5, 5]).diagonal(1)).toEqualTypeOf<Tensor<[number]>>(); // off the main diagonal: number
+    expectTypeOf(t([4, 5]).diagonal()).toEqualTypeOf<Tensor<[number]>>(); // not square: number
+    expectTypeOf(t([5, 5] as number[]).diagonal()).toEqualTypeOf<Tensor<number[]>>(); // rank unknown
   });
   test("a dimension tsc cannot resolve keeps the rank, sizes unknown", () => {
     const d: number = 1;
