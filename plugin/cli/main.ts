@@ -96,7 +96,6 @@ export function main(argv: readonly string[]): { code: number; out: string } {
   }
 }
 
-/** `einsight report`: scans the project, prints one line per einsum, writes JSON and HTML when asked. */
 /** --profile and --tile-table as the build front ends take them (plugin/typescript/profile). */
 function profileConfig(opts: { profile?: string | undefined; "tile-table"?: string | undefined }): BuildProfileConfig {
   return { ...(opts.profile === undefined ? {} : { profile: opts.profile as ProfileName }), ...(opts["tile-table"] === undefined ? {} : { tileTable: opts["tile-table"] }) };
@@ -108,6 +107,7 @@ function profileOption(config: BuildProfileConfig): Pick<PlanOptions, "profile">
   return resolved === undefined ? {} : { profile: resolved };
 }
 
+/** `einsight report`: scans the project, prints one line per einsum, writes JSON and HTML when asked. */
 function report(project: string, opts: { json?: boolean | undefined; html?: string | undefined; profile?: string | undefined; "tile-table"?: string | undefined }): { code: number; out: string } {
   let tsm: typeof ts;
   try {
@@ -120,17 +120,20 @@ function report(project: string, opts: { json?: boolean | undefined; html?: stri
     if (opts.html !== undefined) writeFileSync(opts.html, reportHtml(scanned));
     if (opts.json === true) return { code: 0, out: JSON.stringify(scanned, null, 2) };
     const lines = scanned.einsums.map((e) => {
+      const strategies = e.plan === undefined ? "" : e.plan.steps.map((s) => s.strategy).join("+");
+      const gradients = e.gradients === undefined ? "" : `; gradients ${e.gradients.map((g) => g.plan.steps.map((s) => s.strategy).join("+")).join(", ")}`;
       const what =
         e.status === "planned"
-          ? `${e.plan!.steps.map((s) => s.strategy).join("+")}, ${formatCount(e.plan!.totals.flops)} FLOPs, ${formatBytes(e.plan!.totals.temporaryBytes)} temporaries, backward keeps ${formatBytes(e.plan!.totals.backwardKeepsBytes)}`
+          ? `${strategies}, ${formatCount(e.plan!.totals.flops)} FLOPs, ${formatBytes(e.plan!.totals.temporaryBytes)} temporaries, backward keeps ${formatBytes(e.plan!.totals.backwardKeepsBytes)}, ${e.dtype!}${gradients}`
           : e.status === "sized"
-            ? `${e.plan!.steps.map((s) => s.strategy).join("+")}, ${e.reason!}`
+            ? `${strategies}, ${e.dtype!}${gradients}, ${e.reason!}`
             : e.status === "runtime"
               ? e.reason!
               : `error ${e.error!.code}: ${e.error!.reason}`;
       return `${e.file}:${e.line}:${e.column}  ${e.equation === null ? "(not a literal)" : JSON.stringify(e.equation)}  ${shapesText(e)}  ${what}`;
     });
-    return { code: 0, out: [`${scanned.einsums.length} einsum call(s) in ${scanned.files} file(s), profile ${scanned.profile}`, ...lines].join("\n") };
+    const compiled = scanned.einsums.some((e) => e.plan !== undefined);
+    return { code: 0, out: [`${scanned.einsums.length} einsum call(s) in ${scanned.files} file(s), profile ${scanned.profile}`, ...lines, ...(compiled ? [scanned.note] : [])].join("\n") };
   } catch (e) {
     if (e instanceof EinsightError) return { code: 1, out: `einsight: ${e.message}` };
     throw e;

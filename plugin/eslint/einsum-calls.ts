@@ -6,7 +6,7 @@
  */
 import { AST_NODE_TYPES, ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import ts from "typescript";
-import { isEinsightEinsum, tensorShape } from "../typescript/einsum-calls.js";
+import { isEinsightEinsum, readEinsumCall, tensorShape, type EinsumCall } from "../typescript/einsum-calls.js";
 
 export type Library = "einsight" | "tfjs";
 
@@ -68,6 +68,17 @@ export function operandShapes(context: Readonly<TSESLint.RuleContext<string, rea
   if (services === undefined) return undefined;
   const checker = services.program.getTypeChecker();
   return operands.map((op) => tensorShape(ts, checker, services.esTreeNodeToTSNodeMap.get(op) as ts.Expression));
+}
+
+/**
+ * The call as the TypeScript front ends read it (plugin/typescript), with the type checker, so that
+ * a rule plans it as the build does; `undefined` when the lint run has no type information.
+ */
+export function typedEinsumCall(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, node: TSESTree.CallExpression): { readonly checker: ts.TypeChecker; readonly call: EinsumCall } | undefined {
+  const services = typeServices(context);
+  if (services === undefined) return undefined;
+  const checker = services.program.getTypeChecker();
+  return { checker, call: readEinsumCall(ts, checker, services.esTreeNodeToTSNodeMap.get<TSESTree.CallExpression>(node)) };
 }
 
 /** typescript-eslint's parser services with a program, or `undefined` (another parser, or no typed linting). */

@@ -1,7 +1,7 @@
 /** The build report as one self-contained HTML page a person reads: a summary table, then each einsum's plan and kernels. */
 import { explain, formatBytes, formatCount } from "../../codegen/explain.js";
 import { formatSeconds } from "../../codegen/plan.js";
-import type { ProjectReport, ReportEntry } from "./scan.js";
+import type { ProjectReport, ReportEntry, ReportKernel } from "./scan.js";
 
 export function reportHtml(report: ProjectReport): string {
   const rows = report.einsums.map((e, i) => {
@@ -11,6 +11,7 @@ export function reportHtml(report: ProjectReport): string {
       `<code>${escape(e.equation ?? "(not a literal)")}</code>`,
       escape(shapesText(e)),
       e.plan !== undefined ? `${escape(e.plan.steps.map((s) => s.strategy).join(" + "))}${e.status === "sized" ? " (sized at run time)" : ""}` : e.status === "runtime" ? "at run time" : `<span class="error">${escape(e.error!.code)}</span>`,
+      e.dtype ?? "",
       t === undefined ? "" : formatCount(t.flops),
       t === undefined ? "" : `${formatBytes(t.bytesRead)} / ${formatBytes(t.bytesWritten)}`,
       t === undefined ? "" : formatBytes(t.temporaryBytes),
@@ -22,7 +23,7 @@ export function reportHtml(report: ProjectReport): string {
   const details = report.einsums.map((e, i) => {
     const body =
       e.plan !== undefined
-        ? `${e.reason === undefined ? "" : `<p>${escape(e.reason)}</p>`}<pre>${escape(explain(e.plan))}</pre>${e.kernels!.map((k, j) => `<details><summary>kernel ${j + 1} (step ${k.step})</summary><pre>${escape(k.code)}</pre></details>`).join("")}`
+        ? `${e.reason === undefined ? "" : `<p>${escape(e.reason)}</p>`}<pre>${escape(explain(e.plan))}</pre>${kernels(e.kernels!)}${(e.gradients ?? []).map((g) => `<h3>gradient of operand ${g.operand}: <code>${escape(g.equation)}</code></h3><pre>${escape(explain(g.plan))}</pre>${kernels(g.kernels)}`).join("")}`
         : e.status === "runtime"
           ? `<p>${escape(e.reason!)}</p>`
           : `<p class="error">${escape(e.error!.reason)}</p>`;
@@ -33,12 +34,16 @@ export function reportHtml(report: ProjectReport): string {
 <style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}pre{background:#f6f6f6;padding:.8em;overflow:auto}.error{color:#b00}</style>
 </head><body>
 <h1>einsight report</h1>
-<p>${report.einsums.length} einsum call(s) in ${report.files} file(s) of ${escape(report.tsconfig)}; costs estimated for the <code>${escape(report.profile)}</code> profile, operands assumed contiguous (their strides are known at run time).</p>
-<table><thead><tr><th>where</th><th>equation</th><th>shapes</th><th>strategy</th><th>FLOPs</th><th>read / written</th><th>temporaries</th><th>backward keeps</th><th>est. time</th></tr></thead>
+<p>${report.einsums.length} einsum call(s) in ${report.files} file(s) of ${escape(report.tsconfig)}; costs estimated for the <code>${escape(report.profile)}</code> profile, operands assumed contiguous (their strides are known at run time). ${escape(report.note)}</p>
+<table><thead><tr><th>where</th><th>equation</th><th>shapes</th><th>strategy</th><th>dtype</th><th>FLOPs</th><th>read / written</th><th>temporaries</th><th>backward keeps</th><th>est. time</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>
 ${details.join("\n")}
 </body></html>
 `;
+}
+
+function kernels(list: readonly ReportKernel[]): string {
+  return list.map((k, j) => `<details><summary>kernel ${j + 1} (step ${k.step})</summary><pre>${escape(k.code)}</pre></details>`).join("");
 }
 
 /** The operands' shapes as the types know them: `[2, 3] [3, number]`, `?` for no shape. */

@@ -5,7 +5,8 @@
  * checks the operands' sizes, and plans just in time for views, whose strides types do not carry).
  * Where the types know the ranks but leave some sizes `number`, the kernels read those sizes at
  * run time (codegen/sized) and the runtime checks the sizes the build knew.
- * A call whose options are not all literals (or that writes into an `out`) is left to run time.
+ * A call whose options are not all literals (or that writes into an `out`) is left to run time
+ * (plugin/typescript/call-options, which the report, the hover and the lint rules read too).
  * An invalid equation or shape is a build diagnostic at its characters. A TypeScript transformer
  * factory in the ts-patch form:
  *
@@ -17,9 +18,8 @@
  */
 import ts from "typescript";
 import type { CompiledEinsum } from "../../codegen/compiled.js";
-import type { PlanOptions } from "../../codegen/plan.js";
 import { mapRaw } from "../typescript/equation-offsets.js";
-import { buildCall, einsumCalls, type EinsumCall } from "../typescript/einsum-calls.js";
+import { buildCall, einsumCalls, type BuiltCall, type EinsumCall } from "../typescript/einsum-calls.js";
 import { buildProfile, type BuildProfileConfig } from "../typescript/profile.js";
 
 /** The device profile plans are made for, and a tile table measured on it (plugin/typescript/profile). */
@@ -29,6 +29,11 @@ export type TransformerConfig = BuildProfileConfig;
 export interface TransformerExtras {
   readonly ts?: typeof ts;
   readonly addDiagnostic?: (diagnostic: ts.Diagnostic) => number;
+  /**
+   * Called with what the build made of each einsum call of a file, in source order (what the
+   * bundler plugins' report lists): so a report is the build's own answer, not made again.
+   */
+  readonly onCall?: (sourceFile: ts.SourceFile, call: EinsumCall, built: BuiltCall) => void;
 }
 
 /** Diagnostic code of einsight's build errors (TypeScript's own codes are below 20000). */
@@ -43,9 +48,8 @@ export default function einsightTransformer(program: ts.Program, config: Transfo
     const original = program.getSourceFile(sourceFile.fileName) ?? sourceFile; // the checker knows the program's nodes
     const compiled = new Map<ts.CallExpression, ts.Expression>();
     for (const call of einsumCalls(tsm, checker, original)) {
-      const callOptions = literalOptions(tsm, call.options);
-      if (callOptions === undefined) continue; // options only known at run time: planned then
-      const built = buildCall(tsm, checker, call, { ...options, ...callOptions });
+      const built = buildCall(tsm, checker, call, options); // with the call's literal options; options known only at run time, or an `out`: left to run time
+      extras.onCall?.(original, call, built);
       if (built.kind === "error") extras.addDiagnostic?.(diagnostic(tsm, original, call, built.error.reason, built.error.span));
       if (built.kind === "planned" || built.kind === "sized") compiled.set(call.node, literal(tsm.factory, slim(built.compiled)));
     }
@@ -65,32 +69,6 @@ export default function einsightTransformer(program: ts.Program, config: Transfo
     };
     return tsm.visitNode(sourceFile, visit) as ts.SourceFile;
   };
-}
-
-/**
- * The plan options of a call's options literal when they are all known at build time (`strategy`,
- * `memoryBudget`, `tiles` as literals); undefined when any is not, or when it writes into an `out`.
- */
-function literalOptions(tsm: typeof ts, options: ts.ObjectLiteralExpression | undefined): PlanOptions | undefined {
-  if (options === undefined) return {};
-  const read: PlanOptions & Record<string, unknown> = {};
-  for (const p of options.properties) {
-    if (!tsm.isPropertyAssignment(p) || !(tsm.isIdentifier(p.name) || tsm.isStringLiteral(p.name))) return undefined;
-    const value = staticValue(tsm, p.initializer);
-    if (value === undefined || !["strategy", "memoryBudget", "tiles"].includes(p.name.text)) return undefined;
-    read[p.name.text] = value;
-  }
-  return read;
-}
-
-function staticValue(tsm: typeof ts, node: ts.Expression): unknown {
-  if (tsm.isStringLiteralLike(node)) return node.text;
-  if (tsm.isNumericLiteral(node)) return Number(node.text);
-  if (tsm.isObjectLiteralExpression(node)) {
-    const entries = node.properties.map((p) => (tsm.isPropertyAssignment(p) && tsm.isIdentifier(p.name) ? [p.name.text, staticValue(tsm, p.initializer)] : undefined));
-    return entries.every((e) => e !== undefined && e[1] !== undefined) ? Object.fromEntries(entries as [string, unknown][]) : undefined;
-  }
-  return undefined;
 }
 
 /** A build diagnostic at the equation's offending characters (mapped through escapes), else at the call. */

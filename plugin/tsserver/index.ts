@@ -1,14 +1,15 @@
 /**
  * The TypeScript language-service plugin: hover on an einsum call (its name or its equation) shows
- * the plan codegen makes for the shapes the type checker knows: strategy, FLOPs, bytes,
- * temporaries, what a backward pass would keep, and the alternatives. In tsconfig.json:
+ * the plan a build makes of it (plugin/typescript `buildCall`: the shapes the type checker knows
+ * and the call's literal options): strategy, FLOPs, bytes, temporaries, what a backward pass would
+ * keep, and the alternatives; or why it is planned at run time. In tsconfig.json:
  *
  *     "compilerOptions": { "plugins": [{ "name": "einsight/tsserver", "profile": "nvidia-h100" }] }
  */
 import type ts from "typescript";
 import { explain } from "../../codegen/explain.js";
 import type { ProfileName } from "../../codegen/profile.js";
-import { buildCall, einsumCallAt, type EinsumCall } from "../typescript/einsum-calls.js";
+import { buildCall, einsumCallAt, F32_ONLY, type EinsumCall } from "../typescript/einsum-calls.js";
 
 export interface TsserverPluginConfig {
   /** The device profile plans are costed for (default "generic"). */
@@ -49,5 +50,5 @@ function planText(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, con
   if (built.kind === "runtime") return `einsight: ${built.reason}`;
   if (built.kind === "error") return `einsight: ${built.error.reason}`;
   const sized = built.kind === "sized" ? ` With einsight's transformer, ${built.reason}` : "";
-  return `einsight plan (operands assumed contiguous; their strides are known at run time).${sized}\n\`\`\`text\n${explain(built.plan)}\n\`\`\``;
+  return `einsight plan (operands assumed contiguous; their strides are known at run time). ${F32_ONLY}${sized}\n\`\`\`text\n${explain(built.plan)}\n\`\`\``;
 }

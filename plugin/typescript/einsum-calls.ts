@@ -2,14 +2,16 @@
  * Reading einsum calls through the TypeScript compiler API: which calls are einsight's `einsum`
  * (renamed and namespace imports included, nothing else named einsum), their equation literal,
  * and the operand shapes the type checker knows. Shared by the front ends that see TypeScript
- * (the tsserver plugin, the lint rules, `einsight report`; later the transformer). The `typescript` module is
- * passed in, so that a plugin uses the host's own copy.
+ * (the transformer, the bundler plugins and their report, `einsight report`, the tsserver plugin,
+ * the lint rules), with what a build makes of each call (`buildCall`: the one place that decides
+ * it). The `typescript` module is passed in, so that a plugin uses the host's own copy.
  */
 import type ts from "typescript";
 import { EinsightError } from "../../codegen/errors.js";
 import { compilePlan, compileWithGradients, type CompiledEinsum } from "../../codegen/compiled.js";
 import { planEinsum, type Plan, type PlanOptions } from "../../codegen/plan.js";
 import { compileSized, compileSizedWithGradients } from "../../codegen/sized.js";
+import { callOptions, type CallOptions } from "./call-options.js";
 
 export interface EinsumCall {
   readonly node: ts.CallExpression;
@@ -18,7 +20,8 @@ export interface EinsumCall {
   /** The equation when it is a string literal (or a template without substitutions). */
   readonly equation: { readonly text: string; readonly node: ts.StringLiteralLike } | undefined;
   readonly operands: readonly ts.Expression[];
-  readonly options: ts.ObjectLiteralExpression | undefined;
+  /** The options argument: an object literal, or a last argument whose type is not a tensor. */
+  readonly options: ts.Expression | undefined;
 }
 
 /** The einsight einsum call that encloses `position`, if any. */
@@ -26,7 +29,7 @@ export function einsumCallAt(tsm: typeof ts, checker: ts.TypeChecker, sourceFile
   let node: ts.Node | undefined = findToken(tsm, sourceFile, position);
   while (node !== undefined && !tsm.isSourceFile(node)) {
     const fn = tsm.isCallExpression(node) ? einsightFunction(tsm, checker, node.expression) : undefined;
-    if (fn !== undefined) return readCall(tsm, node as ts.CallExpression, fn);
+    if (fn !== undefined) return readCall(tsm, checker, node as ts.CallExpression, fn);
     node = node.parent;
   }
   return undefined;
@@ -37,7 +40,7 @@ export function einsumCalls(tsm: typeof ts, checker: ts.TypeChecker, sourceFile:
   const calls: EinsumCall[] = [];
   const visit = (node: ts.Node): void => {
     const fn = tsm.isCallExpression(node) ? einsightFunction(tsm, checker, node.expression) : undefined;
-    if (fn !== undefined) calls.push(readCall(tsm, node as ts.CallExpression, fn));
+    if (fn !== undefined) calls.push(readCall(tsm, checker, node as ts.CallExpression, fn));
     tsm.forEachChild(node, visit);
   };
   visit(sourceFile);
@@ -45,10 +48,12 @@ export function einsumCalls(tsm: typeof ts, checker: ts.TypeChecker, sourceFile:
 }
 
 /**
- * What codegen makes of a call with the shapes the checker knows (operands assumed contiguous):
- * its plan, why it can only be planned at run time, or the error it has.
+ * The call's plan with the shapes the checker knows (operands assumed contiguous) and the plan
+ * options it writes as literals (`callOptions`), whether or not a build compiles it (the lint
+ * rules warn about what will run either way): its plan, why it can only be planned at run time,
+ * or the error it has.
  */
-export function planCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, options: PlanOptions = {}): CallPlan {
+export function planCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, base: PlanOptions = {}, read: CallOptions = callOptions(tsm, call.options)): CallPlan {
   const shapes = call.operands.map((op) => tensorShape(tsm, checker, op));
   if (call.equation === undefined) return { kind: "runtime", shapes, reason: "the equation is not a string literal; it is planned at run time." };
   const unknown = shapes.findIndex((s) => s === undefined || s.includes(undefined));
@@ -58,7 +63,7 @@ export function planCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCa
     return { kind: "runtime", shapes, reason: `operand ${unknown}'s shape ${what}; the plan is made at run time.` };
   }
   try {
-    return { kind: "planned", shapes, plan: planEinsum(call.equation.text, shapes.map((shape) => ({ shape: shape as number[] })), options) };
+    return { kind: "planned", shapes, plan: planEinsum(call.equation.text, shapes.map((shape) => ({ shape: shape as number[] })), { ...base, ...read.options }) };
   } catch (e) {
     if (e instanceof EinsightError) return { kind: "error", shapes, error: e };
     throw e;
@@ -66,20 +71,28 @@ export function planCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCa
 }
 
 /**
- * What a build makes of a call: its plan and kernels (for einsumWithBackward, its gradient einsums
- * too) where the types know every size; `sized`: kernels that read the sizes the types leave
- * `number` at run time, where they know every rank; else why it is left to run time, or its error.
+ * What a build makes of a call, the one answer the transformer compiles and the reports and the
+ * hover show (the lint rules plan with the same options, `planCall`): its plan and kernels (for einsumWithBackward, its gradient
+ * einsums too), made with `base` (the profile) and the plan options the call writes as literals,
+ * where the types know every size; `sized`: kernels that read the sizes the types leave `number`
+ * at run time, where they know every rank; else why it is left to run time (a non-literal
+ * equation, shapes the types do not know, options known only at run time or an `out` view), or
+ * its error. Compiled for f32 operands: the types carry no dtype (see F32_ONLY).
  */
-export function buildCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, options: PlanOptions = {}): BuiltCall {
-  const planned = planCall(tsm, checker, call, options);
+export function buildCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, base: PlanOptions = {}): BuiltCall {
+  const read = callOptions(tsm, call.options);
+  // (a non-literal equation is the first reason, and planCall gives it)
+  if (read.kind === "runtime" && call.equation !== undefined) return { kind: "runtime", shapes: call.operands.map((op) => tensorShape(tsm, checker, op)), reason: read.reason };
+  const options = { ...base, ...read.options };
+  const planned = planCall(tsm, checker, call, base, read);
   if (planned.kind === "error") return planned;
-  if (planned.kind === "planned") {
-    const compiled = call.fn === "einsumWithBackward" ? compileWithGradients(call.equation!.text, planned.plan.operands.map((op) => op.shape), options) : compilePlan(planned.plan);
-    return { ...planned, compiled };
-  }
-  const shapes = planned.shapes;
-  if (call.equation === undefined || !shapes.every((s) => s !== undefined)) return planned;
   try {
+    if (planned.kind === "planned") {
+      const compiled = call.fn === "einsumWithBackward" ? compileWithGradients(call.equation!.text, planned.plan.operands.map((op) => op.shape), options) : compilePlan(planned.plan);
+      return { kind: "planned", shapes: planned.shapes, plan: compiled.plan, compiled };
+    }
+    const shapes = planned.shapes;
+    if (call.equation === undefined || !shapes.every((s) => s !== undefined)) return planned;
     const compiled = call.fn === "einsumWithBackward" ? compileSizedWithGradients(call.equation.text, shapes, options) : compileSized(call.equation.text, shapes, options);
     const labels = compiled.plan.runtimeSizes ?? [];
     const one = labels.length === 1;
@@ -87,10 +100,17 @@ export function buildCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumC
     const reason = `the size${one ? "" : "s"} of ${labels.map((l) => `'${l}'`).join(", ")} ${one ? "is" : "are"} known only at run time: the kernels read ${one ? "it" : "them"} from params (costs estimated with ${nominal.join(", ")}).`;
     return { kind: "sized", shapes, plan: compiled.plan, compiled, reason };
   } catch (e) {
-    if (e instanceof EinsightError) return { kind: "error", shapes, error: e };
+    if (e instanceof EinsightError) return { kind: "error", shapes: planned.shapes, error: e };
     throw e;
   }
 }
+
+/**
+ * What the report and the hover say of every compiled call's dtype: the build compiles for f32,
+ * since a tensor's type has its shape but not its dtype; with f16 tensors, `einsum()` does not use
+ * the compiled plan (runtime/einsum `usable`) and plans the call just in time.
+ */
+export const F32_ONLY = "Compiled for f32 operands: the types carry no dtype, so with f16 tensors the call does not use the build's plan and is planned at run time.";
 
 export type BuiltCall =
   | (Extract<CallPlan, { kind: "planned" }> & { readonly compiled: CompiledEinsum })
@@ -128,12 +148,26 @@ export function tensorShape(tsm: typeof ts, checker: ts.TypeChecker, expression:
   return checker.getTypeArguments(shapeType as ts.TypeReference).map((t) => (t.isNumberLiteral() ? t.value : undefined));
 }
 
-function readCall(tsm: typeof ts, node: ts.CallExpression, fn: EinsightFunction): EinsumCall {
+/** The einsum call `node` (of einsight's `fn`, or `einsum` where the checker cannot tell: a lint rule found it by its import). */
+export function readEinsumCall(tsm: typeof ts, checker: ts.TypeChecker, node: ts.CallExpression): EinsumCall {
+  return readCall(tsm, checker, node, einsightFunction(tsm, checker, node.expression) ?? "einsum");
+}
+
+function readCall(tsm: typeof ts, checker: ts.TypeChecker, node: ts.CallExpression, fn: EinsightFunction): EinsumCall {
   const [first, ...rest] = node.arguments;
   const equation = first !== undefined && tsm.isStringLiteralLike(first) ? { text: first.text, node: first } : undefined;
   const last = rest[rest.length - 1];
-  const options = last !== undefined && tsm.isObjectLiteralExpression(last) ? last : undefined;
+  // As einsum() reads its arguments: a trailing object that is not a tensor is the options.
+  const options = last !== undefined && (tsm.isObjectLiteralExpression(last) || (rest.length > 1 && isOptionsObject(tsm, checker, last))) ? last : undefined;
   return { node, fn, equation, operands: options === undefined ? rest : rest.slice(0, -1), options };
+}
+
+/** Whether a trailing argument is an options object by its type: an object type that is not a tensor (no `shape`). */
+function isOptionsObject(tsm: typeof ts, checker: ts.TypeChecker, argument: ts.Expression): boolean {
+  if (tsm.isSpreadElement(argument)) return false;
+  const type = checker.getTypeAtLocation(argument);
+  if (type.flags & (tsm.TypeFlags.Any | tsm.TypeFlags.Unknown)) return false;
+  return (type.flags & tsm.TypeFlags.Object) !== 0 && type.getProperty("shape") === undefined;
 }
 
 function findToken(tsm: typeof ts, sourceFile: ts.SourceFile, position: number): ts.Node | undefined {

@@ -8,16 +8,17 @@
  * The project files a module's types come from (its imports, transitively) are the bundler's watch
  * files, so a type change in one of them rebuilds the modules that use it. An invalid einsum is a
  * build error at file:line:column. With `report`, the build writes every einsum it compiled as
- * JSON and HTML (the same report as `einsight report`).
+ * JSON and HTML (the same report as `einsight report`): the transformer's own answer for each
+ * call, its plan, dtype and kernels as the bundle holds them, or why it is left to run time.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { createUnplugin, type UnpluginInstance } from "unplugin";
-import type { PlanOptions } from "../../codegen/plan.js";
 import { reportHtml } from "../report/html.js";
-import { sourceFileEntries, type ReportEntry } from "../report/scan.js";
+import { reportEntry, type ReportEntry } from "../report/scan.js";
 import einsightTransformer, { type TransformerConfig } from "../transformer/index.js";
+import { F32_ONLY } from "../typescript/einsum-calls.js";
 import { buildProfile, profileName, type BuildProfileConfig } from "../typescript/profile.js";
 import { readProject } from "../typescript/project.js";
 
@@ -84,15 +85,17 @@ class Project {
   }
 
   /** Compiles one module with the transformer: JavaScript, its source map, errors, and its einsums for the report. */
-  compile(file: string, text: string, config: TransformerConfig, profile: PlanOptions["profile"], report: boolean): { code: string; map: string | undefined; errors: string[]; entries: ReportEntry[]; dependencies: string[] } {
+  compile(file: string, text: string, config: TransformerConfig, report: boolean): { code: string; map: string | undefined; errors: string[]; entries: ReportEntry[]; dependencies: string[] } {
     const key = path.resolve(file);
     const handed = this.#handed.get(key);
     if (handed?.text !== text) this.#handed.set(key, { text, version: (handed?.version ?? 0) + 1 });
     const program = this.#service.getProgram()!;
     const sourceFile = program.getSourceFile(key)!;
     const errors: string[] = [];
+    const entries: ReportEntry[] = [];
     const transformer = einsightTransformer(program, config, {
       addDiagnostic: (d) => errors.push(formatDiagnostic(d)),
+      ...(report ? { onCall: (source, call, built) => entries.push(reportEntry(source, this.root, call, built)) } : {}),
     });
     let code = "";
     let map: string | undefined;
@@ -106,7 +109,6 @@ class Project {
       false,
       { before: [transformer] },
     );
-    const entries = report ? sourceFileEntries(ts, program, sourceFile, this.root, profile === undefined ? {} : { profile }) : [];
     return { code, map, errors, entries, dependencies: this.#dependencies(program, sourceFile) };
   }
 
@@ -157,7 +159,7 @@ export const einsightPlugin: UnpluginInstance<EinsightPluginOptions | undefined,
     },
     transform(code, id) {
       const file = id.split("?")[0]!;
-      const result = projectFor().compile(file, code, config, profile, report !== undefined);
+      const result = projectFor().compile(file, code, config, report !== undefined);
       if (result.errors.length > 0) this.error(result.errors.join("\n"));
       for (const dependency of result.dependencies) this.addWatchFile(dependency);
       entries.set(file, result.entries);
@@ -168,7 +170,7 @@ export const einsightPlugin: UnpluginInstance<EinsightPluginOptions | undefined,
     },
     writeBundle() {
       if (report === undefined || project === undefined) return;
-      const written = { tsconfig: path.resolve(tsconfig ?? "tsconfig.json"), profile: profileName(profile), files: entries.size, einsums: [...entries.values()].flat() };
+      const written = { tsconfig: path.resolve(tsconfig ?? "tsconfig.json"), profile: profileName(profile), files: entries.size, note: F32_ONLY, einsums: [...entries.values()].flat() };
       fs.mkdirSync(path.dirname(path.resolve(report)), { recursive: true });
       fs.writeFileSync(`${report}.json`, `${JSON.stringify(written, null, 1)}\n`);
       fs.writeFileSync(`${report}.html`, reportHtml(written));

@@ -59,9 +59,15 @@ typedTester.run("risky-einsum", riskyEinsum, {
       ],
     },
     {
+      code: `${prelude}einsum("i,j->ij", t([32768]), t([65536]));`,
+      filename,
+      errors: [{ messageId: "blowUp", data: { what: "an output", bytes: "8.0 GiB", inputs: "384 KiB", ratio: "21845" } }],
+    },
+    {
+      // 2^32 outputs: past the u32 indices of GPU kernels
       code: `${prelude}einsum("i,j->ij", t([65536]), t([65536]));`,
       filename,
-      errors: [{ messageId: "blowUp", data: { what: "an output", bytes: "16.0 GiB", inputs: "512 KiB", ratio: "32768" } }],
+      errors: [{ messageId: "cannotPlan", data: { reason: "Step 1 of i,j->ij has 4294967296 output elements, more than the 2^32 - 1 that GPU kernels index (WGSL's u32); split the einsum into smaller ones." } }],
     },
     {
       code: `${prelude}einsum("ij,jk,kl->il", t([4096, 4096]), t([4096, 4096]), t([4096, 4096]));`,

@@ -3,20 +3,25 @@
  * with its numbers from codegen/plan: temporaries, copies of views, blown-up outputs, memory a
  * backward pass would keep, slow access patterns, and equations that cannot be planned before run
  * time. Needs type information for the shapes (without it, only non-literal equations are reported).
+ * Each call is planned as the build plans it (plugin/typescript `planCall`: the shapes the types
+ * know and the plan options the call writes as literals); a call the build leaves to run time (an
+ * `out` view, options not all literals) is planned with the literal ones, as einsum() will plan it.
  */
-import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
-import { STRATEGIES, type Strategy } from "../../../codegen/cost.js";
+import ts from "typescript";
 import { formatBytes } from "../../../codegen/explain.js";
-import { planEinsum, stepOutputBytes, type Plan } from "../../../codegen/plan.js";
+import { stepOutputBytes, type Plan } from "../../../codegen/plan.js";
 import { elementCount } from "../../../codegen/views.js";
 import { PROFILES, type ProfileName } from "../../../codegen/profile.js";
 import { createRule } from "../create-rule.js";
-import { onEinsumCall, operandShapes } from "../einsum-calls.js";
+import { onEinsumCall, typedEinsumCall } from "../einsum-calls.js";
 import { equationSource } from "../equation-source.js";
-import { isFullyKnown, tryParse } from "../bind-types.js";
+import { planCall } from "../../typescript/einsum-calls.js";
 import { buildProfile } from "../../typescript/profile.js";
 
 const MiB = 2 ** 20;
+
+/** Errors the planner raises for shapes that bind fine: no order within the budget, indices past u32. */
+const PLANNING_CODES: ReadonlySet<string> = new Set(["memoryBudget", "indexRange"]);
 
 export interface RiskyEinsumOptions {
   maxTemporaryBytes?: number;
@@ -27,7 +32,7 @@ export interface RiskyEinsumOptions {
   tileTable?: string;
 }
 
-type MessageIds = "nonLiteral" | "temporaries" | "copiesView" | "blowUp" | "backward" | "slowAccess";
+type MessageIds = "nonLiteral" | "cannotPlan" | "temporaries" | "copiesView" | "blowUp" | "backward" | "slowAccess";
 
 export default createRule<[RiskyEinsumOptions], MessageIds>({
   name: "risky-einsum",
@@ -49,6 +54,7 @@ export default createRule<[RiskyEinsumOptions], MessageIds>({
     ],
     messages: {
       nonLiteral: "The equation is not a string literal, so einsight cannot check it or plan it before run time.",
+      cannotPlan: "einsight cannot run this einsum: {{reason}}",
       temporaries: "This einsum allocates {{bytes}} of temporaries ({{what}}), more than {{limit}}.",
       copiesView: "'{{strategy}}' copies {{bytes}} of operands into GEMM layout before multiplying; 'direct' reads them in place and copies nothing.",
       blowUp: "This einsum makes {{what}} of {{bytes}} from {{inputs}} of operands ({{ratio}}x their size).",
@@ -63,15 +69,12 @@ export default createRule<[RiskyEinsumOptions], MessageIds>({
       if (call.equation === undefined) return;
       const source = equationSource(call.equation);
       if (source === undefined) return context.report({ node: call.equation, messageId: "nonLiteral" });
-      const shapes = operandShapes(context, call.operands);
-      if (tryParse(source.text) === undefined || shapes === undefined || !isFullyKnown(shapes)) return;
-      let plan: Plan;
-      try {
-        plan = planEinsum(source.text, shapes.map((shape) => ({ shape: shape as readonly number[] })), { profile, ...forcedOptions(call.options) });
-      } catch {
-        return; // the other rules report what planning rejects
-      }
-      for (const report of risks(plan, options)) context.report({ node: call.node, ...report });
+      const typed = typedEinsumCall(context, call.node);
+      const planned = typed === undefined ? undefined : planCall(ts, typed.checker, typed.call, { profile });
+      // Planning refused it for its size (the other rules report equation and shape errors).
+      if (planned?.kind === "error" && PLANNING_CODES.has(planned.error.code)) return context.report({ node: call.node, messageId: "cannotPlan", data: { reason: planned.error.reason } });
+      if (planned?.kind !== "planned") return; // shapes not fully known
+      for (const report of risks(planned.plan, options)) context.report({ node: call.node, ...report });
     });
   },
 });
@@ -96,17 +99,6 @@ function risks(plan: Plan, o: RiskyEinsumOptions): { messageId: MessageIds; data
   });
   if (t.backwardKeepsBytes > (o.maxBackwardBytes ?? Infinity)) {
     out.push({ messageId: "backward", data: { bytes: formatBytes(t.backwardKeepsBytes), what: copies.length > 0 ? "ttgt's copies" : "the intermediates", limit: formatBytes(o.maxBackwardBytes!) } });
-  }
-  return out;
-}
-
-/** `strategy` and `memoryBudget` when written as literals in the call's options. */
-function forcedOptions(options: TSESTree.ObjectExpression | undefined): { strategy?: Strategy; memoryBudget?: number } {
-  const out: { strategy?: Strategy; memoryBudget?: number } = {};
-  for (const p of options?.properties ?? []) {
-    if (p.type !== AST_NODE_TYPES.Property || p.key.type !== AST_NODE_TYPES.Identifier || p.value.type !== AST_NODE_TYPES.Literal) continue;
-    if (p.key.name === "strategy" && STRATEGIES.includes(p.value.value as Strategy)) out.strategy = p.value.value as Strategy;
-    if (p.key.name === "memoryBudget" && typeof p.value.value === "number") out.memoryBudget = p.value.value;
   }
   return out;
 }
