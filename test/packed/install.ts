@@ -15,7 +15,7 @@ const out = fileURLToPath(new URL("./.out", import.meta.url));
 /** The packed tarball of the current dist/ (npm test builds it first). */
 export function packEinsight(): string {
   if (!existsSync(path.join(root, "dist/runtime/index.js"))) throw new Error("dist/ is missing: run npm run build (npm test does)");
-  const packs = path.join(out, "pack");
+  const packs = path.join(out, `pack-${process.pid}`); // one folder a test process: test files may pack at once
   rmSync(packs, { recursive: true, force: true });
   mkdirSync(packs, { recursive: true });
   execFileSync("npm", ["pack", "--silent", "--pack-destination", packs], { cwd: root, stdio: "pipe" });
