@@ -59,8 +59,8 @@ export function planCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCa
   const unknown = shapes.findIndex((s) => s === undefined || s.includes(undefined));
   if (unknown >= 0) {
     const shape = shapes[unknown];
-    const what = shape === undefined ? "has no shape the types know" : `[${shape.map((n) => n ?? "number").join(", ")}] is not fully known at compile time`;
-    return { kind: "runtime", shapes, reason: `operand ${unknown}'s shape ${what}; the plan is made at run time.` };
+    const what = shape === undefined ? `the types know no shape for operand ${unknown}` : `operand ${unknown}'s shape [${shape.map((n) => n ?? "number").join(", ")}] is not fully known at compile time`;
+    return { kind: "runtime", shapes, reason: `${what}; the plan is made at run time.` };
   }
   try {
     return { kind: "planned", shapes, plan: planEinsum(call.equation.text, shapes.map((shape) => ({ shape: shape as number[] })), { ...base, ...read.options }) };

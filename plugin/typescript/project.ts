@@ -10,7 +10,7 @@ export function readProject(tsm: typeof ts, tsconfigPath: string): { readonly co
   const host: ts.ParseConfigFileHost = { ...tsm.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(tsm.flattenDiagnosticMessageText(d.messageText, "\n")) };
   const parsed = tsm.getParsedCommandLineOfConfigFile(configFile, {}, host);
   if (parsed === undefined || problems.length > 0) {
-    throw new EinsightError("invalidOption", `Cannot read the TypeScript project ${configFile}: ${problems.join("; ") || "no such file"}. Pass a tsconfig.json or a folder holding one.`);
+    throw new EinsightError("invalidOption", `Cannot read the TypeScript project ${configFile}: ${problems.map((m) => m.replace(/\.$/, "")).join("; ") || "no such file"}. Pass a tsconfig.json or a folder holding one.`);
   }
   return { configFile, parsed };
 }
