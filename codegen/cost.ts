@@ -4,6 +4,7 @@
  * memory budget; the rest become the plan's alternatives, with the reason they lost.
  */
 import type { DeviceProfile, SubgroupMatrixShape } from "./profile.js";
+import { lanesPerOutput } from "./reduction.js";
 import { layoutFits, slabLoads, tableTiles, TILE_DEPTHS, TILE_SIDES, type TileShape, type WorkgroupLayout } from "./tiles.js";
 
 export type Strategy = "direct" | "split-k" | "ttgt" | "loop";
@@ -134,6 +135,12 @@ function matrixShare(global: boolean, wide: PairShape["wide"]): number {
 }
 /** A loop kernel keeps no tile in fast memory; neighbouring outputs share reads through the cache. */
 const LOOP_CACHE_REUSE = 8;
+/**
+ * Invocations of the loop kernel that keep one of the profile's `parallelWorkgroups` slots at its
+ * share of the loop kernel's rate (an estimate: the kernel waits on memory, and a warp of loads in
+ * flight per compute unit is taken to be enough); fewer outputs (times lanes) leave the rest idle.
+ */
+const LOOP_UNIT_INVOCATIONS = 32;
 
 /** Every strategy that can run a pairwise step, costed. */
 export function costPair(shape: PairShape, profile: DeviceProfile, tiles?: Partial<TileShape>): Candidate[] {
@@ -148,8 +155,26 @@ export function costSingle(inElements: number, outElements: number, profile: Dev
   const bytesRead = inElements * elementBytes;
   const bytesWritten = outElements * elementBytes;
   const flops = Math.max(0, inElements - outElements);
-  const seconds = Math.max(flops / (profile.flopsPerSecond * profile.loopEfficiency), (bytesRead + bytesWritten) / profile.bytesPerSecond);
+  // The input holds each output's terms once (its labels are distinct), so each output sums in/out of them.
+  const terms = outElements > 0 ? inElements / outElements : 0;
+  const seconds = loopSeconds(Math.max(flops / (profile.flopsPerSecond * profile.loopEfficiency), (bytesRead + bytesWritten) / profile.bytesPerSecond), outElements, terms, profile);
   return { strategy: "loop", cost: cost(flops, bytesRead, bytesWritten, 0, outElements > 0 ? 1 : 0, seconds, profile), notes: [] };
+}
+
+/**
+ * The loop kernel's time from its time on a full device (`full`). Where lanes share long sums
+ * (codegen/reduction), the outputs are too few to fill the device: the time is the lanes' share of
+ * each sum at the rate so few invocations get (occupancy), plus log2(lanes) tree steps each.
+ * Where one invocation sums each output, either the outputs fill the device or the sums are short
+ * and cost less than a dispatch, so `full` stands (as the tiled kernels' estimates treat small steps).
+ */
+function loopSeconds(full: number, outputs: number, terms: number, p: DeviceProfile): number {
+  const lanes = lanesPerOutput(outputs, terms);
+  if (outputs === 0 || lanes === 1) return full;
+  const invocations = outputs * lanes;
+  const occupancy = Math.min(1, invocations / (p.parallelWorkgroups * LOOP_UNIT_INVOCATIONS));
+  const tree = (invocations * Math.log2(lanes)) / (p.flopsPerSecond * p.loopEfficiency);
+  return (full + tree) / occupancy;
 }
 
 /**
@@ -280,7 +305,8 @@ function costTtgt(s: PairShape, p: DeviceProfile, forced: Partial<TileShape> | u
 function costLoop(s: PairShape, p: DeviceProfile, inputs: number): Candidate {
   const flops = 2 * s.batch * s.m * s.n * s.k;
   const reads = s.outElements * Math.max(1, s.k) * inputs * s.elementBytes;
-  const seconds = Math.max(flops / (p.flopsPerSecond * p.loopEfficiency), reads / (p.bytesPerSecond * LOOP_CACHE_REUSE)) + writeSeconds(s.outElements * s.elementBytes, p);
+  const full = Math.max(flops / (p.flopsPerSecond * p.loopEfficiency), reads / (p.bytesPerSecond * LOOP_CACHE_REUSE));
+  const seconds = loopSeconds(full, s.outElements, s.k, p) + writeSeconds(s.outElements * s.elementBytes, p);
   return { strategy: "loop", cost: cost(flops, reads, s.outElements * s.elementBytes, 0, s.outElements > 0 ? 1 : 0, seconds, p), notes: [] };
 }
 

@@ -1,13 +1,16 @@
 /**
  * The loop kernel: one invocation per output element, looping over the summed labels and
  * multiplying every input. It runs any step of any number of inputs (reductions, diagonals,
- * permutations, outer and elementwise products) with no temporaries; it keeps nothing in fast
- * memory, so contractions with long sums go to the tiled `direct` kernel instead. It is also
- * the "one thread per output" baseline of the benchmarks (what onnxruntime-web's Einsum does).
+ * permutations, outer and elementwise products) with no temporaries; it keeps no operand tile in
+ * fast memory, so contractions with many outputs and long sums go to the tiled `direct` kernel
+ * instead. Sums are cascaded (pairwise-accurate), and where few outputs sum many terms, several
+ * invocations share each sum and add their parts as a tree (codegen/reduction decides). It is
+ * also the "one thread per output" baseline of the benchmarks (what onnxruntime-web's Einsum does).
  * Bindings: inputs `in0..`, then `out`, then `params` (each input's offset, then `out_offset`).
  */
-import { contiguousStrides, isContiguous } from "../views.js";
+import { contiguousStrides, elementCount, isContiguous } from "../views.js";
 import type { Dtype } from "../plan.js";
+import { CASCADE_BLOCK, lanesPerOutput, REDUCTION_WORKGROUP } from "../reduction.js";
 import { canonicalNames, decompose, dot, ELEMENT_WORKGROUP, elementType, KernelDims, paramsStruct, perElementMain, shown, u32, wgsl, type ElementType, type Value } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
@@ -62,33 +65,180 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   if (typeof count === "number" && !dims.sized && summed.length === 0 && spec.fresh === true && contiguous && spec.accumulate !== true && last !== undefined && size(last) % 4 === 0) {
     return emitVectorKernel(spec, t, ins, equation, count, last, names, maxWorkgroupsPerDimension);
   }
-  const grid = gridFor(dims, count, spec.output, maxWorkgroupsPerDimension);
-  const stride = (k: number, input: LoopKernelInput) => (l: string) => dims.stride(k, ins[k]!, l, strideOf(input, l));
   const target = `out[params.out_offset + ${contiguous ? "i" : dot(spec.output.map((l) => `c_${n(l)}`), spec.output.map((l, d) => dims.stride("out", "out", l, outStrides[d]!)))}]`;
-  const write = (value: string) => `  ${t.write(target, value, spec.accumulate === true)}`;
-  const product = spec.inputs
-    .map((input, k) => t.load(`${ins[k]}[${ins[k]}_base${summed.some((l) => strideOf(input, l) !== 0) ? ` + ${dot(summed.map((l) => `s_${n(l)}`), summed.map(stride(k, input)))}` : ""}]`))
-    .join(" * ");
-  const loops = summed.map((l, d) => `${"  ".repeat(d + 1)}for (var s_${n(l)} = 0u; s_${n(l)} < ${wgsl(dims.size(l))}; s_${n(l)}++) {`);
-  const inner = "  ".repeat(summed.length + 1);
-  const body = [
-    ...kernelMain(spec, dims, ins, names, count, grid.row, "i", "output index -> output coordinates -> where each input's sum starts"),
-    ...(summed.length === 0
-      ? [write(product)]
-      : ["  var acc = 0.0;", ...loops, `${inner}acc += ${product};`, ...summed.map((_, d) => `${"  ".repeat(summed.length - d)}}`), write("acc")]),
-    "}",
-    "",
-  ];
-  const code = [
+  const write = (value: string, indent = "  ") => `${indent}${t.write(target, value, spec.accumulate === true)}`;
+  const header = (what: string, shape: string, workgroup: number, dispatch: string) => [
     ...t.enable,
-    `// einsight: loop kernel, ${spec.title}: one invocation per output element`,
+    `// einsight: loop kernel, ${spec.title}: ${what}`,
     ...describeInputs(spec, dims, ins, equation, names),
     ...(contiguous && spec.accumulate !== true ? [] : [`//   out strides ${spec.output.map((l, d) => `${n(l)}:${dims.showStride(outStrides[d]!)}`).join(" ") || "(scalar)"}${spec.accumulate === true ? ", accumulated" : ""}`]),
-    `//   ${shown(count)} outputs, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${grid.describe}`,
+    `//   ${shape}, workgroup size ${workgroup}, dispatch ${dispatch}`,
+  ];
+  const sum = summedDims(summed, spec, dims, ins, n);
+  const product = spec.inputs.map((input, k) => t.load(`${ins[k]}[${ins[k]}_base${sum.some((d) => d.strides[k] !== 0) ? ` + ${dot(sum.map((d) => `s_${d.name}`), sum.map((d) => d.strides[k]!))}` : ""}]`)).join(" * ");
+  // A sum with a side of 0 never runs its loops, but WGSL refuses `% 0u`: divide by 1 instead.
+  const term = (index: string, indent: string) => [...decompose(index, sum.map((d) => d.name), sum.map((d) => (d.size === 0 ? 1 : d.size)), "s_", indent), `${indent}let term = ${product};`];
+  const terms = dims.product(summed);
+  // Sized at run time, the lanes are chosen at the sizes the plan was made with (as its costs are),
+  // fewer where the output's size is left open.
+  const lanes = summed.length === 0 ? 1 : lanesPerOutput(elementCount(outShape), elementCount(summed.map(size)), typeof count !== "number");
+  if (lanes === 1) {
+    const grid = gridFor(dims, count, spec.output, maxWorkgroupsPerDimension);
+    const body = [
+      ...kernelMain(spec, dims, ins, names, count, grid.row, "i", "output index -> output coordinates -> where each input's sum starts"),
+      ...(summed.length === 0 ? [write(product)] : ["  var acc = 0.0;", ...laneSum(terms, wgsl(terms), 1, term, "  "), write("acc")]),
+      "}",
+      "",
+    ];
+    const shape = summed.length === 0 ? `${shown(count)} outputs` : `${shown(count)} outputs of ${shown(terms)} terms`;
+    const code = [...header("one invocation per output element", shape, ELEMENT_WORKGROUP, grid.describe), ...bindings(dims, t, ins, t.wgsl), ...body].join("\n");
+    return { code, ...grid.spec, ...runtimeParams(dims) };
+  }
+  const perWorkgroup = REDUCTION_WORKGROUP / lanes;
+  const grid = workgroupGrid(dims, count, spec.output, perWorkgroup, maxWorkgroupsPerDimension);
+  const body = sharedSumMain(spec, dims, ins, names, { count, terms, lanes, row: grid.row }, term, write);
+  const code = [
+    ...header(`${lanes} invocations per output element, sharing its sum`, `${shown(count)} outputs of ${shown(terms)} terms, ${perWorkgroup} per workgroup`, REDUCTION_WORKGROUP, grid.describe),
     ...bindings(dims, t, ins, t.wgsl),
+    `var<workgroup> partial: array<f32, ${REDUCTION_WORKGROUP}>;`,
+    "",
     ...body,
+    "}",
+    "",
   ].join("\n");
-  return { code, ...grid.spec, ...(dims.fields.length === 0 ? {} : { runtimeParams: dims.fields.map((f) => f.ref) }) };
+  return { code, ...grid.spec, workgroupBytes: 4 * REDUCTION_WORKGROUP, ...runtimeParams(dims) };
+}
+
+/** The params a kernel sized at run time reads after the buffer offsets, if any. */
+function runtimeParams(dims: KernelDims): Pick<KernelSpec, "runtimeParams"> {
+  return dims.fields.length === 0 ? {} : { runtimeParams: dims.fields.map((f) => f.ref) };
+}
+
+/** The most terms the plan lets an output sum (codegen/plan `checkIndexRange`): loops below never wrap a u32. */
+const U32_MAX = 2 ** 32 - 1;
+
+/**
+ * The lines that add one lane's terms into `acc`, cascaded (codegen/reduction); `total` is the
+ * number of terms in WGSL, and `term(index)` declares `term` for a flat summed index. Lane `sub`
+ * of `lanes` takes terms sub, sub + lanes, ...: each round's CASCADE_BLOCK of them are summed
+ * serially and the block joins a binary counter (level l holds the sum of 2^l blocks, so equal
+ * partial sums meet); then the terms left after the whole rounds, then the levels, smallest first.
+ */
+function laneSum(terms: Value, total: string, lanes: number, term: (index: string, indent: string) => string[], indent: string): string[] {
+  const span = lanes * CASCADE_BLOCK; // the terms of one round of every lane
+  const levels = counterLevels(typeof terms === "number" ? Math.floor(terms / span) : Math.floor(U32_MAX / span));
+  const [in2, in3] = [`${indent}  `, `${indent}    `];
+  const step = lanes === 1 ? "" : ` * ${u32(lanes)}`;
+  const sub = lanes === 1 ? "" : " + sub";
+  const rounds = levels === 0
+    ? []
+    : [
+        `${indent}let rounds = ${total} / ${u32(span)};`,
+        `${indent}var levels: array<f32, ${levels}>;`,
+        `${indent}for (var b = 0u; b < rounds; b++) {`,
+        `${in2}var block = 0.0;`,
+        `${in2}for (var e = 0u; e < ${u32(CASCADE_BLOCK)}; e++) {`,
+        ...term(`b * ${u32(span)} + e${step}${sub}`, in3),
+        `${in3}block += term;`,
+        `${in2}}`,
+        `${in2}let carries = countTrailingZeros(b + 1u);`,
+        `${in2}for (var l = 0u; l < carries; l++) { block = levels[l] + block; }`,
+        `${in2}levels[carries] = block;`,
+        `${indent}}`,
+      ];
+  const whose = lanes === 1 ? "the terms" : `this lane's terms (sub, sub + ${lanes}, ...)`;
+  const comment = levels === 0 ? (lanes === 1 ? [] : [`${indent}// ${whose}`]) : [`${indent}// ${whose} in blocks of ${CASCADE_BLOCK}, combined pairwise through a binary counter of partial sums`];
+  return [
+    ...comment,
+    ...rounds,
+    `${indent}for (var r = ${lanes === 1 ? "0u" : "sub"}; r < ${levels === 0 ? total : `${total} - rounds * ${u32(span)}`}; r${lanes === 1 ? "++" : ` += ${u32(lanes)}`}) {`,
+    ...term(levels === 0 ? "r" : `rounds * ${u32(span)} + r`, in2),
+    `${in2}acc += term;`,
+    `${indent}}`,
+    ...(levels === 0 ? [] : [`${indent}for (var l = 0u; l < ${u32(levels)}; l++) {`, `${indent}  if ((rounds & (1u << l)) != 0u) { acc = levels[l] + acc; }`, `${indent}}`]),
+  ];
+}
+
+/** Levels a binary counter of up to `blocks` blocks needs: the bit length of `blocks`. */
+function counterLevels(blocks: number): number {
+  return blocks < 1 ? 0 : Math.floor(Math.log2(blocks)) + 1;
+}
+
+/**
+ * The main of the kernel whose `lanes` invocations share each output's sum (`laneSum` each), then
+ * add their partial sums as a tree in workgroup memory; lane 0 writes. Every invocation reaches
+ * every barrier (those past the last output sum nothing), so the barriers stay in uniform control
+ * flow.
+ */
+function sharedSumMain(spec: LoopKernelSpec, dims: KernelDims, ins: readonly string[], names: ReadonlyMap<string, string>, shape: { count: Value; terms: Value; lanes: number; row: Value }, term: (index: string, indent: string) => string[], write: (value: string, indent?: string) => string): string[] {
+  const n = (l: string) => names.get(l)!;
+  const { count, terms, lanes, row } = shape;
+  const perWorkgroup = REDUCTION_WORKGROUP / lanes;
+  const known = (name: string, v: Value, comment = "") => (typeof v === "number" ? [`const ${name}: u32 = ${u32(v)};${comment}`] : []);
+  const later = (name: string, v: Value) => (typeof v === "string" ? [`  let ${name} = ${v};`] : []);
+  const constants = [...known("COUNT", count), ...known("TERMS", terms, " // summed per output"), ...known("ROW", row, " // workgroups per row of the dispatch grid")];
+  return [
+    ...(constants.length === 0 ? [] : [...constants, ""]),
+    `@compute @workgroup_size(${REDUCTION_WORKGROUP})`,
+    "fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lane: u32) {",
+    ...later("COUNT", count),
+    ...later("TERMS", terms),
+    ...later("ROW", row),
+    `  // output i, summed by ${lanes} lanes; this invocation is lane sub`,
+    perWorkgroup === 1 ? "  let i = wid.x + wid.y * ROW;" : `  let i = (wid.x + wid.y * ROW) * ${u32(perWorkgroup)} + lane / ${u32(lanes)};`,
+    perWorkgroup === 1 ? "  let sub = lane;" : `  let sub = lane % ${u32(lanes)};`,
+    "  // output index -> output coordinates -> where each input's sum starts",
+    ...decompose("i", spec.output.map(n), spec.output.map((l) => dims.size(l)), "c_"),
+    ...spec.inputs.map((input, k) => `  let ${ins[k]}_base = params.${ins[k]}_offset + ${dot(spec.output.map((l) => `c_${n(l)}`), spec.output.map((l) => dims.stride(k, ins[k]!, l, strideOf(input, l))))};`),
+    "  var acc = 0.0;",
+    "  if (i < COUNT) {",
+    ...laneSum(terms, "TERMS", lanes, term, "    "),
+    "  }",
+    "  // the lanes' partial sums, added pairwise",
+    "  partial[lane] = acc;",
+    `  for (var width = ${u32(lanes / 2)}; width > 0u; width /= 2u) {`,
+    "    workgroupBarrier();",
+    "    if (sub < width) { partial[lane] = partial[lane] + partial[lane + width]; }",
+    "  }",
+    "  if (sub == 0u && i < COUNT) {",
+    write("partial[lane]", "    "),
+    "  }",
+  ];
+}
+
+/** One summed dimension of a sum's flattened index: its size and each input's stride. */
+interface SummedDim {
+  readonly name: string;
+  readonly size: Value;
+  readonly strides: readonly Value[];
+}
+
+/**
+ * The summed labels (outermost first) as the sums walk them: neighbours that every input steps
+ * through as one (outer stride = inner stride x inner size: a contiguous or broadcast block) merge
+ * into one dimension, so fewer divisions split the flat index. Not where strides are read at run
+ * time.
+ */
+function summedDims(summed: readonly string[], spec: LoopKernelSpec, dims: KernelDims, ins: readonly string[], n: (l: string) => string): SummedDim[] {
+  const out: SummedDim[] = [];
+  summed.forEach((l, i) => {
+    const d: SummedDim = { name: n(l), size: dims.size(l), strides: spec.inputs.map((input, k) => dims.stride(k, ins[k]!, l, strideOf(input, l))) };
+    const outer = out[out.length - 1];
+    // every size and stride is the plan's number here (not sized at run time)
+    const merges = outer !== undefined && !dims.sized && spec.inputs.every((input) => strideOf(input, summed[i - 1]!) === strideOf(input, l) * spec.sizes[l]!);
+    if (merges) out[out.length - 1] = { ...d, size: Number(outer.size) * spec.sizes[l]! };
+    else out.push(d);
+  });
+  return out;
+}
+
+/** The dispatch of the kernel whose lanes share sums, `perWorkgroup` outputs a workgroup: baked in when `count` is a constant, else sized by the runtime. */
+function workgroupGrid(dims: KernelDims, count: Value, labels: readonly string[], perWorkgroup: number, maxWorkgroupsPerDimension: number): { spec: Pick<KernelSpec, "workgroups" | "runtimeDispatch">; row: Value; describe: string } {
+  if (typeof count === "number") {
+    const workgroups = dispatchGrid(Math.ceil(count / perWorkgroup), maxWorkgroupsPerDimension);
+    return { spec: { workgroups }, row: workgroups[0], describe: workgroups.join(" x ") };
+  }
+  return { spec: { workgroups: [0, 0], runtimeDispatch: [{ labels, per: perWorkgroup }] }, row: dims.grid(1), describe: "sized at run time" };
 }
 
 /**

@@ -3,7 +3,7 @@
 //   abc,acd->bd   sizes a=2 b=6 c=5 d=3
 //   in0 strides a:30 b:5 c:1
 //   in1 strides a:15 c:3 d:1
-//   18 outputs, workgroup size 256, dispatch 1 x 1
+//   18 outputs of 10 terms, workgroup size 256, dispatch 1 x 1
 struct Params {
   in0_offset: u32,
   in1_offset: u32,
@@ -30,10 +30,33 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let in0_base = params.in0_offset + c_b * 5u;
   let in1_base = params.in1_offset + c_d;
   var acc = 0.0;
-  for (var s_a = 0u; s_a < 2u; s_a++) {
-    for (var s_c = 0u; s_c < 5u; s_c++) {
-      acc += in0[in0_base + s_a * 30u + s_c] * in1[in1_base + s_a * 15u + s_c * 3u];
+  // the terms in blocks of 8, combined pairwise through a binary counter of partial sums
+  let rounds = 10u / 8u;
+  var levels: array<f32, 1>;
+  for (var b = 0u; b < rounds; b++) {
+    var block = 0.0;
+    for (var e = 0u; e < 8u; e++) {
+      var s_rest = b * 8u + e;
+      let s_c = s_rest % 5u;
+      s_rest = s_rest / 5u;
+      let s_a = s_rest;
+      let term = in0[in0_base + s_a * 30u + s_c] * in1[in1_base + s_a * 15u + s_c * 3u];
+      block += term;
     }
+    let carries = countTrailingZeros(b + 1u);
+    for (var l = 0u; l < carries; l++) { block = levels[l] + block; }
+    levels[carries] = block;
+  }
+  for (var r = 0u; r < 10u - rounds * 8u; r++) {
+    var s_rest = rounds * 8u + r;
+    let s_c = s_rest % 5u;
+    s_rest = s_rest / 5u;
+    let s_a = s_rest;
+    let term = in0[in0_base + s_a * 30u + s_c] * in1[in1_base + s_a * 15u + s_c * 3u];
+    acc += term;
+  }
+  for (var l = 0u; l < 1u; l++) {
+    if ((rounds & (1u << l)) != 0u) { acc = levels[l] + acc; }
   }
   out[params.out_offset + i] = acc;
 }
@@ -43,7 +66,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 //   ab,bc->ac   sizes a=3 b=4 c=2
 //   in0 strides a:4 b:1
 //   in1 strides b:2 c:1
-//   6 outputs, workgroup size 256, dispatch 1 x 1
+//   6 outputs of 4 terms, workgroup size 256, dispatch 1 x 1
 struct Params {
   in0_offset: u32,
   in1_offset: u32,
@@ -70,8 +93,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let in0_base = params.in0_offset + c_a * 4u;
   let in1_base = params.in1_offset + c_c;
   var acc = 0.0;
-  for (var s_b = 0u; s_b < 4u; s_b++) {
-    acc += in0[in0_base + s_b] * in1[in1_base + s_b * 2u];
+  for (var r = 0u; r < 4u; r++) {
+    let s_b = r;
+    let term = in0[in0_base + s_b] * in1[in1_base + s_b * 2u];
+    acc += term;
   }
   out[params.out_offset + i] = acc;
 }
@@ -81,7 +106,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 //   ab,ac->bc   sizes a=4 b=3 c=2
 //   in0 strides a:3 b:1
 //   in1 strides a:2 c:1
-//   6 outputs, workgroup size 256, dispatch 1 x 1
+//   6 outputs of 4 terms, workgroup size 256, dispatch 1 x 1
 struct Params {
   in0_offset: u32,
   in1_offset: u32,
@@ -108,8 +133,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let in0_base = params.in0_offset + c_b;
   let in1_base = params.in1_offset + c_c;
   var acc = 0.0;
-  for (var s_a = 0u; s_a < 4u; s_a++) {
-    acc += in0[in0_base + s_a * 3u] * in1[in1_base + s_a * 2u];
+  for (var r = 0u; r < 4u; r++) {
+    let s_a = r;
+    let term = in0[in0_base + s_a * 3u] * in1[in1_base + s_a * 2u];
+    acc += term;
   }
   out[params.out_offset + i] = acc;
 }
@@ -119,7 +146,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 //   ab,bc->ac   sizes a=3 b=4 c=2
 //   in0 strides a:4 b:1
 //   in1 strides b:2 c:1
-//   6 outputs, workgroup size 256, dispatch 1 x 1
+//   6 outputs of 4 terms, workgroup size 256, dispatch 1 x 1
 struct Params {
   in0_offset: u32,
   in1_offset: u32,
@@ -146,8 +173,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let in0_base = params.in0_offset + c_a * 4u;
   let in1_base = params.in1_offset + c_c;
   var acc = 0.0;
-  for (var s_b = 0u; s_b < 4u; s_b++) {
-    acc += in0[in0_base + s_b] * in1[in1_base + s_b * 2u];
+  for (var r = 0u; r < 4u; r++) {
+    let s_b = r;
+    let term = in0[in0_base + s_b] * in1[in1_base + s_b * 2u];
+    acc += term;
   }
   out[params.out_offset + i] = acc;
 }
@@ -157,14 +186,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 //   ab,bc->ac   sizes a=? b=4 c=2 (? read from params: sized at run time)
 //   in0 strides a:? b:1
 //   in1 strides b:? c:1
-//   ? outputs, workgroup size 256, dispatch sized at run time
+//   ? outputs of 4 terms, workgroup size 256, dispatch sized at run time
 struct Params {
   in0_offset: u32,
   in1_offset: u32,
   out_offset: u32,
   size_a: u32,
-  grid: u32,
   in1_stride_b: u32,
+  grid: u32,
   in0_stride_a: u32,
   pad7: u32,
 }
@@ -187,8 +216,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let in0_base = params.in0_offset + c_a * params.in0_stride_a;
   let in1_base = params.in1_offset + c_c;
   var acc = 0.0;
-  for (var s_b = 0u; s_b < 4u; s_b++) {
-    acc += in0[in0_base + s_b] * in1[in1_base + s_b * params.in1_stride_b];
+  for (var r = 0u; r < 4u; r++) {
+    let s_b = r;
+    let term = in0[in0_base + s_b] * in1[in1_base + s_b * params.in1_stride_b];
+    acc += term;
   }
   out[params.out_offset + i] = acc;
 }

@@ -4,7 +4,7 @@
 //   abc,acd->bd   sizes a=3 b=20 c=40 d=24
 //   in0 strides a:1600 b:40 c:1
 //   in1 strides a:960 c:24 d:1
-//   480 outputs, workgroup size 256, dispatch 2 x 1
+//   480 outputs of 120 terms, workgroup size 256, dispatch 2 x 1
 struct Params {
   in0_offset: u32,
   in1_offset: u32,
@@ -31,10 +31,33 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let in0_base = params.in0_offset + c_b * 40u;
   let in1_base = params.in1_offset + c_d;
   var acc = 0.0;
-  for (var s_a = 0u; s_a < 3u; s_a++) {
-    for (var s_c = 0u; s_c < 40u; s_c++) {
-      acc += in0[in0_base + s_a * 1600u + s_c] * in1[in1_base + s_a * 960u + s_c * 24u];
+  // the terms in blocks of 8, combined pairwise through a binary counter of partial sums
+  let rounds = 120u / 8u;
+  var levels: array<f32, 4>;
+  for (var b = 0u; b < rounds; b++) {
+    var block = 0.0;
+    for (var e = 0u; e < 8u; e++) {
+      var s_rest = b * 8u + e;
+      let s_c = s_rest % 40u;
+      s_rest = s_rest / 40u;
+      let s_a = s_rest;
+      let term = in0[in0_base + s_a * 1600u + s_c] * in1[in1_base + s_a * 960u + s_c * 24u];
+      block += term;
     }
+    let carries = countTrailingZeros(b + 1u);
+    for (var l = 0u; l < carries; l++) { block = levels[l] + block; }
+    levels[carries] = block;
+  }
+  for (var r = 0u; r < 120u - rounds * 8u; r++) {
+    var s_rest = rounds * 8u + r;
+    let s_c = s_rest % 40u;
+    s_rest = s_rest / 40u;
+    let s_a = s_rest;
+    let term = in0[in0_base + s_a * 1600u + s_c] * in1[in1_base + s_a * 960u + s_c * 24u];
+    acc += term;
+  }
+  for (var l = 0u; l < 4u; l++) {
+    if ((rounds & (1u << l)) != 0u) { acc = levels[l] + acc; }
   }
   out[params.out_offset + i] = acc;
 }
