@@ -3,7 +3,7 @@
  * and, given files from the same run, torch.einsum beside it (bench/torch_suite.py) and the seed
  * workload against PyTorch (bench/seed.ts, bench/torch_seed.py):
  *
- *     node dist/bench/report.js bench/results/swiftshader-small.json
+ *     node dist/bench/report.js bench/results/swiftshader-2026-12-03-small.json
  *     node dist/bench/report.js bench/results/h200-{full,torch,seed,torch-seed}.json
  *     node dist/bench/report.js bench/results/h200-f16.json bench/results/h200-torch-f16.json   (bench/matrix.ts, bench/torch_f16.py)
  *     node dist/bench/report.js bench/results/h200-s5-tune.json   (bench/tune.ts: TFLOP/s of each forced tile shape)

@@ -169,7 +169,7 @@ export function costSingle(inElements: number, outElements: number, profile: Dev
  * and cost less than a dispatch, so `full` stands (as the tiled kernels' estimates treat small steps).
  */
 function loopSeconds(full: number, outputs: number, terms: number, p: DeviceProfile): number {
-  const lanes = lanesPerOutput(outputs, terms);
+  const lanes = lanesPerOutput(outputs, terms, p.busyInvocations);
   if (outputs === 0 || lanes === 1) return full;
   const invocations = outputs * lanes;
   const occupancy = Math.min(1, invocations / (p.parallelWorkgroups * LOOP_UNIT_INVOCATIONS));

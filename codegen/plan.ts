@@ -9,6 +9,7 @@ import { costPair, costSingle, STRATEGIES, type Candidate, type Cost, type PairS
 import { parseEquation, formatEquation, type Equation } from "./equation.js";
 import { check, EinsightError } from "./errors.js";
 import { choosePairs } from "./path.js";
+import { lanesPerOutput } from "./reduction.js";
 import { PROFILES, type DeviceProfile, type ProfileName } from "./profile.js";
 import { checkTileShape, type TileShape } from "./tiles.js";
 import { contiguousStrides, elementCount, mayOverlap } from "./views.js";
@@ -93,6 +94,8 @@ export interface PlanStep {
   readonly groups?: Groups;
   readonly strategy: Strategy;
   readonly tiles?: TileConfig;
+  /** loop: invocations sharing each output's sum, where more than one (codegen/reduction). */
+  readonly lanes?: number;
   /** ttgt: the inputs it copies into GEMM layout. */
   readonly copies?: readonly number[];
   readonly cost: Cost;
@@ -159,7 +162,7 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
   const runtimeSizes = options.runtimeSizes ?? [];
   runtimeSizes.forEach((l) => check(l in sizes, "invalidOption", () => `runtimeSizes names '${l}', which is not a label of ${formatEquation(eq)}.`));
   if (items.length === 1) {
-    steps.push(singleStep(items[0]!, outLabels, sizes, profile, options.strategy, dtype));
+    steps.push(singleStep(items[0]!, outLabels, sizes, profile, options.strategy, dtype, runtimeSizes.length > 0));
   } else {
     for (const pair of choosePairs(items.map((i) => i.labels), outLabels, sizes, budget, DTYPE_BYTES[dtype])) {
       const step = pairStep(items[pair.left]!, items[pair.right]!, pair.keep, pair.last ? outLabels : undefined, sizes, profile, options, budget, dtype, aligned, runtimeSizes.length > 0);
@@ -189,6 +192,16 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
   // Sizes known only at run time are checked per call, on the plan fitted to them (runtime/einsum).
   if (runtimeSizes.length === 0) checkIndexRange(plan);
   return plan;
+}
+
+/**
+ * How many invocations a loop step gives each output's sum on this profile, where more than one
+ * (codegen/reduction). Sized at run time, the outputs may be more than planned: fewer lanes.
+ */
+function loopLanes(shape: readonly number[], summed: readonly string[], sizes: Readonly<Record<string, number>>, profile: DeviceProfile, sizedAtRunTime: boolean): { lanes?: number } {
+  const terms = summed.reduce((acc, l) => acc * sizes[l]!, 1);
+  const lanes = summed.length === 0 ? 1 : lanesPerOutput(elementCount(shape), terms, profile.busyInvocations, sizedAtRunTime);
+  return lanes > 1 ? { lanes } : {};
 }
 
 /** The largest index a kernel computes in: WGSL's u32. */
@@ -287,7 +300,7 @@ export function resolveProfile(profile: PlanOptions["profile"]): DeviceProfile {
   return found;
 }
 
-function singleStep(input: StepInput, outLabels: readonly string[], sizes: Record<string, number>, profile: DeviceProfile, forced: Strategy | undefined, dtype: Dtype): PlanStep {
+function singleStep(input: StepInput, outLabels: readonly string[], sizes: Record<string, number>, profile: DeviceProfile, forced: Strategy | undefined, dtype: Dtype, sizedAtRunTime: boolean): PlanStep {
   const summed = input.labels.filter((l) => !outLabels.includes(l));
   const shape = outLabels.map((l) => sizes[l]!);
   const chosen = costSingle(elementCount(input.labels.map((l) => sizes[l]!)), elementCount(shape), profile, DTYPE_BYTES[dtype]);
@@ -298,6 +311,7 @@ function singleStep(input: StepInput, outLabels: readonly string[], sizes: Recor
     inputs: [input],
     output: { labels: outLabels, shape, strides: contiguousStrides(shape) },
     strategy: "loop",
+    ...loopLanes(shape, summed, sizes, profile, sizedAtRunTime),
     cost: chosen.cost,
     alternatives: [],
     frees: refSteps([input]),
@@ -367,6 +381,7 @@ function pairStep(
     output: { labels: outLabels, shape, strides: contiguousStrides(shape) },
     groups,
     strategy: chosen.strategy,
+    ...(chosen.strategy === "loop" ? loopLanes(shape, kLabels, sizes, profile, sizedAtRunTime) : {}),
     ...(chosen.tiles === undefined ? {} : { tiles: chosen.tiles }),
     ...(chosen.copies === undefined ? {} : { copies: chosen.copies }),
     cost: chosen.cost,

@@ -60,6 +60,12 @@ export interface DeviceProfile {
    */
   readonly maxSlabLoads?: number;
   /**
+   * Invocations from which a loop kernel's outputs keep this device busy on their own: below it,
+   * long sums are shared among lanes that meet in workgroup memory (codegen/reduction). Default
+   * 2^16; SwiftShader's barriers cost more than lanes gain there (its 2 cores are busy with few).
+   */
+  readonly busyInvocations?: number;
+  /**
    * How the staged subgroup-matrix kernel holds its slabs: one shared pair (default), one part per
    * row and column of subgroups (`per-subgroup`: constant matrix-load offsets), or `views`: 16-byte
    * stores through WGSL buffer views, only where `bufferViews` is true. No built-in profile names
@@ -89,13 +95,14 @@ export const PROFILES = {
   generic: { name: "generic", flopsPerSecond: 4e12, bytesPerSecond: 400e9, launchSeconds: 10e-6, parallelWorkgroups: 64, loopEfficiency: 0.1, maxTile: 64 },
   /**
    * SwiftShader, Vulkan on the CPU (a 2-core machine here). 64 invocations with 8 x 8 outputs each
-   * run its tiled kernels 2-4x faster than 256 with 4 x 4 (session 8: 64 x 64 x 8 tiles, 39
-   * against 78 ms at 256^3, and every tiled case of the small suite), on 8-deep slabs, which keep
-   * an invocation's loads within what it compiles quickly. Calibrated by the small benchmark preset
-   * with them (bench/results/swiftshader-small.json): direct about 1.2 GFLOP/s on the GEMMs, the
-   * loop kernel a fifth of that.
+   * run its tiled kernels 2-4x faster than 256 with 4 x 4 (64 x 64 x 8 tiles: 39 against 78 ms at
+   * 256^3, and every tiled case of the small suite), on 8-deep slabs, which keep an invocation's
+   * loads within what it compiles quickly. Calibrated by the small benchmark preset: direct about
+   * 1.2 GFLOP/s on the GEMMs, the loop kernel a fifth of that with serial sums (its pairwise sums
+   * run about 1.3x slower than that estimate: bench/RESULTS.md). Lanes share a loop kernel's sums
+   * only for fewer than 256 outputs: its barriers cost more than its 2 cores gain.
    */
-  swiftshader: { name: "swiftshader", flopsPerSecond: 1.2e9, bytesPerSecond: 4e9, launchSeconds: 50e-6, parallelWorkgroups: 2, loopEfficiency: 0.21, maxTile: 64, invocations: { x: 8, y: 8 }, maxSlabLoads: 16 },
+  swiftshader: { name: "swiftshader", flopsPerSecond: 1.2e9, bytesPerSecond: 4e9, launchSeconds: 50e-6, parallelWorkgroups: 2, loopEfficiency: 0.21, maxTile: 64, invocations: { x: 8, y: 8 }, maxSlabLoads: 16, busyInvocations: 256 },
 } as const satisfies Record<string, DeviceProfile>;
 
 export type ProfileName = keyof typeof PROFILES;

@@ -24,8 +24,9 @@ const LANE_TERMS = 64;
 /**
  * Invocations from which the outputs keep a large GPU busy on their own (a quarter of what an
  * H100 holds at once): lanes are added only while the outputs times the lanes stay within it.
+ * A profile may set its own (`DeviceProfile.busyInvocations`).
  */
-const BUSY_INVOCATIONS = 2 ** 16;
+export const BUSY_INVOCATIONS = 2 ** 16;
 
 /**
  * Lanes where the kernel is sized at run time and the output's size is not known: a call with
@@ -36,12 +37,14 @@ const SIZED_LANES = 16;
 /**
  * How many invocations sum each output, for `outputs` outputs of `terms` terms each: 1 (one
  * invocation per output, no workgroup memory) or a power of two up to REDUCTION_WORKGROUP.
- * `outputsVary`: the kernel is compiled before the output's size is known (`outputs` is nominal).
+ * `busy`: the device's BUSY_INVOCATIONS. `outputsVary`: the kernel is compiled before the
+ * output's size is known (`outputs` is nominal). The planner decides (a plan step's `lanes`), the
+ * cost model estimates with the same answer, and the emitter follows the step.
  */
-export function lanesPerOutput(outputs: number, terms: number, outputsVary = false): number {
+export function lanesPerOutput(outputs: number, terms: number, busy = BUSY_INVOCATIONS, outputsVary = false): number {
   const most = outputsVary ? SIZED_LANES : REDUCTION_WORKGROUP;
   let lanes = 1;
-  while (lanes < most && terms >= 2 * lanes * LANE_TERMS && 2 * lanes * outputs <= BUSY_INVOCATIONS) lanes *= 2;
+  while (lanes < most && terms >= 2 * lanes * LANE_TERMS && 2 * lanes * outputs <= busy) lanes *= 2;
   // Lanes that fewer outputs than a workgroup holds would leave idle join their sums instead.
   while (lanes > 1 && lanes < most && lanes * outputs < REDUCTION_WORKGROUP && terms >= 2 * lanes) lanes *= 2;
   return lanes;

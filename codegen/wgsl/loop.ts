@@ -8,9 +8,9 @@
  * also the "one thread per output" baseline of the benchmarks (what onnxruntime-web's Einsum does).
  * Bindings: inputs `in0..`, then `out`, then `params` (each input's offset, then `out_offset`).
  */
-import { contiguousStrides, elementCount, isContiguous } from "../views.js";
+import { contiguousStrides, isContiguous } from "../views.js";
 import type { Dtype } from "../plan.js";
-import { CASCADE_BLOCK, lanesPerOutput, REDUCTION_WORKGROUP } from "../reduction.js";
+import { CASCADE_BLOCK, REDUCTION_WORKGROUP } from "../reduction.js";
 import { canonicalNames, decompose, dot, ELEMENT_WORKGROUP, elementType, KernelDims, paramsStruct, perElementMain, shown, u32, wgsl, type ElementType, type Value } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
@@ -37,6 +37,8 @@ export interface LoopKernelSpec {
   readonly dtype?: Dtype;
   /** Labels whose sizes (and the strides that follow from them) are read from params: see KernelDims. */
   readonly runtimeSizes?: readonly string[];
+  /** Invocations sharing each output's sum (default 1), as the plan step chose them (codegen/reduction). */
+  readonly lanes?: number;
 }
 
 export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: number): KernelSpec | undefined {
@@ -79,9 +81,7 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   // A sum with a side of 0 never runs its loops, but WGSL refuses `% 0u`: divide by 1 instead.
   const term = (index: string, indent: string) => [...decompose(index, sum.map((d) => d.name), sum.map((d) => (d.size === 0 ? 1 : d.size)), "s_", indent), `${indent}let term = ${product};`];
   const terms = dims.product(summed);
-  // Sized at run time, the lanes are chosen at the sizes the plan was made with (as its costs are),
-  // fewer where the output's size is left open.
-  const lanes = summed.length === 0 ? 1 : lanesPerOutput(elementCount(outShape), elementCount(summed.map(size)), typeof count !== "number");
+  const lanes = summed.length === 0 ? 1 : (spec.lanes ?? 1);
   if (lanes === 1) {
     const grid = gridFor(dims, count, spec.output, maxWorkgroupsPerDimension);
     const body = [

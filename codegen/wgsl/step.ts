@@ -41,7 +41,7 @@ export function emitStep(plan: Plan, index: number, maxWorkgroupsPerDimension: n
   const outStrides = { labels: step.output.labels, strides: step.output.strides };
   switch (step.strategy) {
     case "loop":
-      return { scratch: [], launches: launch(emitLoopKernel({ inputs: step.inputs, output: step.output.labels, outStrides: step.output.strides, fresh, accumulate, sizes: plan.sizes, title, dtype: plan.dtype, ...runtime(plan) }, maxWorkgroupsPerDimension), [...inputs, out]) };
+      return { scratch: [], launches: launch(emitLoopKernel({ inputs: step.inputs, output: step.output.labels, outStrides: step.output.strides, fresh, accumulate, sizes: plan.sizes, title, dtype: plan.dtype, ...runtime(plan), ...(step.lanes === undefined ? {} : { lanes: step.lanes }) }, maxWorkgroupsPerDimension), [...inputs, out]) };
     case "direct":
       return { scratch: [], launches: launch(direct(plan, step, step.inputs[0]!, step.inputs[1]!, outStrides, title, maxWorkgroupsPerDimension, accumulate), [...inputs, out]) };
     case "split-k":
