@@ -153,7 +153,8 @@ export class Gpu {
       this.#gpuError ??= new EinsightError("gpuError", `The GPU reported an error that einsight did not prevent (please report it): ${error.message}`);
     });
     void device.lost.then((info) => {
-      if (this.#device !== undefined && info.reason !== "destroyed") this.#lost = info.message || "no reason given";
+      // Lost while still ours: a driver reset, or a device passed in and destroyed by its owner.
+      if (this.#device !== undefined) this.#lost = info.message || `reason: ${info.reason}`;
     });
   }
 

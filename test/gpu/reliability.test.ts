@@ -133,3 +133,16 @@ test("many operands contract right: 64 of 'a,a,...->', a chain of 51 matrices, 1
   expect(performance.now() - start).toBeLessThan(1000);
   expect(p.steps).toHaveLength(999);
 });
+
+test("a device passed in and destroyed by its owner: deviceLost on the next call, not a GPU error", async () => {
+  const owner = await gpu();
+  const device = owner.device;
+  const h = await gpu({ device });
+  const a = tensor(h, [1, 2], [2]);
+  owner.destroy(); // the device's owner ends it
+  await device.lost;
+  await new Promise((r) => setTimeout(r, 10)); // einsight's own handler of the loss runs after this one was queued
+  expect(() => einsum("i->", a)).toThrow(code("deviceLost", "was lost"));
+  await expect(a.read()).rejects.toMatchObject({ code: "deviceLost" });
+  h.destroy(); // still fine: frees einsight's buffers, leaves the device to its owner
+});
