@@ -3,19 +3,7 @@
  * on the machine's GPU when it has one, else on SwiftShader (a CPU Vulkan driver that Debian's
  * `chromium` package ships). No adapter at all is an error that says how to get one.
  */
-import { EinsightError } from "../codegen/errors.js";
-
-export interface AdapterRequest {
-  /** Dawn toggles for Node, e.g. `enable-dawn-features=allow_unsafe_apis` (ignored in browsers). */
-  readonly dawnOptions?: readonly string[];
-  readonly powerPreference?: GPUPowerPreference;
-}
-
-export interface FoundAdapter {
-  readonly adapter: GPUAdapter;
-  /** The WGSL language features of the WebGPU implementation it came from (`GPU.wgslLanguageFeatures`). */
-  readonly wgslFeatures: ReadonlySet<string>;
-}
+import { noAdapter, wgslFeaturesOf, type AdapterRequest, type FoundAdapter } from "./found-adapter.js";
 
 export async function requestAdapter(request: AdapterRequest = {}): Promise<FoundAdapter> {
   const browser = browserGpu();
@@ -29,11 +17,6 @@ export async function requestAdapter(request: AdapterRequest = {}): Promise<Foun
   return requestNodeAdapter(request);
 }
 
-/** `GPU.wgslLanguageFeatures` as a set (empty where the implementation does not say). */
-export function wgslFeaturesOf(gpu: GPU | undefined): ReadonlySet<string> {
-  return new Set<string>((gpu as { wgslLanguageFeatures?: Iterable<string> } | undefined)?.wgslLanguageFeatures ?? []);
-}
-
 /** The `navigator.gpu` of a browser (or a worker), undefined in Node. */
 export function browserGpu(): GPU | undefined {
   return (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
@@ -45,8 +28,4 @@ export function describeAdapter(info: GPUAdapterInfo): string {
   const description = info.description !== "" ? `: ${info.description}` : "";
   const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true ? " (software fallback)" : "";
   return `${name}${description}${fallback}`;
-}
-
-export function noAdapter(reason: string): EinsightError {
-  return new EinsightError("noAdapter", `No WebGPU adapter. ${reason}`);
 }

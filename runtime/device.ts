@@ -8,7 +8,8 @@ import type { KernelSpec } from "../codegen/wgsl/kernel.js";
 import { paramsWords } from "../codegen/wgsl/common.js";
 import { PROFILES, profileForAdapter, type DeviceProfile } from "../codegen/profile.js";
 import { checkTileTable, type TileTable } from "../codegen/tiles.js";
-import { browserGpu, describeAdapter, requestAdapter, wgslFeaturesOf, type AdapterRequest } from "./adapter.js";
+import { browserGpu, describeAdapter, requestAdapter } from "./adapter.js";
+import { wgslFeaturesOf, type AdapterRequest } from "./found-adapter.js";
 import { PipelineCache, type Pipeline } from "./pipelines.js";
 
 export interface GpuOptions extends AdapterRequest {

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { EinsightError } from "../codegen/errors.js";
-import { noAdapter, wgslFeaturesOf, type AdapterRequest, type FoundAdapter } from "./adapter.js";
+import { noAdapter, wgslFeaturesOf, type AdapterRequest, type FoundAdapter } from "./found-adapter.js";
 
 /** Where Debian's chromium package puts SwiftShader's Vulkan driver manifest. */
 export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
