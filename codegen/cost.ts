@@ -30,10 +30,10 @@ export interface TileConfig {
   /** Multiply on subgroup matrices of this shape (tensor cores): f16 inputs, f32 accumulators. */
   readonly matrix?: SubgroupMatrixShape;
   /**
-   * Read a (b) 16 bytes at a time from memory, where its layout and start allow (codegen/wgsl/direct
+   * Read a (b) 16 bytes at a time from memory, where its layout and start allow (codegen/access
    * `wideLoads`); `out`: the scalar f32 kernel stores its output 16 bytes at a time, where its
    * layout allows and it starts aligned (`wideStores`; an intermediate, a fresh result, or an
-   * `out` view at an aligned offset).
+   * `out` view at an aligned offset; split-k's partials where their layout allows too).
    */
   readonly wide?: { readonly a: boolean; readonly b: boolean; readonly out?: boolean };
   /** With `matrix`: load them straight from the operands (4 subgroups, 16-deep steps) instead of staging slabs (8 subgroups). */
@@ -92,7 +92,7 @@ export interface PairShape {
   readonly elementBytes: number;
   /** The tiled kernels multiply on the device's subgroup matrices (f16 on a profile that has them). */
   readonly matrix: boolean;
-  /** ... loading them straight from the operands, whose layout allows it (codegen/wgsl/direct `matrixLayout`). */
+  /** ... loading them straight from the operands, whose layout allows it (codegen/access `matrixLayout`). */
   readonly matrixGlobal?: boolean;
   /** Which operands the tiled kernels read 16 bytes at a time (layout and aligned start). */
   readonly wide?: { readonly a: boolean; readonly b: boolean };

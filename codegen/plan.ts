@@ -4,8 +4,10 @@
  * gets the strategy the cost model rates fastest within the memory budget, and keeps every losing
  * alternative with the reason it lost.
  */
+import { gemmCopy, gemmOrder, isUnit, matrixLayout, startsAligned, strideOf, wideLoads, wideStores, type Groups, type Strided } from "./access.js";
 import { bindShapes, classifyLabels, type OperandLayout } from "./bind.js";
 import { costPair, costSingle, STRATEGIES, type Candidate, type Cost, type PairShape, type Strategy, type TileConfig } from "./cost.js";
+import { DTYPE_BYTES, type Dtype } from "./dtype.js";
 import { parseEquation, formatEquation, type Equation } from "./equation.js";
 import { check, EinsightError } from "./errors.js";
 import { choosePairs } from "./path.js";
@@ -13,11 +15,6 @@ import { lanesPerOutput } from "./reduction.js";
 import { PROFILES, type DeviceProfile, type ProfileName } from "./profile.js";
 import { checkTileShape, type TileShape } from "./tiles.js";
 import { contiguousStrides, elementCount, mayOverlap } from "./views.js";
-import { matrixLayout, wideLoads, wideStores } from "./wgsl/direct.js";
-
-/** Element types: f16 is stored in 2 bytes and multiplied with f32 accumulation (needs `shader-f16`). */
-export type Dtype = "f32" | "f16";
-export const DTYPE_BYTES: Readonly<Record<Dtype, number>> = { f32: 4, f16: 2 };
 
 export interface PlanOperand extends OperandLayout {
   readonly dtype?: Dtype;
@@ -61,19 +58,9 @@ export interface PlanOptions {
 /** Where a step's input comes from: an operand of the einsum, or the result of an earlier step. */
 export type InputRef = { readonly operand: number } | { readonly step: number };
 
-export interface StepInput {
+/** A step's input: its labels and their element strides, and where it comes from. */
+export interface StepInput extends Strided {
   readonly ref: InputRef;
-  /** Distinct labels and the element stride of each (0 where broadcast). */
-  readonly labels: readonly string[];
-  readonly strides: readonly number[];
-}
-
-/** Labels of a pairwise step by role: output tiles span batch x m x n, the kernel loops over k. */
-export interface Groups {
-  readonly batch: readonly string[];
-  readonly m: readonly string[];
-  readonly n: readonly string[];
-  readonly k: readonly string[];
 }
 
 export type StepKind = "contraction" | "outer" | "elementwise" | "reduce" | "transform";
@@ -223,14 +210,6 @@ export function checkIndexRange(plan: Plan): void {
   });
 }
 
-/**
- * Whether a view starting `offset` elements into its buffer starts on a 16-byte boundary: what the
- * kernels' 16-byte loads need. Plans are made for one answer (the runtime's plan cache keys on it).
- */
-export function startsAligned(offset: number, dtype: Dtype): boolean {
-  return (offset * DTYPE_BYTES[dtype]) % 16 === 0;
-}
-
 /** Whether the plan stores into a caller's view 16 bytes at a time, so that it holds only for a view that starts aligned. */
 function storesWideIntoView(plan: Plan): boolean {
   return plan.output.view === true && plan.steps[plan.steps.length - 1]?.tiles?.wide?.out === true;
@@ -338,10 +317,9 @@ function pairStep(
   const natural = [...of("batch"), ...of("leftFree"), ...of("rightFree")];
   const outLabels = finalLabels ?? natural;
   const inOutputOrder = (c: string) => outLabels.filter((l) => classes[l] === c);
-  const aStride = strideOf(a);
   const kLabels = [...of("contracted"), ...of("leftSummed"), ...of("rightSummed")];
   // Contracted labels outermost to innermost by the left operand's stride, so its unit stride is innermost.
-  const k = kLabels.map((l, i) => ({ l, s: aStride(l), i })).sort((x, y) => y.s - x.s || x.i - y.i).map((x) => x.l);
+  const k = kLabels.map((l, i) => ({ l, s: strideOf(a, l), i })).sort((x, y) => y.s - x.s || x.i - y.i).map((x) => x.l);
   const groups: Groups = { batch: inOutputOrder("batch"), m: inOutputOrder("leftFree"), n: inOutputOrder("rightFree"), k };
   const shape = outLabels.map((l) => sizes[l]!);
   // Sized at run time: kernels that need sizes at build time (subgroup matrices need whole
@@ -406,7 +384,6 @@ function withWideAccess(chosen: Candidate, wide: NonNullable<TileConfig["wide"]>
 
 function pairShape(a: StepInput, b: StepInput, g: Groups, sizes: Record<string, number>, outElements: number): Omit<PairShape, "elementBytes" | "matrix" | "wide"> {
   const size = (ls: readonly string[]) => elementCount(ls.map((l) => sizes[l]!));
-  const unit = (input: StepInput, ls: readonly string[]) => ls.length > 0 && strideOf(input)(ls[ls.length - 1]!) === 1;
   return {
     batch: size(g.batch),
     m: size(g.m),
@@ -415,16 +392,11 @@ function pairShape(a: StepInput, b: StepInput, g: Groups, sizes: Record<string, 
     aElements: size(a.labels),
     bElements: size(b.labels),
     outElements,
-    aCoalesced: unit(a, g.k) || unit(a, g.m),
-    bCoalesced: unit(b, g.n) || unit(b, g.k),
+    aCoalesced: isUnit(a, g.k) || isUnit(a, g.m),
+    bCoalesced: isUnit(b, g.n) || isUnit(b, g.k),
     aGemmReady: isLaidOut(a, gemmOrder(g, 0), sizes),
     bGemmReady: isLaidOut(b, gemmOrder(g, 1), sizes),
   };
-}
-
-/** The label order ttgt's GEMM reads input `i` in: [batch, m, k] for the left, [batch, k, n] for the right. */
-export function gemmOrder(g: Groups, i: number): string[] {
-  return i === 0 ? [...g.batch, ...g.m, ...g.k] : [...g.batch, ...g.k, ...g.n];
 }
 
 /**
@@ -439,17 +411,10 @@ function kernelReads(inputs: readonly StepInput[], groups: Groups, sizes: Readon
   return { a: layout.a && starts(0), b: layout.b && starts(1) };
 }
 
-/** How ttgt copies input `i` for its GEMM: its labels in `gemmOrder`, contiguous. */
-export function gemmCopy(g: Groups, i: number, sizes: Readonly<Record<string, number>>): Pick<StepInput, "labels" | "strides"> {
-  const order = gemmOrder(g, i);
-  return { labels: order, strides: contiguousStrides(order.map((l) => sizes[l]!)) };
-}
-
 /** Whether `input` is exactly the contiguous tensor of `order` (labels it lacks would need a copy). */
 function isLaidOut(input: StepInput, order: readonly string[], sizes: Record<string, number>): boolean {
   const want = contiguousStrides(order.map((l) => sizes[l]!));
-  const stride = strideOf(input);
-  return order.every((l, i) => sizes[l] === 1 || (input.labels.includes(l) && stride(l) === want[i]));
+  return order.every((l, i) => sizes[l] === 1 || (input.labels.includes(l) && strideOf(input, l) === want[i]));
 }
 
 function choose(candidates: readonly Candidate[], forced: Strategy | undefined, budget: number): { chosen: Candidate; alternatives: Alternative[]; notes: string[] } {
@@ -488,13 +453,6 @@ export function formatSeconds(s: number): string {
   if (s >= 1) return `${s.toFixed(2)} s`;
   if (s >= 1e-3) return `${(s * 1e3).toFixed(3)} ms`;
   return `${(s * 1e6).toFixed(1)} us`;
-}
-
-function strideOf(input: StepInput): (label: string) => number {
-  return (label) => {
-    const i = input.labels.indexOf(label);
-    return i < 0 ? 0 : input.strides[i]!;
-  };
 }
 
 function refSteps(inputs: readonly StepInput[]): number[] {

@@ -20,7 +20,7 @@ import {
   type View,
 } from "../codegen/views.js";
 import { emitCopyKernel } from "../codegen/wgsl/copy.js";
-import { DTYPE_BYTES, type Dtype } from "../codegen/plan.js";
+import { DTYPE_BYTES, type Dtype } from "../codegen/dtype.js";
 import { fromHalfBits, toHalves } from "./half.js";
 import type { Gpu, Storage } from "./device.js";
 import type { DiagonalShape, ExpandShape, PermuteShape, SelectShape, SliceShape, TransposeShape } from "./types/views.js";

@@ -1,5 +1,5 @@
 /** Small WGSL-writing helpers shared by the kernel emitters. */
-import type { Dtype } from "../plan.js";
+import type { Dtype } from "../dtype.js";
 import type { ParamRef } from "./kernel.js";
 
 /**

@@ -5,7 +5,7 @@
  * Bindings: 0 `src` (read), 1 `dst`, 2 `params` (`src_offset`, `dst_offset` in elements).
  */
 import { coalesceView, elementCount, type View } from "../views.js";
-import type { Dtype } from "../plan.js";
+import type { Dtype } from "../dtype.js";
 import { decompose, dot, ELEMENT_WORKGROUP, elementType, paramsStruct, perElementMain } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 

@@ -15,8 +15,9 @@
  *   |  +------+------+   of its workgroup's tile: RM x RN accumulators; when RM (RN) is a multiple
  *                        of 4 it owns runs of 4 rows (4ty.., 4(ty+16)..) read as one vec4
  */
+import { loadsAlongFirst, matrixLayout, strideOf, type Groups, type MatrixLayout, type Strided } from "../access.js";
 import type { TileConfig } from "../cost.js";
-import type { Dtype } from "../plan.js";
+import type { Dtype } from "../dtype.js";
 import type { SubgroupMatrixShape } from "../profile.js";
 import { layoutFits } from "../tiles.js";
 import { canonicalNames, decompose, dot, elementType, KernelDims, paramsStruct, shown, u32, type ElementType, type Value } from "./common.js";
@@ -24,18 +25,17 @@ import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
 const SIDE = 16; // invocations per side of the workgroup
 
-export interface DirectOperand {
-  readonly labels: readonly string[];
-  readonly strides: readonly number[];
-}
-
 export interface DirectKernelSpec {
-  readonly a: DirectOperand;
-  readonly b: DirectOperand;
+  readonly a: Strided;
+  readonly b: Strided;
   /** Where each output label goes (element strides); labels of the groups batch, m and n. */
-  readonly out: DirectOperand;
-  readonly groups: { readonly batch: readonly string[]; readonly m: readonly string[]; readonly n: readonly string[]; readonly k: readonly string[] };
+  readonly out: Strided;
+  readonly groups: Groups;
   readonly sizes: Readonly<Record<string, number>>;
+  /**
+   * `wide`: the 16-byte accesses that a, b and out as given here allow by layout and start
+   * (codegen/access); the kernel makes them where its tiles give every invocation whole ones.
+   */
   readonly tiles: TileConfig;
   /** split-k: elements between consecutive slices' partial outputs. */
   readonly splitStride?: number;
@@ -80,10 +80,9 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   const lanes = 16 / (t.wgsl === "f16" ? 2 : 4); // elements in 16 bytes
   const wide = { a: tiles.wide?.a === true && (tm * tk) % (lanes * threads) === 0, b: tiles.wide?.b === true && (tn * tk) % (lanes * threads) === 0 };
   const wideType = t.wgsl === "f16" ? "vec4<u32>" : "vec4<f32>"; // f16: 8 of them in 4 words
-  // 16-byte stores of the scalar f32 kernel's runs of 4 columns, where the planner found the output
-  // starts aligned and the layout this kernel writes allows them (split-k's partials are laid out
-  // otherwise than a view the step's result goes to).
-  const wideOut = tiles.wide?.out === true && matrix === undefined && t.wgsl === "f32" && (tn / inv.x) % 4 === 0 && wideStores(spec.out, groups, spec.sizes);
+  // 16-byte stores of the scalar f32 kernel's runs of 4 columns, where the output allows them
+  // (`tiles.wide.out`) and each invocation's columns come in whole runs of 4.
+  const wideOut = tiles.wide?.out === true && matrix === undefined && t.wgsl === "f32" && (tn / inv.x) % 4 === 0;
   // A slab loaded along k puts consecutive invocations TM (TN) elements apart in workgroup memory:
   // all in one bank. Padded rows spread them over the banks and keep vec4 (16-byte) alignment.
   // f16 slabs for subgroup matrices are stored one element at a time, so each 16-byte load goes
@@ -298,77 +297,6 @@ export function emitDirectKernel(spec: DirectKernelSpec, maxWorkgroupsPerDimensi
   return { code, workgroups: [...workgroups], workgroupBytes: buffers * tileBytes * tk * (aRow + bRow), ...sized };
 }
 
-/** How the subgroup-matrix kernel reads a and b straight from memory: each group as one stride. */
-export interface MatrixLayout {
-  readonly aM: number;
-  readonly aK: number;
-  readonly bK: number;
-  readonly bN: number;
-}
-
-/**
- * Whether a step can load its subgroup matrices straight from a and b (no staging): every group
- * of labels is one stride (a 2-D matrix per batch index), one of each operand's strides is 1,
- * the others and the batch strides are whole 16-byte units (8 f16), and M, N, K are whole matrices.
- * Offsets must be 16-byte aligned too; the planner checks those, which only it knows.
- */
-export function matrixLayout(a: DirectOperand, b: DirectOperand, groups: DirectKernelSpec["groups"], sizes: Readonly<Record<string, number>>, shape: SubgroupMatrixShape): MatrixLayout | undefined {
-  const size = (ls: readonly string[]) => ls.reduce((acc, l) => acc * sizes[l]!, 1);
-  if (size(groups.m) % shape.m !== 0 || size(groups.n) % shape.n !== 0 || size(groups.k) % shape.k !== 0) return undefined;
-  const [aM, aK, bK, bN] = [fused(a, groups.m, sizes), fused(a, groups.k, sizes), fused(b, groups.k, sizes), fused(b, groups.n, sizes)];
-  if (aM === undefined || aK === undefined || bK === undefined || bN === undefined) return undefined;
-  const whole = (s: number) => s % 8 === 0;
-  const batchOk = groups.batch.every((l) => whole(strideIn(a, l)) && whole(strideIn(b, l)));
-  const aOk = (aK === 1 && whole(aM)) || (aM === 1 && whole(aK));
-  const bOk = (bN === 1 && whole(bK)) || (bK === 1 && whole(bN));
-  return batchOk && aOk && bOk ? { aM, aK, bK, bN } : undefined;
-}
-
-/**
- * Which operands the tiled kernel can read 16 bytes (`lanes` elements: 4 f32 or 8 f16) at a time
- * along the side it loads fast: that side's innermost label has stride 1 and a size that is a
- * multiple of `lanes`, the operand's other strides are multiples of `lanes`, and it is not empty.
- * Offsets must be 16-byte aligned too; the planner checks those, which only it knows.
- */
-export function wideLoads(a: DirectOperand, b: DirectOperand, groups: DirectKernelSpec["groups"], sizes: Readonly<Record<string, number>>, lanes = 4): { a: boolean; b: boolean } {
-  const ok = (op: DirectOperand, first: readonly string[], second: readonly string[]) => {
-    const group = loadsAlongFirst(op, first, second) ? first : second;
-    const inner = group[group.length - 1];
-    return isUnit(op, group) && sizes[inner!]! % lanes === 0 && op.labels.every((l, i) => l === inner || op.strides[i]! % lanes === 0) && notEmpty(op, sizes);
-  };
-  return { a: ok(a, groups.k, groups.m), b: ok(b, groups.n, groups.k) };
-}
-
-/**
- * Whether the scalar f32 kernel can store its output 16 bytes at a time (runs of 4 columns as one
- * vec4): the innermost n label has stride 1 and a size that is a multiple of 4, every other stride
- * is a multiple of 4, and it is not empty. The output must start 16-byte aligned too; the planner
- * checks that (an intermediate or a fresh result does; an `out` view where its offset does).
- */
-export function wideStores(out: DirectOperand, groups: DirectKernelSpec["groups"], sizes: Readonly<Record<string, number>>): boolean {
-  const inner = groups.n[groups.n.length - 1];
-  return inner !== undefined && strideIn(out, inner) === 1 && sizes[inner]! % 4 === 0 && out.labels.every((l, i) => l === inner || out.strides[i]! % 4 === 0) && notEmpty(out, sizes);
-}
-
-/**
- * Whether an operand has elements: an empty one is bound as a few bytes, fewer than the 16 an
- * array of vec4 needs at least (WebGPU refuses the binding), so it is read an element at a time.
- */
-function notEmpty(op: DirectOperand, sizes: Readonly<Record<string, number>>): boolean {
-  return op.labels.every((l) => sizes[l]! > 0);
-}
-
-/** The one stride that walks a group's flat index (outermost label first), if there is one. */
-function fused(op: DirectOperand, group: readonly string[], sizes: Readonly<Record<string, number>>): number | undefined {
-  const live = group.filter((l) => sizes[l]! > 1);
-  if (live.length === 0) return 1; // a single index: any stride serves; 1 keeps the layout checks simple
-  for (let i = 0; i + 1 < live.length; i++) {
-    if (strideIn(op, live[i]!) !== strideIn(op, live[i + 1]!) * sizes[live[i + 1]!]!) return undefined;
-  }
-  const inner = strideIn(op, live[live.length - 1]!);
-  return inner === 0 ? undefined : inner;
-}
-
 /** Invocations of the subgroup-matrix kernel: 8 subgroups of 32 (the planner uses it only where subgroups are 32 wide). */
 const MATRIX_INVOCATIONS = 256;
 const MATRIX_SUBGROUP = 32;
@@ -551,31 +479,14 @@ function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
-function strideIn(op: DirectOperand, label: string): number {
-  const i = op.labels.indexOf(label);
-  return i < 0 ? 0 : op.strides[i]!;
-}
-
-/**
- * Whether the tiled kernel loads an operand's slabs along its `first` group (a: k before m; b: n
- * before k): where that has unit stride, or neither has.
- */
-function loadsAlongFirst(op: DirectOperand, first: readonly string[], second: readonly string[]): boolean {
-  return isUnit(op, first) || !isUnit(op, second);
-}
-
-function isUnit(op: DirectOperand, group: readonly string[]): boolean {
-  return group.length > 0 && strideIn(op, group[group.length - 1]!) === 1;
-}
-
-function describe(op: DirectOperand, n: (l: string) => string, dims: KernelDims): string {
+function describe(op: Strided, n: (l: string) => string, dims: KernelDims): string {
   return op.labels.map((l, i) => `${n(l)}:${dims.showStride(op.strides[i]!)}`).join(" ") || "(scalar)";
 }
 
 /** `fn <name>(i: u32) -> u32`: the element offset of flat group index `i` in one operand. */
-function offsetFn(name: string, group: readonly string[], op: DirectOperand, binding: number | "out", owner: string, dims: KernelDims, n: (l: string) => string): string {
-  if (group.every((l) => strideIn(op, l) === 0)) return `fn ${name}(i: u32) -> u32 { return 0u; }`;
-  const strides = group.map((l) => dims.stride(binding, owner, l, strideIn(op, l)));
+function offsetFn(name: string, group: readonly string[], op: Strided, binding: number | "out", owner: string, dims: KernelDims, n: (l: string) => string): string {
+  if (group.every((l) => strideOf(op, l) === 0)) return `fn ${name}(i: u32) -> u32 { return 0u; }`;
+  const strides = group.map((l) => dims.stride(binding, owner, l, strideOf(op, l)));
   const coords = group.map((l) => `c_${n(l)}`);
   const lines = decompose("i", group.map(n), group.map((l) => dims.size(l)), "c_");
   return [`fn ${name}(i: u32) -> u32 {`, ...lines, `  return ${dot(coords, strides)};`, "}"].join("\n");

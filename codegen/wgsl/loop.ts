@@ -8,20 +8,15 @@
  * also the "one thread per output" baseline of the benchmarks (what onnxruntime-web's Einsum does).
  * Bindings: inputs `in0..`, then `out`, then `params` (each input's offset, then `out_offset`).
  */
-import { contiguousStrides, isContiguous } from "../views.js";
-import type { Dtype } from "../plan.js";
+import { strideOf, type Strided } from "../access.js";
+import type { Dtype } from "../dtype.js";
 import { CASCADE_BLOCK, REDUCTION_WORKGROUP } from "../reduction.js";
+import { contiguousStrides, isContiguous } from "../views.js";
 import { canonicalNames, decompose, dot, ELEMENT_WORKGROUP, elementType, KernelDims, paramsStruct, perElementMain, shown, u32, wgsl, type ElementType, type Value } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
-export interface LoopKernelInput {
-  readonly labels: readonly string[];
-  /** Element stride per label, 0 where the input broadcasts. */
-  readonly strides: readonly number[];
-}
-
 export interface LoopKernelSpec {
-  readonly inputs: readonly LoopKernelInput[];
+  readonly inputs: readonly Strided[];
   /** Output labels; the output is written contiguously in this order unless `outStrides` says otherwise. */
   readonly output: readonly string[];
   /** Element strides of the output per output label (default contiguous). */
@@ -305,10 +300,4 @@ function describeInputs(spec: LoopKernelSpec, dims: KernelDims, ins: readonly st
     `//   ${equation}   sizes ${[...names].map(([l, name]) => `${name}=${dims.showSize(l)}`).join(" ")}${dims.note}`,
     ...spec.inputs.map((input, k) => `//   ${ins[k]} strides ${input.labels.map((l, i) => `${names.get(l)}:${dims.showStride(input.strides[i]!)}`).join(" ") || "(scalar)"}`),
   ];
-}
-
-/** An input's element stride along `label`, 0 where it lacks the label (broadcast). */
-function strideOf(input: LoopKernelInput, label: string): number {
-  const i = input.labels.indexOf(label);
-  return i < 0 ? 0 : input.strides[i]!;
 }

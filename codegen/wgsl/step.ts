@@ -3,10 +3,12 @@
  * scratch buffers the step needs. Pure: the runtime executes it, the transformer will embed it.
  * Every kernel's `params` are the element offsets of its storage buffers, in binding order.
  */
-import { DTYPE_BYTES, gemmCopy, type Plan, type PlanStep, type StepInput } from "../plan.js";
+import { gemmCopy, strideOf, wideStores, type Strided } from "../access.js";
+import { DTYPE_BYTES } from "../dtype.js";
+import type { Plan, PlanStep } from "../plan.js";
 import { contiguousStrides, elementCount } from "../views.js";
 import { emitCopyKernel } from "./copy.js";
-import { emitDirectKernel, type DirectOperand } from "./direct.js";
+import { emitDirectKernel } from "./direct.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 import { emitLoopKernel } from "./loop.js";
 
@@ -51,7 +53,7 @@ export function emitStep(plan: Plan, index: number, maxWorkgroupsPerDimension: n
   }
 }
 
-function direct(plan: Plan, step: PlanStep, a: DirectOperand, b: DirectOperand, out: DirectOperand, title: string, maxWg: number, accumulate: boolean, splitStride?: number): KernelSpec | undefined {
+function direct(plan: Plan, step: PlanStep, a: Strided, b: Strided, out: Strided, title: string, maxWg: number, accumulate: boolean, splitStride?: number): KernelSpec | undefined {
   return emitDirectKernel({ a, b, out, groups: step.groups!, sizes: plan.sizes, tiles: step.tiles!, title, accumulate, dtype: plan.dtype, ...runtime(plan), ...(splitStride === undefined ? {} : { splitStride }) }, maxWg);
 }
 
@@ -88,8 +90,11 @@ function splitK(plan: Plan, step: PlanStep, title: string, maxWg: number, accumu
   const slices = step.tiles!.splits;
   // Partials are contiguous [slice, ...output] whatever view the output is written into.
   const packed = contiguousStrides(step.output.shape);
-  const partial: DirectOperand = { labels: step.output.labels, strides: packed };
-  const gemm = direct(plan, step, step.inputs[0]!, step.inputs[1]!, partial, title, maxWg, false, count);
+  const partial: Strided = { labels: step.output.labels, strides: packed };
+  // The plan judged 16-byte stores on the step's output; the partials go to scratch (at offset 0) in their own layout.
+  const tiles = step.tiles!;
+  const partialTiles = tiles.wide?.out === true && !wideStores(partial, step.groups!, plan.sizes) ? { ...tiles, wide: { ...tiles.wide, out: false } } : tiles;
+  const gemm = direct(plan, { ...step, tiles: partialTiles }, step.inputs[0]!, step.inputs[1]!, partial, title, maxWg, false, count);
   const sum = emitLoopKernel(
     { inputs: [{ labels: [SLICE, ...step.output.labels], strides: [count, ...packed] }], output: step.output.labels, outStrides: step.output.strides, fresh, accumulate, sizes: { ...plan.sizes, [SLICE]: slices }, title: `${title}: sum of the ${slices} k slices`, dtype: plan.dtype },
     maxWg,
@@ -102,7 +107,7 @@ function splitK(plan: Plan, step: PlanStep, title: string, maxWg: number, accumu
 function ttgt(plan: Plan, step: PlanStep, title: string, maxWg: number, accumulate: boolean): StepProgram {
   const scratch: number[] = [];
   const launches: Launch[] = [];
-  const gemmInputs = step.inputs.map((input, i): { operand: DirectOperand; buffer: BufferRef } => {
+  const gemmInputs = step.inputs.map((input, i): { operand: Strided; buffer: BufferRef } => {
     if (!step.copies!.includes(i)) return { operand: input, buffer: { input: i } };
     const operand = gemmCopy(step.groups!, i, plan.sizes);
     const shape = operand.labels.map((l) => plan.sizes[l]!);
@@ -115,9 +120,4 @@ function ttgt(plan: Plan, step: PlanStep, title: string, maxWg: number, accumula
   const gemm = direct(plan, step, gemmInputs[0]!.operand, gemmInputs[1]!.operand, { labels: step.output.labels, strides: step.output.strides }, title, maxWg, accumulate);
   if (gemm !== undefined) launches.push({ kernel: gemm, buffers: [gemmInputs[0]!.buffer, gemmInputs[1]!.buffer, { output: true }] });
   return { scratch, launches };
-}
-
-function strideOf(input: Pick<StepInput, "labels" | "strides">, label: string): number {
-  const i = input.labels.indexOf(label);
-  return i < 0 ? 0 : input.strides[i]!;
 }

@@ -27,7 +27,8 @@ import type { ProfileName } from "../../codegen/profile.js";
 import { buildProfile, type BuildProfileConfig } from "../typescript/profile.js";
 import { reportHtml, shapesText } from "../report/html.js";
 import { scanProject } from "../report/scan.js";
-import { planEinsum, type Dtype, type PlanOperand, type PlanOptions } from "../../codegen/plan.js";
+import type { Dtype } from "../../codegen/dtype.js";
+import { planEinsum, type PlanOperand, type PlanOptions } from "../../codegen/plan.js";
 import type { Strategy } from "../../codegen/cost.js";
 import { candidateName, parseCandidates } from "../../codegen/tiles.js";
 
