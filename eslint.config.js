@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".device/", "test/transformer/.out/", "test/bundlers/.out/", "test/packed/.out/", "examples/vite.config.mjs"] }, // a build config that imports the build (dist/)
+  { ignores: ["dist/", "node_modules/", ".device/", "test/transformer/.out/", "test/bundlers/.out/", "examples/vite.config.mjs"] }, // a build config that imports the build (dist/)
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

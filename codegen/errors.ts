@@ -36,6 +36,8 @@ export type EinsightErrorCode =
   | "memoryBudget"
   | "overlappingOutput"
   | "indexRange"
+  // the packages a build-time subpath needs (plugin/peers)
+  | "missingDependency"
   // tensors and the GPU (runtime)
   | "invalidData"
   | "invalidOperand"

@@ -19,9 +19,7 @@
  */
 import { parseArgs } from "node:util";
 import { EinsightError } from "../../codegen/errors.js";
-import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
-import type ts from "typescript";
 import { explain, formatBytes, formatCount } from "../../codegen/explain.js";
 import type { ProfileName } from "../../codegen/profile.js";
 import { buildProfile, type BuildProfileConfig } from "../typescript/profile.js";
@@ -31,6 +29,7 @@ import type { Dtype } from "../../codegen/dtype.js";
 import { planEinsum, type PlanOperand, type PlanOptions } from "../../codegen/plan.js";
 import type { Strategy } from "../../codegen/cost.js";
 import { candidateName, parseCandidates } from "../../codegen/tiles.js";
+import { classicTypeScript } from "../peers.js";
 
 const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
        einsight report [tsconfig.json or folder] [--json] [--html FILE] [--profile P] [--tile-table FILE]
@@ -110,13 +109,8 @@ function profileOption(config: BuildProfileConfig): Pick<PlanOptions, "profile">
 
 /** `einsight report`: scans the project, prints one line per einsum, writes JSON and HTML when asked. */
 function report(project: string, opts: { json?: boolean | undefined; html?: string | undefined; profile?: string | undefined; "tile-table"?: string | undefined }): { code: number; out: string } {
-  let tsm: typeof ts;
   try {
-    tsm = createRequire(import.meta.url)("typescript") as typeof ts; // an optional peer: only this command needs it
-  } catch {
-    return { code: 1, out: "einsight: `einsight report` needs the 'typescript' package; install it in the project (npm install -D typescript)." };
-  }
-  try {
+    const tsm = classicTypeScript("`einsight report`"); // an optional peer: only this command needs it (not TypeScript 7: no compiler API)
     const scanned = scanProject(tsm, project, profileConfig(opts));
     if (opts.html !== undefined) writeFileSync(opts.html, reportHtml(scanned));
     if (opts.json === true) return { code: 0, out: JSON.stringify(scanned, null, 2) };

@@ -6,51 +6,19 @@
  *
  * The rules that need shapes read them from the type checker (typed linting with the project
  * service); the others work without types.
+ *
+ * The rules import @typescript-eslint/utils and typescript, optional peers of einsight (an install
+ * for the runtime alone leaves them out): this entry checks that both are installed before it
+ * loads the rules (plugin/eslint/plugin.ts), so a missing one is an EinsightError naming what to
+ * install, not a module-not-found error at link time. Hence the top-level await: load this module
+ * with `import` (ESLint's flat config does), not `require()`.
  */
-import type { TSESLint } from "@typescript-eslint/utils";
-import operands from "./rules/operands.js";
-import preferView from "./rules/prefer-view.js";
-import riskyEinsum from "./rules/risky-einsum.js";
-import shapeMismatch from "./rules/shape-mismatch.js";
-import tfjsEinsum from "./rules/tfjs-einsum.js";
-import validEquation from "./rules/valid-equation.js";
+import { requirePeers, TYPESCRIPT } from "../peers.js";
+import type * as Plugin from "./plugin.js";
 
-export const rules = {
-  "valid-equation": validEquation,
-  operands,
-  "shape-mismatch": shapeMismatch,
-  "risky-einsum": riskyEinsum,
-  "prefer-view": preferView,
-  "tfjs-einsum": tfjsEinsum,
-};
+requirePeers("einsight/eslint", ["@typescript-eslint/utils", TYPESCRIPT]);
+const loaded = await import("./plugin.js");
 
-const plugin = {
-  meta: { name: "einsight", version: "0.1.0" },
-  rules,
-  configs: {} as Record<"recommended" | "strict", TSESLint.FlatConfig.Config>,
-};
-
-plugin.configs.recommended = {
-  name: "einsight/recommended",
-  plugins: { einsight: plugin as unknown as TSESLint.FlatConfig.Plugin },
-  rules: {
-    "einsight/valid-equation": "error",
-    "einsight/operands": "error",
-    "einsight/shape-mismatch": "error",
-    "einsight/risky-einsum": "warn",
-    "einsight/prefer-view": "warn",
-    "einsight/tfjs-einsum": "error",
-  },
-};
-
-plugin.configs.strict = {
-  name: "einsight/strict",
-  plugins: plugin.configs.recommended.plugins!,
-  rules: {
-    ...plugin.configs.recommended.rules,
-    "einsight/risky-einsum": ["error", { maxTemporaryBytes: 0, maxOutputBytes: 256 * 2 ** 20, maxBackwardBytes: 0 }],
-    "einsight/prefer-view": "error",
-  },
-};
-
+export const rules: typeof Plugin.rules = loaded.rules;
+const plugin: typeof Plugin.default = loaded.default;
 export default plugin;

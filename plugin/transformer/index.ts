@@ -15,12 +15,17 @@
  * (`"tileTable": "tiles.json"` adds tile shapes measured on the target device by `tuneTiles()`)
  *
  * or programmatically: `program.emit(..., { before: [einsightTransformer(program, { profile })] })`.
+ *
+ * It needs TypeScript's compiler API: the `ts` a host passes (ts-patch does), else the project's
+ * typescript package, which must be TypeScript 6 or earlier (plugin/peers: TypeScript 7 has no such
+ * API, and gets an EinsightError saying to install typescript@6 for the build).
  */
-import ts from "typescript";
+import type ts from "typescript";
 import type { CompiledEinsum } from "../../codegen/compiled.js";
 import { mapRaw } from "../typescript/equation-offsets.js";
 import { buildCall, einsumCalls, type BuiltCall, type EinsumCall } from "../typescript/einsum-calls.js";
 import { buildProfile, type BuildProfileConfig } from "../typescript/profile.js";
+import { classicTypeScript } from "../peers.js";
 
 /** The device profile plans are made for, and a tile table measured on it (plugin/typescript/profile). */
 export type TransformerConfig = BuildProfileConfig;
@@ -40,7 +45,7 @@ export interface TransformerExtras {
 export const DIAGNOSTIC_CODE = 90001;
 
 export default function einsightTransformer(program: ts.Program, config: TransformerConfig = {}, extras: TransformerExtras = {}): ts.TransformerFactory<ts.SourceFile> {
-  const tsm = extras.ts ?? ts;
+  const tsm = classicTypeScript("einsight/transformer", extras.ts);
   const checker = program.getTypeChecker();
   const profile = buildProfile(config);
   const options = profile === undefined ? {} : { profile };
@@ -51,7 +56,7 @@ export default function einsightTransformer(program: ts.Program, config: Transfo
       const built = buildCall(tsm, checker, call, options); // with the call's literal options; options known only at run time, or an `out`: left to run time
       extras.onCall?.(original, call, built);
       if (built.kind === "error") extras.addDiagnostic?.(diagnostic(tsm, original, call, built.error.reason, built.error.span));
-      if (built.kind === "planned" || built.kind === "sized") compiled.set(call.node, literal(tsm.factory, slim(built.compiled)));
+      if (built.kind === "planned" || built.kind === "sized") compiled.set(call.node, literal(tsm, slim(built.compiled)));
     }
     if (compiled.size === 0) return sourceFile;
     const visit = (node: ts.Node): ts.Node => {
@@ -86,12 +91,13 @@ function slim(compiled: CompiledEinsum): CompiledEinsum {
 }
 
 /** A JSON value as a TypeScript expression. */
-function literal(f: ts.NodeFactory, value: unknown): ts.Expression {
+function literal(tsm: typeof ts, value: unknown): ts.Expression {
+  const f = tsm.factory;
   if (value === null) return f.createNull();
   if (typeof value === "string") return f.createStringLiteral(value);
   if (typeof value === "boolean") return value ? f.createTrue() : f.createFalse();
-  if (typeof value === "number") return value < 0 ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-value)) : f.createNumericLiteral(value);
-  if (Array.isArray(value)) return f.createArrayLiteralExpression(value.map((v) => literal(f, v)));
+  if (typeof value === "number") return value < 0 ? f.createPrefixUnaryExpression(tsm.SyntaxKind.MinusToken, f.createNumericLiteral(-value)) : f.createNumericLiteral(value);
+  if (Array.isArray(value)) return f.createArrayLiteralExpression(value.map((v) => literal(tsm, v)));
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  return f.createObjectLiteralExpression(entries.map(([k, v]) => f.createPropertyAssignment(f.createStringLiteral(k), literal(f, v))));
+  return f.createObjectLiteralExpression(entries.map(([k, v]) => f.createPropertyAssignment(f.createStringLiteral(k), literal(tsm, v))));
 }

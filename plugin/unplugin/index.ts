@@ -10,17 +10,23 @@
  * build error at file:line:column. With `report`, the build writes every einsum it compiled as
  * JSON and HTML (the same report as `einsight report`): the transformer's own answer for each
  * call, its plan, dtype and kernels as the bundle holds them, or why it is left to run time.
+ * unplugin and typescript are optional peers (plugin/peers): without unplugin, importing these
+ * subpaths is an EinsightError saying to install it; without typescript, or with TypeScript 7
+ * (no compiler API), so is making the plugin (`einsight()` in the bundler's config).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import ts from "typescript";
-import { createUnplugin, type UnpluginInstance } from "unplugin";
+import type ts from "typescript";
+import type * as Unplugin from "unplugin";
 import { reportHtml } from "../report/html.js";
 import { reportEntry, type ReportEntry } from "../report/scan.js";
 import einsightTransformer, { type TransformerConfig } from "../transformer/index.js";
 import { F32_ONLY } from "../typescript/einsum-calls.js";
 import { buildProfile, profileName, type BuildProfileConfig } from "../typescript/profile.js";
 import { readProject } from "../typescript/project.js";
+import { classicTypeScript, requirePeer } from "../peers.js";
+
+const { createUnplugin } = requirePeer<typeof Unplugin>("einsight's bundler plugin (einsight/vite, einsight/rollup, einsight/esbuild, einsight/webpack or einsight/unplugin)", "unplugin");
 
 export interface EinsightPluginOptions extends BuildProfileConfig {
   /** The project's tsconfig.json (default: tsconfig.json in the bundler's working folder). */
@@ -32,13 +38,15 @@ export interface EinsightPluginOptions extends BuildProfileConfig {
 /** One TypeScript language service over the project, re-reading what changed. */
 class Project {
   readonly root: string;
+  readonly #ts: typeof ts;
   readonly #options: ts.CompilerOptions;
   readonly #files: Set<string>;
   /** Module text the bundler handed over (it may differ from disk: earlier plugins). */
   readonly #handed = new Map<string, { text: string; version: number }>();
   readonly #service: ts.LanguageService;
 
-  constructor(tsconfig: string) {
+  constructor(tsm: typeof ts, tsconfig: string) {
+    const ts = (this.#ts = tsm);
     const { configFile, parsed } = readProject(ts, tsconfig);
     this.root = path.dirname(configFile);
     // JavaScript for the bundler, with source maps; the project's own module settings are kept.
@@ -94,7 +102,8 @@ class Project {
     const errors: string[] = [];
     const entries: ReportEntry[] = [];
     const transformer = einsightTransformer(program, config, {
-      addDiagnostic: (d) => errors.push(formatDiagnostic(d)),
+      ts: this.#ts,
+      addDiagnostic: (d) => errors.push(formatDiagnostic(this.#ts, d)),
       ...(report ? { onCall: (source, call, built) => entries.push(reportEntry(source, this.root, call, built)) } : {}),
     });
     let code = "";
@@ -114,6 +123,7 @@ class Project {
 
   /** The project files `sourceFile` imports, transitively: where its einsums' types can come from. */
   #dependencies(program: ts.Program, sourceFile: ts.SourceFile): string[] {
+    const ts = this.#ts;
     const seen = new Set<string>([path.resolve(sourceFile.fileName)]);
     const queue = [sourceFile];
     while (queue.length > 0) {
@@ -132,24 +142,28 @@ class Project {
   }
 }
 
-function formatDiagnostic(d: ts.Diagnostic): string {
-  const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+function formatDiagnostic(tsm: typeof ts, d: ts.Diagnostic): string {
+  const message = tsm.flattenDiagnosticMessageText(d.messageText, "\n");
   if (d.file === undefined || d.start === undefined) return message;
   const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
   return `${d.file.fileName}:${line + 1}:${character + 1}: ${message}`;
 }
 
 const TYPESCRIPT = /\.[cm]?tsx?$/;
+/** The bundlers einsight has a subpath for (einsight/vite, ...); others take einsight/unplugin. */
+const SUBPATHS: ReadonlySet<string> = new Set(["vite", "rollup", "esbuild", "webpack"]);
 
-export const einsightPlugin: UnpluginInstance<EinsightPluginOptions | undefined, false> = createUnplugin((options: EinsightPluginOptions | undefined) => {
+export const einsightPlugin: Unplugin.UnpluginInstance<EinsightPluginOptions | undefined, false> = createUnplugin((options: EinsightPluginOptions | undefined, meta) => {
   const { tsconfig, report } = options ?? {};
+  // TypeScript with its compiler API, refused here if missing or TypeScript 7
+  const tsm = classicTypeScript(SUBPATHS.has(meta.framework) ? `einsight/${meta.framework}` : `einsight/unplugin (for ${meta.framework})`);
   // the profile and tile table (its file read once), refused here if unknown or unreadable
   const profile = buildProfile(options ?? {});
   const table = typeof profile === "object" ? profile.tileTable : undefined;
   const config: TransformerConfig = { ...(options?.profile === undefined ? {} : { profile: options.profile }), ...(table === undefined ? {} : { tileTable: table }) };
   let project: Project | undefined;
   const entries = new Map<string, ReportEntry[]>();
-  const projectFor = (): Project => (project ??= new Project(path.resolve(tsconfig ?? "tsconfig.json")));
+  const projectFor = (): Project => (project ??= new Project(tsm, path.resolve(tsconfig ?? "tsconfig.json")));
   return {
     name: "einsight",
     enforce: "pre",

@@ -29,7 +29,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type * as TS from "typescript";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { freshProject, installedVersion } from "../packed/install.js";
 import { analyze, type Analysis, type Block, codeBlocks, exportedNames, markdownFiles, messageMatches, parsesAsTypeScript, printedClaim } from "./blocks.js";
 
@@ -61,8 +61,6 @@ interface Checked {
 }
 
 let checked: Checked;
-/** The fresh project, once installed (what afterAll cleans). */
-let projectDir: string | undefined;
 const timings: Record<string, number> = {};
 
 /** The import line prepended to a block: what it uses and does not declare, from the prelude or einsight. */
@@ -125,7 +123,6 @@ describe("the TypeScript blocks of README.md and docs/", () => {
     let t0 = performance.now();
     const deps = ["typescript", "@webgpu/types", "@types/node", "webgpu", "eslint", "typescript-eslint"].map((n) => `${n}@${installedVersion(n)}`);
     const dir = freshProject("docs", deps, {});
-    projectDir = dir;
     timings.install = performance.now() - t0;
     const prelude = exportedNames(preludeFile);
     const einsight = exportedNames(path.join(dir, "node_modules/einsight/dist/runtime/index.d.ts"));
@@ -221,13 +218,6 @@ describe("the TypeScript blocks of README.md and docs/", () => {
     timings.transpile = performance.now() - t0;
     checked = { dir, analyses, diagnostics, types, elsewhere };
   }, 600_000);
-
-  // The repository's `eslint .` would lint what is written into test/packed/.out/docs (ESLint does
-  // not skip dotted folders): leave only the installed packages, unless DOCS_KEEP=1 asks to look.
-  afterAll(() => {
-    if (process.env.DOCS_KEEP === "1" || projectDir === undefined) return;
-    for (const name of ["blocks", "run", "src", "dist", "prelude.ts", "shims.d.ts", "eslint.config.js", "tsconfig.json"]) rmSync(path.join(projectDir, name), { recursive: true, force: true });
-  });
 
   test("the prelude, the shims and docs/eslint.md's config have no errors", () => {
     expect(checked.elsewhere).toEqual([]);
