@@ -162,9 +162,18 @@ export const ELEMENT_WORKGROUP = 256;
  * `ELEMENT_WORKGROUP`-wide workgroups: `i` is the element, invocations past `count` return.
  * `row`: invocations per row of the grid (a constant, or read from params when sized at run time).
  */
+/** A module-scope `const` for a value known when the kernel is emitted (none for one read from params). */
+export function knownConstant(name: string, v: Value, comment = ""): string[] {
+  return typeof v === "number" ? [`const ${name}: u32 = ${u32(v)};${comment}`] : [];
+}
+
+/** The `let` at the top of main for a value read from params (none for a known one: see knownConstant). */
+export function laterConstant(name: string, v: Value): string[] {
+  return typeof v === "string" ? [`  let ${name} = ${v};`] : [];
+}
+
 export function perElementMain(count: Value, row: Value): string[] {
-  const known = (name: string, v: Value, comment = "") => (typeof v === "number" ? [`const ${name}: u32 = ${u32(v)};${comment}`] : []);
-  const later = (name: string, v: Value) => (typeof v === "string" ? [`  let ${name} = ${v};`] : []);
+  const [known, later] = [knownConstant, laterConstant];
   const constants = [...known("COUNT", count), ...known("ROW", row, " // invocations per row of the dispatch grid")];
   return [
     ...(constants.length === 0 ? [] : [...constants, ""]),

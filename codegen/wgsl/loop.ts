@@ -12,7 +12,7 @@ import { strideOf, type Strided } from "../access.js";
 import type { Dtype } from "../dtype.js";
 import { CASCADE_BLOCK, REDUCTION_WORKGROUP } from "../reduction.js";
 import { contiguousStrides, isContiguous } from "../views.js";
-import { canonicalNames, decompose, dot, ELEMENT_WORKGROUP, elementType, KernelDims, paramsStruct, perElementMain, shown, u32, wgsl, type ElementType, type Value } from "./common.js";
+import { canonicalNames, decompose, dot, ELEMENT_WORKGROUP, elementType, KernelDims, knownConstant, laterConstant, paramsStruct, perElementMain, shown, u32, wgsl, type ElementType, type Value } from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
 export interface LoopKernelSpec {
@@ -169,8 +169,7 @@ function sharedSumMain(spec: LoopKernelSpec, dims: KernelDims, ins: readonly str
   const n = (l: string) => names.get(l)!;
   const { count, terms, lanes, row } = shape;
   const perWorkgroup = REDUCTION_WORKGROUP / lanes;
-  const known = (name: string, v: Value, comment = "") => (typeof v === "number" ? [`const ${name}: u32 = ${u32(v)};${comment}`] : []);
-  const later = (name: string, v: Value) => (typeof v === "string" ? [`  let ${name} = ${v};`] : []);
+  const [known, later] = [knownConstant, laterConstant];
   const constants = [...known("COUNT", count), ...known("TERMS", terms, " // summed per output"), ...known("ROW", row, " // workgroups per row of the dispatch grid")];
   return [
     ...(constants.length === 0 ? [] : [...constants, ""]),
