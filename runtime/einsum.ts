@@ -9,7 +9,7 @@ import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
 import { startsAligned } from "../codegen/access.js";
 import { DTYPE_BYTES } from "../codegen/dtype.js";
-import { checkIndexRange, stepOutputBytes, wideAccessHolds, type PlanOptions } from "../codegen/plan.js";
+import { checkIndexRange, planEinsum, stepOutputBytes, wideAccessHolds, type Plan, type PlanOptions } from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
 import { launchArguments, type BufferRef } from "../codegen/wgsl/step.js";
 import { checkCompiledSizes, fitCompiled, withoutWideAccess } from "../codegen/sized.js";
@@ -116,11 +116,11 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
       check(sameDims(out.shape, shape), "sizeMismatch", () => `The 'out' tensor of einsum("${equation}") has shape [${out.shape.join(", ")}], but the result has shape [${shape.join(", ")}].`);
     }
     const fullOptions: PlanOptions = { ...planOptions, profile: g.profile, ...(out === undefined ? {} : { outputStrides: out.strides, outputOffset: out.offset }) };
-    compiled = sharedSizes(g, equation, tensors, options, out, fullOptions, binding.sizes);
-    if (compiled === undefined) {
-      compiled = compileEinsum(equation, tensors, fullOptions, g.limits.maxComputeWorkgroupsPerDimension);
-      g.notePlanMade();
-    }
+    // Planning is cheap and made for these sizes (path, strategies, memory budget); kernels are
+    // what sizes can share.
+    const plan = planEinsum(equation, tensors, fullOptions);
+    g.notePlanMade();
+    compiled = sharedSizes(g, equation, tensors, options, out, fullOptions, plan) ?? compilePlan(plan, g.limits.maxComputeWorkgroupsPerDimension);
     checkLimits(g, compiled);
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(key, compiled);
@@ -131,11 +131,13 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
 /**
  * After an einsum of one layout (equation, ranks, which strides are 0 or 1, options) has met
  * `g.sizedPlansAfter` size sets, it is planned once more with every size read at run time
- * (nominal sizes: this call's;
- * codegen/sized), and calls of any size that plan fits share its kernels: a program that meets
- * many sizes compiles a bounded number of pipelines. Undefined where it does not fit this call.
+ * (nominal sizes: this call's; codegen/sized), and a later call shares its kernels where it fits
+ * and `plan`, the call's own plan, takes the same path with the same strategies (and subgroup
+ * matrices or not): a program that meets many sizes compiles a bounded number of pipelines, and
+ * each call still runs the path, strategies and memory its sizes call for. Undefined otherwise.
  */
-function sharedSizes(g: Gpu, equation: string, tensors: readonly Tensor[], options: EinsumOptions, out: Tensor | undefined, planOptions: PlanOptions, sizes: Readonly<Record<string, number>>): CompiledEinsum | undefined {
+function sharedSizes(g: Gpu, equation: string, tensors: readonly Tensor[], options: EinsumOptions, out: Tensor | undefined, planOptions: PlanOptions, plan: Plan): CompiledEinsum | undefined {
+  const sizes = plan.sizes;
   let layouts = sizedByGpu.get(g);
   if (layouts === undefined) sizedByGpu.set(g, (layouts = new Map<string, number | CompiledEinsum>()));
   const structure = (strides: readonly number[]) => strides.map((s) => (s === 0 || s === 1 ? s : 2));
@@ -153,7 +155,13 @@ function sharedSizes(g: Gpu, equation: string, tensors: readonly Tensor[], optio
     if (layouts.size >= CACHE_LIMIT) layouts.clear();
     layouts.set(key, entry);
   }
+  if (planShape(entry.plan) !== planShape(plan)) return undefined;
   return usable(equation, entry, tensors, out, options.accumulate === true);
+}
+
+/** A plan's path and kernels apart from sizes: each step's inputs, output labels, strategy and whether it multiplies on subgroup matrices. */
+function planShape(plan: Plan): string {
+  return JSON.stringify(plan.steps.map((s) => [s.strategy, s.inputs.map((i) => [i.ref, i.labels]), s.output.labels, s.tiles?.matrix !== undefined]));
 }
 
 /** The kernels of each compiled einsum sized at run time without its 16-byte loads, made when a call first needs them. */

@@ -109,7 +109,7 @@ test("many sizes of one einsum share kernels sized at run time: compiled pipelin
       }
       [a, b, z].forEach((t) => t.destroy());
     }
-    expect(h.stats().plansMade).toBe(4); // three sizes on their own, then one plan for all the rest
+    expect(h.stats().plansMade).toBe(61); // a plan per size set (cheap), and one sized at run time at the fourth
     expect(h.stats().pipelinesCompiled).toBeLessThanOrEqual(6);
   } finally {
     h.destroy();
@@ -145,4 +145,37 @@ test("a device passed in and destroyed by its owner: deviceLost on the next call
   expect(() => einsum("i->", a)).toThrow(code("deviceLost", "was lost"));
   await expect(a.read()).rejects.toMatchObject({ code: "deviceLost" });
   h.destroy(); // still fine: frees einsight's buffers, leaves the device to its owner
+});
+
+test("a shared plan serves only sizes whose own plan takes its path and strategies", async () => {
+  // Before: after four small chains the shared plan's path, (AB)C, was kept for a chain whose own
+  // plan is A(BC), and its 1.2 GB intermediate was refused (bindingTooLarge).
+  const h = await gpu();
+  try {
+    const chain = async (shapes: number[][]) => {
+      const ts = shapes.map((shape) => tensor(h, new Float32Array(shape[0]! * shape[1]!).fill(1), shape));
+      const values = await einsum("ij,jk,kl->il", ...ts).read();
+      ts.forEach((t) => t.destroy());
+      return values;
+    };
+    for (const l of [61, 62, 63, 64]) expect((await chain([[2, 2], [2, 4], [4, l]]))[0]).toBe(8);
+    h.resetStats();
+    const big = await chain([[17000, 2], [2, 17000], [17000, 2]]);
+    expect(big[0]).toBe(2 * 17000);
+    expect(h.stats().temporaryBytes).toBeLessThan(1024); // A(BC): a 2 x 2 intermediate
+    // Small GEMMs share a loop plan; a large one plans its own tiled kernel.
+    const gemm = async (n: number) => {
+      const [a, b] = [tensor(h, new Float32Array(n * n).fill(1), [n, n]), tensor(h, new Float32Array(n * n).fill(1), [n, n])];
+      const values = await einsum("ij,jk->ik", a, b).read();
+      return { values, strategy: plan("ij,jk->ik", [a, b]).steps[0]!.strategy };
+    };
+    for (const n of [3, 4, 5, 6]) await gemm(n);
+    h.resetStats();
+    const large = await gemm(96);
+    expect(large.values[0]).toBe(96);
+    expect(large.strategy).not.toBe("loop");
+    expect(h.stats().pipelinesCompiled).toBeGreaterThan(0); // its own kernel, not the shared loop kernel
+  } finally {
+    h.destroy();
+  }
 });
