@@ -393,6 +393,7 @@ export class Gpu {
         this.throwGpuError();
         throw new EinsightError("gpuError", `Reading a tensor back from the GPU failed: ${String(cause)}`, { cause });
       }
+      void this.device; // destroyed while the map was settling: destroyedDevice, not WebGPU's error
       this.throwGpuError();
       return staging.buffer.getMappedRange().slice(0, size);
     } finally {

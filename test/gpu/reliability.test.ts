@@ -154,7 +154,7 @@ test("a shared plan serves only sizes whose own plan takes its path and strategi
   try {
     const chain = async (shapes: number[][]) => {
       const ts = shapes.map((shape) => tensor(h, new Float32Array(shape[0]! * shape[1]!).fill(1), shape));
-      const values = await einsum("ij,jk,kl->il", ...ts).read();
+      const values = await einsum("ij,jk,kl->il", ts[0]!, ts[1]!, ts[2]!).read();
       ts.forEach((t) => t.destroy());
       return values;
     };
