@@ -12,8 +12,8 @@
 #   bash .device/enter.sh bash bench/device.sh "$OUT"
 # TABLE=1 runs tuneTiles() as a user would (bench/table.ts: the table, and the profile's own pick beside it),
 # with the workgroup layouts among its candidates, then the suite and the seed workload planned with that table.
-# LAYOUTS=1 adds the scalar kernel's workgroup layouts (tiles.invocations, prepared in session 6 without
-# a GPU: checked on SwiftShader, never timed) on every suite case the direct kernel runs (the GEMMs,
+# LAYOUTS=1 adds the scalar kernel's workgroup layouts (tiles.invocations: checked on
+# SwiftShader, never timed on a GPU) on every suite case the direct kernel runs (the GEMMs,
 # the seed's contraction, attention, the 4-d contraction: what adopting one in the profile would
 # change), each candidate checked against the planned kernel's output first.
 set -u

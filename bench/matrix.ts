@@ -222,7 +222,7 @@ for (const n of sizes) {
     { label: "f32, single slab buffer", g: matrixGpu, dtype: "f32", double: false },
     { label: "f32, double-buffered slabs", g: matrixGpu, dtype: "f32", double: true },
     { label: "f32, sizes read at run time (compiled for [number, n] x [n, number])", g: matrixGpu, dtype: "f32", sized: true },
-    { label: "f32, sizes read at run time, without 16-byte loads or stores (as before session 7)", g: matrixGpu, dtype: "f32", sized: true, narrow: true },
+    { label: "f32, sizes read at run time, without 16-byte loads or stores", g: matrixGpu, dtype: "f32", sized: true, narrow: true },
     { label: "f32, without 16-byte loads or stores (every size baked in)", g: matrixGpu, dtype: "f32", narrow: true },
     { label: "f32, Dawn robustness off", g: uncheckedGpu, dtype: "f32" },
     { label: "f32, double-buffered slabs, Dawn robustness off", g: uncheckedGpu, dtype: "f32", double: true },
@@ -338,7 +338,7 @@ if (args.quick !== true) {
     [X, Y].forEach((t) => t.destroy());
   }
   // Attention scores, f32 (the suite's `bhqd,bhkd->bhqk`): 512 MiB written for K = 64, so the
-  // output's stores weigh; 16 bytes at a time (session 7) against an element at a time.
+  // output's stores weigh; 16 bytes at a time against an element at a time.
   const q = tensor(matrixGpu, values(8 * 16 * 1024 * 64, 1), [8, 16, 1024, 64]);
   const k = tensor(matrixGpu, values(8 * 16 * 1024 * 64, 2), [8, 16, 1024, 64]);
   const wide = planEinsum("bhqd,bhkd->bhqk", [q, k], { profile: matrixGpu.profile }).steps[0]!.tiles?.wide ?? { a: false, b: false };

@@ -111,11 +111,11 @@ export interface Candidate {
 const TK = 16;
 /**
  * The most workgroup memory double-buffered slabs may take: 128 x 128 x 8 f32 tiles (16.5 KiB).
- * Measured on an H200 (session 4, bench/results/h200-run2-full.json): with them the seed's
+ * Measured on an H200 (bench/results/h200-run2-full.json): with them the seed's
  * contraction went 17.6 -> 15.5 ms, the transposed GEMM 4.15 -> 3.65, attention scores 0.738 ->
  * 0.670, the GEMM unchanged; 128 x 64 x 16 tiles doubled (25.6 KiB) made attention values slower,
- * 0.556 -> 0.672 ms, and 64 x 64 x 16 ones (17 KiB) a GEMM 29.7 -> 26.2 TFLOP/s. Since session 5
- * the H100 profile prefers single-buffered 128 x 64 x 16 tiles, faster still (maxTileArea).
+ * 0.556 -> 0.672 ms, and 64 x 64 x 16 ones (17 KiB) a GEMM 29.7 -> 26.2 TFLOP/s. The H100 profile
+ * prefers single-buffered 128 x 64 x 16 tiles, faster still (maxTileArea).
  */
 const DOUBLE_BUFFER_BYTES = 2 * 8 * (128 + 128 + 8) * 4;
 /** Strided loads that cannot coalesce cost about this many times the bandwidth (one 32-byte sector per float). */
@@ -124,9 +124,9 @@ const UNCOALESCED_PENALTY = 8;
  * The share of `matrixFlopsPerSecond` (the kernel that stages both operands with 16-byte loads in
  * 256 x 128 tiles) each subgroup-matrix kernel reached on an H200 at 8192^3: 110.5 TFLOP/s staged
  * with 16-byte loads and 48.6 with one operand read an element at a time in 128 x 128 tiles
- * (session 5, bench/results/h200-s5-probe-f16.json; 53.9 in session 4, before the slabs' layout changed);
+ * (bench/results/h200-s5-probe-f16.json; 53.9 with an earlier slab layout, h200-f16-session3.json);
  * 70.5 loading from memory (a kernel without slabs) and 37 with both operands read an element at
- * a time (session 4; not measured since).
+ * a time (h200-f16-session3.json).
  */
 function matrixShare(global: boolean, wide: PairShape["wide"]): number {
   if (global) return 0.64;
@@ -333,7 +333,7 @@ function gemmSeconds(s: PairShape, t: TileConfig, p: DeviceProfile, aCoalesced: 
 /**
  * Writing results: a tiled workgroup stores its outputs after its k loop (a loop invocation after
  * its sum), so the writes overlap the math far less than the prefetched reads do. Added, they
- * bring the H200 estimates of output-heavy steps near the clock (session 5, h200-s5-full.json:
+ * bring the H200 estimates of output-heavy steps near the clock (h200-s5-full.json:
  * attention scores, 512 MiB out, 0.467 -> 0.646 ms against 0.643 measured; the outer product on
  * the loop kernel 0.149 -> 0.507 against 0.436) and move the GEMMs by under 1%.
  */

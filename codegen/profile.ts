@@ -85,8 +85,8 @@ export interface SubgroupMatrixShape {
 
 export const PROFILES = {
   /**
-   * An H100-class GPU through Dawn: 132 SMs. Measured on an H200 (bench/results/h200-s5-probe-tune.json,
-   * session 5): fp32 128 x 64 x 16 tiles 38.8 TFLOP/s on the 4096^3 GEMM, 39.8 on the seed's
+   * An H100-class GPU through Dawn: 132 SMs. Measured on an H200 (bench/results/h200-s5-probe-tune.json):
+   * fp32 128 x 64 x 16 tiles 38.8 TFLOP/s on the 4096^3 GEMM, 39.8 on the seed's
    * contraction, against 128 x 128 x 8 (double-buffered) 31.4 and 36.0 (cuBLAS 51.2); f16 on
    * subgroup matrices 110.5 TFLOP/s at 8192^3 (h200-s5-probe-f16.json).
    */
