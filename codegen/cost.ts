@@ -124,9 +124,9 @@ const UNCOALESCED_PENALTY = 8;
  * The share of `matrixFlopsPerSecond` (the kernel that stages both operands with 16-byte loads in
  * 256 x 128 tiles) each subgroup-matrix kernel reached on an H200 at 8192^3: 110.5 TFLOP/s staged
  * with 16-byte loads and 48.6 with one operand read an element at a time in 128 x 128 tiles
- * (bench/results/h200-s5-probe-f16.json; 53.9 with an earlier slab layout, h200-f16-session3.json);
+ * (bench/results/h200-s5-probe-f16.json; 53.9 with an earlier slab layout, h200-2026-11-26-f16-variants.json);
  * 70.5 loading from memory (a kernel without slabs) and 37 with both operands read an element at
- * a time (h200-f16-session3.json).
+ * a time (h200-2026-11-26-f16-variants.json).
  */
 function matrixShare(global: boolean, wide: PairShape["wide"]): number {
   if (global) return 0.64;

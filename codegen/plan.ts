@@ -334,16 +334,12 @@ function pairStep(
   const matrixGlobal = matrix !== undefined && !(wide.a && wide.b) && aligned(a) && aligned(b) && matrixLayout(a, b, groups, sizes, matrix) !== undefined;
   const pair = { ...pairShape(a, b, groups, sizes, elementCount(shape)), elementBytes: DTYPE_BYTES[dtype], matrix: matrix !== undefined, matrixGlobal, wide };
   const all = costPair(pair, profile, options.tiles);
-  // A sum of no terms (a summed size of 0) is the loop kernel's: it writes zeros, where the tiled
-  // kernels would decompose an index by a size of 0.
-  const emptySum = !sizedAtRunTime && k.some((l) => sizes[l] === 0);
-  const candidates = all.filter((c) => (sizedAtRunTime ? RUNTIME_SIZED.includes(c.strategy) : !emptySum || c.strategy === "loop"));
+  const candidates = sizedAtRunTime ? all.filter((c) => RUNTIME_SIZED.includes(c.strategy)) : all;
   const choice = choose(candidates, options.strategy, budget);
-  const why = emptySum ? "the step sums no terms (a summed size is 0): the loop kernel writes its zeros" : "its kernels need every size at build time, and some are known only at run time";
-  const excluded = all.filter((c) => !candidates.includes(c)).map((c) => ({ strategy: c.strategy, cost: c.cost, reason: why }));
+  const excluded = all.filter((c) => !candidates.includes(c)).map((c) => ({ strategy: c.strategy, cost: c.cost, reason: "its kernels need every size at build time, and some are known only at run time" }));
   const alternatives = [...choice.alternatives, ...excluded];
   const forcedOut = excluded.some((c) => c.strategy === options.strategy);
-  const notes = forcedOut ? [`'${options.strategy}' cannot run this step: ${why}; chose by cost`] : choice.notes;
+  const notes = forcedOut ? [`'${options.strategy}' needs every size at build time, and some are known only at run time; chose by cost`] : choice.notes;
   // Output stores 16 bytes at a time (f32): where the output's innermost label is n's, in whole
   // vec4s, and it starts aligned (an intermediate or a fresh output at 0; a view where its offset is).
   const intoView = finalLabels !== undefined && options.outputStrides !== undefined;

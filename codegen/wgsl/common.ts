@@ -138,12 +138,14 @@ export class KernelDims {
  */
 export function decompose(index: string, names: readonly string[], sizes: readonly Value[], prefix: string, indent = "  "): string[] {
   if (names.length === 0) return [];
+  // A side of 0 has no index to decompose (no invocation or loop reaches it), but WGSL refuses `% 0u`.
+  const side = (d: number) => wgsl(sizes[d] === 0 ? 1 : sizes[d]!);
   if (names.length === 1) return [`${indent}let ${prefix}${names[0]} = ${index};`];
   const rest = `${prefix}rest`;
   const lines = [`${indent}var ${rest} = ${index};`];
   for (let d = names.length - 1; d >= 0; d--) {
     if (d === 0) lines.push(`${indent}let ${prefix}${names[d]} = ${rest};`);
-    else lines.push(`${indent}let ${prefix}${names[d]} = ${rest} % ${wgsl(sizes[d]!)};`, `${indent}${rest} = ${rest} / ${wgsl(sizes[d]!)};`);
+    else lines.push(`${indent}let ${prefix}${names[d]} = ${rest} % ${side(d)};`, `${indent}${rest} = ${rest} / ${side(d)};`);
   }
   return lines;
 }

@@ -73,8 +73,7 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   ];
   const sum = summedDims(summed, spec, dims, ins, n);
   const product = spec.inputs.map((input, k) => t.load(`${ins[k]}[${ins[k]}_base${sum.some((d) => d.strides[k] !== 0) ? ` + ${dot(sum.map((d) => `s_${d.name}`), sum.map((d) => d.strides[k]!))}` : ""}]`)).join(" * ");
-  // A sum with a side of 0 never runs its loops, but WGSL refuses `% 0u`: divide by 1 instead.
-  const term = (index: string, indent: string) => [...decompose(index, sum.map((d) => d.name), sum.map((d) => (d.size === 0 ? 1 : d.size)), "s_", indent), `${indent}let term = ${product};`];
+  const term = (index: string, indent: string) => [...decompose(index, sum.map((d) => d.name), sum.map((d) => d.size), "s_", indent), `${indent}let term = ${product};`];
   const terms = dims.product(summed);
   const lanes = summed.length === 0 ? 1 : (spec.lanes ?? 1);
   if (lanes === 1) {

@@ -120,7 +120,7 @@ describe("einsums sized at run time", () => {
     expect(["direct", "loop"]).toContain(step.strategy);
     expect(step.alternatives.find((a) => a.strategy === "split-k")?.reason).toMatch(/need every size at build time/);
     expect(step.alternatives.find((a) => a.strategy === "ttgt")?.reason).toMatch(/need every size at build time/);
-    expect(step.notes).toEqual(["'split-k' cannot run this step: its kernels need every size at build time, and some are known only at run time; chose by cost"]);
+    expect(step.notes).toEqual(["'split-k' needs every size at build time, and some are known only at run time; chose by cost"]);
   });
 
   test("many sizes left open share a bounded nominal size, so that the nominal strides stay exact", () => {
