@@ -15,6 +15,7 @@ import { launchArguments, type BufferRef } from "../codegen/wgsl/step.js";
 import { checkCompiledSizes, fitCompiled, withoutWideAccess } from "../codegen/sized.js";
 import { compileEinsum, compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu, Storage } from "./device.js";
+import { describeValue } from "./describe.js";
 import { Tensor } from "./tensor.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
 
@@ -65,12 +66,12 @@ export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptio
 
 /** Splits einsum's arguments into operands and options, and checks the operands. */
 export function einsumArguments(equation: string, args: readonly unknown[]): { operands: readonly Tensor[]; options: EinsumOptions } {
-  check(typeof equation === "string", "invalidEquation", () => `einsum()'s first argument must be the equation string, e.g. "ij,jk->ik"; got ${describe(equation)}.`);
+  check(typeof equation === "string", "invalidEquation", () => `einsum()'s first argument must be the equation string, e.g. "ij,jk->ik"; got ${describeValue(equation)}.`);
   const last: unknown = args[args.length - 1];
   const hasOptions = isPlainObject(last);
   const options = (hasOptions ? last : {}) as EinsumOptions;
   const operands = hasOptions ? args.slice(0, -1) : args;
-  operands.forEach((op, k) => check(op instanceof Tensor, "invalidOperand", () => `Operand ${k} of einsum("${equation}") is ${describe(op)}, not a Tensor; make one with tensor(g, data, shape).`));
+  operands.forEach((op, k) => check(op instanceof Tensor, "invalidOperand", () => `Operand ${k} of einsum("${equation}") is ${describeValue(op)}, not a Tensor; make one with tensor(g, data, shape).`));
   const tensors = operands as readonly Tensor[];
   check(tensors.length > 0, "operandCount", () => `einsum("${equation}") was given no operands; pass one tensor per comma-separated term.`);
   const g = tensors[0]!.gpu;
@@ -89,7 +90,7 @@ function checkOut(equation: string, options: EinsumOptions, operands: readonly T
   check(accumulate === undefined || typeof accumulate === "boolean", "invalidOption", () => `accumulate must be true or false, got ${String(accumulate)}.`);
   check(accumulate !== true || out !== undefined, "invalidOption", () => `einsum("${equation}") was asked to accumulate but given no 'out' tensor to add into.`);
   if (out === undefined) return undefined;
-  check(out instanceof Tensor, "invalidOperand", () => `The 'out' option of einsum("${equation}") is ${describe(out)}, not a Tensor.`);
+  check(out instanceof Tensor, "invalidOperand", () => `The 'out' option of einsum("${equation}") is ${describeValue(out)}, not a Tensor.`);
   check(out.gpu === operands[0]!.gpu, "mixedDevices", () => `The 'out' tensor of einsum("${equation}") lives on a different GPU than the operands.`);
   check(!out.destroyed, "destroyedTensor", () => `The 'out' tensor of einsum("${equation}") (shape [${out.shape.join(", ")}]) was destroyed.`);
   check(out.dtype === operands[0]!.dtype, "unsupportedDtype", () => `The 'out' tensor of einsum("${equation}") is ${out.dtype} but the operands are ${operands[0]!.dtype}.`);
@@ -107,12 +108,11 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
     checkLimits(g, built); // built without knowing this adapter's limits
     return built;
   }
-  const key = JSON.stringify([equation, tensors.map((t) => [t.shape, t.strides, t.dtype, startsAligned(t.offset, t.dtype)]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, out?.strides ?? null, out === undefined ? null : startsAligned(out.offset, out.dtype), options.accumulate === true]);
+  const key = layoutKey(equation, tensors, options, out, (t) => [t.shape, t.strides]);
   let compiled = cache.get(key);
   if (compiled === undefined) {
-    const binding = bindShapes(equation, tensors);
     if (out !== undefined) {
-      const shape = binding.output.shape;
+      const shape = bindShapes(equation, tensors).output.shape;
       check(sameDims(out.shape, shape), "sizeMismatch", () => `The 'out' tensor of einsum("${equation}") has shape [${out.shape.join(", ")}], but the result has shape [${shape.join(", ")}].`);
     }
     const fullOptions: PlanOptions = { ...planOptions, profile: g.profile, ...(out === undefined ? {} : { outputStrides: out.strides, outputOffset: out.offset }) };
@@ -140,8 +140,8 @@ function sharedSizes(g: Gpu, equation: string, tensors: readonly Tensor[], optio
   const sizes = plan.sizes;
   let layouts = sizedByGpu.get(g);
   if (layouts === undefined) sizedByGpu.set(g, (layouts = new Map<string, number | CompiledEinsum>()));
-  const structure = (strides: readonly number[]) => strides.map((s) => (s === 0 || s === 1 ? s : 2));
-  const key = JSON.stringify([equation, tensors.map((t) => [structure(t.strides), t.dtype, startsAligned(t.offset, t.dtype)]), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, out === undefined ? null : [structure(out.strides), startsAligned(out.offset, out.dtype)], options.accumulate === true]);
+  // Only the strides the kernels bake in (0 and 1) tell layouts apart; sizes and other strides may differ.
+  const key = layoutKey(equation, tensors, options, out, (t) => [t.strides.map((s) => (s === 0 || s === 1 ? s : 2))]);
   let entry = layouts.get(key) ?? 0;
   if (typeof entry === "number") {
     const labels = Object.keys(sizes);
@@ -157,6 +157,15 @@ function sharedSizes(g: Gpu, equation: string, tensors: readonly Tensor[], optio
   }
   if (planShape(entry.plan) !== planShape(plan)) return undefined;
   return usable(equation, entry, tensors, out, options.accumulate === true);
+}
+
+/**
+ * The key of what determines an einsum's plan and kernels: the equation, the options, and per
+ * operand (and `out`) its dtype, whether it starts 16-byte aligned, and `view`'s part of its layout.
+ */
+function layoutKey(equation: string, tensors: readonly Tensor[], options: EinsumOptions, out: Tensor | undefined, view: (t: Tensor) => unknown[]): string {
+  const layout = (t: Tensor) => [...view(t), t.dtype, startsAligned(t.offset, t.dtype)];
+  return JSON.stringify([equation, tensors.map(layout), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, out === undefined ? null : layout(out), options.accumulate === true]);
 }
 
 /** A plan's path and kernels apart from sizes: each step's inputs, output labels, strategy and whether it multiplies on subgroup matrices. */
@@ -281,13 +290,4 @@ function isPlainObject(v: unknown): boolean {
   if (typeof v !== "object" || v === null) return false;
   const proto: unknown = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "object") return `an object (${Object.prototype.toString.call(v)})`;
-  if (typeof v === "string") return `the string "${v}"`;
-  if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${v}`;
-  return typeof v;
 }

@@ -21,6 +21,7 @@ import {
 } from "../codegen/views.js";
 import { emitCopyKernel } from "../codegen/wgsl/copy.js";
 import { DTYPE_BYTES, type Dtype } from "../codegen/dtype.js";
+import { describeValue } from "./describe.js";
 import { fromHalfBits, toHalves } from "./half.js";
 import type { Gpu, Storage } from "./device.js";
 import type { DiagonalShape, ExpandShape, PermuteShape, SelectShape, SliceShape, TransposeShape } from "./types/views.js";
@@ -203,39 +204,15 @@ function describeShape(shape: unknown): string {
  * with only a length would upload garbage); plain arrays are checked element by element.
  */
 function checkData(data: unknown, count: number, shape: readonly number[]): asserts data is ArrayLike<number> {
-  const bigints = typeof BigInt64Array !== "undefined" && (data instanceof BigInt64Array || data instanceof BigUint64Array);
-  const typed = ArrayBuffer.isView(data) && !(data instanceof DataView) && !bigints;
-  check(typed || Array.isArray(data), "invalidData", () => `tensor(): data must be an array or a typed array of numbers (not ${bigints ? "a bigint array" : describeData(data)}).`);
+  const typed = ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array || data instanceof BigUint64Array);
+  check(typed || Array.isArray(data), "invalidData", () => `tensor(): data must be an array or a typed array of numbers, not ${describeValue(data)}.`);
   const values = data as ArrayLike<unknown>;
   check(values.length === count, "invalidData", () => `tensor(): shape [${shape.join(", ")}] has ${count} elements but data has ${values.length}.`);
   if (typed) return;
   for (let i = 0; i < count; i++) {
     const v = values[i];
-    check(typeof v === "number", "invalidData", () => `tensor(): data[${i}] is ${describeElement(v)}, not a number.`);
+    check(typeof v === "number", "invalidData", () => `tensor(): data[${i}] is ${v === undefined ? "missing" : describeValue(v)}, not a number.`);
   }
-}
-
-function describeElement(v: unknown): string {
-  switch (typeof v) {
-    case "undefined":
-      return "missing";
-    case "string":
-      return `the string ${JSON.stringify(v)}`;
-    case "bigint":
-      return `the bigint ${v}n`;
-    case "boolean":
-      return `${v}`;
-    case "object":
-      return describeData(v);
-    default:
-      return `a ${typeof v}`;
-  }
-}
-
-function describeData(data: unknown): string {
-  if (data === null || data === undefined) return String(data);
-  if (typeof data === "string") return "a string";
-  return typeof data === "object" ? `an object (${Object.prototype.toString.call(data)})` : `a ${typeof data}`;
 }
 
 /** The dtype asked for, refused where the device cannot compute in it. */

@@ -39,7 +39,7 @@ test("read() of a view too long for a Float32Array", async () => {
 
 test("data that is not numbers", () => {
   expect(() => tensor(g(), new BigInt64Array(2) as never, [2])).toThrow(code("invalidData", "bigint"));
-  expect(() => tensor(g(), "12" as never, [2])).toThrow(code("invalidData", "a string"));
+  expect(() => tensor(g(), "12" as never, [2])).toThrow(code("invalidData", 'not the string "12"'));
   expect(() => tensor(g(), { length: 2 }, [2])).toThrow(code("invalidData"));
   expect(() => tensor(g(), [1, "2"] as never, [2])).toThrow(code("invalidData", 'data[1] is the string "2"'));
   expect(() => tensor(g(), [1, undefined] as never, [2])).toThrow(code("invalidData", "data[1] is missing"));
