@@ -72,8 +72,9 @@ export function planCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCa
 
 /**
  * What a build makes of a call, the one answer the transformer compiles and the reports and the
- * hover show (the lint rules plan with the same options, `planCall`): its plan and kernels (for einsumWithBackward, its gradient
- * einsums too), made with `base` (the profile) and the plan options the call writes as literals,
+ * hover show (the lint rules plan with the same options, `planCall`): its plan and kernels (for
+ * einsumWithBackward, its gradient einsums too), made with `base` (the profile) and the plan
+ * options the call writes as literals,
  * where the types know every size; `sized`: kernels that read the sizes the types leave `number`
  * at run time, where they know every rank; else why it is left to run time (a non-literal
  * equation, shapes the types do not know, options known only at run time or an `out` view), or
