@@ -1,5 +1,6 @@
 /** A plan as text a person reads: each step, the chosen strategy and every alternative with why it lost. */
-import type { Cost, TileConfig } from "./cost.js";
+import type { Cost } from "./cost.js";
+import type { TileConfig } from "./tile-config.js";
 import { formatSeconds, type Plan } from "./plan.js";
 
 export function explain(plan: Plan): string {
@@ -34,7 +35,7 @@ export function describeTiles(t: TileConfig): string {
   const read = t.wide?.a === true ? (t.wide.b ? "a and b" : "a") : t.wide?.b === true ? "b" : undefined;
   const stores = t.wide?.out === true;
   const loads = read !== undefined ? `16-byte loads of ${read}${stores ? " and stores" : ""}` : stores ? "16-byte stores" : "";
-  const matrix = t.matrix === undefined ? "" : ` on ${t.matrix.m}x${t.matrix.n}x${t.matrix.k} subgroup matrices${t.global === true ? " loaded from memory" : ""}`;
+  const matrix = t.kind === "scalar" ? "" : ` on ${t.matrix.m}x${t.matrix.n}x${t.matrix.k} subgroup matrices${t.kind === "matrix-global" ? " loaded from memory" : ""}`;
   const parts = [
     `tiles ${t.tm}x${t.tn}x${t.tk}${matrix}`,
     t.splits > 1 ? `${t.splits} k slices` : "",

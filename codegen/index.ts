@@ -16,7 +16,8 @@ export { dispatchGrid, type DispatchFactor, type KernelSpec, type ParamRef } fro
 export { bindingWindow, type BindingLimits, type BindingWindow } from "./binding.js";
 export { planEinsum, formatSeconds, stepOutputBytes, type Plan, type PlanOptions, type PlanOperand, type PlanStep, type StepInput, type StepKind, type Alternative, type InputRef } from "./plan.js";
 export { type Groups } from "./access.js";
-export { STRATEGIES, type Strategy, type Cost, type TileConfig } from "./cost.js";
+export { STRATEGIES, type Strategy, type Cost } from "./cost.js";
+export type { GlobalMatrixTiles, ScalarTiles, StagedMatrixTiles, TileConfig, WideAccess, WideReads } from "./tile-config.js";
 export { TILE_CANDIDATES, TILE_DEPTHS, TILE_SIDES, candidateName, checkTileTable, layoutFits, parseCandidate, parseCandidates, tableTiles, type TileCandidate, type TileShape, type TileTable, type TileTableEntry, type WorkgroupLayout } from "./tiles.js";
 export { gradientEinsum, type GradientEinsum, type GradientInput } from "./gradient.js";
 export { compileEinsum, compilePlan, compileWithGradients, type CompiledEinsum } from "./compiled.js";

@@ -16,43 +16,91 @@ import { addNode, newTree, overBudget, type Tree } from "./path-tree.js";
  * first; while every pair that shares a label exceeds the budget, the cheapest pair that fits.
  */
 export function greedyTree(problem: Problem, budget: number, elementBytes: number): Tree {
-  const { n, size, inOutput } = problem;
-  const tree = newTree(problem);
-  const nodes = 2 * n - 1;
-  const alive = new Uint8Array(nodes);
-  const cost = new Float64Array(nodes);
-  const volume = new Float64Array(nodes); // product of the sizes of a node's labels
-  const count = new Int32Array(size.length); // live nodes holding each label
-  const holders: number[][] = size.map(() => []); // nodes that hold each label (dead ones dropped lazily)
-  let live = 0;
-  let shared = 0; // labels held by two or more live nodes
-  const add = (k: number) => {
-    alive[k] = 1;
-    live += 1;
-    volume[k] = problem.product(tree.labels[k]!);
-    for (const l of tree.labels[k]!.ids) {
-      if (++count[l]! === 2) shared += 1;
-      holders[l]!.push(k);
-    }
-  };
-  const remove = (k: number) => {
-    alive[k] = 0;
-    live -= 1;
-    for (const l of tree.labels[k]!.ids) if (count[l]!-- === 2) shared -= 1;
-  };
-  for (let i = 0; i < n; i++) add(i);
+  const greedy = new Greedy(problem, budget, elementBytes);
+  for (let i = 0; i < problem.n; i++) greedy.collect(i);
+  let last = problem.n - 1;
+  while (greedy.live > 1) last = greedy.joinNext();
+  return { ...greedy.tree, root: last, cost: greedy.cost[last]! };
+}
 
-  // The cost of the subtree joining a and b, and the size of its result, for the live nodes now.
-  const marks = problem.marks;
-  let resultVolume = 0;
-  const evaluate = (a: number, b: number): number => {
-    const stamp = problem.nextStamp();
-    const both = problem.nextStamp();
-    const A = tree.labels[a]!.ids;
+/** The greedy search's state: the tree so far, which nodes live, and each live node's pairs. */
+class Greedy {
+  readonly tree: ReturnType<typeof newTree>;
+  /** The cost of each node's subtree. */
+  readonly cost: Float64Array;
+  /** Live nodes. */
+  live = 0;
+  private readonly alive: Uint8Array;
+  /** Product of the sizes of a node's labels. */
+  private readonly volume: Float64Array;
+  /** Live nodes holding each label. */
+  private readonly count: Int32Array;
+  /** Nodes that hold each label (dead ones dropped lazily). */
+  private readonly holders: number[][];
+  /** Labels held by two or more live nodes. */
+  private shared = 0;
+  /** The size of the result `evaluate` last saw. */
+  private resultVolume = 0;
+  /** Node k's pairs (j, k) that fit the budget, by cost then j, and the first not yet passed over. */
+  private readonly pairCost: (Float64Array | undefined)[] = [];
+  private readonly pairWith: (Int32Array | undefined)[] = [];
+  private readonly next: Int32Array;
+  /** (cost, k, j): node k's first pair. */
+  private readonly heap: PairHeap;
+  /** Scratch of `collect`: the node a partner was last seen for, and the pairs found. */
+  private readonly seen: Int32Array;
+  private readonly costs: Float64Array;
+  private readonly partners: Int32Array;
+  /** Live nodes by the size of their output labels, once no two share a label. */
+  private disconnected: PairHeap | undefined;
+
+  constructor(
+    private readonly problem: Problem,
+    private readonly budget: number,
+    private readonly elementBytes: number,
+  ) {
+    const nodes = 2 * problem.n - 1;
+    this.tree = newTree(problem);
+    this.alive = new Uint8Array(nodes);
+    this.cost = new Float64Array(nodes);
+    this.volume = new Float64Array(nodes);
+    this.count = new Int32Array(problem.size.length);
+    this.holders = problem.size.map(() => []);
+    this.next = new Int32Array(nodes);
+    this.heap = new PairHeap(nodes);
+    this.seen = new Int32Array(nodes).fill(-1);
+    this.costs = new Float64Array(nodes);
+    this.partners = new Int32Array(nodes);
+    for (let i = 0; i < problem.n; i++) this.add(i);
+  }
+
+  private add(k: number): void {
+    this.alive[k] = 1;
+    this.live += 1;
+    this.volume[k] = this.problem.product(this.tree.labels[k]!);
+    for (const l of this.tree.labels[k]!.ids) {
+      if (++this.count[l]! === 2) this.shared += 1;
+      this.holders[l]!.push(k);
+    }
+  }
+
+  private remove(k: number): void {
+    this.alive[k] = 0;
+    this.live -= 1;
+    for (const l of this.tree.labels[k]!.ids) if (this.count[l]!-- === 2) this.shared -= 1;
+  }
+
+  /** The cost of the subtree joining a and b, and (`resultVolume`) the size of its result, for the live nodes now. */
+  private evaluate(a: number, b: number): number {
+    const { marks, size, inOutput } = this.problem;
+    const count = this.count;
+    const stamp = this.problem.nextStamp();
+    const both = this.problem.nextStamp();
+    const A = this.tree.labels[a]!.ids;
     for (const l of A) marks[l] = stamp;
-    let union = volume[a]!;
+    let union = this.volume[a]!;
     let result = 1;
-    for (const l of tree.labels[b]!.ids) {
+    for (const l of this.tree.labels[b]!.ids) {
       if (marks[l] === stamp) marks[l] = both;
       else {
         union *= size[l]!;
@@ -60,41 +108,40 @@ export function greedyTree(problem: Problem, budget: number, elementBytes: numbe
       }
     }
     for (const l of A) if (inOutput[l] || count[l]! > (marks[l] === both ? 2 : 1)) result *= size[l]!;
-    resultVolume = result;
-    return cost[a]! + cost[b]! + (union + volume[a]! + volume[b]! + result);
-  };
-  const fits = () => resultVolume * elementBytes <= budget;
+    this.resultVolume = result;
+    return this.cost[a]! + this.cost[b]! + (union + this.volume[a]! + this.volume[b]! + result);
+  }
 
-  // Node k's pairs (j, k) that fit the budget, by cost then j, and the first not yet passed over.
-  const pairCost: (Float64Array | undefined)[] = [];
-  const pairWith: (Int32Array | undefined)[] = [];
-  const next = new Int32Array(nodes);
-  const heap = new PairHeap(nodes); // (cost, k, j): node k's first pair
-  const offer = (k: number) => {
-    const with_ = pairWith[k];
+  private fits(): boolean {
+    return this.resultVolume * this.elementBytes <= this.budget;
+  }
+
+  /** Pushes node k's first pair whose other node still lives, if any. */
+  private offer(k: number): void {
+    const with_ = this.pairWith[k];
     if (with_ === undefined) return;
-    let i = next[k]!;
-    while (i < with_.length && !alive[with_[i]!]) i += 1;
-    next[k] = i;
-    if (i < with_.length) heap.push(pairCost[k]![i]!, k, with_[i]!);
-    else pairCost[k] = pairWith[k] = undefined;
-  };
-  const seen = new Int32Array(nodes).fill(-1);
-  const costs = new Float64Array(nodes);
-  const partners = new Int32Array(nodes);
-  const collect = (k: number) => {
+    let i = this.next[k]!;
+    while (i < with_.length && !this.alive[with_[i]!]) i += 1;
+    this.next[k] = i;
+    if (i < with_.length) this.heap.push(this.pairCost[k]![i]!, k, with_[i]!);
+    else this.pairCost[k] = this.pairWith[k] = undefined;
+  }
+
+  /** Lists node k's pairs with the live nodes made before it that share a label and fit the budget, sorted, and offers the first. */
+  collect(k: number): void {
+    const { seen, costs, partners } = this;
     let found = 0;
     let sorted = true;
-    for (const l of tree.labels[k]!.ids) {
-      const list = holders[l]!;
+    for (const l of this.tree.labels[k]!.ids) {
+      const list = this.holders[l]!;
       let kept = 0;
       for (const j of list) {
-        if (!alive[j]) continue;
+        if (!this.alive[j]) continue;
         list[kept++] = j;
         if (j >= k || seen[j] === k) continue;
         seen[j] = k;
-        const c = evaluate(j, k);
-        if (!fits()) continue;
+        const c = this.evaluate(j, k);
+        if (!this.fits()) continue;
         if (found > 0 && !(costs[found - 1]! < c || (costs[found - 1] === c && partners[found - 1]! < j))) sorted = false;
         costs[found] = c;
         partners[found++] = j;
@@ -102,79 +149,98 @@ export function greedyTree(problem: Problem, budget: number, elementBytes: numbe
       list.length = kept;
     }
     if (sorted) {
-      pairCost[k] = costs.slice(0, found);
-      pairWith[k] = partners.slice(0, found);
+      this.pairCost[k] = costs.slice(0, found);
+      this.pairWith[k] = partners.slice(0, found);
     } else {
       const order = Array.from({ length: found }, (_, i) => i);
       order.sort((x, y) => (costs[x]! < costs[y]! ? -1 : costs[x]! > costs[y]! ? 1 : partners[x]! - partners[y]!));
-      pairCost[k] = Float64Array.from(order, (i) => costs[i]!);
-      pairWith[k] = Int32Array.from(order, (i) => partners[i]!);
+      this.pairCost[k] = Float64Array.from(order, (i) => costs[i]!);
+      this.pairWith[k] = Int32Array.from(order, (i) => partners[i]!);
     }
-    next[k] = 0;
-    offer(k);
-  };
-  const join = (a: number, b: number) => {
-    const c = evaluate(a, b);
-    remove(a);
-    remove(b);
-    pairCost[a] = pairWith[a] = pairCost[b] = pairWith[b] = undefined;
-    const labels = problem.joinLabels(tree.labels[a]!, tree.labels[b]!, (l) => inOutput[l] === 1 || count[l]! > 0);
-    const k = addNode(tree, a, b, labels);
-    cost[k] = c;
-    add(k);
-    return k;
-  };
-  const liveNodes = () => Array.from({ length: tree.size }, (_, k) => k).filter((k) => alive[k]);
-  // The size of what a node keeps once no other node shares its labels: its output labels.
-  const outputVolume = (k: number) => tree.labels[k]!.ids.reduce((p, l) => (inOutput[l] ? p * size[l]! : p), 1);
+    this.next[k] = 0;
+    this.offer(k);
+  }
 
-  for (let i = 0; i < n; i++) collect(i);
-  let last = n - 1;
-  let disconnected: PairHeap | undefined;
-  while (live > 1) {
-    while (heap.size > 0 && !(alive[heap.topFirst()] && alive[heap.topSecond()])) {
+  /** Makes the node joining a and b, and returns it. */
+  private join(a: number, b: number): number {
+    const c = this.evaluate(a, b);
+    this.remove(a);
+    this.remove(b);
+    this.pairCost[a] = this.pairWith[a] = this.pairCost[b] = this.pairWith[b] = undefined;
+    const { inOutput } = this.problem;
+    const labels = this.problem.joinLabels(this.tree.labels[a]!, this.tree.labels[b]!, (l) => inOutput[l] === 1 || this.count[l]! > 0);
+    const k = addNode(this.tree, a, b, labels);
+    this.cost[k] = c;
+    this.add(k);
+    return k;
+  }
+
+  /** The next join, and the node it makes. */
+  joinNext(): number {
+    const heap = this.heap;
+    while (heap.size > 0 && !(this.alive[heap.topFirst()] && this.alive[heap.topSecond()])) {
       const k = heap.topFirst();
       heap.pop();
-      offer(k);
+      this.offer(k);
     }
     if (heap.size > 0) {
       const [b, a] = [heap.topFirst(), heap.topSecond()];
       heap.pop();
-      last = join(a, b);
-      collect(last);
-    } else if (live === 2) {
-      const [a, b] = liveNodes() as [number, number];
-      last = join(a, b);
-    } else if (shared === 0) {
-      // No two live nodes share a label, nor will they.
-      if (disconnected === undefined) {
-        disconnected = new PairHeap(nodes);
-        for (const k of liveNodes()) disconnected.push(outputVolume(k), k, k);
-      }
-      const a = disconnected.topFirst();
-      disconnected.pop();
-      const b = disconnected.topFirst();
-      disconnected.pop();
-      evaluate(a, b);
-      if (!fits()) throw overBudget(budget, undefined);
-      last = join(Math.min(a, b), Math.max(a, b));
-      disconnected.push(outputVolume(last), last, last);
-    } else {
-      // Every pair that shares a label exceeds the budget.
-      const now = liveNodes();
-      let best: [number, number, number] | undefined;
-      for (let i = 0; i < now.length; i++) {
-        for (let j = i + 1; j < now.length; j++) {
-          const c = evaluate(now[i]!, now[j]!);
-          if (fits() && (best === undefined || c < best[0])) best = [c, now[i]!, now[j]!];
-        }
-      }
-      if (best === undefined) throw overBudget(budget, undefined);
-      last = join(best[1], best[2]);
-      collect(last);
+      const k = this.join(a, b);
+      this.collect(k);
+      return k;
     }
+    if (this.live === 2) {
+      const [a, b] = this.liveNodes() as [number, number];
+      return this.join(a, b);
+    }
+    // No two live nodes share a label, nor will they; else every pair that shares one exceeds the budget.
+    return this.shared === 0 ? this.joinDisconnected() : this.joinCheapestFitting();
   }
-  return { ...tree, root: last, cost: cost[last]! };
+
+  /** Of live nodes that share no label, the two smallest results. */
+  private joinDisconnected(): number {
+    if (this.disconnected === undefined) {
+      this.disconnected = new PairHeap(2 * this.problem.n - 1);
+      for (const k of this.liveNodes()) this.disconnected.push(this.outputVolume(k), k, k);
+    }
+    const heap = this.disconnected;
+    const a = heap.topFirst();
+    heap.pop();
+    const b = heap.topFirst();
+    heap.pop();
+    this.evaluate(a, b);
+    if (!this.fits()) throw overBudget(this.budget, undefined);
+    const k = this.join(Math.min(a, b), Math.max(a, b));
+    heap.push(this.outputVolume(k), k, k);
+    return k;
+  }
+
+  /** The cheapest pair of live nodes that fits the budget. */
+  private joinCheapestFitting(): number {
+    const now = this.liveNodes();
+    let best: [number, number, number] | undefined;
+    for (let i = 0; i < now.length; i++) {
+      for (let j = i + 1; j < now.length; j++) {
+        const c = this.evaluate(now[i]!, now[j]!);
+        if (this.fits() && (best === undefined || c < best[0])) best = [c, now[i]!, now[j]!];
+      }
+    }
+    if (best === undefined) throw overBudget(this.budget, undefined);
+    const k = this.join(best[1], best[2]);
+    this.collect(k);
+    return k;
+  }
+
+  private liveNodes(): number[] {
+    return Array.from({ length: this.tree.size }, (_, k) => k).filter((k) => this.alive[k]);
+  }
+
+  /** The size of what a node keeps once no other node shares its labels: its output labels. */
+  private outputVolume(k: number): number {
+    const { size, inOutput } = this.problem;
+    return this.tree.labels[k]!.ids.reduce((p, l) => (inOutput[l] ? p * size[l]! : p), 1);
+  }
 }
 
 /** A binary min-heap of pairs of node ids (below `span`) by cost, then the first, then the second. */

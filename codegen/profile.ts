@@ -85,10 +85,10 @@ export interface SubgroupMatrixShape {
 
 export const PROFILES = {
   /**
-   * An H100-class GPU through Dawn: 132 SMs. Measured on an H200 (bench/results/h200-s5-probe-tune.json):
+   * An H100-class GPU through Dawn: 132 SMs. Measured on an H200 (bench/results/h200/h200-2026-11-26-tiles-gemms.json):
    * fp32 128 x 64 x 16 tiles 38.8 TFLOP/s on the 4096^3 GEMM, 39.8 on the seed's
    * contraction, against 128 x 128 x 8 (double-buffered) 31.4 and 36.0 (cuBLAS 51.2); f16 on
-   * subgroup matrices 110.5 TFLOP/s at 8192^3 (h200-s5-probe-f16.json).
+   * subgroup matrices 110.5 TFLOP/s at 8192^3 (h200-2026-11-26-f16-variants-padded-slabs-f32-128x128x8.json).
    */
   "nvidia-h100": { name: "nvidia-h100", flopsPerSecond: 38e12, bytesPerSecond: 3.0e12, launchSeconds: 8e-6, parallelWorkgroups: 264, loopEfficiency: 0.1, maxTile: 128, maxTileArea: 128 * 64, matrixFlopsPerSecond: 110e12, doubleBuffer: true },
   /** A mid-range discrete or integrated GPU; the default when the adapter is not recognized. */

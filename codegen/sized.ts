@@ -14,6 +14,7 @@ import { compileEinsum, compilePlan, compileWithGradients, PORTABLE_MAX_WORKGROU
 import { parseEquation, type Equation } from "./equation.js";
 import { check } from "./errors.js";
 import { planEinsum, type Plan, type PlanOperand, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
+import { withWide } from "./tile-config.js";
 import { contiguousStrides, sameDims } from "./views.js";
 
 /**
@@ -139,11 +140,7 @@ export function fitCompiled(plan: Plan, operands: readonly PlanOperand[], output
 export function withoutWideAccess(plan: Plan): Plan {
   return {
     ...plan,
-    steps: plan.steps.map((s) => {
-      if (s.tiles?.wide === undefined) return s;
-      const { wide: _, ...tiles } = s.tiles;
-      return { ...s, tiles };
-    }),
+    steps: plan.steps.map((s) => (s.tiles?.wide === undefined ? s : { ...s, tiles: withWide(s.tiles, undefined) })),
   };
 }
 

@@ -187,3 +187,8 @@ export function perElementMain(count: Value, row: Value): string[] {
     "  if (i >= COUNT) { return; }",
   ];
 }
+
+/** 0, 1, ..., n - 1: the unrolled copies of a line. */
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

@@ -36,6 +36,14 @@ export interface LoopKernelSpec {
   readonly lanes?: number;
 }
 
+/** What the parts of a loop kernel read: its spec, sizes, its inputs' WGSL names (in0, in1, ...) and its labels'. */
+interface LoopContext {
+  readonly spec: LoopKernelSpec;
+  readonly dims: KernelDims;
+  readonly ins: readonly string[];
+  readonly names: ReadonlyMap<string, string>;
+}
+
 export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: number): KernelSpec | undefined {
   const names = canonicalNames([...spec.inputs.map((i) => i.labels), spec.output]);
   const n = (l: string) => names.get(l)!;
@@ -49,6 +57,7 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
     .filter((l) => !spec.output.includes(l))
     .sort((x, y) => strideOf(first, y) - strideOf(first, x)); // innermost loop over the smallest stride
   const ins = spec.inputs.map((_, k) => `in${k}`);
+  const ctx: LoopContext = { spec, dims, ins, names };
   const equation = `${spec.inputs.map((i) => i.labels.map(n).join("")).join(",")}->${spec.output.map(n).join("")}`;
   const outShape = spec.output.map(size);
   const outStrides = spec.outStrides ?? contiguousStrides(outShape);
@@ -60,7 +69,7 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   // neighbours as one vec4, a quarter of the invocations and index arithmetic.
   const last = spec.output[spec.output.length - 1];
   if (typeof count === "number" && !dims.sized && summed.length === 0 && spec.fresh === true && contiguous && spec.accumulate !== true && last !== undefined && size(last) % 4 === 0) {
-    return emitVectorKernel(spec, t, ins, equation, count, last, names, maxWorkgroupsPerDimension);
+    return emitVectorKernel(ctx, { type: t, equation, count, last }, maxWorkgroupsPerDimension);
   }
   const target = `out[params.out_offset + ${contiguous ? "i" : dot(spec.output.map((l) => `c_${n(l)}`), spec.output.map((l, d) => dims.stride("out", "out", l, outStrides[d]!)))}]`;
   const write = (value: string, indent = "  ") => `${indent}${t.write(target, value, spec.accumulate === true)}`;
@@ -79,7 +88,7 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   if (lanes === 1) {
     const grid = gridFor(dims, count, spec.output, maxWorkgroupsPerDimension);
     const body = [
-      ...kernelMain(spec, dims, ins, names, count, grid.row, "i", "output index -> output coordinates -> where each input's sum starts"),
+      ...kernelMain(ctx, { invocations: count, row: grid.row, first: "i", comment: "output index -> output coordinates -> where each input's sum starts" }),
       ...(summed.length === 0 ? [write(product)] : ["  var acc = 0.0;", ...laneSum(terms, wgsl(terms), 1, term, "  "), write("acc")]),
       "}",
       "",
@@ -90,7 +99,7 @@ export function emitLoopKernel(spec: LoopKernelSpec, maxWorkgroupsPerDimension: 
   }
   const perWorkgroup = REDUCTION_WORKGROUP / lanes;
   const grid = workgroupGrid(dims, count, spec.output, perWorkgroup, maxWorkgroupsPerDimension);
-  const body = sharedSumMain(spec, dims, ins, names, { count, terms, lanes, row: grid.row }, term, write);
+  const body = sharedSumMain(ctx, { count, terms, lanes, row: grid.row }, { term, write });
   const code = [
     ...header(`${lanes} invocations per output element, sharing its sum`, `${shown(count)} outputs of ${shown(terms)} terms, ${perWorkgroup} per workgroup`, REDUCTION_WORKGROUP, grid.describe),
     ...bindings(dims, t, ins, t.wgsl),
@@ -164,7 +173,13 @@ function counterLevels(blocks: number): number {
  * every barrier (those past the last output sum nothing), so the barriers stay in uniform control
  * flow.
  */
-function sharedSumMain(spec: LoopKernelSpec, dims: KernelDims, ins: readonly string[], names: ReadonlyMap<string, string>, shape: { count: Value; terms: Value; lanes: number; row: Value }, term: (index: string, indent: string) => string[], write: (value: string, indent?: string) => string): string[] {
+function sharedSumMain(
+  ctx: LoopContext,
+  shape: { count: Value; terms: Value; lanes: number; row: Value },
+  body: { term: (index: string, indent: string) => string[]; write: (value: string, indent?: string) => string },
+): string[] {
+  const { spec, dims, ins, names } = ctx;
+  const { term, write } = body;
   const n = (l: string) => names.get(l)!;
   const { count, terms, lanes, row } = shape;
   const perWorkgroup = REDUCTION_WORKGROUP / lanes;
@@ -247,10 +262,11 @@ function gridFor(dims: KernelDims, count: Value, labels: readonly string[], maxW
 }
 
 /** The loop kernel for a step with nothing to sum, 4 outputs (neighbours along `last`) per invocation. */
-function emitVectorKernel(spec: LoopKernelSpec, t: ElementType, ins: readonly string[], equation: string, count: number, last: string, names: ReadonlyMap<string, string>, maxWorkgroupsPerDimension: number): KernelSpec {
+function emitVectorKernel(ctx: LoopContext, kernel: { type: ElementType; equation: string; count: number; last: string }, maxWorkgroupsPerDimension: number): KernelSpec {
+  const { spec, dims, ins, names } = ctx;
+  const { type: t, equation, count, last } = kernel;
   const quads = count / 4;
   const workgroups = dispatchGrid(Math.ceil(quads / ELEMENT_WORKGROUP), maxWorkgroupsPerDimension);
-  const dims = new KernelDims(spec.sizes, undefined, (l) => names.get(l)!);
   const element = (e: number) => spec.inputs.map((input, k) => t.load(`${ins[k]}[${ins[k]}_base${e === 0 || strideOf(input, last) === 0 ? "" : ` + ${u32(e * strideOf(input, last))}`}]`)).join(" * ");
   const quad = `vec4<f32>(${[0, 1, 2, 3].map(element).join(", ")})`;
   const code = [
@@ -259,7 +275,7 @@ function emitVectorKernel(spec: LoopKernelSpec, t: ElementType, ins: readonly st
     ...describeInputs(spec, dims, ins, equation, names),
     `//   ${count} outputs in ${quads} vec4, workgroup size ${ELEMENT_WORKGROUP}, dispatch ${workgroups.join(" x ")}`,
     ...bindings(dims, t, ins, `vec4<${t.wgsl}>`),
-    ...kernelMain(spec, dims, ins, names, quads, workgroups[0] * ELEMENT_WORKGROUP, "i * 4u", "first output of the four -> output coordinates -> where each input's element is"),
+    ...kernelMain(ctx, { invocations: quads, row: workgroups[0] * ELEMENT_WORKGROUP, first: "i * 4u", comment: "first output of the four -> output coordinates -> where each input's element is" }),
     `  out[i] = ${t.wgsl === "f32" ? quad : `vec4<${t.wgsl}>(${quad})`};`,
     "}",
     "",
@@ -282,11 +298,13 @@ function bindings(dims: KernelDims, t: ElementType, ins: readonly string[], outT
  * What both loop kernels' main begins with: the invocation's index, the coordinates of its (first)
  * output element `first`, and where each input's elements for it start.
  */
-function kernelMain(spec: LoopKernelSpec, dims: KernelDims, ins: readonly string[], names: ReadonlyMap<string, string>, invocations: Value, row: Value, first: string, comment: string): string[] {
+function kernelMain(ctx: LoopContext, main: { invocations: Value; row: Value; first: string; comment: string }): string[] {
+  const { spec, dims, ins, names } = ctx;
+  const { first } = main;
   const n = (l: string) => names.get(l)!;
   return [
-    ...perElementMain(invocations, row),
-    `  // ${comment}`,
+    ...perElementMain(main.invocations, main.row),
+    `  // ${main.comment}`,
     ...decompose(first, spec.output.map(n), spec.output.map((l) => dims.size(l)), "c_"),
     ...spec.inputs.map((input, k) => `  let ${ins[k]}_base = params.${ins[k]}_offset + ${dot(spec.output.map((l) => `c_${n(l)}`), spec.output.map((l) => dims.stride(k, ins[k]!, l, strideOf(input, l))))};`),
   ];

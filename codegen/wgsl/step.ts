@@ -6,6 +6,7 @@
 import { gemmCopy, strideOf, wideStores, type Strided } from "../access.js";
 import { DTYPE_BYTES } from "../dtype.js";
 import type { Plan, PlanStep } from "../plan.js";
+import type { TileConfig } from "../tile-config.js";
 import { contiguousStrides, elementCount } from "../views.js";
 import { emitCopyKernel } from "./copy.js";
 import { emitDirectKernel } from "./direct.js";
@@ -41,20 +42,36 @@ export function emitStep(plan: Plan, index: number, maxWorkgroupsPerDimension: n
   const inputs = step.inputs.map((_, i): BufferRef => ({ input: i }));
   const out: BufferRef = { output: true };
   const outStrides = { labels: step.output.labels, strides: step.output.strides };
+  const s: StepKernels = { plan, step, title, maxWg: maxWorkgroupsPerDimension, accumulate, fresh };
   switch (step.strategy) {
     case "loop":
       return { scratch: [], launches: launch(emitLoopKernel({ inputs: step.inputs, output: step.output.labels, outStrides: step.output.strides, fresh, accumulate, sizes: plan.sizes, title, dtype: plan.dtype, ...runtime(plan), ...(step.lanes === undefined ? {} : { lanes: step.lanes }) }, maxWorkgroupsPerDimension), [...inputs, out]) };
     case "direct":
-      return { scratch: [], launches: launch(direct(plan, step, step.inputs[0]!, step.inputs[1]!, outStrides, title, maxWorkgroupsPerDimension, accumulate), [...inputs, out]) };
+      return { scratch: [], launches: launch(direct(s, { a: step.inputs[0]!, b: step.inputs[1]!, out: outStrides, accumulate }), [...inputs, out]) };
     case "split-k":
-      return splitK(plan, step, title, maxWorkgroupsPerDimension, accumulate, fresh);
+      return splitK(s);
     case "ttgt":
-      return ttgt(plan, step, title, maxWorkgroupsPerDimension, accumulate);
+      return ttgt(s);
   }
 }
 
-function direct(plan: Plan, step: PlanStep, a: Strided, b: Strided, out: Strided, title: string, maxWg: number, accumulate: boolean, splitStride?: number): KernelSpec | undefined {
-  return emitDirectKernel({ a, b, out, groups: step.groups!, sizes: plan.sizes, tiles: step.tiles!, title, accumulate, dtype: plan.dtype, ...runtime(plan), ...(splitStride === undefined ? {} : { splitStride }) }, maxWg);
+/** What every kernel of a step shares: its plan and title, the adapter's grid limit, and how its output is written. */
+interface StepKernels {
+  readonly plan: Plan;
+  readonly step: PlanStep;
+  readonly title: string;
+  readonly maxWg: number;
+  /** Add into the output (the last step of an accumulating einsum). */
+  readonly accumulate: boolean;
+  /** The output is a buffer of its own at offset 0 (an intermediate or a fresh result). */
+  readonly fresh: boolean;
+}
+
+/** A direct kernel of the step: a times b into out, with the step's tiles unless others are given, and split-k's slice stride. */
+function direct(s: StepKernels, gemm: { a: Strided; b: Strided; out: Strided; accumulate: boolean; tiles?: TileConfig; splitStride?: number }): KernelSpec | undefined {
+  const { plan, step } = s;
+  const { a, b, out, accumulate, splitStride } = gemm;
+  return emitDirectKernel({ a, b, out, groups: step.groups!, sizes: plan.sizes, tiles: gemm.tiles ?? step.tiles!, title: s.title, accumulate, dtype: plan.dtype, ...runtime(plan), ...(splitStride === undefined ? {} : { splitStride }) }, s.maxWg);
 }
 
 /** The labels a plan sizes at run time, as the emitters take them. */
@@ -85,7 +102,8 @@ export function launchArguments(launch: Launch, step: PlanStep, sizes: Readonly<
 }
 
 /** Partial products of each k slice into scratch [slice, ...output], then a loop kernel sums the slices. */
-function splitK(plan: Plan, step: PlanStep, title: string, maxWg: number, accumulate: boolean, fresh: boolean): StepProgram {
+function splitK(s: StepKernels): StepProgram {
+  const { plan, step, title, maxWg, accumulate, fresh } = s;
   const count = elementCount(step.output.shape);
   const slices = step.tiles!.splits;
   // Partials are contiguous [slice, ...output] whatever view the output is written into.
@@ -93,8 +111,8 @@ function splitK(plan: Plan, step: PlanStep, title: string, maxWg: number, accumu
   const partial: Strided = { labels: step.output.labels, strides: packed };
   // The plan judged 16-byte stores on the step's output; the partials go to scratch (at offset 0) in their own layout.
   const tiles = step.tiles!;
-  const partialTiles = tiles.wide?.out === true && !wideStores(partial, step.groups!, plan.sizes) ? { ...tiles, wide: { ...tiles.wide, out: false } } : tiles;
-  const gemm = direct(plan, { ...step, tiles: partialTiles }, step.inputs[0]!, step.inputs[1]!, partial, title, maxWg, false, count);
+  const partialTiles = tiles.kind === "scalar" && tiles.wide?.out === true && !wideStores(partial, step.groups!, plan.sizes) ? { ...tiles, wide: { ...tiles.wide, out: false } } : tiles;
+  const gemm = direct(s, { a: step.inputs[0]!, b: step.inputs[1]!, out: partial, accumulate: false, tiles: partialTiles, splitStride: count });
   const sum = emitLoopKernel(
     { inputs: [{ labels: [SLICE, ...step.output.labels], strides: [count, ...packed] }], output: step.output.labels, outStrides: step.output.strides, fresh, accumulate, sizes: { ...plan.sizes, [SLICE]: slices }, title: `${title}: sum of the ${slices} k slices`, dtype: plan.dtype },
     maxWg,
@@ -104,7 +122,8 @@ function splitK(plan: Plan, step: PlanStep, title: string, maxWg: number, accumu
 }
 
 /** torch's way: copy each input that is not already [batch, m, k] / [batch, k, n] contiguous, then GEMM. */
-function ttgt(plan: Plan, step: PlanStep, title: string, maxWg: number, accumulate: boolean): StepProgram {
+function ttgt(s: StepKernels): StepProgram {
+  const { plan, step, maxWg } = s;
   const scratch: number[] = [];
   const launches: Launch[] = [];
   const gemmInputs = step.inputs.map((input, i): { operand: Strided; buffer: BufferRef } => {
@@ -117,7 +136,7 @@ function ttgt(plan: Plan, step: PlanStep, title: string, maxWg: number, accumula
     if (copy !== undefined) launches.push({ kernel: copy, buffers: [{ input: i }, buffer] });
     return { operand, buffer };
   });
-  const gemm = direct(plan, step, gemmInputs[0]!.operand, gemmInputs[1]!.operand, { labels: step.output.labels, strides: step.output.strides }, title, maxWg, accumulate);
+  const gemm = direct(s, { a: gemmInputs[0]!.operand, b: gemmInputs[1]!.operand, out: { labels: step.output.labels, strides: step.output.strides }, accumulate: s.accumulate });
   if (gemm !== undefined) launches.push({ kernel: gemm, buffers: [gemmInputs[0]!.buffer, gemmInputs[1]!.buffer, { output: true }] });
   return { scratch, launches };
 }

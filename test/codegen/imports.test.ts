@@ -1,7 +1,9 @@
 /**
  * The import graph of the source folders: no module imports itself through others, the compiler
  * core (codegen/) imports no front end, and the planner imports no WGSL emitter (what both need
- * lives in a leaf module they share). Edges are every relative module specifier a file names:
+ * lives in a leaf module they share), and bench/ and test/ meet at one seam: no test imports
+ * from bench/, and bench/ imports from test/ only test/support/index.ts. Edges are every relative
+ * module specifier a file names:
  * `import` (type-only too), `export ... from`, `import("...")` and `require("...")`, as
  * TypeScript's pre-processor finds them.
  */
@@ -13,6 +15,8 @@ import { describe, expect, test } from "vitest";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const FOLDERS = ["codegen", "runtime", "plugin", "bench"];
+/** The one module under test/ that bench/ may import: the helpers it shares with the tests. */
+const SEAM = "test/support/index.ts";
 
 /** The module specifiers a source text names, in order. */
 function specifiers(text: string): string[] {
@@ -27,8 +31,8 @@ function sources(folder: string): string[] {
 }
 
 /** Each file's relative imports, resolved to repository paths (`.js` to `.ts`, `.mjs` to `.mts`, `.cjs` to `.cts`). */
-function importGraph(): Map<string, string[]> {
-  const files = FOLDERS.flatMap(sources);
+function importGraph(folders: readonly string[] = FOLDERS): Map<string, string[]> {
+  const files = folders.flatMap(sources);
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const targets = specifiers(readFileSync(join(root, file), "utf8"))
@@ -92,6 +96,12 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   });
 }
 
+/** The imports that cross between test/ and bench/ other than through the seam, as "file -> target". */
+function crossings(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const crosses = (file: string, target: string) => (file.startsWith("test/") && target.startsWith("bench/")) || (file.startsWith("bench/") && target.startsWith("test/") && target !== SEAM);
+  return [...graph].flatMap(([file, targets]) => targets.filter((t) => crosses(file, t)).map((t) => `${file} -> ${t}`));
+}
+
 describe("import graph", () => {
   const graph = importGraph();
 
@@ -112,6 +122,23 @@ describe("import graph", () => {
   test("no import cycles in codegen/, runtime/, plugin/, bench/", () => {
     const found = cycles(graph).map((c) => c.join(" -> "));
     expect(found, `import cycles:\n${found.join("\n")}`).toEqual([]);
+  });
+
+  test("a crossing between test/ and bench/ is found on either side, and the seam is not one", () => {
+    const toy = new Map([
+      ["bench/run.ts", ["test/support/index.ts", "test/support/oracle.ts", "bench/lib/suite.ts"]],
+      ["test/gpu/x.test.ts", ["bench/lib/suite.ts", "test/support/data.ts"]],
+      ["test/support/index.ts", ["test/support/data.ts"]],
+    ]);
+    expect(crossings(toy)).toEqual(["bench/run.ts -> test/support/oracle.ts", "test/gpu/x.test.ts -> bench/lib/suite.ts"]);
+  });
+
+  test("no file under test/ imports from bench/, and bench/ imports from test/ only test/support/index.ts", () => {
+    const both = importGraph(["bench", "test"]);
+    expect(both.get("bench/suites/matrix.ts")).toContain(SEAM); // the scanner sees bench/'s side of the seam
+    expect(both.get("test/gpu/bench-probes.test.ts")).toContain("test/support/variants.ts"); // and the tests' helpers
+    const found = crossings(both);
+    expect(found, `imports across test/ and bench/ other than through ${SEAM}:\n${found.join("\n")}`).toEqual([]);
   });
 
   test("codegen/ imports nothing from runtime/ or plugin/", () => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { bindShapes } from "../../codegen/bind.js";
 import { choosePairs, pathCost, stepCost, type PairChoice } from "../../codegen/path.js";
 import { planEinsum } from "../../codegen/plan.js";
-import { OPT_EINSUM_EQUATIONS, shapesFor } from "../opt-einsum-equations.js";
+import { OPT_EINSUM_EQUATIONS, shapesFor } from "../support/opt-einsum-equations.js";
 
 /** The optimum over every pairwise order, by brute force: the reference the planner must meet. */
 function exhaustive(operands: readonly (readonly string[])[], output: readonly string[], sizes: Record<string, number>): number {

@@ -95,10 +95,10 @@ test("explain prints every step, the chosen strategy and why each alternative lo
 });
 
 test("explain says how each tiled kernel runs: subgroup matrices, k slices, 16-byte loads and stores, slab buffers, workgroup layout", () => {
-  expect(describeTiles({ tm: 256, tn: 128, tk: 32, splits: 1, matrix: { m: 16, n: 16, k: 16 }, wide: { a: true, b: true }, viewSlabs: true })).toBe("tiles 256x128x32 on 16x16x16 subgroup matrices, 16-byte loads of a and b, view slabs");
-  expect(describeTiles({ tm: 128, tn: 128, tk: 32, splits: 1, matrix: { m: 16, n: 16, k: 16 }, global: true })).toBe("tiles 128x128x32 on 16x16x16 subgroup matrices loaded from memory");
-  expect(describeTiles({ tm: 128, tn: 128, tk: 8, splits: 3, doubleBuffer: true, wide: { a: false, b: false, out: true }, invocations: { x: 16, y: 16, run: 8 } })).toBe("tiles 128x128x8, 3 k slices, 16-byte stores, double-buffered slabs, 16x16 invocations in runs of 8");
-  expect(describeTiles({ tm: 64, tn: 64, tk: 16, splits: 1, wide: { a: false, b: true } })).toBe("tiles 64x64x16, 16-byte loads of b");
+  expect(describeTiles({ kind: "matrix-staged", tm: 256, tn: 128, tk: 32, splits: 1, matrix: { m: 16, n: 16, k: 16 }, wide: { a: true, b: true }, viewSlabs: true })).toBe("tiles 256x128x32 on 16x16x16 subgroup matrices, 16-byte loads of a and b, view slabs");
+  expect(describeTiles({ kind: "matrix-global", tm: 128, tn: 128, tk: 32, splits: 1, matrix: { m: 16, n: 16, k: 16 } })).toBe("tiles 128x128x32 on 16x16x16 subgroup matrices loaded from memory");
+  expect(describeTiles({ kind: "scalar", tm: 128, tn: 128, tk: 8, splits: 3, doubleBuffer: true, wide: { a: false, b: false, out: true }, invocations: { x: 16, y: 16, run: 8 } })).toBe("tiles 128x128x8, 3 k slices, 16-byte stores, double-buffered slabs, 16x16 invocations in runs of 8");
+  expect(describeTiles({ kind: "scalar", tm: 64, tn: 64, tk: 16, splits: 1, wide: { a: false, b: true } })).toBe("tiles 64x64x16, 16-byte loads of b");
 });
 
 describe("generated WGSL", () => {

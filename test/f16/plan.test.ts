@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import { compileEinsum, compilePlan } from "../../codegen/compiled.js";
 import { planEinsum } from "../../codegen/plan.js";
 import { PROFILES } from "../../codegen/profile.js";
-import { probeKernel } from "../../bench/variants.js";
+import { probeKernel } from "../support/variants.js";
 
 const tensorCores = { ...PROFILES["nvidia-h100"], subgroupMatrix: { m: 16, n: 16, k: 16 } };
 const f16 = (shape: number[], strides?: number[]) => ({ shape, dtype: "f16" as const, ...(strides === undefined ? {} : { strides }) });
@@ -19,7 +19,7 @@ describe("f16 plans", () => {
     expect(matrix.dtype).toBe("f16");
     expect(matrix.steps[0]).toMatchObject({ strategy: "direct", tiles: { tm: 256, tn: 128, tk: 32, matrix: { m: 16, n: 16, k: 16 }, wide: { a: true, b: true } } });
     expect(matrix.steps[0]!.tiles!.doubleBuffer).toBeUndefined(); // measured slower on subgroup matrices
-    expect(matrix.steps[0]!.tiles!.global).toBeUndefined(); // staged with 16-byte loads: the fastest where both operands allow it
+    expect(matrix.steps[0]!.tiles!.kind).toBe("matrix-staged"); // staged with 16-byte loads: the fastest where both operands allow it
     expect(matrix.steps[0]!.cost.bytesRead).toBe(2 * 2 * 4096 * 4096); // 2 bytes an element
     const scalar = planEinsum("ij,jk->ik", ops, { profile: "nvidia-h100" });
     expect(scalar.steps[0]!.tiles!.matrix).toBeUndefined();
@@ -29,7 +29,7 @@ describe("f16 plans", () => {
   test("subgroup matrices: staged with 16-byte loads where both operands allow it, else loaded from memory where every group is one aligned stride of whole matrices, else staged", () => {
     const tiles = (equation: string, ops: object[]) => planEinsum(equation, ops as never, { profile: tensorCores, strategy: "direct" }).steps[0]!.tiles!;
     const rows = (offset: number, shape = [512, 512]) => ({ ...f16(shape), offset }); // a row slice of a bigger matrix
-    const kind = (t: ReturnType<typeof tiles>) => (t.global === true ? "from memory" : `staged, 16-byte loads of a ${t.wide?.a === true}, b ${t.wide?.b === true}`);
+    const kind = (t: ReturnType<typeof tiles>) => (t.kind === "matrix-global" ? "from memory" : `staged, 16-byte loads of a ${t.wide?.a === true}, b ${t.wide?.b === true}`);
     expect(kind(tiles("ij,jk->ik", [rows(3 * 512), f16([512, 64])]))).toBe("staged, 16-byte loads of a true, b true");
     expect(kind(tiles("ji,jk->ik", [rows(0), f16([512, 64])]))).toBe("staged, 16-byte loads of a true, b true"); // a read along m
     expect(kind(tiles("ij,jk->ik", [f16([250, 512]), f16([512, 64])]))).toBe("staged, 16-byte loads of a true, b true"); // M = 250: staging handles the edge
@@ -94,9 +94,9 @@ describe("f16 plans", () => {
       parts.push(`// ===== ${name}`, ...programs[0]!.launches.map((l) => `// binds ${JSON.stringify(l.buffers)}, ${l.kernel.workgroupBytes ?? 0} bytes of workgroup memory\n${l.kernel.code}`));
     }
     const plan = planEinsum("ijk,ikl->jl", shapes, { profile: tensorCores, strategy: "direct" });
-    const split = compilePlan({ ...plan, steps: plan.steps.map((st) => ({ ...st, tiles: { ...st.tiles!, subgroupSlabs: true } })) }).programs[0]!.launches[0]!.kernel;
+    const split = compilePlan({ ...plan, steps: plan.steps.map((st) => ({ ...st, tiles: { ...st.tiles!, subgroupSlabs: true } as never })) }).programs[0]!.launches[0]!.kernel;
     parts.push("// ===== matrix, per-subgroup slabs (tiles.subgroupSlabs)", `// ${split.workgroupBytes ?? 0} bytes of workgroup memory\n${split.code}`);
-    const viewed = compilePlan({ ...plan, steps: plan.steps.map((st) => ({ ...st, tiles: { ...st.tiles!, viewSlabs: true } })) }).programs[0]!.launches[0]!.kernel;
+    const viewed = compilePlan({ ...plan, steps: plan.steps.map((st) => ({ ...st, tiles: { ...st.tiles!, viewSlabs: true } as never })) }).programs[0]!.launches[0]!.kernel;
     parts.push("// ===== matrix, view slabs (tiles.viewSlabs)", `// ${viewed.workgroupBytes ?? 0} bytes of workgroup memory\n${viewed.code}`);
     await expect(parts.join("\n")).toMatchFileSnapshot("./__snapshots__/seed.f16.wgsl");
   });
@@ -126,7 +126,7 @@ describe("f16 plans", () => {
     ];
     for (const [equation, ops, tiles] of cases) {
       const plan = planEinsum(equation, ops as never, { profile: tensorCores, strategy: "direct", ...(tiles === undefined ? {} : { tiles }) });
-      const split = { ...plan, steps: plan.steps.map((st) => ({ ...st, tiles: { ...st.tiles!, subgroupSlabs: true } })) };
+      const split = { ...plan, steps: plan.steps.map((st) => ({ ...st, tiles: { ...st.tiles!, subgroupSlabs: true } as never })) };
       const { code, workgroupBytes } = compilePlan(split).programs[0]!.launches[0]!.kernel;
       const rows = { a: Number(/const A_ROW: u32 = (\d+)u;/.exec(code)![1]), b: Number(/const B_ROW: u32 = (\d+)u;/.exec(code)![1]) };
       const parts = { a: /var<workgroup> a_tile: array<array<f16, (\d+)>, (\d+)>;/.exec(code)!, b: /var<workgroup> b_tile: array<array<f16, (\d+)>, (\d+)>;/.exec(code)! };
@@ -154,7 +154,7 @@ describe("f16 plans", () => {
     for (const [equation, ops, tiles] of cases) {
       const plan = planEinsum(equation, ops as never, { profile: tensorCores, strategy: "direct", ...(tiles === undefined ? {} : { tiles }) });
       const { tm, tn, tk } = plan.steps[0]!.tiles!;
-      const viewed = { ...plan, steps: plan.steps.map((st) => ({ ...st, tiles: { ...st.tiles!, viewSlabs: true } })) };
+      const viewed = { ...plan, steps: plan.steps.map((st) => ({ ...st, tiles: { ...st.tiles!, viewSlabs: true } as never })) };
       const { code, workgroupBytes } = compilePlan(viewed).programs[0]!.launches[0]!.kernel;
       expect(code).toContain("requires buffer_view;");
       expect(code).not.toContain("bitcast<vec2<f16>>"); // no element-at-a-time stores

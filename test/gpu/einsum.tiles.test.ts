@@ -12,8 +12,8 @@ import { einsum } from "../../runtime/einsum.js";
 import { tensor, Tensor, zeros } from "../../runtime/tensor.js";
 import type { Strategy, TileConfig } from "../../codegen/cost.js";
 import type { TileShape } from "../../codegen/tiles.js";
-import { maxRelativeError, oracleEinsum } from "../oracle.js";
-import { values } from "../../bench/data.js";
+import { maxRelativeError, oracleEinsum } from "../support/oracle.js";
+import { values } from "../support/data.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();
@@ -326,7 +326,7 @@ describe("workgroup layouts (tiles.invocations: the bench forces them; the plann
     const a = { shape: [64, 64], strides: [64, 1] };
     const plan = planEinsum("ij,jk->ik", [a, a], { strategy: "direct", tiles: { tm: 64, tn: 64, tk: 16 } });
     for (const invocations of [{ x: 32, y: 16 }, { x: 16, y: 12 }, { x: 16, y: 16, run: 3 }]) {
-      const bad = { ...plan, steps: plan.steps.map((s) => ({ ...s, tiles: { ...s.tiles!, invocations } })) };
+      const bad = { ...plan, steps: plan.steps.map((s) => ({ ...s, tiles: { ...s.tiles!, invocations } as TileConfig })) };
       expect(() => compilePlan(bad)).toThrow(/do not divide among/);
     }
   });
@@ -347,7 +347,7 @@ async function checkSettings(tiles: TileShape, settings: Partial<TileConfig>, ma
   ];
   for (const { equation, x, y: yv, strategy } of cases) {
     const plan = planEinsum(equation, [x, yv], { strategy, tiles, profile: g().profile });
-    const compiled = compilePlan({ ...plan, steps: plan.steps.map((s) => (s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, ...settings } })) });
+    const compiled = compilePlan({ ...plan, steps: plan.steps.map((s) => (s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, ...settings } as TileConfig })) });
     const codes = compiled.programs.flatMap((p) => p.launches.map((l) => l.kernel.code));
     if (strategy === "direct" || plan.steps[0]!.strategy === "split-k") expect(codes.some((c) => c.includes(marker))).toBe(true);
     const out = einsum(equation, x, yv, { compiled });
