@@ -1,18 +1,25 @@
 /**
  * Turns benchmark JSON into the markdown tables of bench/RESULTS.md: the suite (bench/run.ts),
- * and, given files from the same run, torch.einsum beside it (bench/torch_suite.py) and the seed
- * workload against PyTorch (bench/seed.ts, bench/torch_seed.py):
+ * and, given files from the same run, torch.einsum beside it (bench/peers/torch_suite.py) and the
+ * seed workload against PyTorch (bench/lib/seed.ts, bench/peers/torch_seed.py):
  *
- *     node dist/bench/report.js bench/results/swiftshader-2026-12-03-small.json
- *     node dist/bench/report.js bench/results/h200-{full,torch,seed,torch-seed}.json
- *     node dist/bench/report.js bench/results/h200-f16.json bench/results/h200-torch-f16.json   (bench/matrix.ts, bench/torch_f16.py)
- *     node dist/bench/report.js bench/results/h200-s5-tune.json   (bench/tune.ts: TFLOP/s of each forced tile shape)
+ *     node dist/bench/report.js bench/results/swiftshader/swiftshader-2026-12-03-small.json
+ *     node dist/bench/report.js bench/results/h200/h200-2026-11-26-{suite,seed}-128x64x16{,-torch}.json
+ *
+ * the f16 and f32 kernel variants (bench/suites/matrix.ts) with cuBLAS (bench/peers/torch_f16.py)
+ * and torch.einsum's suite (for the sliced contraction) from the same run:
+ *
+ *     node dist/bench/report.js bench/results/h200/h200-2026-11-26-f16-variants-padded-slabs-f32-128x64x16{,-torch}.json bench/results/h200/h200-2026-11-26-suite-128x64x16-torch.json
+ *
+ * and a tile sweep (bench/suites/tune.ts: TFLOP/s of each forced tile shape):
+ *
+ *     node dist/bench/report.js bench/results/h200/h200-2026-11-26-tiles-attention-4d.json
  */
 import { readFileSync } from "node:fs";
 import { formatBytes } from "../codegen/explain.js";
 import type { TileShape } from "../codegen/tiles.js";
 import type { CaseResult } from "./run.js";
-import type { SeedResult } from "./seed.js";
+import type { SeedResult } from "./lib/seed.js";
 import { candidateName, type TileCandidate } from "../codegen/tiles.js";
 
 interface TorchSuite {
@@ -27,7 +34,7 @@ interface TorchSeed {
   readonly results: readonly { readonly method: string; readonly ms: number; readonly peakAboveInputsBytes: number; readonly minimumBytes: number }[];
 }
 
-/** bench/matrix.ts's JSON: the f16 checks and timings. */
+/** bench/suites/matrix.ts's JSON: the f16 checks and timings. */
 interface F16Report {
   readonly adapter: string;
   readonly configs: readonly string[];
@@ -39,7 +46,7 @@ interface F16Report {
   )[];
 }
 
-/** The f32 GEMM at one m of bench/matrix.ts's wave-quantization sweep. */
+/** The f32 GEMM at one m of bench/suites/matrix.ts's wave-quantization sweep. */
 interface WavesRow {
   readonly kind: "waves";
   readonly m: number;
@@ -51,7 +58,7 @@ interface WavesRow {
   readonly error?: string;
 }
 
-/** A suite case timed under a kernel variant (bench/matrix.ts). */
+/** A suite case timed under a kernel variant (bench/suites/matrix.ts). */
 interface CaseVariant {
   readonly kind: "seed" | "attention";
   readonly label: string;
@@ -66,7 +73,7 @@ interface TorchF16 {
   readonly rows: readonly { readonly n: number; readonly dtype: string; readonly ms: number; readonly tflops: number }[];
 }
 
-/** bench/tune.ts's JSON: each case timed with each forced tile shape. */
+/** bench/suites/tune.ts's JSON: each case timed with each forced tile shape. */
 interface TuneReport {
   readonly adapter: string;
   readonly date: string;
@@ -78,7 +85,7 @@ export function tuneTable(tune: TuneReport): string {
   const columns = [...new Set(tune.rows.map((r) => candidateName(r.tiles)))];
   const cases = [...new Set(tune.rows.map((r) => r.name))];
   return [
-    `TFLOP/s of the \`direct\` kernel forced to each tile shape (bench/tune.ts), ${tune.adapter}, ${tune.date.slice(0, 10)}; the fastest in bold.`,
+    `TFLOP/s of the \`direct\` kernel forced to each tile shape (bench/suites/tune.ts), ${tune.adapter}, ${tune.date.slice(0, 10)}; the fastest in bold.`,
     "",
     `| case | planned | ${columns.join(" | ")} |`,
     `| --- | --- | ${columns.map(() => "---").join(" | ")} |`,
@@ -156,7 +163,7 @@ export function strategyTable(report: Report): string {
   const rows = report.results
     .filter((r) => r.strategies !== undefined && r.strategies.length > 1)
     .map((r) => {
-      // Runs before the mixed plan was listed (h200-full.json of 2026-11-26) lack it: taken from the einsight row.
+      // A file written before bench/run.ts listed mixed plans lacks the chosen one: taken from the einsight row.
       const plans = r.strategies.some((t) => t.chosen) ? r.strategies : [...r.strategies, { steps: r.einsight.strategies, estimatedMs: r.einsight.estimatedMs, ms: r.einsight.ms, chosen: true }];
       const fastest = plans.reduce((a, b) => (b.ms < a.ms ? b : a));
       const cells = plans.map((t) => `${t.chosen ? "**" : ""}${t.steps.join("+")}${t.chosen ? "**" : ""}: ${t.estimatedMs.toFixed(3)} / ${t.ms.toFixed(3)}`);
@@ -196,7 +203,7 @@ export function f16Table(f16: F16Report, torch: TorchF16 | undefined, torchSuite
     return [`| ${r.n}^3 | ${r.label} | ${r.ms === undefined ? `fails: ${r.error}` : `${r.ms.toFixed(3)} | ${r.tflops!.toFixed(1)}`} | ${r.estimatedMs?.toFixed(3) ?? "-"} | ${vs} |`];
   });
   return [
-    `\`ij,jk->ik\` on ${f16.adapter}; ${checks.filter((c) => c.ok).length} of ${checks.length} f16 checks against the oracle passed. cuBLAS: torch ${torch?.torch ?? "-"} \`a @ b\` (fp16 with fp32 accumulation; fp32 with TF32 off) on ${torch?.device ?? "-"} (bench/torch_f16.py; the file given says which run).`,
+    `\`ij,jk->ik\` on ${f16.adapter}; ${checks.filter((c) => c.ok).length} of ${checks.length} f16 checks against the oracle passed. cuBLAS: torch ${torch?.torch ?? "-"} \`a @ b\` (fp16 with fp32 accumulation; fp32 with TF32 off) on ${torch?.device ?? "-"} (bench/peers/torch_f16.py; the file given says which run).`,
     "",
     "| size | kernel | ms | TFLOP/s | estimated ms | cuBLAS TFLOP/s | speed vs cuBLAS |",
     "| --- | --- | --- | --- | --- | --- | --- |",
@@ -221,7 +228,7 @@ function wavesTable(f16: F16Report): string[] {
   ];
 }
 
-/** One suite case's f32 variants (bench/matrix.ts rows of `kind`), beside torch.einsum's time for it (the suite row named `torchName`) from the suite file given. */
+/** One suite case's f32 variants (bench/suites/matrix.ts rows of `kind`), beside torch.einsum's time for it (the suite row named `torchName`) from the suite file given. */
 function caseVariants(f16: F16Report, torchSuite: TorchSuite | undefined, kind: "seed" | "attention", torchName: string, title: string): string[] {
   const rows = f16.results.filter((r): r is CaseVariant => r.kind === kind);
   if (rows.length === 0) return [];

@@ -1,5 +1,5 @@
 /**
- * The benchmark suite: every case of bench/suite.ts with einsight's planned strategy, and beside
+ * The benchmark suite: every case of bench/lib/suite.ts with einsight's planned strategy, and beside
  * it on the same adapter in the same run the one-thread-per-output loop kernel (what
  * onnxruntime-web's Einsum does) and tfjs-backend-webgpu's tf.einsum and tf.matMul. Prints a table
  * and writes JSON.
@@ -7,9 +7,9 @@
  *     npm run bench -- [--suite main|seed] [--preset small|full] [--json file] [--only name] [--min-seconds 0.5]
  *                      [--tile-table table.json] [--einsight-only]
  *
- * `--suite seed` runs the motivating forward-and-backward workload instead (bench/seed.ts).
+ * `--suite seed` runs the motivating forward-and-backward workload instead (bench/lib/seed.ts).
  * `--tile-table` plans with a tile table `tuneTiles()` made (`einsight tune --out` and
- * bench/table.ts `--out` write its file), as `gpu({ tileTable })` does; `--einsight-only` times einsight's plans alone (no forced
+ * bench/suites/table.ts `--out` write its file), as `gpu({ tileTable })` does; `--einsight-only` times einsight's plans alone (no forced
  * strategies, loop kernel or tfjs): a short second pass of the suite, with such a table.
  *
  * The preset defaults to "small" on a software adapter (SwiftShader) and "full" elsewhere. GPU
@@ -25,11 +25,11 @@ import { elementCount } from "../codegen/views.js";
 import { gpu, type Gpu } from "../runtime/device.js";
 import { readTileTable } from "../plugin/typescript/profile.js";
 import { einsum, type EinsumOptions } from "../runtime/einsum.js";
-import { tfjsOn, type TfjsPeer } from "./peers.js";
-import { maxRelativeError } from "./data.js";
-import { caseOperands, measure } from "./measure.js";
-import { runSeed } from "./seed.js";
-import { suite, type BenchCase, type Preset } from "./suite.js";
+import { maxRelativeError } from "../test/support/index.js";
+import { caseOperands, measure } from "./lib/measure.js";
+import { runSeed } from "./lib/seed.js";
+import { suite, type BenchCase, type Preset } from "./lib/suite.js";
+import { tfjsOn, type TfjsPeer } from "./lib/tfjs-peer.js";
 
 interface Timing {
   readonly ms: number;
@@ -79,7 +79,7 @@ const { values: args } = parseArgs({
     json: { type: "string" },
     only: { type: "string" },
     "min-seconds": { type: "string" },
-    // A tile table's file (`einsight tune --out`, bench/table.ts --out): plans made with it, as `gpu({ tileTable })` makes them.
+    // A tile table's file (`einsight tune --out`, bench/suites/table.ts --out): plans made with it, as `gpu({ tileTable })` makes them.
     "tile-table": { type: "string" },
     // einsight's own time only: no forced strategies, loop kernel or tfjs (a second, shorter pass of the suite).
     "einsight-only": { type: "boolean" },

@@ -9,7 +9,7 @@
  * then runs the build in Node. The same build runs in a browser (test/browser): it ends by
  * printing, and leaving in `globalThis.einsightExample`, a summary the test checks against the oracle.
  */
-import { maxRelativeError, values } from "../bench/data.js";
+import { maxRelativeError, values } from "../test/support/data.js";
 import { elementCount } from "../codegen/views.js";
 import { einsum, einsumWithBackward, explain, gpu, plan, tensor, zeros, type Tensor } from "../runtime/index.js";
 

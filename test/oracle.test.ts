@@ -1,6 +1,6 @@
 /** The oracle checked by hand, so that the reference for every GPU test is itself trustworthy. */
 import { expect, test } from "vitest";
-import { maxRelativeError, oracleEinsum } from "./oracle.js";
+import { maxRelativeError, oracleEinsum } from "./support/oracle.js";
 
 test("matrix product", () => {
   const r = oracleEinsum("ij,jk->ik", [{ data: [1, 2, 3, 4, 5, 6], shape: [2, 3] }, { data: [1, 0, 0, 1, 1, 1], shape: [3, 2] }]);

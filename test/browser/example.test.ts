@@ -8,8 +8,8 @@
 import { fileURLToPath } from "node:url";
 import { build } from "vite";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { values } from "../../bench/data.js";
-import { oracleEinsum } from "../oracle.js";
+import { values } from "../support/data.js";
+import { oracleEinsum } from "../support/oracle.js";
 import { launchChromium, serveFolder } from "./chromium.js";
 
 const web = fileURLToPath(new URL("../../dist/examples-web", import.meta.url));

@@ -14,7 +14,7 @@ import { gpu, type Gpu } from "../../runtime/device.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor, zeros, type Tensor } from "../../runtime/tensor.js";
 import { documentedErrorCodes } from "../error-codes.js";
-import { oracleEinsum } from "../oracle.js";
+import { oracleEinsum } from "../support/oracle.js";
 
 const documented = documentedErrorCodes();
 /** What the runs exercised: asserted at the end, so that a generator gone trivial fails the test. */

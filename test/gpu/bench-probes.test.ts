@@ -9,9 +9,9 @@ import { compileEinsum } from "../../codegen/compiled.js";
 import { planEinsum } from "../../codegen/plan.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor } from "../../runtime/tensor.js";
-import { values } from "../../bench/data.js";
-import { probeCompiled, probeExpected, probeKernel, withTiles } from "../../bench/variants.js";
-import { maxRelativeError } from "../oracle.js";
+import { values } from "../support/data.js";
+import { probeCompiled, probeExpected, probeKernel, withTiles } from "../support/variants.js";
+import { maxRelativeError } from "../support/oracle.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { expect, test } from "vitest";
 import { contiguousStrides, elementCount } from "../../codegen/views.js";
 import { Tensor, tensor } from "../../runtime/tensor.js";
-import { oracleEinsum } from "../oracle.js";
+import { oracleEinsum } from "../support/oracle.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();

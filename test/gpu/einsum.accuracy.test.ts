@@ -7,14 +7,14 @@
  * SwiftShader: inputs repeat through stride-0 views where that keeps uploads small.
  */
 import { describe, expect, test } from "vitest";
-import { values } from "../../bench/data.js";
+import { values } from "../support/data.js";
 import { compileEinsum } from "../../codegen/compiled.js";
 import { compileSized } from "../../codegen/sized.js";
 import { emitLoopKernel } from "../../codegen/wgsl/loop.js";
 import { einsum } from "../../runtime/einsum.js";
 import { fromHalfBits, toHalfBits } from "../../runtime/half.js";
 import { tensor, zeros, type Tensor } from "../../runtime/tensor.js";
-import { oracleEinsum, type OracleOperand } from "../oracle.js";
+import { oracleEinsum, type OracleOperand } from "../support/oracle.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();

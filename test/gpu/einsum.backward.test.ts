@@ -12,8 +12,8 @@ import { elementCount } from "../../codegen/views.js";
 import { einsumWithBackward } from "../../runtime/backward.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor, zeros, type Tensor } from "../../runtime/tensor.js";
-import { maxRelativeError, oracleEinsum, oracleGradients, type OracleOperand } from "../oracle.js";
-import { values } from "../../bench/data.js";
+import { maxRelativeError, oracleEinsum, oracleGradients, type OracleOperand } from "../support/oracle.js";
+import { values } from "../support/data.js";
 import { realize, scenario } from "./random-einsum.js";
 import { useGpu } from "./use-gpu.js";
 

@@ -5,8 +5,8 @@ import { elementCount } from "../../codegen/views.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor } from "../../runtime/tensor.js";
 import { cases, isValidCase, type Case } from "../cases.js";
-import { maxRelativeError, oracleEinsum } from "../oracle.js";
-import { values } from "../../bench/data.js";
+import { maxRelativeError, oracleEinsum } from "../support/oracle.js";
+import { values } from "../support/data.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();

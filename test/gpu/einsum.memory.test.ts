@@ -4,8 +4,8 @@ import { elementCount } from "../../codegen/views.js";
 import { planEinsum } from "../../codegen/plan.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor } from "../../runtime/tensor.js";
-import { maxRelativeError, oracleEinsum } from "../oracle.js";
-import { values } from "../../bench/data.js";
+import { maxRelativeError, oracleEinsum } from "../support/oracle.js";
+import { values } from "../support/data.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();

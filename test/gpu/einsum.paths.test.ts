@@ -1,11 +1,11 @@
 /** opt_einsum's many-operand test equations, planned along their optimal paths, on the GPU against the oracle. */
 import { describe, expect, test } from "vitest";
-import { values } from "../../bench/data.js";
+import { values } from "../support/data.js";
 import { elementCount } from "../../codegen/views.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor } from "../../runtime/tensor.js";
-import { OPT_EINSUM_EQUATIONS } from "../opt-einsum-equations.js";
-import { maxRelativeError, oracleEinsum } from "../oracle.js";
+import { OPT_EINSUM_EQUATIONS } from "../support/opt-einsum-equations.js";
+import { maxRelativeError, oracleEinsum } from "../support/oracle.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import { einsum } from "../../runtime/einsum.js";
-import { maxRelativeError, oracleEinsum } from "../oracle.js";
+import { maxRelativeError, oracleEinsum } from "../support/oracle.js";
 import { realize, scenario } from "./random-einsum.js";
 import { useGpu } from "./use-gpu.js";
 

@@ -5,14 +5,14 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { values } from "../../bench/data.js";
+import { values } from "../support/data.js";
 import { compileSized, compileSizedWithGradients, NOMINAL_SIZE } from "../../codegen/sized.js";
 import type { Strategy } from "../../codegen/cost.js";
 import { elementCount } from "../../codegen/views.js";
 import { einsumWithBackward } from "../../runtime/backward.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor, Tensor, zeros } from "../../runtime/tensor.js";
-import { maxRelativeError, oracleEinsum, oracleGradients } from "../oracle.js";
+import { maxRelativeError, oracleEinsum, oracleGradients } from "../support/oracle.js";
 import { realize, scenario } from "./random-einsum.js";
 import { useGpu } from "./use-gpu.js";
 

@@ -15,8 +15,8 @@ import { compileSized } from "../../codegen/sized.js";
 import { contiguousStrides, elementCount } from "../../codegen/views.js";
 import { einsum } from "../../runtime/einsum.js";
 import { Tensor, tensor } from "../../runtime/tensor.js";
-import { values } from "../../bench/data.js";
-import { maxRelativeError, oracleEinsum } from "../oracle.js";
+import { values } from "../support/data.js";
+import { maxRelativeError, oracleEinsum } from "../support/oracle.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();

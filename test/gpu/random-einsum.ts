@@ -9,7 +9,7 @@ import { STRATEGIES } from "../../codegen/cost.js";
 import { elementCount } from "../../codegen/views.js";
 import type { Gpu } from "../../runtime/device.js";
 import { tensor, type Tensor } from "../../runtime/tensor.js";
-import { values } from "../../bench/data.js";
+import { values } from "../support/data.js";
 
 /** How one dimension of an operand is stored: its own size, a slice of a longer one, or a size-1 dimension expanded. */
 type DimLayout = { readonly kind: "plain" } | { readonly kind: "slice"; readonly start: number; readonly step: number } | { readonly kind: "expand" };

@@ -11,8 +11,8 @@ import { gpu } from "../../runtime/device.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor } from "../../runtime/tensor.js";
 import { tuneTiles } from "../../runtime/tune.js";
-import { values } from "../../bench/data.js";
-import { maxRelativeError, oracleEinsum } from "../oracle.js";
+import { values } from "../support/data.js";
+import { maxRelativeError, oracleEinsum } from "../support/oracle.js";
 import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();

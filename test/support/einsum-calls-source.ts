@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cases, isValidCase, type Case } from "./cases.js";
+import { cases, isValidCase, type Case } from "../cases.js";
 
 export function einsumCallsSource(runtimeEntry: string, calls: number, typed = true): string {
   const valid = (cases as readonly Case[]).filter(isValidCase);

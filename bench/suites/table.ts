@@ -3,7 +3,7 @@
  * entry the tiles the profile's own rule picks for that GEMM and how long those took, so a
  * device run shows whether the table would change the plan (and by how much).
  *
- *     npm run build && node dist/bench/table.js [--json file] [--out tiles.json] [--candidates 128x64x16,128x64x16@8x16,...] [--add ...]
+ *     npm run build && node dist/bench/suites/table.js [--json file] [--out tiles.json] [--candidates 128x64x16,128x64x16@8x16,...] [--add ...]
  *
  * `--candidates`: the tile shapes (and workgroup layouts) to time, as `einsight tune --candidates`
  * reads them; default tuneTiles()'s own (TILE_CANDIDATES). `--add`: these besides the default ones.
@@ -12,10 +12,10 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { planEinsum } from "../codegen/plan.js";
-import { gpu } from "../runtime/device.js";
-import { slowToCompile, tuneTiles } from "../runtime/tune.js";
-import { candidateName, parseCandidates, TILE_CANDIDATES } from "../codegen/tiles.js";
+import { planEinsum } from "../../codegen/plan.js";
+import { gpu } from "../../runtime/device.js";
+import { slowToCompile, tuneTiles } from "../../runtime/tune.js";
+import { candidateName, parseCandidates, TILE_CANDIDATES } from "../../codegen/tiles.js";
 
 const { values: args } = parseArgs({ options: { json: { type: "string" }, out: { type: "string" }, candidates: { type: "string" }, add: { type: "string" } } });
 const added = args.add === undefined ? undefined : parseCandidates(args.add, "--add");

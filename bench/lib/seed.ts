@@ -3,18 +3,18 @@
  * X[s:s+8] of X (16, 16384, 2048), each `ijk,ikl->jl` with Y (8, 2048, 1024), then backward into
  * the gradients of X and Y. Reports the peak bytes allocated above the inputs (X, Y and the four
  * output gradients), the minimum any method needs (the four outputs and the two gradients), and
- * the time of forward plus backward. bench/torch_seed.py runs the same in PyTorch.
+ * the time of forward plus backward. bench/peers/torch_seed.py runs the same in PyTorch.
  */
-import { formatBytes } from "../codegen/explain.js";
-import { compileWithGradients, type CompiledEinsum } from "../codegen/compiled.js";
-import type { Gpu } from "../runtime/device.js";
-import { einsumWithBackward } from "../runtime/backward.js";
-import { tensor, zeros, type Tensor } from "../runtime/tensor.js";
-import { values } from "./data.js";
+import { formatBytes } from "../../codegen/explain.js";
+import { compileWithGradients, type CompiledEinsum } from "../../codegen/compiled.js";
+import type { Gpu } from "../../runtime/device.js";
+import { einsumWithBackward } from "../../runtime/backward.js";
+import { tensor, zeros, type Tensor } from "../../runtime/tensor.js";
+import { values } from "../../test/support/index.js";
 import { measure } from "./measure.js";
 import type { Preset } from "./suite.js";
 
-export const SEED_STARTS = [0, 2, 5, 8]; // slices [s, s+8): overlapping, as in bench/torch_seed.py
+export const SEED_STARTS = [0, 2, 5, 8]; // slices [s, s+8): overlapping, as in bench/peers/torch_seed.py
 
 export interface SeedResult {
   readonly adapter: string;

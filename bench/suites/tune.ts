@@ -5,24 +5,23 @@
  * checked against the planned kernel's (its first 2^24 elements): a variant that computes something
  * else is reported as failed, not timed.
  *
- *     npm run build && node dist/bench/tune.js [--preset small|full] [--json file] [--only name,name] [--tiles 128x64x16,128x64x16@8x16/8]
+ *     npm run build && node dist/bench/suites/tune.js [--preset small|full] [--json file] [--only name,name] [--tiles 128x64x16,128x64x16@8x16/8]
  *
- * `--tiles` takes bench/variants.ts's candidate names: `@XxY[/RUN]` forces the scalar kernel's
+ * `--tiles` takes codegen/tiles' candidate names: `@XxY[/RUN]` forces the scalar kernel's
  * workgroup layout (tiles.invocations), which the planner does not choose.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { candidateName, parseCandidates, TILE_CANDIDATES, type TileCandidate, type TileShape } from "../codegen/tiles.js";
-import { planEinsum } from "../codegen/plan.js";
-import { elementCount } from "../codegen/views.js";
-import { gpu } from "../runtime/device.js";
-import { einsum } from "../runtime/einsum.js";
-import type { Tensor } from "../runtime/tensor.js";
-import { slowToCompile } from "../runtime/tune.js";
-import { maxRelativeError } from "./data.js";
-import { caseOperands, measure } from "./measure.js";
-import { suite, type Preset } from "./suite.js";
-import { withTiles } from "./variants.js";
+import { candidateName, parseCandidates, TILE_CANDIDATES, type TileCandidate, type TileShape } from "../../codegen/tiles.js";
+import { planEinsum } from "../../codegen/plan.js";
+import { elementCount } from "../../codegen/views.js";
+import { gpu } from "../../runtime/device.js";
+import { einsum } from "../../runtime/einsum.js";
+import type { Tensor } from "../../runtime/tensor.js";
+import { slowToCompile } from "../../runtime/tune.js";
+import { maxRelativeError, withTiles } from "../../test/support/index.js";
+import { caseOperands, measure } from "../lib/measure.js";
+import { suite, type Preset } from "../lib/suite.js";
 
 const { values: args } = parseArgs({ options: { preset: { type: "string" }, json: { type: "string" }, only: { type: "string" }, tiles: { type: "string" } } });
 /** --tiles: these candidates instead (comma-separated). */

@@ -6,30 +6,28 @@
  * WGSL buffer views, `tiles.viewSlabs`), both checked against the oracle too,
  * double-buffered slabs, sizes read at run time, and Dawn's robustness checks and workgroup
  * zeroing turned off (toggles `disable_robustness`, `disable_workgroup_init`); then k-loop probes
- * of the planned f16 and f32 kernels (bench/variants `probeKernel`: without the global loads, or
+ * of the planned f16 and f32 kernels (test/support/variants `probeKernel`: without the global loads, or
  * with slabs staged once), each checked against what it computes, to say where the time goes;
  * then the seed's sliced contraction in f32 with those variants, attention scores (f32) with the
  * output stored 16 bytes or one element at a time, and the f32 GEMM at growing m (wave
  * quantization). SwiftShader has no `shader-f16`: there the script says so and stops.
  *
- *     npm run build && node dist/bench/matrix.js [--json file] [--quick]
+ *     npm run build && node dist/bench/suites/matrix.js [--json file] [--quick]
  *
- * On NVIDIA, Dawn exposes f16 and subgroup matrices only with the toggles below (shared/device).
+ * On NVIDIA, Dawn exposes f16 and subgroup matrices only with the toggles below (DAWN_F16).
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { Strategy, TileConfig } from "../codegen/cost.js";
-import { planEinsum } from "../codegen/plan.js";
-import { compileSized } from "../codegen/sized.js";
-import { compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
-import { gpu, type Gpu } from "../runtime/device.js";
-import { einsum } from "../runtime/einsum.js";
-import { fromHalfBits, toHalves } from "../runtime/half.js";
-import { Tensor, tensor } from "../runtime/tensor.js";
-import { oracleEinsum } from "../test/oracle.js";
-import { maxRelativeError, values } from "./data.js";
-import { measure } from "./measure.js";
-import { probeCompiled, probeExpected, withTiles, type Probe } from "./variants.js";
+import type { Strategy, TileConfig } from "../../codegen/cost.js";
+import { planEinsum } from "../../codegen/plan.js";
+import { compileSized } from "../../codegen/sized.js";
+import { compilePlan, type CompiledEinsum } from "../../codegen/compiled.js";
+import { gpu, type Gpu } from "../../runtime/device.js";
+import { einsum } from "../../runtime/einsum.js";
+import { fromHalfBits, toHalves } from "../../runtime/half.js";
+import { Tensor, tensor } from "../../runtime/tensor.js";
+import { maxRelativeError, oracleEinsum, probeCompiled, probeExpected, values, withTiles, type Probe } from "../../test/support/index.js";
+import { measure } from "../lib/measure.js";
 
 const DAWN_F16 = ["enable-dawn-features=allow_unsafe_apis,vulkan_enable_f16_on_nvidia"];
 const { values: args } = parseArgs({ options: { json: { type: "string" }, quick: { type: "boolean" }, f32: { type: "boolean" } } });
@@ -54,7 +52,7 @@ const uncheckedGpu = await gpu({ dawnOptions: [`${DAWN_F16[0]!},disable_robustne
 /** A variant's tile settings, where it has any. */
 function settingsOf(v: { readonly double?: boolean; readonly slabs?: boolean; readonly narrow?: boolean; readonly viewSlabs?: boolean }): Partial<TileConfig> | undefined {
   if (v.double === undefined && v.slabs === undefined && v.narrow !== true && v.viewSlabs !== true) return undefined;
-  return { ...(v.double === undefined ? {} : { doubleBuffer: v.double }), ...(v.slabs === undefined ? {} : { subgroupSlabs: v.slabs }), ...(v.narrow === true ? { wide: { a: false, b: false } } : {}), ...(v.viewSlabs === true ? { viewSlabs: true } : {}) };
+  return { ...(v.double === undefined ? {} : { doubleBuffer: v.double }), ...(v.slabs === undefined ? {} : { subgroupSlabs: v.slabs }), ...(v.narrow === true ? { wide: { a: false, b: false } } : {}), ...(v.viewSlabs === true ? { viewSlabs: true } : {}) } as Partial<TileConfig>;
 }
 
 interface Check {
@@ -150,7 +148,7 @@ async function check(g: Gpu, c: Check): Promise<{ error: number; matrix: string;
   const tiles = plan.steps.find((s) => s.tiles?.matrix !== undefined)?.tiles;
   const staged = tiles?.wide === undefined ? "staged" : `staged, 16-byte loads of ${[tiles.wide.a ? "a" : "", tiles.wide.b ? "b" : ""].filter((x) => x !== "").join(" and ")}`;
   const slabs = c.viewSlabs === true && tiles !== undefined ? (viewed ? ", view slabs" : ", view slabs NOT applied") : "";
-  return { error, matrix: tiles === undefined ? "" : tiles.global === true ? "subgroup matrices from memory" : `subgroup matrices, ${staged}${slabs}`, strategy: plan.steps.map((s) => s.strategy).join("+") };
+  return { error, matrix: tiles === undefined ? "" : tiles.kind === "matrix-global" ? "subgroup matrices from memory" : `subgroup matrices, ${staged}${slabs}`, strategy: plan.steps.map((s) => s.strategy).join("+") };
 }
 
 const results: Record<string, unknown>[] = [];
@@ -250,7 +248,7 @@ for (const n of sizes) {
   }
 }
 
-// Where the planned kernels' time goes (bench/variants `probeKernel`): each with part of every
+// Where the planned kernels' time goes (test/support/variants `probeKernel`): each with part of every
 // slab's work taken out, checked at 64 outputs against what it computes, (K / TK) x the first
 // slab's product, then timed. Against the planned kernel's time: the global loads' share, and the
 // slab stores' (staged once leaves the subgroup-matrix or workgroup-memory loads, the multiplies

@@ -1,11 +1,10 @@
-"""torch.einsum on the benchmark suite's full preset (bench/suite.ts), fp32 with TF32 off, for
+"""torch.einsum on the benchmark suite's full preset (bench/lib/suite.ts), fp32 with TF32 off, for
 the GPU machine, so that einsight's figures have cuBLAS beside them from the same card and run.
 
-    python3 bench/torch_suite.py torch.json
+    python3 bench/peers/torch_suite.py torch.json
 
 Times with CUDA events over repetitions queued back to back (at least --min-seconds of work), and
-the peak bytes allocated above the inputs during one call. Not yet run: written before a session
-had a GPU; check its first output against shared/device/README.md's table.
+the peak bytes allocated above the inputs during one call.
 """
 import json
 import sys

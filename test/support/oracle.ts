@@ -7,8 +7,8 @@
  * a repeated label reads the same index twice. So the subtle part of binding, the per-label strides
  * (summed for diagonals, zero where broadcast), is not trusted here but checked against this.
  */
-import { bindShapes } from "../codegen/bind.js";
-import { contiguousStrides, elementCount } from "../codegen/views.js";
+import { bindShapes } from "../../codegen/bind.js";
+import { contiguousStrides, elementCount } from "../../codegen/views.js";
 
 export interface OracleOperand {
   readonly data: ArrayLike<number>;
@@ -84,4 +84,4 @@ function iterate(equation: string, operands: readonly OracleOperand[]) {
   return { shape: binding.output.shape, walk };
 }
 
-export { maxRelativeError } from "../bench/data.js";
+export { maxRelativeError } from "./data.js";

@@ -1,12 +1,12 @@
 /** How the benchmarks time GPU work, and how they put a suite case's operands on a device. */
-import { contiguousStrides } from "../codegen/views.js";
-import type { Gpu } from "../runtime/device.js";
-import { Tensor, tensor } from "../runtime/tensor.js";
-import { values } from "./data.js";
+import { contiguousStrides } from "../../codegen/views.js";
+import type { Gpu } from "../../runtime/device.js";
+import { Tensor, tensor } from "../../runtime/tensor.js";
+import { values } from "../../test/support/index.js";
 import { baseSize, type BenchCase } from "./suite.js";
 
 /** The timing loop is the runtime's (tuneTiles measures with it too). */
-export { measure } from "../runtime/tune.js";
+export { measure } from "../../runtime/tune.js";
 
 /** A case's operand buffers (deterministic values) and the views of them einsum takes. */
 export function caseOperands(g: Gpu, c: BenchCase): { readonly data: Float32Array[]; readonly bases: Tensor[]; readonly views: Tensor[] } {

@@ -3,21 +3,21 @@
  * shared table's valid cases, with literal shape types) with typed linting, and reports ESLint's
  * own per-rule times (the `stats` option, as TIMING=1 prints them) for einsight's rules.
  *
- *     npm run build && node dist/bench/lint.js [--json file]
+ *     npm run build && node dist/bench/suites/lint.js [--json file]
  */
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ESLint, type Linter } from "eslint";
 import tseslint from "typescript-eslint";
-import einsight from "../plugin/eslint/index.js";
-import { einsumCallsProject } from "../test/einsum-calls-source.js";
+import einsight from "../../plugin/eslint/index.js";
+import { einsumCallsProject } from "../../test/support/index.js";
 
 const CALLS = 200;
 const RUNS = 5;
 const { values: args } = parseArgs({ options: { json: { type: "string" } } });
 
-const root = new URL("..", import.meta.url).pathname;
+const root = new URL("../..", import.meta.url).pathname; // dist/, from dist/bench/suites/
 const { dir, file } = einsumCallsProject(join(root, "runtime/index.js"), CALLS, "einsight-lint-");
 
 const eslint = new ESLint({

@@ -2,7 +2,7 @@
  * The benchmark suite (docs/design.md, "Benchmarks"): the contractions einsight is judged on, at
  * full size for GPUs and scaled down ("small") for machines that run WebGPU on the CPU.
  */
-import { contiguousStrides, elementCount, type View } from "../codegen/views.js";
+import { contiguousStrides, elementCount, type View } from "../../codegen/views.js";
 
 export type Preset = "full" | "small";
 

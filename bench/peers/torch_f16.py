@@ -1,7 +1,7 @@
-"""cuBLAS beside einsight's f16 GEMM (bench/matrix.ts): torch.matmul at 4096^3 and 8192^3 in fp16
+"""cuBLAS beside einsight's f16 GEMM (bench/suites/matrix.ts): torch.matmul at 4096^3 and 8192^3 in fp16
 (fp32 accumulation: reduced-precision reductions off) and fp32 (TF32 off), on the same card.
 
-    python3 bench/torch_f16.py torch-f16.json
+    python3 bench/peers/torch_f16.py torch-f16.json
 """
 import json
 import sys

@@ -2,12 +2,12 @@
  * How long planning takes (codegen/plan, path search included): opt_einsum's test equations and
  * chains of 2 to 12 operands, median of many runs each.
  *
- *     npm run build && node dist/bench/plan.js [--json file]
+ *     npm run build && node dist/bench/suites/plan.js [--json file]
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { planEinsum } from "../codegen/plan.js";
-import { OPT_EINSUM_EQUATIONS, shapesFor } from "../test/opt-einsum-equations.js";
+import { planEinsum } from "../../codegen/plan.js";
+import { OPT_EINSUM_EQUATIONS, shapesFor } from "../../test/support/index.js";
 
 const { values: args } = parseArgs({ options: { json: { type: "string" } } });
 const letters = "abcdefghijklmnopqrstuvwxyz";

@@ -2,7 +2,7 @@
 slices X[s:s+8] of X (16, 16384, 2048), each 'ijk,ikl->jl' with Y (8, 2048, 1024), then backward
 into X and Y, fp32 with TF32 off. Two ways: torch.einsum, and (x @ Y).sum(0).
 
-    python3 bench/torch_seed.py torch-seed.json [--small]
+    python3 bench/peers/torch_seed.py torch-seed.json [--small]
 
 Reports the peak bytes allocated above the inputs (X, Y and the output gradients, made first), the
 minimum any method needs (the four outputs and the two gradients), and the time of forward plus

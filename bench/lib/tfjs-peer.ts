@@ -5,7 +5,7 @@
  */
 import type * as TfCore from "@tensorflow/tfjs-core";
 import type { WebGPUBackend as TfWebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
-import type { Gpu } from "../runtime/device.js";
+import type { Gpu } from "../../runtime/device.js";
 import type { MatMulForm } from "./suite.js";
 
 type Tf = typeof TfCore;

@@ -1,19 +1,19 @@
 /**
  * Kernel variants the planner does not choose (yet), as the benchmarks build them: a planned einsum
- * recompiled with tile settings added. Tile candidates (`TMxTNxTK[@XxY[/RUN]]`, bench/tune.ts
+ * recompiled with tile settings added. Tile candidates (`TMxTNxTK[@XxY[/RUN]]`, bench/suites/tune.ts
  * `--tiles`) are codegen/tiles' `parseCandidate` and `candidateName`, as `einsight tune` reads them.
  */
-import type { TileConfig } from "../codegen/cost.js";
-import { compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
-import type { Plan } from "../codegen/plan.js";
+import type { TileConfig } from "../../codegen/cost.js";
+import { compilePlan, type CompiledEinsum } from "../../codegen/compiled.js";
+import type { Plan } from "../../codegen/plan.js";
 
 /** The plan with these tile settings in every tiled step: how the bench compiles a variant the planner does not choose. */
 export function withTiles(plan: Plan, settings: Partial<TileConfig>): CompiledEinsum {
-  return compilePlan({ ...plan, steps: plan.steps.map((s) => (s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, ...settings } })) });
+  return compilePlan({ ...plan, steps: plan.steps.map((s) => (s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, ...settings } as TileConfig })) });
 }
 
 /**
- * Probes of the tiled kernel's k loop, for finding on a GPU where its time goes (bench/matrix.ts):
+ * Probes of the tiled kernel's k loop, for finding on a GPU where its time goes (bench/suites/matrix.ts):
  * the same kernel text with part of each slab's work taken out, every slab then being the first
  * one. `no-global-loads`: the slab is staged from the registers the first fetch filled, every
  * iteration (everything but the global loads); `staged-once`: staged in the first iteration only
