@@ -13,6 +13,8 @@ export type Library = "einsight" | "tfjs";
 export interface LintEinsumCall {
   readonly node: TSESTree.CallExpression;
   readonly library: Library;
+  /** The library's function called: "einsum", or einsight's "einsumWithBackward". */
+  readonly name: string;
   readonly equation: TSESTree.Node | undefined;
   readonly operands: readonly TSESTree.Node[];
   readonly options: TSESTree.ObjectExpression | undefined;
@@ -25,18 +27,24 @@ const SOURCES: Record<string, Library> = { einsight: "einsight", "@tensorflow/tf
 
 /** A listener that calls `handle` for every einsum call of the given libraries. */
 export function onEinsumCall(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, libraries: readonly Library[], handle: (call: LintEinsumCall) => void): TSESLint.RuleListener {
-  const imported = new Map<TSESTree.Node, { library: Library; namespace: boolean }>();
+  const imported = new Map<TSESTree.Node, { library: Library; namespace: boolean; name?: string }>();
   const services = typeServices(context);
   // With type information, einsight's einsum however it was imported (a relative path, a re-export).
   const resolvesToEinsight = (node: TSESTree.CallExpression) =>
     services !== undefined && isEinsightEinsum(ts, services.program.getTypeChecker(), services.esTreeNodeToTSNodeMap.get<TSESTree.CallExpression>(node).expression);
+  /** The name the callee was declared with (through aliases), with type information. */
+  const declaredName = (node: TSESTree.CallExpression): string => {
+    const checker = services!.program.getTypeChecker();
+    const symbol = checker.getSymbolAtLocation(services!.esTreeNodeToTSNodeMap.get<TSESTree.CallExpression>(node).expression);
+    return symbol === undefined ? "einsum" : (symbol.flags & ts.SymbolFlags.Alias) !== 0 ? checker.getAliasedSymbol(symbol).name : symbol.name;
+  };
   return {
     ImportDeclaration(node) {
       const library = SOURCES[node.source.value];
       if (library === undefined || !libraries.includes(library)) return;
       for (const s of node.specifiers) {
         if (s.type === AST_NODE_TYPES.ImportNamespaceSpecifier) imported.set(s, { library, namespace: true });
-        else if (s.type === AST_NODE_TYPES.ImportSpecifier && FUNCTIONS[library].includes(importedName(s))) imported.set(s, { library, namespace: false });
+        else if (s.type === AST_NODE_TYPES.ImportSpecifier && FUNCTIONS[library].includes(importedName(s))) imported.set(s, { library, namespace: false, name: importedName(s) });
       }
     },
     CallExpression(node) {
@@ -48,12 +56,12 @@ export function onEinsumCall(context: Readonly<TSESLint.RuleContext<string, read
       const source = variable?.defs[0]?.node;
       const byImport = source === undefined ? undefined : imported.get(source);
       const viaImport = byImport !== undefined && byImport.namespace === (member !== undefined) && (member === undefined || FUNCTIONS[byImport.library].includes(member));
-      const found = viaImport ? byImport : resolvesToEinsight(node) ? { library: "einsight" as const } : undefined;
+      const found = viaImport ? { library: byImport.library, name: byImport.name ?? member! } : resolvesToEinsight(node) ? { library: "einsight" as const, name: declaredName(node) } : undefined;
       if (found === undefined || !libraries.includes(found.library)) return;
       const [equation, ...rest] = node.arguments;
       const last = rest[rest.length - 1];
       const options = last?.type === AST_NODE_TYPES.ObjectExpression ? last : undefined;
-      handle({ node, library: found.library, equation, operands: options === undefined ? rest : rest.slice(0, -1), options });
+      handle({ node, library: found.library, name: found.name, equation, operands: options === undefined ? rest : rest.slice(0, -1), options });
     },
   };
 }

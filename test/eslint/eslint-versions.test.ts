@@ -1,13 +1,11 @@
 /** The plugin in real ESLint runs, ESLint 9 and 10 (installed side by side as "eslint10"), with typed linting. */
-import { fileURLToPath } from "node:url";
 import { ESLint as ESLint9 } from "eslint";
 import { ESLint as ESLint10 } from "eslint10";
 import tseslint from "typescript-eslint";
 import { describe, expect, test } from "vitest";
 import einsight from "../../plugin/eslint/index.js";
-import { prelude, typedFile } from "./tester.js";
+import { fixtures, prelude, typedFile } from "./tester.js";
 
-const fixtures = fileURLToPath(new URL("./fixtures", import.meta.url));
 const code = `${prelude}einsum("ij,jk->iq", t([2, 3]), t([3, 4]));
 einsum("ij,jk->ik", t([2, 3]), t([4, 5]));
 einsum("ij->ji", t([2, 3]));

@@ -28,7 +28,8 @@ export default createRule<[], MessageIds>({
     return onEinsumCall(context, ["einsight"], (call) => {
       const source = call.equation === undefined ? undefined : equationSource(call.equation);
       const eq = source === undefined ? undefined : tryParse(source.text);
-      if (eq === undefined || eq.inputs.length !== 1 || call.operands.length !== 1 || call.options !== undefined) return;
+      // einsumWithBackward returns { output, backward }, which a view is not
+      if (call.name !== "einsum" || eq === undefined || eq.inputs.length !== 1 || call.operands.length !== 1 || call.options !== undefined) return;
       const input = eq.inputs[0]!.labels;
       const output = eq.output.labels;
       if (input.includes(ELLIPSIS) || output.includes(ELLIPSIS)) return;

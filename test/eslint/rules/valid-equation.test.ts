@@ -1,5 +1,5 @@
-import rule from "../../plugin/eslint/rules/valid-equation.js";
-import { prelude, untypedTester } from "./tester.js";
+import rule from "../../../plugin/eslint/rules/valid-equation.js";
+import { prelude, tfImport, untypedTester } from "../tester.js";
 
 untypedTester.run("valid-equation", rule, {
   valid: [
@@ -10,6 +10,10 @@ untypedTester.run("valid-equation", rule, {
     `import { einsum } from "other"; einsum("ij->q");`,
     `import * as tf from "@tensorflow/tfjs";\ntf.einsumWithBackward("ij->q", a);`, // tfjs has no such function: not checked
     `import * as tf from "@tensorflow/tfjs";\ntf.matMul(a, b);`,
+    `${prelude}einsum(\`ij->\${"q"}\`, a);`, // a template with a substitution has no literal value
+    `${prelude}einsum("...ij,...jk->...ik", a, b);`,
+    `${prelude}einsum("ii->...", a);`, // numpy: an output '...' with no input ellipsis means no dimensions
+    `${tfImport}tf.einsum("ij,jk", a, b);`, // tfjs-einsum's business, not a syntax error
   ],
   invalid: [
     {
@@ -45,6 +49,36 @@ untypedTester.run("valid-equation", rule, {
     {
       code: `import * as tf from "@tensorflow/tfjs";\ntf.einsum("ij,jk->ik,", a, b);`,
       errors: [{ messageId: "commaInOutput", line: 2, column: 21, endColumn: 22 }],
+    },
+    {
+      code: `${prelude}einsum("ij-jk", a, b);`,
+      errors: [{ messageId: "invalidArrow", line: 4, column: 11, endColumn: 12, data: { reason: "'-' must be followed by '>' to form '->'." } }],
+    },
+    {
+      code: `${prelude}einsum("ij>jk", a, b);`,
+      errors: [{ messageId: "invalidArrow", line: 4, column: 11, endColumn: 12, data: { reason: "'>' must follow '-' to form '->'." } }],
+    },
+    {
+      code: `${prelude}einsum("ij,jk->iki", a, b);`,
+      errors: [
+        {
+          messageId: "repeatedOutputLabel",
+          line: 4,
+          column: 18,
+          endColumn: 19,
+          data: { reason: "Label 'i' appears more than once in the output (first at 7); each output label must be unique. For a diagonal, repeat the label in an input instead." },
+        },
+      ],
+    },
+    {
+      // a line continuation inside the string: the output label is on the next source line
+      code: `${prelude}einsum("ij,\\\njk->iq", a, b);`,
+      errors: [{ messageId: "unknownOutputLabel", line: 5, column: 6, endLine: 5, endColumn: 7, data: { reason: "Label 'q' of the output does not appear in any input; use only labels from the inputs after '->'." } }],
+    },
+    {
+      // a control character, written as an escape: named by its code point, the whole escape pointed at
+      code: `${prelude}einsum("ij\\u0001k", a);`,
+      errors: [{ messageId: "invalidCharacter", line: 4, column: 11, endColumn: 17, data: { reason: "The control character U+0001 is not a valid einsum label; labels are the letters a-z and A-Z." } }],
     },
   ],
 });
