@@ -1,15 +1,14 @@
 /**
  * The packages einsight's build-time subpaths use, which it declares as optional peers so that an
  * install for the runtime alone pulls in none of them: `einsight/eslint` uses
- * @typescript-eslint/utils and typescript; the bundler plugins unplugin and typescript; the
- * transformer and `einsight report` typescript. They are the project's own copies, resolved from
- * einsight as a static import would, and loaded here (with require, which works for ES modules on
- * the Node versions einsight supports) so that a missing one, or a typescript without the classic
- * compiler API (TypeScript 7, the native compiler), is an EinsightError that says what to
+ * @typescript-eslint/utils and typescript; the bundler plugins unplugin and a TypeScript compiler
+ * API (typescript 6, or ts-morph beside TypeScript 7: plugin/typescript/compiler); the transformer
+ * and `einsight report` that API. They are the project's own copies, resolved from einsight as a
+ * static import would, and loaded here (with require, which works for ES modules on the Node
+ * versions einsight supports) so that a missing one is an EinsightError that says what to
  * install, not a module-not-found error at link time or a TypeError deep in a build.
  */
 import { createRequire } from "node:module";
-import type ts from "typescript";
 import { EinsightError } from "../codegen/errors.js";
 
 const require = createRequire(import.meta.url);
@@ -18,7 +17,7 @@ const require = createRequire(import.meta.url);
 export const TYPESCRIPT = "typescript@6";
 
 /** Whether `name` resolves from einsight (the project has it). */
-function resolves(name: string): boolean {
+export function resolves(name: string): boolean {
   try {
     require.resolve(name);
     return true;
@@ -57,19 +56,4 @@ function packageName(spec: string): string {
 export function requirePeer<T>(who: string, spec: string): T {
   requirePeers(who, [spec]);
   return require(packageName(spec)) as T;
-}
-
-/**
- * TypeScript with its compiler API: `given` (a host's own, as tsserver and ts-patch pass it) or
- * the project's typescript package; an EinsightError if there is none, or if it is TypeScript 7,
- * whose package has no compiler API (its main export is only its version).
- */
-export function classicTypeScript(who: string, given?: typeof ts): typeof ts {
-  const tsm = given ?? requirePeer<typeof ts>(who, TYPESCRIPT);
-  if (typeof (tsm as Partial<typeof ts>).createProgram === "function") return tsm;
-  const version = typeof (tsm as { version?: unknown }).version === "string" ? (tsm as { version: string }).version : "unknown";
-  throw new EinsightError(
-    "missingDependency",
-    `${who} plans einsums with TypeScript's compiler API, which the typescript package of version ${version} does not have (TypeScript 7, the native compiler, offers no such API to JavaScript). Install TypeScript 6 for the build: npm i -D ${TYPESCRIPT}. einsight's types, the checked equations and inferred shapes, need no build step and check with TypeScript 7's tsc too.`,
-  );
 }

@@ -29,7 +29,7 @@ import type { Dtype } from "../../codegen/dtype.js";
 import { planEinsum, type PlanOperand, type PlanOptions } from "../../codegen/plan.js";
 import type { Strategy } from "../../codegen/cost.js";
 import { candidateName, parseCandidates } from "../../codegen/tiles.js";
-import { classicTypeScript } from "../peers.js";
+import { compiler } from "../typescript/compiler.js";
 
 const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
        einsight report [tsconfig.json or folder] [--json] [--html FILE] [--profile P] [--tile-table FILE]
@@ -110,8 +110,8 @@ function profileOption(config: BuildProfileConfig): Pick<PlanOptions, "profile">
 /** `einsight report`: scans the project, prints one line per einsum, writes JSON and HTML when asked. */
 function report(project: string, opts: { json?: boolean | undefined; html?: string | undefined; profile?: string | undefined; "tile-table"?: string | undefined }): { code: number; out: string } {
   try {
-    const tsm = classicTypeScript("`einsight report`"); // an optional peer: only this command needs it (not TypeScript 7: no compiler API)
-    const scanned = scanProject(tsm, project, profileConfig(opts));
+    const api = compiler("`einsight report`"); // an optional peer: only this command needs it
+    const scanned = scanProject(api, project, profileConfig(opts));
     if (opts.html !== undefined) writeFileSync(opts.html, reportHtml(scanned));
     if (opts.json === true) return { code: 0, out: JSON.stringify(scanned, null, 2) };
     const lines = scanned.einsums.map((e) => {

@@ -13,6 +13,7 @@ import type { Dtype } from "../../codegen/dtype.js";
 import type { Plan, PlanOptions } from "../../codegen/plan.js";
 import { buildCall, einsumCalls, F32_ONLY, type BuiltCall, type EinsumCall } from "../typescript/einsum-calls.js";
 import { buildProfile, profileName, type BuildProfileConfig } from "../typescript/profile.js";
+import { createProgram, type Compiler } from "../typescript/compiler.js";
 import { readProject } from "../typescript/project.js";
 
 export interface ReportEntry {
@@ -57,11 +58,12 @@ export interface ProjectReport {
 }
 
 /** Scans the project of `tsconfigPath` (a tsconfig.json, or a folder holding one). */
-export function scanProject(tsm: typeof ts, tsconfigPath: string, config: BuildProfileConfig = {}): ProjectReport {
+export function scanProject(c: Compiler, tsconfigPath: string, config: BuildProfileConfig = {}): ProjectReport {
+  const tsm = c.ts;
   const profile = buildProfile(config);
   const options = profile === undefined ? {} : { profile };
   const { configFile, parsed } = readProject(tsm, tsconfigPath);
-  const program = tsm.createProgram({ rootNames: parsed.fileNames, options: parsed.options, ...(parsed.projectReferences === undefined ? {} : { projectReferences: parsed.projectReferences }) });
+  const program = createProgram(c, parsed);
   const root = path.dirname(path.resolve(configFile));
   const sources = program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f) && parsed.fileNames.some((n) => path.resolve(n) === path.resolve(f.fileName)));
   const einsums = sources.flatMap((sourceFile) => sourceFileEntries(tsm, program, sourceFile, root, options));

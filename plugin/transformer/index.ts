@@ -25,7 +25,7 @@ import type { CompiledEinsum } from "../../codegen/compiled.js";
 import { mapRaw } from "../typescript/equation-offsets.js";
 import { buildCall, einsumCalls, type BuiltCall, type EinsumCall } from "../typescript/einsum-calls.js";
 import { buildProfile, type BuildProfileConfig } from "../typescript/profile.js";
-import { classicTypeScript } from "../peers.js";
+import { classicTypeScript } from "../typescript/compiler.js";
 
 /** The device profile plans are made for, and a tile table measured on it (plugin/typescript/profile). */
 export type TransformerConfig = BuildProfileConfig;

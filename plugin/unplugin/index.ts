@@ -11,8 +11,9 @@
  * JSON and HTML (the same report as `einsight report`): the transformer's own answer for each
  * call, its plan, dtype and kernels as the bundle holds them, or why it is left to run time.
  * unplugin and typescript are optional peers (plugin/peers): without unplugin, importing these
- * subpaths is an EinsightError saying to install it; without typescript, or with TypeScript 7
- * (no compiler API), so is making the plugin (`einsight()` in the bundler's config).
+ * subpaths is an EinsightError saying to install it; without a compiler API (typescript 6, or
+ * ts-morph beside TypeScript 7: plugin/typescript/compiler), so is making the plugin (`einsight()`
+ * in the bundler's config).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -24,7 +25,8 @@ import einsightTransformer, { type TransformerConfig } from "../transformer/inde
 import { F32_ONLY } from "../typescript/einsum-calls.js";
 import { buildProfile, profileName, type BuildProfileConfig } from "../typescript/profile.js";
 import { readProject } from "../typescript/project.js";
-import { classicTypeScript, requirePeer } from "../peers.js";
+import { requirePeer } from "../peers.js";
+import { compiler, type Compiler } from "../typescript/compiler.js";
 
 const { createUnplugin } = requirePeer<typeof Unplugin>("einsight's bundler plugin (einsight/vite, einsight/rollup, einsight/esbuild, einsight/webpack or einsight/unplugin)", "unplugin");
 
@@ -39,14 +41,16 @@ export interface EinsightPluginOptions extends BuildProfileConfig {
 class Project {
   readonly root: string;
   readonly #ts: typeof ts;
+  readonly #sys: ts.System;
   readonly #options: ts.CompilerOptions;
   readonly #files: Set<string>;
   /** Module text the bundler handed over (it may differ from disk: earlier plugins). */
   readonly #handed = new Map<string, { text: string; version: number }>();
   readonly #service: ts.LanguageService;
 
-  constructor(tsm: typeof ts, tsconfig: string) {
-    const ts = (this.#ts = tsm);
+  constructor(c: Compiler, tsconfig: string) {
+    const ts = (this.#ts = c.ts);
+    const sys = (this.#sys = c.sys);
     const { configFile, parsed } = readProject(ts, tsconfig);
     this.root = path.dirname(configFile);
     // JavaScript for the bundler, with source maps; the project's own module settings are kept.
@@ -58,16 +62,16 @@ class Project {
       getScriptFileNames: () => [...this.#files],
       getScriptVersion: (file) => this.#version(path.resolve(file)),
       getScriptSnapshot: (file) => {
-        const text = this.#handed.get(path.resolve(file))?.text ?? ts.sys.readFile(file);
+        const text = this.#handed.get(path.resolve(file))?.text ?? sys.readFile(file);
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
       },
       getCurrentDirectory: () => this.root,
       getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
-      fileExists: (file) => ts.sys.fileExists(file),
-      readFile: (file) => ts.sys.readFile(file),
-      readDirectory: (dir, extensions, exclude, include, depth) => ts.sys.readDirectory(dir, extensions, exclude, include, depth),
-      directoryExists: (dir) => ts.sys.directoryExists(dir),
-      getDirectories: (dir) => ts.sys.getDirectories(dir),
+      fileExists: (file) => sys.fileExists(file),
+      readFile: (file) => sys.readFile(file),
+      readDirectory: (dir, extensions, exclude, include, depth) => sys.readDirectory(dir, extensions, exclude, include, depth),
+      directoryExists: (dir) => sys.directoryExists(dir),
+      getDirectories: (dir) => sys.getDirectories(dir),
     };
     this.#service = ts.createLanguageService(serviceHost, ts.createDocumentRegistry());
   }
@@ -129,7 +133,7 @@ class Project {
     while (queue.length > 0) {
       const current = queue.pop()!;
       for (const specifier of current.statements.flatMap((s) => (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier !== undefined && ts.isStringLiteral(s.moduleSpecifier) ? [s.moduleSpecifier.text] : [])) {
-        const resolved = ts.resolveModuleName(specifier, current.fileName, this.#options, ts.sys).resolvedModule;
+        const resolved = ts.resolveModuleName(specifier, current.fileName, this.#options, this.#sys).resolvedModule;
         const target = resolved === undefined || resolved.isExternalLibraryImport === true ? undefined : path.resolve(resolved.resolvedFileName);
         if (target === undefined || seen.has(target) || !this.includes(target)) continue;
         seen.add(target);
@@ -155,15 +159,15 @@ const SUBPATHS: ReadonlySet<string> = new Set(["vite", "rollup", "esbuild", "web
 
 export const einsightPlugin: Unplugin.UnpluginInstance<EinsightPluginOptions | undefined, false> = createUnplugin((options: EinsightPluginOptions | undefined, meta) => {
   const { tsconfig, report } = options ?? {};
-  // TypeScript with its compiler API, refused here if missing or TypeScript 7
-  const tsm = classicTypeScript(SUBPATHS.has(meta.framework) ? `einsight/${meta.framework}` : `einsight/unplugin (for ${meta.framework})`);
+  // TypeScript's compiler API (ts-morph's beside TypeScript 7), refused here if there is none
+  const api = compiler(SUBPATHS.has(meta.framework) ? `einsight/${meta.framework}` : `einsight/unplugin (for ${meta.framework})`);
   // the profile and tile table (its file read once), refused here if unknown or unreadable
   const profile = buildProfile(options ?? {});
   const table = typeof profile === "object" ? profile.tileTable : undefined;
   const config: TransformerConfig = { ...(options?.profile === undefined ? {} : { profile: options.profile }), ...(table === undefined ? {} : { tileTable: table }) };
   let project: Project | undefined;
   const entries = new Map<string, ReportEntry[]>();
-  const projectFor = (): Project => (project ??= new Project(tsm, path.resolve(tsconfig ?? "tsconfig.json")));
+  const projectFor = (): Project => (project ??= new Project(api, path.resolve(tsconfig ?? "tsconfig.json")));
   return {
     name: "einsight",
     enforce: "pre",

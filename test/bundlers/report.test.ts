@@ -16,6 +16,7 @@ import ts from "typescript";
 import { describe, expect, test } from "vitest";
 import type { CompiledEinsum } from "../../codegen/compiled.js";
 import type { Plan } from "../../codegen/plan.js";
+import { compiler } from "../../plugin/typescript/compiler.js";
 import { scanProject, type ProjectReport, type ReportEntry, type ReportKernel } from "../../plugin/report/scan.js";
 import { einsightPlugin } from "../../plugin/unplugin/index.js";
 
@@ -111,7 +112,7 @@ describe("the report and the build agree, call by call", () => {
       logLevel: "silent",
     });
     const built = JSON.parse(readFileSync(path.join(out, "einsums.json"), "utf8")) as ProjectReport;
-    const scanned = scanProject(ts, app);
+    const scanned = scanProject(compiler("`einsight report`", ts), app);
 
     for (const file of FILES) {
       const calls = bundledCalls(path.join(out, `${file}.mjs`));

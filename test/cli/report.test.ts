@@ -6,12 +6,13 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { expect, test } from "vitest";
 import { main } from "../../plugin/cli/main.js";
+import { compiler } from "../../plugin/typescript/compiler.js";
 import { scanProject } from "../../plugin/report/scan.js";
 
 const project = fileURLToPath(new URL("./fixtures/report-project", import.meta.url));
 
 test("finds einsight's einsums (renamed and namespace imports too, nothing else named einsum) and plans them from their types", () => {
-  const report = scanProject(ts, project, { profile: "nvidia-h100" });
+  const report = scanProject(compiler("`einsight report`", ts), project, { profile: "nvidia-h100" });
   expect(report.files).toBe(2);
   expect(report.einsums.map((e) => `${e.file}:${e.line} ${e.status}`)).toEqual([
     "src/model.ts:13 planned",

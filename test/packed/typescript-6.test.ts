@@ -1,13 +1,16 @@
 /**
- * The hover plugin as an editor loads it: a real tsserver process on a fresh project that installed
- * the packed package, with `"plugins": [{ "name": "einsight/tsserver" }]` as docs/types.md says.
- * tsserver resolves plugin names without the package's exports (it once logged "Couldn't find
- * einsight/tsserver"); quickinfo at an einsum must show its plan.
+ * einsight in a project on TypeScript 6, installed from the packed package: tsc checks the typed
+ * einsums, einsight/vite builds the app with every einsum compiled (the bundle makes no plan), and
+ * the hover plugin works as an editor loads it: a real tsserver process with
+ * `"plugins": [{ "name": "einsight/tsserver" }]` as docs/types.md says. tsserver resolves plugin
+ * names without the package's exports (it once logged "Couldn't find einsight/tsserver");
+ * quickinfo at an einsum must show its plan.
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { expect, test } from "vitest";
-import { freshProject, installedVersion } from "./install.js";
+import { beforeAll, expect, test } from "vitest";
+import { appFiles, buildAndRun, expected } from "./app.js";
+import { freshProject, installedVersion, runIn } from "./install.js";
 
 const source = `import { einsum, gpu, tensor } from "einsight";
 const g = await gpu();
@@ -16,12 +19,30 @@ const b = tensor(g, new Float32Array(12), [3, 4]);
 export const c = einsum("ij,jk->ik", a, b);
 `;
 
-test("tsserver loads einsight/tsserver from a fresh project and quickinfo shows the plan", async () => {
-  const dir = freshProject("typescript-6", [`typescript@${installedVersion("typescript")}`], {
-    "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", target: "es2022", skipLibCheck: true, noEmit: true, plugins: [{ name: "einsight/tsserver" }] }, include: ["main.ts"] }),
-    "main.ts": source,
+const DEPENDENCIES = ["typescript", "vite", "unplugin", "webgpu"].map((p) => `${p}@${installedVersion(p)}`);
+
+let dir: string;
+beforeAll(() => {
+  dir = freshProject("typescript-6", DEPENDENCIES, {
+    ...appFiles,
+    "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", target: "es2022", skipLibCheck: true, noEmit: true, plugins: [{ name: "einsight/tsserver" }] }, include: ["main.ts", "hover.ts"] }),
+    "hover.ts": source,
   });
-  const file = path.join(dir, "main.ts");
+}, 300_000);
+
+test("tsc checks the typed einsums; einsight/vite builds the app with its einsums compiled, and the bundle runs on WebGPU making no plan", () => {
+  const tsc = runIn(dir, process.execPath, [path.join(dir, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"]);
+  expect(tsc.stdout + tsc.stderr).toBe("");
+  expect(tsc.status).toBe(0);
+  const { build, buildStatus, bundle, run } = buildAndRun(dir, "vite");
+  expect(buildStatus, build).toBe(0);
+  expect(bundle.match(/compiled: \{/g)).toHaveLength(2);
+  expect(run.stderr).toBe("");
+  expect(JSON.parse(run.stdout)).toEqual(expected);
+}, 240_000);
+
+test("tsserver loads einsight/tsserver from a fresh project and quickinfo shows the plan", async () => {
+  const file = path.join(dir, "hover.ts");
   const server = spawn(process.execPath, [path.join(dir, "node_modules/typescript/lib/tsserver.js"), "--disableAutomaticTypingAcquisition"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
   try {
     const responses = tsserverResponses(server.stdout);
