@@ -41,6 +41,7 @@ export type EinsightErrorCode =
   // tensors and the GPU (runtime)
   | "invalidData"
   | "invalidOperand"
+  | "invalidBuffer"
   | "unsupportedDtype"
   | "destroyedTensor"
   | "destroyedDevice"

@@ -1,6 +1,6 @@
 /**
  * The main job, for now: a few einsums of a small attention block and the motivating sliced
- * contraction, run on WebGPU on operand views as they are, each with its plan printed, its
+ * contraction, an attention block shared with TensorFlow.js on one device, run on WebGPU on operand views as they are, each with its plan printed, its
  * temporaries counted and its result checked against another strategy's (the loop kernel's, or
  * the tiled direct kernel's where the plan chose the loop kernel).
  * Then the gradients of four overlapping slices, added in place into the base's gradient.
@@ -10,6 +10,8 @@
  * printing, and leaving in `globalThis.einsightExample`, a summary the test checks against the oracle.
  */
 import { maxRelativeError, values } from "../test/support/data.js";
+import { tfjsOnDevice } from "../test/support/tfjs.js";
+import { fromTfjs, toTfjs } from "../runtime/tfjs.js";
 import { elementCount } from "../codegen/views.js";
 import { einsum, einsumWithBackward, explain, gpu, plan, tensor, zeros, type Tensor } from "../runtime/index.js";
 
@@ -62,24 +64,32 @@ const ttgt = einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y, { strategy: "ttgt" });
 console.log(`== forced 'ttgt': ${g.stats().temporaryBytes} temporary bytes (copies) against 0 for the planned strategy`);
 ttgt.destroy();
 
-// Attention values: softmax is not an einsum, so the scores go through the CPU here. These two
-// einsums are literals with shapes the types know: `npm start` builds this file with the
-// transformer, which plans them and generates their kernels at build time.
+// Attention entirely on the GPU: scores with einsight, softmax with TensorFlow.js's WebGPU backend
+// on the same device, values with einsight, the result handed back to tfjs; nothing is read back
+// between the steps. The two einsums are literals with shapes the types know: `npm start` builds
+// this file with einsight's plugin, which plans them and generates their kernels at build time.
+const { tf } = await tfjsOnDevice(g.device);
+tf.env().set("WEBGPU_CPU_FORWARD", false);
 g.resetStats();
 const scores = einsum("bhqd,bhkd->bhqk", Q, K);
-const p = await scores.read();
-for (let row = 0; row < p.length; row += s) {
-  const slice = p.subarray(row, row + s);
-  const max = Math.max(...slice);
-  const exps = slice.map((v) => Math.exp((v - max) / Math.sqrt(d)));
-  const sum = exps.reduce((acc, v) => acc + v, 0);
-  slice.set(exps.map((v) => v / sum));
-}
-const P = tensor(g, p, [b, h, s, s]);
+const weights = tf.softmax(tf.mul(toTfjs(scores), 1 / Math.sqrt(d)));
+const P = fromTfjs(g, weights) as Tensor<[typeof b, typeof h, typeof s, typeof s]>; // tfjs types ranks, not sizes
 const attended = einsum("bhqk,bhkd->bhqd", P, V);
-console.log(`== attention output: einsum("bhqk,bhkd->bhqd") -> [${attended.shape.join(", ")}], first values ${[...(await attended.read()).slice(0, 3)].map((v) => v.toFixed(4)).join(", ")}`);
+const result = toTfjs(attended);
 const plansMadeForAttention = g.stats().plansMade;
+const bytesReadBetweenSteps = g.stats().bytesRead;
+// tfjs's own version, with matMul, on the same device
+const [q, k, v] = [Q, K, V].map((t) => toTfjs(t));
+const reference4 = tf.matMul(tf.softmax(tf.mul(tf.matMul(q!, k!, false, true), 1 / Math.sqrt(d))), v!);
+const attentionError = maxRelativeError(await result.data(), await reference4.data());
+if (!(attentionError <= 1e-4)) failures += 1;
+console.log(
+  `== attention on the GPU: einsight scores, tfjs softmax, einsight values -> [${attended.shape.join(", ")}]; ` +
+    `${bytesReadBetweenSteps} bytes read back to the CPU between the steps; agrees with tfjs's matMul version to ${attentionError.toExponential(1)}`,
+);
 console.log(`   plans made at run time for the two attention einsums: ${plansMadeForAttention} (0 when built with einsight's plugin or transformer)`);
+tf.dispose([weights, result, q!, k!, v!, reference4]);
+[scores, P, attended].forEach((t) => t.destroy());
 
 // Lengths known only at run time: `Tensor<[number, 16]>` leaves the rows to run time, so the
 // transformer compiles kernels that read that size from their params, and checks the 16 (and W's
@@ -129,7 +139,7 @@ console.log(
 // The summary a browser test reads: the motivating contraction's values, checked there against the CPU oracle.
 const z = einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y);
 const zValues = await z.read();
-const summary = { adapter: g.adapterName, failures, plansMadeForAttention, plansMadeForLengths, contraction: { shape: z.shape, first: [...zValues.slice(0, 16)], sum: zValues.reduce((acc, v) => acc + v, 0) } };
+const summary = { adapter: g.adapterName, failures, plansMadeForAttention, bytesReadBetweenSteps, plansMadeForLengths, contraction: { shape: z.shape, first: [...zValues.slice(0, 16)], sum: zValues.reduce((acc, v) => acc + v, 0) } };
 (globalThis as { einsightExample?: typeof summary }).einsightExample = summary;
 console.log(`einsight example summary: ${JSON.stringify(summary)}`);
 

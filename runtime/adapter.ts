@@ -17,8 +17,12 @@ export async function requestAdapter(request: AdapterRequest = {}): Promise<Foun
   return requestNodeAdapter(request);
 }
 
-/** The `navigator.gpu` of a browser (or a worker), undefined in Node. */
+/**
+ * The `navigator.gpu` of a browser (or a worker); undefined in Node, even where a program set one
+ * (tfjs in Node wants `navigator.gpu` to exist): there einsight uses Dawn through `webgpu`.
+ */
 export function browserGpu(): GPU | undefined {
+  if ((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== undefined) return undefined;
   return (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
 }
 

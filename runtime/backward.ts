@@ -9,7 +9,7 @@
 import { check } from "../codegen/errors.js";
 import { gradientEinsum } from "../codegen/gradient.js";
 import { contiguousStrides, sameDims } from "../codegen/views.js";
-import { einsum, einsumArguments, type EinsumOptions, type OperandShapes } from "./einsum.js";
+import { einsum, einsumArguments, flushOwners, type EinsumOptions, type OperandShapes } from "./einsum.js";
 import { Tensor, tensor, zeros } from "./tensor.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
 
@@ -48,12 +48,23 @@ export function einsumWithBackward(equation: string, ...args: readonly (Tensor |
     check(sameDims(gradOutput.shape, output.shape), "sizeMismatch", () => `backward() of einsum("${equation}"): the output's gradient has shape [${gradOutput.shape.join(", ")}], but the output has shape [${output.shape.join(", ")}].`);
     const list: unknown = into; // checked apart, so that `into` keeps its element type
     check(Array.isArray(list), "invalidOption", () => `backward() of einsum("${equation}"): 'into' must be an array with one entry per operand (a tensor, undefined or null).`);
-    return output.gpu.batch(() => operands.map((_, k) => gradient(equation, operands, k, gradOutput, into[k], options)));
+    const call: BackwardCall = { equation, operands, options, gradOutput };
+    flushOwners([gradOutput, ...(into as readonly (Tensor | null | undefined)[]).map((t) => t ?? undefined)]);
+    return output.gpu.batch(() => operands.map((_, k) => gradient(call, k, into[k])));
   };
   return { output, backward } as EinsumWithBackward<number[], number[][]>;
 }
 
-function gradient(equation: string, operands: readonly Tensor[], k: number, gradOutput: Tensor, into: Tensor | null | undefined, options: EinsumOptions): Tensor | null {
+/** One backward() call: the forward einsum's equation, operands and options, and the output's gradient. */
+interface BackwardCall {
+  readonly equation: string;
+  readonly operands: readonly Tensor[];
+  readonly options: EinsumOptions;
+  readonly gradOutput: Tensor;
+}
+
+/** Queues operand `k`'s gradient einsum into `into` (see GradientTargets); returns where it went. */
+function gradient({ equation, operands, options, gradOutput }: BackwardCall, k: number, into: Tensor | null | undefined): Tensor | null {
   if (into === null) return null;
   const operand = operands[k]!;
   const g = operand.gpu;
@@ -61,8 +72,8 @@ function gradient(equation: string, operands: readonly Tensor[], k: number, grad
   if (into !== undefined) {
     check(into.gpu === g && !into.destroyed, "invalidOperand", () => `backward() of einsum("${equation}"): the gradient target for operand ${k} is destroyed or on another GPU.`);
     check(into.storage.bytes >= operand.storage.bytes, "sizeMismatch", () => `backward() of einsum("${equation}"): the gradient target for operand ${k} has a ${into.storage.bytes}-byte buffer, smaller than the operand's ${operand.storage.bytes}-byte buffer; it must be laid out like the operand's buffer (e.g. zeros of its base's shape).`);
-    const j = operands.findIndex((t) => t.storage === into.storage);
-    check(j < 0 && gradOutput.storage !== into.storage, "aliasedOutput", () => `backward() of einsum("${equation}"): the gradient target for operand ${k} shares its buffer with ${j < 0 ? "the output's gradient" : `operand ${j}`}; give gradients buffers of their own.`);
+    const j = operands.findIndex((t) => t.storage.buffer === into.storage.buffer);
+    check(j < 0 && gradOutput.storage.buffer !== into.storage.buffer, "aliasedOutput", () => `backward() of einsum("${equation}"): the gradient target for operand ${k} shares its buffer with ${j < 0 ? "the output's gradient" : `operand ${j}`}; give gradients buffers of their own.`);
   }
   const target = into ?? zeros(g, operand.shape);
   // A fresh gradient is contiguous in the operand's shape; a given one is laid out like the operand's buffer.

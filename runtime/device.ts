@@ -1,18 +1,20 @@
 /**
  * `gpu()`: one WebGPU device plus what einsight keeps per device: the pipeline cache, the memory
  * accounting behind `stats()` (tests and benchmarks read it to prove no hidden copy happened), and
- * errors raised by the GPU, turned into EinsightError before they can reach the user.
+ * errors raised by the GPU, turned into EinsightError before they can reach the user. Making the
+ * device is runtime/device-setup's job, keeping freed buffers runtime/buffer-pool's, and encoding
+ * the recorded work runtime/submit's.
  */
 import { check, EinsightError } from "../codegen/errors.js";
 import type { KernelSpec } from "../codegen/wgsl/kernel.js";
-import { paramsWords } from "../codegen/wgsl/common.js";
-import { PROFILES, profileForAdapter, type DeviceProfile } from "../codegen/profile.js";
+import { PROFILES, type DeviceProfile } from "../codegen/profile.js";
 import { checkTileTable, type TileTable } from "../codegen/tiles.js";
-import { browserGpu, describeAdapter, requestAdapter } from "./adapter.js";
-import { wgslFeaturesOf, type AdapterRequest } from "./found-adapter.js";
-import { PipelineCache, type Pipeline } from "./pipelines.js";
+import { BufferPool } from "./buffer-pool.js";
+import { createDevice, givenDevice, retireDevice, type DeviceRequest } from "./device-setup.js";
+import { PipelineCache } from "./pipelines.js";
+import { Submitter, type Work } from "./submit.js";
 
-export interface GpuOptions extends AdapterRequest {
+export interface GpuOptions extends DeviceRequest {
   /** Use this device instead of requesting one (it stays yours: `destroy()` leaves it alive). */
   readonly device?: GPUDevice;
   /**
@@ -66,6 +68,10 @@ export interface GpuStats {
   readonly dispatches: number;
   /** Bytes of freed buffers the pool keeps for reuse (not in `allocatedBytes`, as torch's reserved memory is not in its allocated). */
   readonly pooledBytes: number;
+  /** Bytes of GPU buffers einsight views but does not own (`fromGpuBuffer`, `fromTfjs`): not in `allocatedBytes`. */
+  readonly wrappedBytes: number;
+  /** Bytes copied back to the CPU by `read()` since the last reset. */
+  readonly bytesRead: number;
 }
 
 const DEFAULT_POOL_BYTES = 4 * 2 ** 30;
@@ -73,21 +79,25 @@ const DEFAULT_PIPELINE_CACHE_SIZE = 256;
 const DEFAULT_SIZED_PLANS_AFTER = 4;
 
 /** Buffer usage flags, numerically as the WebGPU spec fixes them (Node has no GPUBufferUsage global). */
-const Usage = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
+const Usage = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, STORAGE: 0x80 } as const;
 const MAP_MODE_READ = 0x1;
 
 export type BufferRole = "tensor" | "temporary" | "staging";
 
-interface Dispatch {
-  readonly kernel: KernelSpec;
-  readonly pipeline: Pipeline;
-  readonly bindings: readonly GPUBufferBinding[];
-  readonly params: readonly number[];
-}
-type BatchedWork = Dispatch | { readonly clear: GPUBuffer };
 interface Batch {
-  readonly work: BatchedWork[];
+  readonly work: Work[];
   readonly freed: Storage[];
+}
+
+/**
+ * What einsight needs of a buffer another owner made (`fromGpuBuffer`, `fromTfjs`): einsight never
+ * pools, resizes or destroys it.
+ */
+export interface External {
+  /** Submits the owner's recorded work, so that einsight's next submit is queued after it. */
+  readonly flush?: () => void;
+  /** Called once when einsight lets go of the buffer: every view destroyed, or the Gpu. */
+  readonly release?: () => void;
 }
 
 /** One GPU buffer and its accounting; tensors and their views share one. */
@@ -99,6 +109,8 @@ export class Storage {
     readonly bytes: number,
     /** Mappable read-back buffer: never pooled. */
     readonly staging = false,
+    /** Set for a buffer einsight views but does not own. */
+    readonly external?: External,
   ) {}
 }
 
@@ -114,12 +126,10 @@ export class Gpu {
   readonly #pipelines: PipelineCache;
   /** Reads not yet settled: `destroy()` marks them handled, so one never awaited cannot crash the process. */
   readonly #reads = new Set<Promise<unknown>>();
-  /** Every submit's params, rewritten by `queue.writeBuffer` (ordered after the work already queued); grows as needed. */
-  #uniform: GPUBuffer | undefined;
-  /** Freed storage buffers by size, oldest first; `#pooled` bytes in all. */
-  readonly #pool = new Map<number, GPUBuffer[]>();
-  readonly #poolLimit: number;
-  #pooled = 0;
+  /** Encodes and submits recorded work; holds the params buffer. */
+  readonly #submitter = new Submitter();
+  /** Freed storage buffers kept for reuse. */
+  readonly #pool: BufferPool;
   /**
    * Work recorded by `batch()`, submitted together. Buffers freed meanwhile are pooled or destroyed
    * only after the submit: recorded work may still use them, and a buffer reused inside the batch
@@ -130,6 +140,8 @@ export class Gpu {
   /** Why the device was lost, where it was lost other than by `destroy()`. */
   #lost: string | undefined;
   #allocated = 0;
+  #wrapped = 0;
+  #bytesRead = 0;
   #peak = 0;
   #temporary = 0;
   #plans = 0;
@@ -143,15 +155,14 @@ export class Gpu {
     this.profile = profile;
     const { poolBytes = DEFAULT_POOL_BYTES, pipelineCacheSize = DEFAULT_PIPELINE_CACHE_SIZE, sizedPlansAfter = DEFAULT_SIZED_PLANS_AFTER } = options;
     this.sizedPlansAfter = sizedPlansAfter;
-    this.#poolLimit = poolBytes;
+    this.#pool = new BufferPool(poolBytes);
     this.#pipelines = new PipelineCache(pipelineCacheSize);
     this.#device = device;
     this.#owned = owned;
     this.adapterName = adapterName;
     this.limits = device.limits;
     device.addEventListener("uncapturederror", (event) => {
-      const error = event.error;
-      this.#gpuError ??= new EinsightError("gpuError", `The GPU reported an error that einsight did not prevent (please report it): ${error.message}`);
+      this.#gpuError ??= gpuErrorOf(event.error.message);
     });
     void device.lost.then((info) => {
       // Lost while still ours: a driver reset, or a device passed in and destroyed by its owner.
@@ -180,7 +191,9 @@ export class Gpu {
       pipelinesEvicted: this.#pipelines.evicted,
       pipelinesCached: this.#pipelines.size,
       dispatches: this.#dispatches,
-      pooledBytes: this.#pooled,
+      pooledBytes: this.#pool.bytes,
+      wrappedBytes: this.#wrapped,
+      bytesRead: this.#bytesRead,
     };
   }
 
@@ -192,6 +205,7 @@ export class Gpu {
     this.#pipelines.evicted = 0;
     this.#plans = 0;
     this.#dispatches = 0;
+    this.#bytesRead = 0;
   }
 
   /**
@@ -204,10 +218,26 @@ export class Gpu {
     for (const s of this.#live) this.free(s);
     this.trim();
     this.#pipelines.clear();
-    this.#uniform?.destroy();
-    this.#uniform = undefined;
+    this.#submitter.destroy();
     if (this.#owned) retireDevice(this.#device);
     this.#device = undefined;
+  }
+
+  /** `using g = await gpu()` destroys it at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.destroy();
+  }
+
+  /**
+   * @internal A storage over a buffer einsight did not make (checked by the caller): counted in
+   * `wrappedBytes`, never pooled or destroyed; `external.release` runs when einsight lets go.
+   */
+  wrap(buffer: GPUBuffer, external: External): Storage {
+    void this.device;
+    const storage = new Storage(this, buffer, buffer.size, false, external);
+    this.#live.add(storage);
+    this.#wrapped += storage.bytes;
+    return storage;
   }
 
   /**
@@ -220,10 +250,9 @@ export class Gpu {
     const limit = this.limits.maxBufferSize;
     check(size <= limit, "bufferTooLarge", () => `A ${role} buffer of ${bytes} bytes is more than this adapter's maxBufferSize of ${limit} bytes (${this.adapterName}); use smaller tensors, or split the work into smaller einsums.`);
     const usage = role === "staging" ? Usage.MAP_READ | Usage.COPY_DST : Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;
-    const pooled = role === "staging" ? undefined : this.#pool.get(size)?.pop();
+    const pooled = role === "staging" ? undefined : this.#pool.take(size);
     let buffer: GPUBuffer;
     if (pooled !== undefined) {
-      this.#pooled -= size;
       buffer = pooled;
       if (zeroed) this.#record({ clear: buffer }); // queued: ordered after the work that used the buffer before
     } else {
@@ -245,36 +274,22 @@ export class Gpu {
     if (storage.destroyed) return;
     storage.destroyed = true;
     this.#live.delete(storage);
-    this.#allocated -= storage.bytes;
+    if (storage.external !== undefined) this.#wrapped -= storage.bytes;
+    else this.#allocated -= storage.bytes;
     if (this.#batch !== undefined) this.#batch.freed.push(storage);
     else this.#recycle(storage);
   }
 
+  /** Staging buffers, and any buffer once the device is destroyed, are destroyed; the others go to the pool. */
   #recycle(storage: Storage): void {
-    if (storage.staging || storage.bytes > this.#poolLimit || this.#device === undefined) {
-      storage.buffer.destroy();
-      return;
-    }
-    const list = this.#pool.get(storage.bytes) ?? [];
-    list.push(storage.buffer);
-    this.#pool.set(storage.bytes, list);
-    this.#pooled += storage.bytes;
-    // Over the limit: destroy the buffers of the least recently freed sizes first.
-    for (const [size, buffers] of this.#pool) {
-      if (this.#pooled <= this.#poolLimit) break;
-      while (buffers.length > 0 && this.#pooled > this.#poolLimit) {
-        buffers.shift()!.destroy();
-        this.#pooled -= size;
-      }
-      if (buffers.length === 0) this.#pool.delete(size);
-    }
+    if (storage.external !== undefined) storage.external.release?.();
+    else if (storage.staging || this.#device === undefined) storage.buffer.destroy();
+    else this.#pool.put(storage.buffer, storage.bytes);
   }
 
   /** Destroys every pooled buffer (the pool refills as tensors are freed). */
   trim(): void {
-    for (const buffers of this.#pool.values()) buffers.forEach((b) => b.destroy());
-    this.#pool.clear();
-    this.#pooled = 0;
+    this.#pool.trim();
   }
 
   /**
@@ -306,57 +321,14 @@ export class Gpu {
     }
   }
 
-  #record(work: BatchedWork): void {
+  #record(work: Work): void {
     if (this.#batch !== undefined) this.#batch.work.push(work);
     else this.#submit([work]);
   }
 
-  #submit(work: readonly BatchedWork[]): void {
-    if (work.length === 0) return;
-    const device = this.device;
-    const dispatches = work.filter((w): w is Dispatch => "kernel" in w);
-    // One uniform buffer for every submit: each dispatch's params at an aligned slot, written by the
-    // queue in order, so the work queued before reads the values it was recorded with.
-    const slot = Math.max(256, device.limits.minUniformBufferOffsetAlignment);
-    let uniform: GPUBuffer | undefined;
-    if (dispatches.length > 0) {
-      uniform = this.#uniformBuffer(slot * dispatches.length);
-      const words = new Uint32Array((slot / 4) * (dispatches.length - 1) + paramsWords(Math.max(...dispatches.map((d) => d.params.length))));
-      dispatches.forEach((d, i) => words.set(d.params, (i * slot) / 4));
-      device.queue.writeBuffer(uniform, 0, words);
-    }
-    const encoder = device.createCommandEncoder();
-    let pass: GPUComputePassEncoder | undefined;
-    let index = 0;
-    for (const w of work) {
-      if ("clear" in w) {
-        pass?.end();
-        pass = undefined;
-        encoder.clearBuffer(w.clear);
-        continue;
-      }
-      const { pipeline, layout } = w.pipeline;
-      const bindGroup = device.createBindGroup({
-        layout,
-        entries: [...w.bindings, { buffer: uniform!, offset: index * slot, size: paramsWords(w.params.length) * 4 }].map((resource, binding) => ({ binding, resource })),
-      });
-      pass ??= encoder.beginComputePass();
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bindGroup);
-      pass.dispatchWorkgroups(w.kernel.workgroups[0], w.kernel.workgroups[1]);
-      index += 1;
-    }
-    pass?.end();
-    device.queue.submit([encoder.finish()]);
-  }
-
-  /** The params buffer, at least `bytes` long: a larger one replaces it (destroyed after the work queued on it). */
-  #uniformBuffer(bytes: number): GPUBuffer {
-    if (this.#uniform === undefined || this.#uniform.size < bytes) {
-      this.#uniform?.destroy();
-      this.#uniform = this.device.createBuffer({ size: Math.max(bytes, 4096), usage: Usage.UNIFORM | Usage.COPY_DST, label: "einsight params" });
-    }
-    return this.#uniform;
+  /** Nothing to submit asks nothing of the device (which may be gone). */
+  #submit(work: readonly Work[]): void {
+    if (work.length > 0) this.#submitter.submit(this.device, work);
   }
 
   /**
@@ -395,6 +367,7 @@ export class Gpu {
       }
       void this.device; // destroyed while the map was settling: destroyedDevice, not WebGPU's error
       this.throwGpuError();
+      this.#bytesRead += size;
       return staging.buffer.getMappedRange().slice(0, size);
     } finally {
       this.free(staging);
@@ -407,7 +380,20 @@ export class Gpu {
     this.#gpuError = undefined;
     if (error !== undefined) throw error;
   }
+}
 
+/**
+ * The EinsightError for an error the GPU reported: a buffer of another device or a destroyed one
+ * (which einsight cannot see before the GPU does, for buffers it did not make) said plainly.
+ */
+function gpuErrorOf(message: string): EinsightError {
+  if (/is associated with \[Device[^\]]*\], and cannot be used with \[Device/.test(message)) {
+    return new EinsightError("invalidBuffer", `A GPU buffer of another device was used: a buffer given to fromGpuBuffer() (or a tfjs tensor given to fromTfjs()) must come from this Gpu's device, g.device; make the other library use it (gpu({ device }) shares one the other way). The GPU said: ${message.trim()}`);
+  }
+  if (/used in submit while destroyed/.test(message)) {
+    return new EinsightError("invalidBuffer", `A GPU buffer was destroyed while einsight still used it: a buffer given to fromGpuBuffer() must stay alive until its tensors are destroyed and their reads are done. The GPU said: ${message.trim()}`);
+  }
+  return new EinsightError("gpuError", `The GPU reported an error that einsight did not prevent (please report it): ${message}`);
 }
 
 /** A GPU for einsight: the device you pass, or one from the best adapter found (see runtime/adapter). */
@@ -421,66 +407,7 @@ export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
   const table = options.tileTable;
   if (table !== undefined) checkTileTable(table);
   const tuned = (profile: DeviceProfile): DeviceProfile => (table === undefined ? profile : { ...profile, tileTable: table });
-  if (options.device !== undefined) {
-    const info = (options.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-    // A browser says which WGSL features it has; a device made in Node by the caller does not.
-    const profile = info === undefined ? PROFILES.generic : deviceProfile(options.device, info, wgslFeaturesOf(browserGpu()));
-    return new Gpu(options.device, info === undefined ? "device given by the caller" : describeAdapter(info), false, tuned(profile), options);
-  }
-  await retiring;
-  const { adapter, wgslFeatures } = await requestAdapter(options);
-  const requiredFeatures = (options.features ?? OPTIONAL_FEATURES).filter((f) => adapter.features.has(f));
-  let device: GPUDevice;
-  try {
-    device = await adapter.requestDevice({ requiredFeatures, requiredLimits: usefulLimits(adapter) });
-  } catch (cause) {
-    throw new EinsightError("noAdapter", `The adapter ${describeAdapter(adapter.info)} refused to create a device: ${String(cause)}`, { cause });
-  }
-  return new Gpu(device, describeAdapter(adapter.info), true, tuned(deviceProfile(device, adapter.info, wgslFeatures)), options);
-}
-
-const OPTIONAL_FEATURES: readonly GPUFeatureName[] = ["shader-f16", "subgroups", "chromium-experimental-subgroup-matrix" as GPUFeatureName];
-
-interface SubgroupMatrixConfig {
-  readonly componentType: string;
-  readonly resultComponentType: string;
-  readonly M: number;
-  readonly N: number;
-  readonly K: number;
-}
-
-/**
- * The adapter's profile, with whether its WGSL has buffer views, and the subgroup-matrix shape f16
- * steps multiply on where the device has the feature, an f16 x f16 -> f32 configuration, and
- * subgroups of exactly 32 invocations (the kernel lays 8 subgroups over a 256-invocation workgroup).
- */
-function deviceProfile(device: GPUDevice, info: GPUAdapterInfo, wgslFeatures: ReadonlySet<string>): DeviceProfile {
-  const known = profileForAdapter(info);
-  const profile = wgslFeatures.has("buffer_view") ? { ...known, bufferViews: true } : known;
-  const details = info as { subgroupMinSize?: number; subgroupMaxSize?: number; subgroupMatrixConfigs?: Iterable<SubgroupMatrixConfig> };
-  if (!device.features.has("shader-f16") || !device.features.has("chromium-experimental-subgroup-matrix")) return profile;
-  if (details.subgroupMinSize !== 32 || details.subgroupMaxSize !== 32) return profile;
-  const configs = [...(details.subgroupMatrixConfigs ?? [])].filter((c) => c.componentType === "f16" && c.resultComponentType === "f32" && [8, 16].includes(c.M) && [8, 16].includes(c.N) && [8, 16].includes(c.K));
-  const best = configs.sort((x, y) => y.M * y.N * y.K - x.M * x.N * x.K)[0];
-  return best === undefined ? profile : { ...profile, subgroupMatrix: { m: best.M, n: best.N, k: best.K } };
-}
-
-/**
- * Devices are destroyed one at a time, each after the previous one is lost, and none is created
- * meanwhile: Dawn on SwiftShader aborts the process (std::system_error, futex assertions) when two
- * devices are torn down at once (measured with webgpu 0.6.2).
- */
-let retiring: Promise<unknown> = Promise.resolve();
-
-function retireDevice(device: GPUDevice): void {
-  retiring = retiring.then(async () => {
-    device.destroy();
-    await device.lost;
-  });
-}
-
-/** The adapter's own maxima for the limits einsum kernels press against (the defaults are lower). */
-function usefulLimits(adapter: GPUAdapter): Record<string, number> {
-  const names = ["maxStorageBufferBindingSize", "maxBufferSize", "maxComputeWorkgroupStorageSize", "maxComputeInvocationsPerWorkgroup", "maxComputeWorkgroupSizeX", "maxComputeWorkgroupSizeY", "maxStorageBuffersPerShaderStage"] as const;
-  return Object.fromEntries(names.map((n) => [n, adapter.limits[n]]));
+  const owned = options.device === undefined;
+  const { device, adapterName, profile } = owned ? await createDevice(options) : givenDevice(options.device);
+  return new Gpu(device, adapterName, owned, tuned(profile), options);
 }

@@ -59,9 +59,26 @@ export function einsum<const E extends string, const A extends readonly (Tensor 
 export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptions)[]): Tensor {
   const { operands: tensors, options } = einsumArguments(equation, args);
   const g = tensors[0]!.gpu;
-  const out = checkOut(equation, options, tensors);
-  const compiled = compile(g, equation, tensors, options, out);
-  return g.batch(() => run(g, compiled, tensors, out));
+  const call: EinsumCall = { equation, tensors, options, out: checkOut(equation, options, tensors) };
+  const compiled = compile(g, call);
+  flushOwners([...tensors, call.out]);
+  return g.batch(() => run(g, compiled, tensors, call.out));
+}
+
+/**
+ * Submits the work other libraries recorded on the buffers of `tensors` they own (`fromTfjs`), so
+ * that einsight's submit that follows is queued after it.
+ */
+export function flushOwners(tensors: readonly (Tensor | undefined)[]): void {
+  for (const t of tensors) t?.storage.external?.flush?.();
+}
+
+/** One einsum() call as it is planned: its equation, its checked operands and options, and its `out` tensor if any. */
+interface EinsumCall {
+  readonly equation: string;
+  readonly tensors: readonly Tensor[];
+  readonly options: EinsumOptions;
+  readonly out: Tensor | undefined;
 }
 
 /** Splits einsum's arguments into operands and options, and checks the operands. */
@@ -94,21 +111,22 @@ function checkOut(equation: string, options: EinsumOptions, operands: readonly T
   check(out.gpu === operands[0]!.gpu, "mixedDevices", () => `The 'out' tensor of einsum("${equation}") lives on a different GPU than the operands.`);
   check(!out.destroyed, "destroyedTensor", () => `The 'out' tensor of einsum("${equation}") (shape [${out.shape.join(", ")}]) was destroyed.`);
   check(out.dtype === operands[0]!.dtype, "unsupportedDtype", () => `The 'out' tensor of einsum("${equation}") is ${out.dtype} but the operands are ${operands[0]!.dtype}.`);
-  const k = operands.findIndex((t) => t.storage === out.storage);
+  const k = operands.findIndex((t) => t.storage.buffer === out.storage.buffer); // one GPUBuffer, however many wrappers
   check(k < 0, "aliasedOutput", () => `The 'out' tensor of einsum("${equation}") shares its buffer with operand ${k}; a kernel cannot read and write one buffer. Write into a separate tensor.`);
   return out;
 }
 
-function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: EinsumOptions, out: Tensor | undefined): CompiledEinsum {
+function compile(g: Gpu, call: EinsumCall): CompiledEinsum {
+  const { equation, tensors, options, out } = call;
   let cache = compiledByGpu.get(g);
   if (cache === undefined) compiledByGpu.set(g, (cache = new Map<string, CompiledEinsum>()));
   const { out: _, compiled: precompiled, ...planOptions } = options;
-  const built = precompiled === undefined ? undefined : usable(equation, precompiled, tensors, out, options.accumulate === true);
+  const built = precompiled === undefined ? undefined : usable(call, precompiled);
   if (built !== undefined) {
     checkLimits(g, built); // built without knowing this adapter's limits
     return built;
   }
-  const key = layoutKey(equation, tensors, options, out, (t) => [t.shape, t.strides]);
+  const key = layoutKey(call, (t) => [t.shape, t.strides]);
   let compiled = cache.get(key);
   if (compiled === undefined) {
     if (out !== undefined) {
@@ -120,7 +138,7 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
     // what sizes can share.
     const plan = planEinsum(equation, tensors, fullOptions);
     g.notePlanMade();
-    compiled = sharedSizes(g, equation, tensors, options, out, fullOptions, plan) ?? compilePlan(plan, g.limits.maxComputeWorkgroupsPerDimension);
+    compiled = sharedSizes(g, call, plan, fullOptions) ?? compilePlan(plan, g.limits.maxComputeWorkgroupsPerDimension);
     checkLimits(g, compiled);
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(key, compiled);
@@ -135,13 +153,15 @@ function compile(g: Gpu, equation: string, tensors: readonly Tensor[], options: 
  * and `plan`, the call's own plan, takes the same path with the same strategies (and subgroup
  * matrices or not): a program that meets many sizes compiles a bounded number of pipelines, and
  * each call still runs the path, strategies and memory its sizes call for. Undefined otherwise.
+ * `planOptions`: the options `plan` was made with.
  */
-function sharedSizes(g: Gpu, equation: string, tensors: readonly Tensor[], options: EinsumOptions, out: Tensor | undefined, planOptions: PlanOptions, plan: Plan): CompiledEinsum | undefined {
+function sharedSizes(g: Gpu, call: EinsumCall, plan: Plan, planOptions: PlanOptions): CompiledEinsum | undefined {
+  const { equation, tensors } = call;
   const sizes = plan.sizes;
   let layouts = sizedByGpu.get(g);
   if (layouts === undefined) sizedByGpu.set(g, (layouts = new Map<string, number | CompiledEinsum>()));
   // Only the strides the kernels bake in (0 and 1) tell layouts apart; sizes and other strides may differ.
-  const key = layoutKey(equation, tensors, options, out, (t) => [t.strides.map((s) => (s === 0 || s === 1 ? s : 2))]);
+  const key = layoutKey(call, (t) => [t.strides.map((s) => (s === 0 || s === 1 ? s : 2))]);
   let entry = layouts.get(key) ?? 0;
   if (typeof entry === "number") {
     const labels = Object.keys(sizes);
@@ -156,14 +176,14 @@ function sharedSizes(g: Gpu, equation: string, tensors: readonly Tensor[], optio
     layouts.set(key, entry);
   }
   if (planShape(entry.plan) !== planShape(plan)) return undefined;
-  return usable(equation, entry, tensors, out, options.accumulate === true);
+  return usable(call, entry);
 }
 
 /**
  * The key of what determines an einsum's plan and kernels: the equation, the options, and per
  * operand (and `out`) its dtype, whether it starts 16-byte aligned, and `view`'s part of its layout.
  */
-function layoutKey(equation: string, tensors: readonly Tensor[], options: EinsumOptions, out: Tensor | undefined, view: (t: Tensor) => unknown[]): string {
+function layoutKey({ equation, tensors, options, out }: EinsumCall, view: (t: Tensor) => unknown[]): string {
   const layout = (t: Tensor) => [...view(t), t.dtype, startsAligned(t.offset, t.dtype)];
   return JSON.stringify([equation, tensors.map(layout), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, out === undefined ? null : layout(out), options.accumulate === true]);
 }
@@ -194,7 +214,8 @@ const verifiedEquation = new WeakMap<CompiledEinsum, string>();
  * `out` view with those strides and the same accumulate); undefined where it does not fit, and
  * the call is planned just in time instead.
  */
-function usable(equation: string, compiled: CompiledEinsum, tensors: readonly Tensor[], out: Tensor | undefined, accumulate: boolean): CompiledEinsum | undefined {
+function usable({ equation, tensors, options, out }: EinsumCall, compiled: CompiledEinsum): CompiledEinsum | undefined {
+  const accumulate = options.accumulate === true;
   const ops: unknown = (compiled as { plan?: { operands?: unknown } }).plan?.operands; // from user code: checked, not trusted
   check(Array.isArray(ops) && Array.isArray(compiled.programs) && ops.length === tensors.length, "compiledMismatch", () => `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ${tensors.length} operand(s); rebuild, or leave the option out.`);
   if (verifiedEquation.get(compiled) !== equation) {

@@ -1,6 +1,7 @@
 /** einsight: typed, planned, copy-free einsum on WebGPU. */
 export { gpu, Gpu, type GpuOptions, type GpuStats } from "./device.js";
 export { tensor, zeros, Tensor, type Dtype, type Shape, type TensorOptions } from "./tensor.js";
+export { fromGpuBuffer, type GpuBufferOptions } from "./gpu-buffer.js";
 export { einsum, type EinsumOptions } from "./einsum.js";
 export type { CompiledEinsum } from "../codegen/compiled.js";
 export { einsumWithBackward, type EinsumWithBackward, type GradientTargets } from "./backward.js";

@@ -68,6 +68,26 @@ export class Tensor<S extends Shape = Shape> implements View {
     return this.storage.destroyed;
   }
 
+  /**
+   * The GPU buffer holding the elements, for another library to read or write in place: element
+   * `[i, j, ...]` is at byte `byteOffset + (i * strides[0] + j * strides[1] + ...) * bytes` where
+   * `bytes` is 4 for f32 and 2 for f16. The buffer stays einsight's (or its wrapper's owner's).
+   */
+  get gpuBuffer(): GPUBuffer {
+    this.#alive();
+    return this.storage.buffer;
+  }
+
+  /** The byte offset of the view's first element in `gpuBuffer`. */
+  get byteOffset(): number {
+    return this.offset * DTYPE_BYTES[this.dtype];
+  }
+
+  /** Whether the elements lie row-major and dense from `byteOffset` (what a library without strides can read). */
+  get isContiguous(): boolean {
+    return isContiguous(this);
+  }
+
   /** Elements start, start+step, ... below end of `dim` (negative indices count from the end). */
   slice<D extends number, Start extends number | undefined = undefined, End extends number | undefined = undefined, Step extends number | undefined = undefined>(
     dim: D,
@@ -107,6 +127,7 @@ export class Tensor<S extends Shape = Shape> implements View {
   contiguous(): Tensor<S> {
     const v = this.#alive();
     if (isContiguous(v)) return this;
+    this.storage.external?.flush?.();
     const g = this.gpu;
     const out = new Tensor(g.allocate(this.size * DTYPE_BYTES[this.dtype]), this.shape, contiguousStrides(this.shape), 0, this.dtype);
     const window = bindingWindow(v, DTYPE_BYTES[this.dtype], g.limits, "The view to copy");
@@ -127,6 +148,13 @@ export class Tensor<S extends Shape = Shape> implements View {
 
   async #read(): Promise<Float32Array> {
     const v = this.#alive();
+    const usage = this.storage.buffer.usage;
+    check(
+      (usage & COPY_SRC) !== 0,
+      "invalidBuffer",
+      () => `read(): the GPU buffer behind this tensor has no COPY_SRC usage (usage ${usage}), so it cannot be copied back; create it with GPUBufferUsage.COPY_SRC, or einsum it into an einsight tensor and read that.`,
+    );
+    this.storage.external?.flush?.();
     const extent = viewExtent(v);
     if (extent === undefined) return new Float32Array(0);
     const values = newValues(this.size);
@@ -139,9 +167,17 @@ export class Tensor<S extends Shape = Shape> implements View {
     return gather(window, { ...v, offset: v.offset - start / bytes }, values);
   }
 
-  /** Frees the buffer behind this tensor and every view of it. */
+  /**
+   * Frees the buffer behind this tensor and every view of it. A buffer einsight does not own
+   * (`fromGpuBuffer`, `fromTfjs`) is only let go of, never destroyed.
+   */
   destroy(): void {
     this.gpu.free(this.storage);
+  }
+
+  /** `using t = ...` destroys it at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.destroy();
   }
 
   toString(): string {
@@ -183,8 +219,11 @@ export function zeros<const S extends Shape>(g: Gpu, shape: S, options: TensorOp
   return new Tensor(g.allocate(count * DTYPE_BYTES[dtype], "tensor", true), shape, contiguousStrides(shape), 0, dtype);
 }
 
+/** Buffer usage COPY_SRC, numerically as the WebGPU spec fixes it (Node has no GPUBufferUsage global). */
+const COPY_SRC = 0x4;
+
 /** The element count of a valid shape: an array of non-negative integers whose product is a safe integer. */
-function checkShape(shape: unknown, what: string): number {
+export function checkShape(shape: unknown, what: string): number {
   check(Array.isArray(shape) && shape.every((n) => Number.isSafeInteger(n) && (n as number) >= 0), "invalidShape", () => `${what}: shape ${describeShape(shape)} is not an array of non-negative integers.`);
   const count = elementCount(shape as number[]);
   check(Number.isSafeInteger(count), "bufferTooLarge", () => `${what}: shape [${(shape as number[]).join(", ")}] has ${count} elements, more than any GPU buffer holds; use a smaller shape.`);
@@ -216,7 +255,7 @@ function checkData(data: unknown, count: number, shape: readonly number[]): asse
 }
 
 /** The dtype asked for, refused where the device cannot compute in it. */
-function checkDtype(g: Gpu, options: TensorOptions, what: string): Dtype {
+export function checkDtype(g: Gpu, options: TensorOptions, what: string): Dtype {
   void g.device; // a destroyed GPU first: nothing else about the call matters then
   const dtype = options.dtype ?? "f32";
   check(dtype === "f32" || dtype === "f16", "unsupportedDtype", () => `${what}: dtype must be "f32" or "f16", got ${JSON.stringify(dtype)}.`);

@@ -1,11 +1,11 @@
 /**
  * tfjs-backend-webgpu on the very device einsight uses, so both run on the same adapter in the same
- * run: its 'webgpu' backend is re-registered with a factory that wraps our GPUDevice. tfjs is a
- * dev dependency, loaded only by the benchmark.
+ * run (test/support/tfjs). tfjs is a dev dependency, loaded only by the benchmark.
  */
 import type * as TfCore from "@tensorflow/tfjs-core";
 import type { WebGPUBackend as TfWebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import type { Gpu } from "../../runtime/device.js";
+import { tfjsOnDevice } from "../../test/support/index.js";
 import type { MatMulForm } from "./suite.js";
 
 type Tf = typeof TfCore;
@@ -24,21 +24,12 @@ export interface TfjsPeer {
 
 export async function tfjsOn(g: Gpu): Promise<TfjsPeer | string> {
   let tf: Tf;
-  let WebGPUBackend: typeof TfWebGPUBackend;
+  let backend: TfWebGPUBackend;
   try {
-    const { globals } = (await import("webgpu")) as unknown as { globals: Record<string, unknown> };
-    Object.assign(globalThis, globals); // tfjs reads GPUBufferUsage and friends from globalThis
-    // tfjs refuses to start unless navigator.gpu exists; it is handed einsight's device below instead.
-    (globalThis as { navigator?: unknown }).navigator ??= { gpu: { requestAdapter: () => Promise.resolve(null) } };
-    tf = await import("@tensorflow/tfjs-core");
-    ({ WebGPUBackend } = await import("@tensorflow/tfjs-backend-webgpu"));
+    ({ tf, backend } = await tfjsOnDevice(g.device));
   } catch (e) {
     return `tfjs-backend-webgpu not loaded: ${(e as Error).message}`;
   }
-  const backend = new WebGPUBackend(g.device);
-  tf.removeBackend("webgpu");
-  tf.registerBackend("webgpu", () => backend);
-  if (!(await tf.setBackend("webgpu"))) return "tfjs-backend-webgpu did not start on einsight's device";
   return {
     version: tf.version_core,
     upload: (data, shape) => tf.tensor(data, [...shape], "float32"),

@@ -27,6 +27,7 @@ interface Summary {
   readonly failures: number;
   readonly plansMadeForAttention: number;
   readonly plansMadeForLengths: number;
+  readonly bytesReadBetweenSteps: number;
   readonly contraction: { readonly shape: number[]; readonly first: number[]; readonly sum: number };
 }
 
@@ -50,7 +51,9 @@ test("the example built by vite runs in headless Chromium on WebGPU and matches 
     summary.contraction.first.forEach((v, i) => expect(Math.abs(v - expected.data[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(expected.data[i]!))));
     const sum = expected.data.reduce((acc, v) => acc + v, 0);
     expect(Math.abs(summary.contraction.sum - sum)).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(sum)));
-    expect(logs.some((l) => l.includes("== attention output"))).toBe(true); // the page printed the plans as in Node
+    // the attention block shared with tfjs-backend-webgpu on the page's device: nothing read back between its steps
+    expect(summary.bytesReadBetweenSteps).toBe(0);
+    expect(logs.some((l) => /== attention on the GPU: .* 0 bytes read back to the CPU between the steps; agrees with tfjs's matMul version/.test(l))).toBe(true);
   } finally {
     await browser.close();
   }

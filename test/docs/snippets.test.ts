@@ -121,7 +121,7 @@ describe("the claims a block's comments make", () => {
 describe("the TypeScript blocks of README.md and docs/", () => {
   beforeAll(async () => {
     let t0 = performance.now();
-    const deps = ["typescript", "@webgpu/types", "@types/node", "webgpu", "eslint", "typescript-eslint"].map((n) => `${n}@${installedVersion(n)}`);
+    const deps = ["typescript", "@webgpu/types", "@types/node", "webgpu", "eslint", "typescript-eslint", "@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-webgpu"].map((n) => `${n}@${installedVersion(n)}`);
     const dir = freshProject("docs", deps, {});
     timings.install = performance.now() - t0;
     const prelude = exportedNames(preludeFile);

@@ -7,4 +7,5 @@ export { maxRelativeError, values } from "./data.js";
 export { einsumCallsProject } from "./einsum-calls-source.js";
 export { OPT_EINSUM_EQUATIONS, shapesFor } from "./opt-einsum-equations.js";
 export { oracleEinsum } from "./oracle.js";
+export { tfjsOnDevice } from "./tfjs.js";
 export { probeCompiled, probeExpected, withTiles, type Probe } from "./variants.js";

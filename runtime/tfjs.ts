@@ -1,0 +1,95 @@
+/**
+ * einsight/tfjs: tensors shared with TensorFlow.js's WebGPU backend on one device, read in place.
+ * `fromTfjs` views a tfjs tensor's own GPU buffer (no copy; the tfjs data stays alive as long as
+ * the view); `toTfjs` hands an einsight tensor to tfjs (a copy on the GPU by default, or the same
+ * buffer with `zeroCopy`). Work is ordered on the shared queue: einsight submits tfjs's recorded
+ * commands before its own that touch a tfjs buffer, and submits its own before returning, so a
+ * tfjs op recorded later runs after it.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
+import { check, EinsightError } from "../codegen/errors.js";
+import { describeValue } from "./describe.js";
+import type { Gpu } from "./device.js";
+import { einsum } from "./einsum.js";
+import { wrapBuffer } from "./gpu-buffer.js";
+import { Tensor } from "./tensor.js";
+
+/** What einsight uses of tfjs-backend-webgpu's backend (public members of WebGPUBackend). */
+type Backend = Pick<WebGPUBackend, "device" | "tensorMap" | "uploadToGPU" | "endComputePassEncoder" | "ensureCommandEncoderReady" | "submitQueue">;
+
+/** tfjs's active backend, where it is the webgpu backend on `g`'s device; else an error saying how to share one. */
+function backendOn(g: Gpu, what: string): Backend {
+  const backend = tf.backend() as Partial<Backend>;
+  check(
+    tf.getBackend() === "webgpu" && typeof backend.submitQueue === "function" && backend.tensorMap !== undefined,
+    "invalidOperand",
+    () => `${what}: tfjs's active backend is '${tf.getBackend()}', not 'webgpu'; einsight shares tensors with @tensorflow/tfjs-backend-webgpu only (await tf.setBackend("webgpu")).`,
+  );
+  check(
+    backend.device === g.device,
+    "mixedDevices",
+    () => `${what}: tfjs's webgpu backend runs on another GPU device than this einsight Gpu; use one device for both: gpu({ device: (tf.backend() as WebGPUBackend).device }).`,
+  );
+  return backend as Backend;
+}
+
+/** Submits what tfjs has recorded and not yet submitted (its open pass ended first). */
+function flushTfjs(backend: Backend): void {
+  if ((backend as unknown as { commandEncoder: unknown }).commandEncoder == null) return;
+  backend.endComputePassEncoder();
+  backend.ensureCommandEncoderReady();
+  backend.submitQueue();
+}
+
+/**
+ * An einsight view of tfjs tensor `t` (float32, on the webgpu backend on `g`'s device): its own
+ * GPU buffer, read and written in place. The view keeps `t`'s data alive (a kept clone, which
+ * shares it) until the view is destroyed; disposing `t` meanwhile is safe.
+ */
+export function fromTfjs<R extends tf.Rank>(g: Gpu, t: tf.Tensor<R>): Tensor<tf.ShapeMap[R]> {
+  const what = "fromTfjs()";
+  check(t instanceof tf.Tensor, "invalidOperand", () => `${what}: expected a tfjs Tensor, got ${describeValue(t)}.`);
+  check(!t.isDisposed, "destroyedTensor", () => `${what}: the tfjs tensor of shape [${t.shape.join(", ")}] was disposed.`);
+  check(t.dtype === "float32", "unsupportedDtype", () => `${what}: einsight computes in f32 (and f16); this tfjs tensor is ${t.dtype}: cast it first (t.toFloat()).`);
+  const backend = backendOn(g, what);
+  backend.uploadToGPU(t.dataId); // a tensor made from CPU values, or run on the CPU, gets its GPU buffer
+  const resource = backend.tensorMap.get(t.dataId).resource as GPUBuffer | undefined;
+  if (resource === undefined || typeof (resource as Partial<GPUBuffer>).mapState !== "string") {
+    throw new EinsightError("invalidBuffer", `${what}: this tfjs tensor's data is not in a GPU buffer (${describeValue(resource)}); einsight views buffers only.`);
+  }
+  const kept = tf.keep(t.clone());
+  flushTfjs(backend); // its upload, and the ops that wrote it, before einsight's first use
+  const view = wrapBuffer(g, resource, t.shape, {}, { flush: () => flushTfjs(backend), release: () => kept.dispose() }, what);
+  return view as unknown as Tensor<tf.ShapeMap[R]>;
+}
+
+export interface ToTfjsOptions {
+  /**
+   * Hand tfjs einsight's buffer itself instead of a copy (for a dense view from the buffer's
+   * start; any other view is copied, as without the option). The einsight tensor must then outlive the tfjs one:
+   * destroy it only after disposing the tfjs tensor, once tfjs has submitted its work on it.
+   */
+  readonly zeroCopy?: boolean;
+}
+
+/**
+ * A tfjs tensor (float32, webgpu backend on `t`'s device) with `t`'s values, made on the GPU with
+ * no read-back: by default tfjs copies the buffer, and the copy is tfjs's to dispose.
+ */
+export function toTfjs(t: Tensor, options: ToTfjsOptions = {}): tf.Tensor {
+  const what = "toTfjs()";
+  check(t instanceof Tensor, "invalidOperand", () => `${what}: expected an einsight Tensor, got ${describeValue(t)}.`);
+  check(t.dtype === "f32", "unsupportedDtype", () => `${what}: tfjs's webgpu tensors are float32; this tensor is ${t.dtype}: einsum it into an f32 tensor first.`);
+  backendOn(t.gpu, what);
+  const dense = t.isContiguous && t.offset === 0 ? t : einsum(identity(t.rank), t);
+  const made = tf.tensor({ buffer: dense.gpuBuffer, zeroCopy: options.zeroCopy === true && dense === t }, [...t.shape], "float32");
+  if (dense !== t) dense.destroy(); // tfjs copied it, submitted at once: queued before any reuse of the buffer
+  return made;
+}
+
+/** "abc->abc" for rank 3: the einsum that copies a view into a dense tensor. */
+function identity(rank: number): string {
+  const labels = Array.from({ length: rank }, (_, i) => String.fromCharCode(97 + i)).join("");
+  return `${labels}->${labels}`;
+}
