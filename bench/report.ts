@@ -25,13 +25,23 @@ import { candidateName, type TileCandidate } from "../codegen/tiles.js";
 interface TorchSuite {
   readonly device: string;
   readonly torch: string;
-  readonly results: readonly { readonly name: string; readonly ms: number; readonly peakAboveInputsBytes: number; readonly alternative?: { readonly code: string; readonly ms: number; readonly peakAboveInputsBytes: number } }[];
+  readonly results: readonly {
+    readonly name: string;
+    readonly ms: number;
+    readonly peakAboveInputsBytes: number;
+    readonly alternative?: { readonly code: string; readonly ms: number; readonly peakAboveInputsBytes: number };
+  }[];
 }
 
 interface TorchSeed {
   readonly device: string;
   readonly torch: string;
-  readonly results: readonly { readonly method: string; readonly ms: number; readonly peakAboveInputsBytes: number; readonly minimumBytes: number }[];
+  readonly results: readonly {
+    readonly method: string;
+    readonly ms: number;
+    readonly peakAboveInputsBytes: number;
+    readonly minimumBytes: number;
+  }[];
 }
 
 /** bench/suites/matrix.ts's JSON: the f16 checks and timings. */
@@ -40,7 +50,15 @@ interface F16Report {
   readonly configs: readonly string[];
   readonly results: readonly (
     | { readonly kind: "check"; readonly ok: boolean }
-    | { readonly kind: "time"; readonly n: number; readonly label: string; readonly ms?: number; readonly tflops?: number; readonly estimatedMs?: number; readonly error?: string }
+    | {
+        readonly kind: "time";
+        readonly n: number;
+        readonly label: string;
+        readonly ms?: number;
+        readonly tflops?: number;
+        readonly estimatedMs?: number;
+        readonly error?: string;
+      }
     | CaseVariant
     | WavesRow
   )[];
@@ -70,14 +88,24 @@ interface CaseVariant {
 interface TorchF16 {
   readonly torch: string;
   readonly device: string;
-  readonly rows: readonly { readonly n: number; readonly dtype: string; readonly ms: number; readonly tflops: number }[];
+  readonly rows: readonly {
+    readonly n: number;
+    readonly dtype: string;
+    readonly ms: number;
+    readonly tflops: number;
+  }[];
 }
 
 /** bench/suites/tune.ts's JSON: each case timed with each forced tile shape. */
 interface TuneReport {
   readonly adapter: string;
   readonly date: string;
-  readonly rows: readonly { readonly name: string; readonly planned: TileShape; readonly tiles: TileCandidate; readonly tflops: number }[];
+  readonly rows: readonly {
+    readonly name: string;
+    readonly planned: TileShape;
+    readonly tiles: TileCandidate;
+    readonly tflops: number;
+  }[];
 }
 
 /** One row a case, one column a tile shape, in TFLOP/s; the fastest in bold. */
@@ -115,12 +143,20 @@ interface Report {
 
 /** How a suite file's plans were tiled: by the profile's rule, or by a tuneTiles() table (its entries). */
 function tiling(report: Report): string {
-  return report.tileTable === undefined ? "" : `; planned with a tile table tuneTiles() made on ${report.tileTable.adapter} (${report.tileTable.entries.join("; ")})`;
+  return report.tileTable === undefined
+    ? ""
+    : `; planned with a tile table tuneTiles() made on ${report.tileTable.adapter} (${report.tileTable.entries.join("; ")})`;
 }
 
 export function markdown(report: Report): string {
   const peer = (p: CaseResult["loop"]) =>
-    p.ms !== undefined ? `${p.ms.toFixed(3)} (${p.ratio!.toFixed(2)}x)` : p.notApplicable !== undefined || p.error === "no tf.matMul form" ? "n/a" : p.error?.startsWith("not run") === true ? p.error : `fails: ${p.error}`;
+    p.ms !== undefined
+      ? `${p.ms.toFixed(3)} (${p.ratio!.toFixed(2)}x)`
+      : p.notApplicable !== undefined || p.error === "no tf.matMul form"
+        ? "n/a"
+        : p.error?.startsWith("not run") === true
+          ? p.error
+          : `fails: ${p.error}`;
   const rows = report.results.map((r) => {
     const e = r.einsight;
     const shapes = r.shapes.map((s) => `[${s.join(",")}]`).join(" ");
@@ -142,7 +178,10 @@ export function torchTable(report: Report, torch: TorchSuite): string {
     const t = torch.results.find((x) => x.name === r.name);
     const tflops = (ms: number) => (r.flops / ms / 1e9).toFixed(1);
     const e = r.einsight;
-    const vs = t === undefined ? "-" : `${t.ms.toFixed(3)} | ${tflops(t.ms)} | ${(t.ms / e.ms).toFixed(2)}x | ${formatBytes(t.peakAboveInputsBytes)}`;
+    const vs =
+      t === undefined
+        ? "-"
+        : `${t.ms.toFixed(3)} | ${tflops(t.ms)} | ${(t.ms / e.ms).toFixed(2)}x | ${formatBytes(t.peakAboveInputsBytes)}`;
     const estimated = e.estimatedMs === undefined ? "-" : e.estimatedMs.toFixed(3);
     return `| \`${r.equation}\` ${r.name} | ${e.strategies.join("+")} | ${e.ms.toFixed(3)} | ${tflops(e.ms)} | ${formatBytes(e.peakAboveInputsBytes)} | ${vs} | ${estimated} |`;
   });
@@ -164,10 +203,20 @@ export function strategyTable(report: Report): string {
     .filter((r) => r.strategies !== undefined && r.strategies.length > 1)
     .map((r) => {
       // A file written before bench/run.ts listed mixed plans lacks the chosen one: taken from the einsight row.
-      const plans = r.strategies.some((t) => t.chosen) ? r.strategies : [...r.strategies, { steps: r.einsight.strategies, estimatedMs: r.einsight.estimatedMs, ms: r.einsight.ms, chosen: true }];
+      const plans = r.strategies.some((t) => t.chosen)
+        ? r.strategies
+        : [
+            ...r.strategies,
+            { steps: r.einsight.strategies, estimatedMs: r.einsight.estimatedMs, ms: r.einsight.ms, chosen: true },
+          ];
       const fastest = plans.reduce((a, b) => (b.ms < a.ms ? b : a));
-      const cells = plans.map((t) => `${t.chosen ? "**" : ""}${t.steps.join("+")}${t.chosen ? "**" : ""}: ${t.estimatedMs.toFixed(3)} / ${t.ms.toFixed(3)}`);
-      const verdict = fastest.chosen ? "yes" : `no: ${fastest.steps.join("+")} is ${(plans.find((t) => t.chosen)!.ms / fastest.ms).toFixed(2)}x faster`;
+      const cells = plans.map(
+        (t) =>
+          `${t.chosen ? "**" : ""}${t.steps.join("+")}${t.chosen ? "**" : ""}: ${t.estimatedMs.toFixed(3)} / ${t.ms.toFixed(3)}`,
+      );
+      const verdict = fastest.chosen
+        ? "yes"
+        : `no: ${fastest.steps.join("+")} is ${(plans.find((t) => t.chosen)!.ms / fastest.ms).toFixed(2)}x faster`;
       return `| \`${r.equation}\` ${r.name} | ${cells.join("; ")} | ${verdict} |`;
     });
   return [
@@ -182,14 +231,21 @@ export function strategyTable(report: Report): string {
 /** The seed workload, einsight and PyTorch. */
 export function seedTable(seed: SeedResult, torch: TorchSeed | undefined): string {
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
-  const row = (who: string, ms: number, peak: number) => `| ${who} | ${ms.toFixed(1)} | ${mib(peak)} | ${(peak / seed.minimumBytes).toFixed(3)}x |`;
+  const row = (who: string, ms: number, peak: number) =>
+    `| ${who} | ${ms.toFixed(1)} | ${mib(peak)} | ${(peak / seed.minimumBytes).toFixed(3)}x |`;
   return [
     `Four overlapping slices X[s:s+8], s in {${seed.starts.join(", ")}}, of X [${seed.shapes.X.join(", ")}], each \`ijk,ikl->jl\` with Y [${seed.shapes.Y.join(", ")}], forward and backward into the gradients of X and Y. Minimum (the four outputs and the two gradients): ${mib(seed.minimumBytes)}. einsight on ${seed.adapter}${torch === undefined ? "" : `; torch ${torch.torch} on ${torch.device}`}.`,
     "",
     "| method | ms (forward + backward) | peak above inputs | of the minimum |",
     "| --- | --- | --- | --- |",
-    row(`einsight (\`einsumWithBackward\`; forward ${seed.strategies.forward.join("+")}, gradients ${seed.strategies.gradX.join("+")} / ${seed.strategies.gradY.join("+")})`, seed.ms, seed.peakAboveInputsBytes),
-    ...(torch?.results.map((r) => row(r.method === "einsum" ? "torch.einsum" : "torch `(x @ Y).sum(0)`", r.ms, r.peakAboveInputsBytes)) ?? []),
+    row(
+      `einsight (\`einsumWithBackward\`; forward ${seed.strategies.forward.join("+")}, gradients ${seed.strategies.gradX.join("+")} / ${seed.strategies.gradY.join("+")})`,
+      seed.ms,
+      seed.peakAboveInputsBytes,
+    ),
+    ...(torch?.results.map((r) =>
+      row(r.method === "einsum" ? "torch.einsum" : "torch `(x @ Y).sum(0)`", r.ms, r.peakAboveInputsBytes),
+    ) ?? []),
   ].join("\n");
 }
 
@@ -198,9 +254,16 @@ export function f16Table(f16: F16Report, torch: TorchF16 | undefined, torchSuite
   const checks = f16.results.filter((r) => r.kind === "check");
   const rows = f16.results.flatMap((r) => {
     if (r.kind !== "time") return [];
-    const cublas = torch?.rows.find((t) => t.n === r.n && t.dtype === (r.label.startsWith("f32") ? "float32" : "float16"));
-    const vs = cublas === undefined || r.ms === undefined ? "-" : `${cublas.tflops.toFixed(1)} | ${(cublas.ms / r.ms).toFixed(2)}x`;
-    return [`| ${r.n}^3 | ${r.label} | ${r.ms === undefined ? `fails: ${r.error}` : `${r.ms.toFixed(3)} | ${r.tflops!.toFixed(1)}`} | ${r.estimatedMs?.toFixed(3) ?? "-"} | ${vs} |`];
+    const cublas = torch?.rows.find(
+      (t) => t.n === r.n && t.dtype === (r.label.startsWith("f32") ? "float32" : "float16"),
+    );
+    const vs =
+      cublas === undefined || r.ms === undefined
+        ? "-"
+        : `${cublas.tflops.toFixed(1)} | ${(cublas.ms / r.ms).toFixed(2)}x`;
+    return [
+      `| ${r.n}^3 | ${r.label} | ${r.ms === undefined ? `fails: ${r.error}` : `${r.ms.toFixed(3)} | ${r.tflops!.toFixed(1)}`} | ${r.estimatedMs?.toFixed(3) ?? "-"} | ${vs} |`,
+    ];
   });
   return [
     `\`ij,jk->ik\` on ${f16.adapter}; ${checks.filter((c) => c.ok).length} of ${checks.length} f16 checks against the oracle passed. cuBLAS: torch ${torch?.torch ?? "-"} \`a @ b\` (fp16 with fp32 accumulation; fp32 with TF32 off) on ${torch?.device ?? "-"} (bench/peers/torch_f16.py; the file given says which run).`,
@@ -224,12 +287,21 @@ function wavesTable(f16: F16Report): string[] {
     "",
     "| m | workgroups | ms | TFLOP/s | estimated ms |",
     "| --- | --- | --- | --- | --- |",
-    ...rows.map((r) => `| ${r.m} | ${r.workgroups} | ${r.ms === undefined ? `fails: ${r.error} | -` : `${r.ms.toFixed(3)} | ${r.tflops!.toFixed(1)}`} | ${r.estimatedMs?.toFixed(3) ?? "-"} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.m} | ${r.workgroups} | ${r.ms === undefined ? `fails: ${r.error} | -` : `${r.ms.toFixed(3)} | ${r.tflops!.toFixed(1)}`} | ${r.estimatedMs?.toFixed(3) ?? "-"} |`,
+    ),
   ];
 }
 
 /** One suite case's f32 variants (bench/suites/matrix.ts rows of `kind`), beside torch.einsum's time for it (the suite row named `torchName`) from the suite file given. */
-function caseVariants(f16: F16Report, torchSuite: TorchSuite | undefined, kind: "seed" | "attention", torchName: string, title: string): string[] {
+function caseVariants(
+  f16: F16Report,
+  torchSuite: TorchSuite | undefined,
+  kind: "seed" | "attention",
+  torchName: string,
+  title: string,
+): string[] {
   const rows = f16.results.filter((r): r is CaseVariant => r.kind === kind);
   if (rows.length === 0) return [];
   const torch = torchSuite?.results.find((r) => r.name.startsWith(torchName));
@@ -239,14 +311,24 @@ function caseVariants(f16: F16Report, torchSuite: TorchSuite | undefined, kind: 
     "",
     "| variant | ms | TFLOP/s | speed vs torch.einsum |",
     "| --- | --- | --- | --- |",
-    ...rows.map((r) => `| ${r.label} | ${r.ms === undefined ? `fails: ${r.error}` : `${r.ms.toFixed(3)} | ${r.tflops!.toFixed(1)}`} | ${torch === undefined || r.ms === undefined ? "-" : `${(torch.ms / r.ms).toFixed(2)}x`} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.label} | ${r.ms === undefined ? `fails: ${r.error}` : `${r.ms.toFixed(3)} | ${r.tflops!.toFixed(1)}`} | ${torch === undefined || r.ms === undefined ? "-" : `${(torch.ms / r.ms).toFixed(2)}x`} |`,
+    ),
   ];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const files = process.argv.slice(2).map((f) => JSON.parse(readFileSync(f, "utf8")) as Record<string, unknown>);
-  const suite = files.find((f) => Array.isArray(f.results) && (f.results as Record<string, unknown>[])[0]?.einsight !== undefined) as Report | undefined;
-  const torch = files.find((f) => typeof f.torch === "string" && Array.isArray(f.results) && (f.results as Record<string, unknown>[])[0]?.equation !== undefined) as TorchSuite | undefined;
+  const suite = files.find(
+    (f) => Array.isArray(f.results) && (f.results as Record<string, unknown>[])[0]?.einsight !== undefined,
+  ) as Report | undefined;
+  const torch = files.find(
+    (f) =>
+      typeof f.torch === "string" &&
+      Array.isArray(f.results) &&
+      (f.results as Record<string, unknown>[])[0]?.equation !== undefined,
+  ) as TorchSuite | undefined;
   const seed = files.find((f) => f.starts !== undefined && f.adapter !== undefined) as SeedResult | undefined;
   const torchSeed = files.find((f) => f.starts !== undefined && typeof f.torch === "string") as TorchSeed | undefined;
   if (suite !== undefined) console.log(`${markdown(suite)}\n\n${strategyTable(suite)}\n`);
@@ -255,6 +337,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const f16 = files.find((f) => typeof f.configs === "object" && f.adapter !== undefined) as F16Report | undefined;
   const torchF16 = files.find((f) => Array.isArray(f.rows) && typeof f.torch === "string") as TorchF16 | undefined;
   if (f16 !== undefined) console.log(`${f16Table(f16, torchF16, torch)}\n`);
-  const tune = files.find((f) => Array.isArray(f.rows) && f.preset !== undefined && f.profile !== undefined) as TuneReport | undefined;
+  const tune = files.find((f) => Array.isArray(f.rows) && f.preset !== undefined && f.profile !== undefined) as
+    TuneReport | undefined;
   if (tune !== undefined) console.log(`${tuneTable(tune)}\n`);
 }

@@ -64,7 +64,13 @@ export interface CaseResult {
   readonly equation: string;
   readonly shapes: readonly (readonly number[])[];
   readonly flops: number;
-  readonly einsight: Timing & { readonly estimatedMs: number; readonly strategies: readonly string[]; readonly gbps: number; readonly temporaryBytes: number; readonly peakAboveInputsBytes: number };
+  readonly einsight: Timing & {
+    readonly estimatedMs: number;
+    readonly strategies: readonly string[];
+    readonly gbps: number;
+    readonly temporaryBytes: number;
+    readonly peakAboveInputsBytes: number;
+  };
   readonly loop: PeerResult;
   /** Every distinct plan a forced strategy gives, estimated and measured: how the cost model's choice compares. */
   readonly strategies: readonly StrategyTiming[];
@@ -90,20 +96,36 @@ const tileTable = args["tile-table"] === undefined ? undefined : readTileTable(a
 const einsightOnly = args["einsight-only"] === true;
 const g = await gpu({ sizedPlansAfter: Infinity, ...(tileTable === undefined ? {} : { tileTable }) }); // every size its own kernels, as timed
 /** What the suite's JSON says of the tile table its plans used. */
-const tableNote = tileTable === undefined ? {} : { tileTable: { file: args["tile-table"]!, adapter: tileTable.adapter, entries: tileTable.entries.map((e) => `${e.m}x${e.n}x${e.k}: ${candidateName(e.tiles)}`) } };
+const tableNote =
+  tileTable === undefined
+    ? {}
+    : {
+        tileTable: {
+          file: args["tile-table"]!,
+          adapter: tileTable.adapter,
+          entries: tileTable.entries.map((e) => `${e.m}x${e.n}x${e.k}: ${candidateName(e.tiles)}`),
+        },
+      };
 const software = /swiftshader|fallback/i.test(g.adapterName);
 const preset = (args.preset ?? (software ? "small" : "full")) as Preset;
 const minSeconds = Number(args["min-seconds"] ?? (software ? 0.2 : 0.5));
-if (args.suite !== undefined && args.suite !== "main" && args.suite !== "seed") throw new Error(`--suite must be 'main' or 'seed', got '${args.suite}'.`);
+if (args.suite !== undefined && args.suite !== "main" && args.suite !== "seed")
+  throw new Error(`--suite must be 'main' or 'seed', got '${args.suite}'.`);
 if (args.suite === "seed") {
   console.log(`einsight seed benchmark, preset ${preset}, adapter: ${g.adapterName}, profile ${g.profile.name}`);
   const result = await runSeed(g, preset, minSeconds);
-  if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, minSeconds, ...tableNote, ...result }, null, 2)}\n`);
+  if (args.json !== undefined)
+    writeFileSync(
+      args.json,
+      `${JSON.stringify({ date: new Date().toISOString(), node: process.version, minSeconds, ...tableNote, ...result }, null, 2)}\n`,
+    );
   g.destroy();
   process.exit(0);
 }
 const tf = einsightOnly ? "not run (--einsight-only)" : await tfjsOn(g);
-console.log(`einsight benchmark, preset ${preset}, adapter: ${g.adapterName}, profile ${g.profile.name}${tileTable === undefined ? "" : `, tile table ${args["tile-table"]!} (${tileTable.entries.length} entries)`}`);
+console.log(
+  `einsight benchmark, preset ${preset}, adapter: ${g.adapterName}, profile ${g.profile.name}${tileTable === undefined ? "" : `, tile table ${args["tile-table"]!} (${tileTable.entries.length} entries)`}`,
+);
 console.log(typeof tf === "string" ? `tfjs: ${tf}` : `tfjs-backend-webgpu ${tf.version} on the same device`);
 
 const results: CaseResult[] = [];
@@ -112,7 +134,17 @@ for (const c of suite(preset).filter((c) => args.only === undefined || c.name.in
   printRow(results[results.length - 1]!);
 }
 if (args.json !== undefined) {
-  const report = { date: new Date().toISOString(), adapter: g.adapterName, profile: g.profile.name, preset, node: process.version, tfjs: typeof tf === "string" ? tf : tf.version, minSeconds, ...tableNote, results };
+  const report = {
+    date: new Date().toISOString(),
+    adapter: g.adapterName,
+    profile: g.profile.name,
+    preset,
+    node: process.version,
+    tfjs: typeof tf === "string" ? tf : tf.version,
+    minSeconds,
+    ...tableNote,
+    results,
+  };
   writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${args.json}`);
 }
@@ -134,7 +166,11 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
   const expected = await reference.read();
   reference.destroy();
   const ms = await measure(run({}), sync, minSeconds, bytesPerRun);
-  const timing = { ms, gflops: plan.totals.flops / ms / 1e6, gbps: (plan.totals.bytesRead + plan.totals.bytesWritten) / ms / 1e6 };
+  const timing = {
+    ms,
+    gflops: plan.totals.flops / ms / 1e6,
+    gbps: (plan.totals.bytesRead + plan.totals.bytesWritten) / ms / 1e6,
+  };
 
   const strategies: StrategyTiming[] = [];
   for (const strategy of einsightOnly ? [] : STRATEGIES) {
@@ -143,28 +179,56 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
     const chosen = kernelsOf(forced) === kernelsOf(plan);
     if (strategies.some((t) => t.kernels === kernelsOf(forced))) continue; // the same kernels as a plan measured already
 
-    const forcedMs = chosen ? ms : await measure(run({ strategy }), sync, minSeconds, 4 * elementCount(forced.output.shape) + forced.totals.peakTemporaryBytes);
-    strategies.push({ strategy, steps, kernels: kernelsOf(forced), estimatedMs: forced.totals.estimatedSeconds * 1e3, ms: forcedMs, chosen });
+    const forcedMs = chosen
+      ? ms
+      : await measure(
+          run({ strategy }),
+          sync,
+          minSeconds,
+          4 * elementCount(forced.output.shape) + forced.totals.peakTemporaryBytes,
+        );
+    strategies.push({
+      strategy,
+      steps,
+      kernels: kernelsOf(forced),
+      estimatedMs: forced.totals.estimatedSeconds * 1e3,
+      ms: forcedMs,
+      chosen,
+    });
   }
   // A plan that mixes strategies (split-k then direct) is no forced strategy's: list it too.
-  if (!strategies.some((t) => t.chosen)) strategies.push({ strategy: undefined, steps: plan.steps.map((s) => s.strategy), kernels: kernelsOf(plan), estimatedMs: plan.totals.estimatedSeconds * 1e3, ms, chosen: true });
+  if (!strategies.some((t) => t.chosen))
+    strategies.push({
+      strategy: undefined,
+      steps: plan.steps.map((s) => s.strategy),
+      kernels: kernelsOf(plan),
+      estimatedMs: plan.totals.estimatedSeconds * 1e3,
+      ms,
+      chosen: true,
+    });
 
   let loop: PeerResult = { error: "not run (--einsight-only)" };
   if (!einsightOnly) {
     const loopOut = einsum(c.equation, ...views, { strategy: "loop" });
-    loop = { ...peer(await measure(run({ strategy: "loop" }), sync, minSeconds, bytesPerRun), ms), maxRelError: maxRelativeError(await loopOut.read(), expected) };
+    loop = {
+      ...peer(await measure(run({ strategy: "loop" }), sync, minSeconds, bytesPerRun), ms),
+      maxRelError: maxRelativeError(await loopOut.read(), expected),
+    };
     loopOut.destroy();
   }
 
   let tfjsEinsum: PeerResult = { error: typeof tf === "string" ? tf : "" };
-  let tfjsMatMul: PeerResult = c.matMul === undefined ? { notApplicable: "no tf.matMul form" } : { error: typeof tf === "string" ? tf : "" };
+  let tfjsMatMul: PeerResult =
+    c.matMul === undefined ? { notApplicable: "no tf.matMul form" } : { error: typeof tf === "string" ? tf : "" };
   if (typeof tf !== "string") {
     const inputs = await Promise.all(views.map(async (v) => tf.upload(await v.read(), v.shape))); // tfjs has no views: contiguous copies
     const limit = g.limits.maxStorageBufferBindingSize;
     // Over the binding limit tf.einsum fails with WebGPU validation errors, and its failed allocations leave the device out of memory for what follows.
     tfjsEinsum =
       broadcastProductBytes > limit
-        ? { error: `not run: tf.einsum would materialize the ${formatBytes(broadcastProductBytes)} broadcast product, over this adapter's ${formatBytes(limit)} binding limit` }
+        ? {
+            error: `not run: tf.einsum would materialize the ${formatBytes(broadcastProductBytes)} broadcast product, over this adapter's ${formatBytes(limit)} binding limit`,
+          }
         : await runPeer(g, tf, () => tf.einsum(c.equation, inputs), ms, expected, broadcastProductBytes);
     if (c.matMul !== undefined) {
       const form = c.matMul;
@@ -178,7 +242,13 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
     equation: c.equation,
     shapes: views.map((v) => v.shape),
     flops: plan.totals.flops,
-    einsight: { ...timing, estimatedMs: plan.totals.estimatedSeconds * 1e3, strategies: plan.steps.map((s) => s.strategy), temporaryBytes: memory.temporaryBytes, peakAboveInputsBytes: memory.peakBytes - before },
+    einsight: {
+      ...timing,
+      estimatedMs: plan.totals.estimatedSeconds * 1e3,
+      strategies: plan.steps.map((s) => s.strategy),
+      temporaryBytes: memory.temporaryBytes,
+      peakAboveInputsBytes: memory.peakBytes - before,
+    },
     loop,
     strategies,
     tfjsEinsum,
@@ -186,13 +256,25 @@ async function runCase(g: Gpu, c: BenchCase, tf: TfjsPeer | string): Promise<Cas
   };
 }
 
-async function runPeer(g: Gpu, tf: TfjsPeer, compute: () => ReturnType<TfjsPeer["einsum"]>, einsightMs: number, expected: Float32Array, bytesPerRun: number): Promise<PeerResult> {
+async function runPeer(
+  g: Gpu,
+  tf: TfjsPeer,
+  compute: () => ReturnType<TfjsPeer["einsum"]>,
+  einsightMs: number,
+  expected: Float32Array,
+  bytesPerRun: number,
+): Promise<PeerResult> {
   try {
     const first = compute();
     const got = await tf.read(first);
     tf.dispose([first]);
     g.throwGpuError(); // tfjs's own validation errors land on our device
-    const ms = await measure(() => tf.dispose([compute()]), () => tf.sync(), minSeconds, bytesPerRun);
+    const ms = await measure(
+      () => tf.dispose([compute()]),
+      () => tf.sync(),
+      minSeconds,
+      bytesPerRun,
+    );
     g.throwGpuError();
     return { ...peer(ms, einsightMs), maxRelError: maxRelativeError(got, expected) };
   } catch (e) {
@@ -206,12 +288,23 @@ function peer(ms: number, einsightMs: number): PeerResult {
 
 /** Which kernels a plan runs, step by step: plans that run the same kernels are one plan to measure. */
 function kernelsOf(plan: Plan): string {
-  return plan.steps.map((s) => (s.strategy === "ttgt" && s.copies?.length === 0 ? "direct" : s.strategy) + (s.tiles === undefined ? "" : `(${s.tiles.tm}x${s.tiles.tn}x${s.tiles.tk}/${s.tiles.splits})`)).join("+");
+  return plan.steps
+    .map(
+      (s) =>
+        (s.strategy === "ttgt" && s.copies?.length === 0 ? "direct" : s.strategy) +
+        (s.tiles === undefined ? "" : `(${s.tiles.tm}x${s.tiles.tn}x${s.tiles.tk}/${s.tiles.splits})`),
+    )
+    .join("+");
 }
 
 function printRow(r: CaseResult): void {
   const e = r.einsight;
-  const vs = (p: PeerResult) => (p.ms !== undefined ? `${p.ms.toFixed(3)} ms (${p.ratio!.toFixed(2)}x)` : p.notApplicable !== undefined ? "n/a" : `- (${p.error})`);
+  const vs = (p: PeerResult) =>
+    p.ms !== undefined
+      ? `${p.ms.toFixed(3)} ms (${p.ratio!.toFixed(2)}x)`
+      : p.notApplicable !== undefined
+        ? "n/a"
+        : `- (${p.error})`;
   console.log(
     `\n${r.name}: ${r.equation} ${r.shapes.map((s) => `[${s.join(",")}]`).join(" ")}\n` +
       `  einsight ${e.strategies.join("+")}: ${e.ms.toFixed(3)} ms, ${e.gflops.toFixed(1)} GFLOP/s, ${e.gbps.toFixed(1)} GB/s, temporaries ${formatBytes(e.temporaryBytes)}, peak above inputs ${formatBytes(e.peakAboveInputsBytes)}\n` +

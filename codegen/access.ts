@@ -55,11 +55,22 @@ export function startsAligned(offset: number, dtype: Dtype): boolean {
  * multiple of `lanes`, the operand's other strides are multiples of `lanes`, and it is not empty.
  * Their starts must be 16-byte aligned too (`startsAligned`), which only the planner knows.
  */
-export function wideLoads(a: Strided, b: Strided, groups: Groups, sizes: Readonly<Record<string, number>>, lanes = 4): { a: boolean; b: boolean } {
+export function wideLoads(
+  a: Strided,
+  b: Strided,
+  groups: Groups,
+  sizes: Readonly<Record<string, number>>,
+  lanes = 4,
+): { a: boolean; b: boolean } {
   const ok = (op: Strided, first: readonly string[], second: readonly string[]) => {
     const group = loadsAlongFirst(op, first, second) ? first : second;
     const inner = group[group.length - 1];
-    return isUnit(op, group) && sizes[inner!]! % lanes === 0 && op.labels.every((l, i) => l === inner || op.strides[i]! % lanes === 0) && notEmpty(op, sizes);
+    return (
+      isUnit(op, group) &&
+      sizes[inner!]! % lanes === 0 &&
+      op.labels.every((l, i) => l === inner || op.strides[i]! % lanes === 0) &&
+      notEmpty(op, sizes)
+    );
   };
   return { a: ok(a, groups.k, groups.m), b: ok(b, groups.n, groups.k) };
 }
@@ -72,7 +83,13 @@ export function wideLoads(a: Strided, b: Strided, groups: Groups, sizes: Readonl
  */
 export function wideStores(out: Strided, groups: Groups, sizes: Readonly<Record<string, number>>): boolean {
   const inner = groups.n[groups.n.length - 1];
-  return inner !== undefined && strideOf(out, inner) === 1 && sizes[inner]! % 4 === 0 && out.labels.every((l, i) => l === inner || out.strides[i]! % 4 === 0) && notEmpty(out, sizes);
+  return (
+    inner !== undefined &&
+    strideOf(out, inner) === 1 &&
+    sizes[inner]! % 4 === 0 &&
+    out.labels.every((l, i) => l === inner || out.strides[i]! % 4 === 0) &&
+    notEmpty(out, sizes)
+  );
 }
 
 /** How the subgroup-matrix kernel reads a and b straight from memory: each group as one stride. */
@@ -89,10 +106,22 @@ export interface MatrixLayout {
  * the others and the batch strides are whole 16-byte units (8 f16), and M, N, K are whole matrices.
  * Their starts must be 16-byte aligned too, which only the planner knows.
  */
-export function matrixLayout(a: Strided, b: Strided, groups: Groups, sizes: Readonly<Record<string, number>>, shape: SubgroupMatrixShape): MatrixLayout | undefined {
+export function matrixLayout(
+  a: Strided,
+  b: Strided,
+  groups: Groups,
+  sizes: Readonly<Record<string, number>>,
+  shape: SubgroupMatrixShape,
+): MatrixLayout | undefined {
   const size = (ls: readonly string[]) => ls.reduce((acc, l) => acc * sizes[l]!, 1);
-  if (size(groups.m) % shape.m !== 0 || size(groups.n) % shape.n !== 0 || size(groups.k) % shape.k !== 0) return undefined;
-  const [aM, aK, bK, bN] = [fused(a, groups.m, sizes), fused(a, groups.k, sizes), fused(b, groups.k, sizes), fused(b, groups.n, sizes)];
+  if (size(groups.m) % shape.m !== 0 || size(groups.n) % shape.n !== 0 || size(groups.k) % shape.k !== 0)
+    return undefined;
+  const [aM, aK, bK, bN] = [
+    fused(a, groups.m, sizes),
+    fused(a, groups.k, sizes),
+    fused(b, groups.k, sizes),
+    fused(b, groups.n, sizes),
+  ];
   if (aM === undefined || aK === undefined || bK === undefined || bN === undefined) return undefined;
   const whole = (s: number) => s % 8 === 0;
   const batchOk = groups.batch.every((l) => whole(strideOf(a, l)) && whole(strideOf(b, l)));

@@ -54,10 +54,19 @@ export function isEllipsisLabel(label: string): boolean {
  * `bindShapes` names them, before any size is known (a size may be `undefined`): for plans made
  * before some sizes are known (codegen/sized). Checks the operand count and each rank.
  */
-export function dimensionLabels(equation: string | Equation, shapes: readonly (readonly (number | undefined)[])[]): string[][] {
+export function dimensionLabels(
+  equation: string | Equation,
+  shapes: readonly (readonly (number | undefined)[])[],
+): string[][] {
   const eq = typeof equation === "string" ? parseEquation(equation) : equation;
   checkOperandCount(eq, shapes.length);
-  shapes.forEach((shape, k) => checkRank(eq, k, shape.map((n) => n ?? "number")));
+  shapes.forEach((shape, k) =>
+    checkRank(
+      eq,
+      k,
+      shape.map((n) => n ?? "number"),
+    ),
+  );
   const ellipsisRank = Math.max(0, ...shapes.map((s, k) => s.length - explicitCount(eq.inputs[k]!)));
   return shapes.map((s, k) => expandDims(eq, k, s.length, ellipsisRank));
 }
@@ -116,7 +125,9 @@ function checkOperandCount(eq: Equation, given: number): void {
   const want = eq.inputs.length;
   if (given === want) return;
   const s = (n: number) => (n === 1 ? "" : "s");
-  const reason = `The equation has ${want} input term${s(want)} but ${given} operand${s(given)} ${given === 1 ? "was" : "were"} given; pass one tensor per comma-separated term.`;
+  const reason =
+    `The equation has ${want} input term${s(want)} but ${given} operand${s(given)} ` +
+    `${given === 1 ? "was" : "were"} given; pass one tensor per comma-separated term.`;
   const missing = eq.inputs[given];
   const lastInput = eq.inputs[want - 1]!;
   const span: Span = missing !== undefined ? missing.span : [eq.inputs[0]!.span[0], lastInput.span[1]];
@@ -131,15 +142,31 @@ function checkLayout(eq: Equation, k: number, op: OperandLayout): Required<Opera
   const term = eq.inputs[k]!;
   const shape = op?.shape;
   if (!Array.isArray(shape) || !shape.every(isIndex)) {
-    fail(eq, "invalidShape", term.span, `Operand ${k} has shape ${show(shape)}; a shape is an array of non-negative integers.`);
+    fail(
+      eq,
+      "invalidShape",
+      term.span,
+      `Operand ${k} has shape ${show(shape)}; a shape is an array of non-negative integers.`,
+    );
   }
   const strides = op.strides ?? contiguousStrides(shape);
   if (!Array.isArray(strides) || strides.length !== shape.length || !strides.every(isIndex)) {
-    fail(eq, "invalidStrides", term.span, `Operand ${k} has strides ${show(strides)} for shape ${show(shape)}; give one non-negative integer stride (in elements) per dimension.`);
+    fail(
+      eq,
+      "invalidStrides",
+      term.span,
+      `Operand ${k} has strides ${show(strides)} for shape ${show(shape)}; give one non-negative ` +
+        `integer stride (in elements) per dimension.`,
+    );
   }
   const offset = op.offset ?? 0;
   if (!isIndex(offset)) {
-    fail(eq, "invalidStrides", term.span, `Operand ${k} has offset ${show(offset)}; an offset is a non-negative integer number of elements.`);
+    fail(
+      eq,
+      "invalidStrides",
+      term.span,
+      `Operand ${k} has offset ${show(offset)}; an offset is a non-negative integer number of elements.`,
+    );
   }
   checkRank(eq, k, shape);
   return { shape, strides, offset };
@@ -152,8 +179,15 @@ function checkRank(eq: Equation, k: number, shape: readonly (number | string)[])
   const hasEllipsis = term.labels.includes(ELLIPSIS);
   if (hasEllipsis ? shape.length < n : shape.length !== n) {
     const want = hasEllipsis ? `at least ${n} dimensions` : `${n} dimension${n === 1 ? "" : "s"}`;
-    const fix = hasEllipsis || shape.length < n ? "" : " Add '...' to the term to broadcast over the extra leading dimensions.";
-    fail(eq, "rankMismatch", term.span, `Operand ${k} has rank ${shape.length} (shape ${show(shape)}) but its term '${term.labels.join("")}' needs ${want}.${fix}`);
+    const fix =
+      hasEllipsis || shape.length < n ? "" : " Add '...' to the term to broadcast over the extra leading dimensions.";
+    fail(
+      eq,
+      "rankMismatch",
+      term.span,
+      `Operand ${k} has rank ${shape.length} (shape ${show(shape)}) but its term ` +
+        `'${term.labels.join("")}' needs ${want}.${fix}`,
+    );
   }
 }
 
@@ -179,7 +213,11 @@ function dimSpan(eq: Equation, k: number, dims: readonly string[], d: number): S
   return term.spans[positions[nth]!]!;
 }
 
-function bindSizes(eq: Equation, layouts: readonly Required<OperandLayout>[], dims: readonly string[][]): Record<string, number> {
+function bindSizes(
+  eq: Equation,
+  layouts: readonly Required<OperandLayout>[],
+  dims: readonly string[][],
+): Record<string, number> {
   const sizes: Record<string, number> = {};
   const from: Record<string, number> = {}; // which operand fixed a size > 1
   layouts.forEach((layout, k) => {
@@ -192,9 +230,22 @@ function bindSizes(eq: Equation, layouts: readonly Required<OperandLayout>[], di
       } else if (size !== 1 && size !== known) {
         const span = dimSpan(eq, k, dims[k]!, d);
         if (isEllipsisLabel(label)) {
-          fail(eq, "ellipsisMismatch", span, `The '...' dimensions of operand ${k} (shape ${show(layout.shape)}) do not broadcast with operand ${from[label]}: ellipsis dimension ${label} is ${size} here and ${known} there. Sizes must match or be 1.`);
+          fail(
+            eq,
+            "ellipsisMismatch",
+            span,
+            `The '...' dimensions of operand ${k} (shape ${show(layout.shape)}) do not broadcast with ` +
+              `operand ${from[label]}: ellipsis dimension ${label} is ${size} here and ${known} there. Sizes ` +
+              `must match or be 1.`,
+          );
         }
-        fail(eq, "sizeMismatch", span, `Label '${label}' is ${size} in operand ${k} (dimension ${d}) but ${known} in operand ${from[label]}; a label must have one size across operands (or be 1 to broadcast).`);
+        fail(
+          eq,
+          "sizeMismatch",
+          span,
+          `Label '${label}' is ${size} in operand ${k} (dimension ${d}) but ${known} in operand ` +
+            `${from[label]}; a label must have one size across operands (or be 1 to broadcast).`,
+        );
       }
     }
   });
@@ -202,20 +253,35 @@ function bindSizes(eq: Equation, layouts: readonly Required<OperandLayout>[], di
 }
 
 /** Size of each label within one operand, checking that repeated labels (diagonals) are square. */
-function operandSizes(eq: Equation, k: number, shape: readonly number[], dims: readonly string[]): Map<string, [number, number]> {
+function operandSizes(
+  eq: Equation,
+  k: number,
+  shape: readonly number[],
+  dims: readonly string[],
+): Map<string, [number, number]> {
   const own = new Map<string, [number, number]>();
   dims.forEach((label, d) => {
     const size = shape[d]!;
     const first = own.get(label);
     if (first === undefined) own.set(label, [size, d]);
     else if (first[0] !== size) {
-      fail(eq, "nonSquareDiagonal", dimSpan(eq, k, dims, d), `Operand ${k} repeats label '${label}' (a diagonal), so its dimensions ${first[1]} and ${d} must be equal, but they are ${first[0]} and ${size}.`);
+      fail(
+        eq,
+        "nonSquareDiagonal",
+        dimSpan(eq, k, dims, d),
+        `Operand ${k} repeats label '${label}' (a diagonal), so its dimensions ${first[1]} and ${d} must ` +
+          `be equal, but they are ${first[0]} and ${size}.`,
+      );
     }
   });
   return own;
 }
 
-function bindOperand(layout: Required<OperandLayout>, dims: readonly string[], sizes: Record<string, number>): BoundOperand {
+function bindOperand(
+  layout: Required<OperandLayout>,
+  dims: readonly string[],
+  sizes: Record<string, number>,
+): BoundOperand {
   const labels = [...new Set(dims)];
   const strides = labels.map((label) => {
     let stride = 0;
@@ -231,7 +297,13 @@ function bindOperand(layout: Required<OperandLayout>, dims: readonly string[], s
 function expandOutput(eq: Equation, ellipsis: readonly string[]): string[] {
   const out = eq.output.labels.flatMap((l) => (l === ELLIPSIS ? ellipsis : [l]));
   if (ellipsis.length > 0 && !eq.output.labels.includes(ELLIPSIS)) {
-    fail(eq, "missingOutputEllipsis", eq.output.span, `The inputs have ${ellipsis.length} '...' dimension${ellipsis.length === 1 ? "" : "s"} but the output has no '...'; write '...' in the output to keep them (numpy does not sum them away).`);
+    fail(
+      eq,
+      "missingOutputEllipsis",
+      eq.output.span,
+      `The inputs have ${ellipsis.length} '...' dimension${ellipsis.length === 1 ? "" : "s"} but the ` +
+        `output has no '...'; write '...' in the output to keep them (numpy does not sum them away).`,
+    );
   }
   return out;
 }

@@ -21,7 +21,12 @@ export interface BindingWindow {
 }
 
 /** The smallest aligned window holding every element the view reads; `undefined` for an empty view. */
-export function bindingWindow(view: View, bytesPerElement: number, limits: BindingLimits, what = "A view"): BindingWindow | undefined {
+export function bindingWindow(
+  view: View,
+  bytesPerElement: number,
+  limits: BindingLimits,
+  what = "A view",
+): BindingWindow | undefined {
   const extent = viewExtent(view);
   if (extent === undefined) return undefined;
   const first = extent.first * bytesPerElement;
@@ -31,7 +36,9 @@ export function bindingWindow(view: View, bytesPerElement: number, limits: Bindi
   if (size > limits.maxStorageBufferBindingSize) {
     throw new EinsightError(
       "bindingTooLarge",
-      `${what} of shape [${view.shape.join(", ")}] spans ${size} bytes of its buffer, more than this adapter's maxStorageBufferBindingSize of ${limits.maxStorageBufferBindingSize} bytes. Split the work into smaller views, or request a device with a higher limit.`,
+      `${what} of shape [${view.shape.join(", ")}] spans ${size} bytes of its buffer, more than this ` +
+        `adapter's maxStorageBufferBindingSize of ${limits.maxStorageBufferBindingSize} bytes. Split the ` +
+        `work into smaller views, or request a device with a higher limit.`,
     );
   }
   return { offset, size, view: { ...view, offset: view.offset - offset / bytesPerElement } };

@@ -19,7 +19,12 @@ export interface CompiledEinsum {
 /** WebGPU's default `maxComputeWorkgroupsPerDimension`: a grid every adapter accepts. */
 export const PORTABLE_MAX_WORKGROUPS = 65535;
 
-export function compileEinsum(equation: string | Equation, operands: readonly PlanOperand[], options: PlanOptions = {}, maxWorkgroupsPerDimension = PORTABLE_MAX_WORKGROUPS): CompiledEinsum {
+export function compileEinsum(
+  equation: string | Equation,
+  operands: readonly PlanOperand[],
+  options: PlanOptions = {},
+  maxWorkgroupsPerDimension = PORTABLE_MAX_WORKGROUPS,
+): CompiledEinsum {
   return compilePlan(planEinsum(equation, operands, options), maxWorkgroupsPerDimension);
 }
 
@@ -29,8 +34,14 @@ export function compileEinsum(equation: string | Equation, operands: readonly Pl
  * transformer assumes; the runtime uses each one only where the tensors match it. `runtime`: the
  * forward's labels sized at run time (codegen/sized; `shapes` nominal for them), in every einsum.
  */
-export function compileWithGradients(equation: string | Equation, shapes: readonly (readonly number[])[], options: PlanOptions = {}, runtime: ReadonlySet<string> = new Set()): CompiledEinsum {
-  const sized = (labels: Iterable<string>) => (runtime.size === 0 ? options : { ...options, runtimeSizes: [...labels] });
+export function compileWithGradients(
+  equation: string | Equation,
+  shapes: readonly (readonly number[])[],
+  options: PlanOptions = {},
+  runtime: ReadonlySet<string> = new Set(),
+): CompiledEinsum {
+  const sized = (labels: Iterable<string>) =>
+    runtime.size === 0 ? options : { ...options, runtimeSizes: [...labels] };
   const layouts = shapes.map((shape) => ({ shape, strides: contiguousStrides(shape) }));
   const forward = compileEinsum(equation, layouts, sized(runtime));
   const outShape = forward.plan.output.shape;
@@ -38,16 +49,29 @@ export function compileWithGradients(equation: string | Equation, shapes: readon
     const derived = gradientEinsum(equation, layouts, k, layout.strides);
     // The gradient einsum names labels afresh: its letters of the forward's labels sized at run time.
     const letters = derived.equation.split("->")[0]!.split(",");
-    const open = derived.labels.inputs.flatMap((labels, i) => labels.flatMap((l, d) => (runtime.has(l) ? [letters[i]![d]!] : [])));
-    return compileEinsum(derived.equation, gradientLayouts(derived, outShape), { ...sized(new Set(open)), outputStrides: derived.target.strides, accumulate: true });
+    const open = derived.labels.inputs.flatMap((labels, i) =>
+      labels.flatMap((l, d) => (runtime.has(l) ? [letters[i]![d]!] : [])),
+    );
+    return compileEinsum(derived.equation, gradientLayouts(derived, outShape), {
+      ...sized(new Set(open)),
+      outputStrides: derived.target.strides,
+      accumulate: true,
+    });
   });
   return { ...forward, gradients };
 }
 
-/** The layouts a gradient einsum's inputs have at run time: a contiguous output gradient, the operands' views, stride-0 ones. */
+/**
+ * The layouts a gradient einsum's inputs have at run time: a contiguous output gradient, the operands' views,
+ * stride-0 ones.
+ */
 function gradientLayouts(derived: GradientEinsum, outShape: readonly number[]): PlanOperand[] {
   return derived.inputs.map((input) =>
-    input.kind === "gradOutput" ? { shape: outShape, strides: contiguousStrides(outShape) } : input.kind === "operand" ? { shape: input.shape, strides: input.strides } : { shape: input.shape, strides: input.shape.map(() => 0) },
+    input.kind === "gradOutput"
+      ? { shape: outShape, strides: contiguousStrides(outShape) }
+      : input.kind === "operand"
+        ? { shape: input.shape, strides: input.strides }
+        : { shape: input.shape, strides: input.shape.map(() => 0) },
   );
 }
 

@@ -59,7 +59,8 @@ const UNCOALESCED_PENALTY = 8;
  * The share of `matrixFlopsPerSecond` (the kernel that stages both operands with 16-byte loads in
  * 256 x 128 tiles) each subgroup-matrix kernel reached on an H200 at 8192^3: 110.5 TFLOP/s staged
  * with 16-byte loads and 48.6 with one operand read an element at a time in 128 x 128 tiles
- * (bench/results/h200/h200-2026-11-26-f16-variants-padded-slabs-f32-128x128x8.json; 53.9 with an earlier slab layout, h200-2026-11-26-f16-variants-from-memory.json);
+ * (bench/results/h200/h200-2026-11-26-f16-variants-padded-slabs-f32-128x128x8.json; 53.9 with an earlier slab
+ * layout, h200-2026-11-26-f16-variants-from-memory.json);
  * 70.5 loading from memory (a kernel without slabs) and 37 with both operands read an element at
  * a time (h200-2026-11-26-f16-variants-from-memory.json).
  */
@@ -79,21 +80,46 @@ const LOOP_UNIT_INVOCATIONS = 32;
 
 /** Every strategy that can run a pairwise step, costed. */
 export function costPair(shape: PairShape, profile: DeviceProfile, tiles?: Partial<TileShape>): Candidate[] {
-  const out: Candidate[] = [costDirect(shape, profile, tiles), costTtgt(shape, profile, tiles), costLoop(shape, profile, 2)];
+  const out: Candidate[] = [
+    costDirect(shape, profile, tiles),
+    costTtgt(shape, profile, tiles),
+    costLoop(shape, profile, 2),
+  ];
   const split = costSplitK(shape, profile, tiles);
   if (split !== undefined) out.splice(1, 0, split);
   return out;
 }
 
 /** A one-operand step (reduction, diagonal, permutation): only the loop kernel runs it. */
-export function costSingle(inElements: number, outElements: number, profile: DeviceProfile, elementBytes = 4): Candidate {
+export function costSingle(
+  inElements: number,
+  outElements: number,
+  profile: DeviceProfile,
+  elementBytes = 4,
+): Candidate {
   const bytesRead = inElements * elementBytes;
   const bytesWritten = outElements * elementBytes;
   const flops = Math.max(0, inElements - outElements);
   // The input holds each output's terms once (its labels are distinct), so each output sums in/out of them.
   const terms = outElements > 0 ? inElements / outElements : 0;
-  const seconds = loopSeconds(Math.max(flops / (profile.flopsPerSecond * profile.loopEfficiency), (bytesRead + bytesWritten) / profile.bytesPerSecond), outElements, terms, profile);
-  return { strategy: "loop", cost: cost({ flops, bytesRead, bytesWritten, temporaryBytes: 0, dispatches: outElements > 0 ? 1 : 0 }, seconds, profile), notes: [] };
+  const seconds = loopSeconds(
+    Math.max(
+      flops / (profile.flopsPerSecond * profile.loopEfficiency),
+      (bytesRead + bytesWritten) / profile.bytesPerSecond,
+    ),
+    outElements,
+    terms,
+    profile,
+  );
+  return {
+    strategy: "loop",
+    cost: cost(
+      { flops, bytesRead, bytesWritten, temporaryBytes: 0, dispatches: outElements > 0 ? 1 : 0 },
+      seconds,
+      profile,
+    ),
+    notes: [],
+  };
 }
 
 /**
@@ -115,10 +141,26 @@ function loopSeconds(full: number, outputs: number, terms: number, p: DeviceProf
 function costDirect(s: PairShape, p: DeviceProfile, forced: Partial<TileShape> | undefined): Candidate {
   const tiles = chooseTiles(s, p, 1, forced);
   const notes: string[] = [];
-  if (!s.aCoalesced) notes.push("the left operand has no unit stride along its free or contracted labels, so its loads do not coalesce");
-  if (!s.bCoalesced) notes.push("the right operand has no unit stride along its free or contracted labels, so its loads do not coalesce");
+  if (!s.aCoalesced)
+    notes.push(
+      "the left operand has no unit stride along its free or contracted labels, so its loads do not " + "coalesce",
+    );
+  if (!s.bCoalesced)
+    notes.push(
+      "the right operand has no unit stride along its free or contracted labels, so its loads do not " + "coalesce",
+    );
   const seconds = gemmSeconds(s, tiles, p, s.aCoalesced, s.bCoalesced);
-  const c = cost({ flops: 2 * s.batch * s.m * s.n * s.k, bytesRead: (s.aElements + s.bElements) * s.elementBytes, bytesWritten: s.outElements * s.elementBytes, temporaryBytes: 0, dispatches: 1 }, seconds, p);
+  const c = cost(
+    {
+      flops: 2 * s.batch * s.m * s.n * s.k,
+      bytesRead: (s.aElements + s.bElements) * s.elementBytes,
+      bytesWritten: s.outElements * s.elementBytes,
+      temporaryBytes: 0,
+      dispatches: 1,
+    },
+    seconds,
+    p,
+  );
   return { strategy: "direct", cost: c, tiles, notes };
 }
 
@@ -136,7 +178,13 @@ function costSplitK(s: PairShape, p: DeviceProfile, forced: Partial<TileShape> |
   const gemm = gemmSeconds(s, tiles, p, s.aCoalesced, s.bCoalesced);
   const reduce = (2 * partial) / p.bytesPerSecond;
   const c = cost(
-    { flops: 2 * s.batch * s.m * s.n * s.k + tiles.splits * s.outElements, bytesRead: (s.aElements + s.bElements) * s.elementBytes + partial, bytesWritten: partial + s.outElements * s.elementBytes, temporaryBytes: partial, dispatches: 2 },
+    {
+      flops: 2 * s.batch * s.m * s.n * s.k + tiles.splits * s.outElements,
+      bytesRead: (s.aElements + s.bElements) * s.elementBytes + partial,
+      bytesWritten: partial + s.outElements * s.elementBytes,
+      temporaryBytes: partial,
+      dispatches: 2,
+    },
     gemm + reduce,
     p,
   );
@@ -150,15 +198,31 @@ function costTtgt(s: PairShape, p: DeviceProfile, forced: Partial<TileShape> | u
   const copyElements = copies.map((i) => (i === 0 ? s.batch * s.m * s.k : s.batch * s.k * s.n));
   const copied = copyElements.reduce((a, b) => a + b, 0) * s.elementBytes;
   const copyRead = copies.map((i) => (i === 0 ? s.aElements : s.bElements)).reduce((a, b) => a + b, 0) * s.elementBytes;
-  const copySeconds = copies.length === 0 ? 0 : (copyRead * (s.aCoalesced && s.bCoalesced ? 1 : UNCOALESCED_PENALTY / 2) + copied) / p.bytesPerSecond;
+  const copySeconds =
+    copies.length === 0
+      ? 0
+      : (copyRead * (s.aCoalesced && s.bCoalesced ? 1 : UNCOALESCED_PENALTY / 2) + copied) / p.bytesPerSecond;
   const seconds = gemmSeconds(s, tiles, p, true, true) + copySeconds;
-  const read = (copies.includes(0) ? s.batch * s.m * s.k : s.aElements) + (copies.includes(1) ? s.batch * s.k * s.n : s.bElements);
+  const read =
+    (copies.includes(0) ? s.batch * s.m * s.k : s.aElements) + (copies.includes(1) ? s.batch * s.k * s.n : s.bElements);
   const c = cost(
-    { flops: 2 * s.batch * s.m * s.n * s.k, bytesRead: copyRead + read * s.elementBytes, bytesWritten: copied + s.outElements * s.elementBytes, temporaryBytes: copied, dispatches: 1 + copies.length },
+    {
+      flops: 2 * s.batch * s.m * s.n * s.k,
+      bytesRead: copyRead + read * s.elementBytes,
+      bytesWritten: copied + s.outElements * s.elementBytes,
+      temporaryBytes: copied,
+      dispatches: 1 + copies.length,
+    },
     seconds,
     p,
   );
-  const notes = copies.length > 0 ? [`copies ${copies.map((i) => (i === 0 ? "the left" : "the right")).join(" and ")} operand (${copied} bytes) into GEMM layout first`] : [];
+  const notes =
+    copies.length > 0
+      ? [
+          `copies ${copies.map((i) => (i === 0 ? "the left" : "the right")).join(" and ")} operand ` +
+            `(${copied} bytes) into GEMM layout first`,
+        ]
+      : [];
   return { strategy: "ttgt", cost: c, tiles, copies, notes };
 }
 
@@ -167,10 +231,27 @@ function costLoop(s: PairShape, p: DeviceProfile, inputs: number): Candidate {
   const reads = s.outElements * Math.max(1, s.k) * inputs * s.elementBytes;
   const full = Math.max(flops / (p.flopsPerSecond * p.loopEfficiency), reads / (p.bytesPerSecond * LOOP_CACHE_REUSE));
   const seconds = loopSeconds(full, s.outElements, s.k, p) + writeSeconds(s.outElements * s.elementBytes, p);
-  return { strategy: "loop", cost: cost({ flops, bytesRead: reads, bytesWritten: s.outElements * s.elementBytes, temporaryBytes: 0, dispatches: s.outElements > 0 ? 1 : 0 }, seconds, p), notes: [] };
+  return {
+    strategy: "loop",
+    cost: cost(
+      {
+        flops,
+        bytesRead: reads,
+        bytesWritten: s.outElements * s.elementBytes,
+        temporaryBytes: 0,
+        dispatches: s.outElements > 0 ? 1 : 0,
+      },
+      seconds,
+      p,
+    ),
+    notes: [],
+  };
 }
 
-/** Time of the tiled kernel: compute at the device's rate scaled by how full the tiles and waves are, or its reads if slower, then its writes. */
+/**
+ * Time of the tiled kernel: compute at the device's rate scaled by how full the tiles and waves are, or its reads
+ * if slower, then its writes.
+ */
 function gemmSeconds(s: PairShape, t: TileConfig, p: DeviceProfile, aCoalesced: boolean, bCoalesced: boolean): number {
   const tilesM = Math.ceil(s.m / t.tm);
   const tilesN = Math.ceil(s.n / t.tn);
@@ -181,7 +262,10 @@ function gemmSeconds(s: PairShape, t: TileConfig, p: DeviceProfile, aCoalesced: 
   const tileFill = (s.m * s.n) / (tilesM * t.tm * tilesN * t.tn);
   // The k loop runs whole TK-deep slabs, so a short contraction (an outer product: k = 1) pays for TK.
   const paddedK = Math.max(1, Math.ceil(s.k / t.tk)) * t.tk;
-  const rate = t.kind === "scalar" ? p.flopsPerSecond : (p.matrixFlopsPerSecond ?? p.flopsPerSecond) * matrixShare(t.kind === "matrix-global", s.wide);
+  const rate =
+    t.kind === "scalar"
+      ? p.flopsPerSecond
+      : (p.matrixFlopsPerSecond ?? p.flopsPerSecond) * matrixShare(t.kind === "matrix-global", s.wide);
   const compute = (2 * s.batch * s.m * s.n * paddedK) / (rate * occupancy * tileFill);
   // Each A tile is read once per tile column and each B tile once per tile row; the cache absorbs about half.
   const aBytes = s.aElements * s.elementBytes * Math.max(1, tilesN / 2) * (aCoalesced ? 1 : UNCOALESCED_PENALTY);
@@ -204,5 +288,12 @@ function writeSeconds(bytes: number, p: DeviceProfile): number {
 /** A strategy's cost from its counts and the time its kernels take: each dispatch adds the profile's launch time. */
 function cost(counts: Omit<Cost, "estimatedSeconds">, seconds: number, p: DeviceProfile): Cost {
   const { flops, bytesRead, bytesWritten, temporaryBytes, dispatches } = counts;
-  return { flops, bytesRead, bytesWritten, temporaryBytes, dispatches, estimatedSeconds: seconds + dispatches * p.launchSeconds };
+  return {
+    flops,
+    bytesRead,
+    bytesWritten,
+    temporaryBytes,
+    dispatches,
+    estimatedSeconds: seconds + dispatches * p.launchSeconds,
+  };
 }

@@ -95,7 +95,11 @@ function scanTerms(source: string): Scanned {
     } else if (c === ".") {
       const run = dotRun(source, i);
       if (run !== 3) {
-        fail("invalidEllipsis", [i, i + run], `'${".".repeat(run)}' is not an ellipsis: write exactly three dots '...' for broadcast dimensions.`);
+        fail(
+          "invalidEllipsis",
+          [i, i + run],
+          `'${".".repeat(run)}' is not an ellipsis: write exactly three dots '...' for broadcast ` + `dimensions.`,
+        );
       }
       const prior = term.labels.indexOf(ELLIPSIS);
       if (prior >= 0) {
@@ -106,14 +110,22 @@ function scanTerms(source: string): Scanned {
       i += 3;
     } else if (c === ",") {
       if (arrowAt >= 0) {
-        fail("commaInOutput", [i, i + 1], "The output after '->' is one term and cannot contain ','; einsum has a single output.");
+        fail(
+          "commaInOutput",
+          [i, i + 1],
+          "The output after '->' is one term and cannot contain ','; einsum has a single output.",
+        );
       }
       inputs.push(term.build());
       term = new TermBuilder(i + 1);
       i += 1;
     } else if (c === "-" && source[i + 1] === ">") {
       if (arrowAt >= 0) {
-        fail("multipleArrows", [i, i + 2], `The equation has a second '->' (the first is at ${arrowAt}); write '->' once, before the output.`);
+        fail(
+          "multipleArrows",
+          [i, i + 2],
+          `The equation has a second '->' (the first is at ${arrowAt}); write '->' once, before the output.`,
+        );
       }
       arrowAt = i;
       inputs.push(term.build());
@@ -124,7 +136,11 @@ function scanTerms(source: string): Scanned {
       fail("invalidArrow", [i, i + 1], reason);
     } else {
       const char = String.fromCodePoint(source.codePointAt(i)!);
-      fail("invalidCharacter", [i, i + char.length], `${describeChar(char)} is not a valid einsum label; labels are the letters a-z and A-Z.`);
+      fail(
+        "invalidCharacter",
+        [i, i + char.length],
+        `${describeChar(char)} is not a valid einsum label; labels are the letters a-z and A-Z.`,
+      );
     }
   }
   if (arrowAt >= 0) output = term.build();
@@ -152,11 +168,20 @@ function checkOutput(source: string, inputs: readonly Term[], output: Term): voi
     if (label === ELLIPSIS) return; // numpy: '...' in the output with no input ellipsis means zero dims
     const first = seen.get(label);
     if (first !== undefined) {
-      throw new EinsightError("repeatedOutputLabel", `Label '${label}' appears more than once in the output (first at ${first}); each output label must be unique. For a diagonal, repeat the label in an input instead.`, { span, equation: source });
+      throw new EinsightError(
+        "repeatedOutputLabel",
+        `Label '${label}' appears more than once in the output (first at ${first}); each output label ` +
+          `must be unique. For a diagonal, repeat the label in an input instead.`,
+        { span, equation: source },
+      );
     }
     seen.set(label, span[0]);
     if (!inInputs.has(label)) {
-      throw new EinsightError("unknownOutputLabel", `Label '${label}' of the output does not appear in any input; use only labels from the inputs after '->'.`, { span, equation: source });
+      throw new EinsightError(
+        "unknownOutputLabel",
+        `Label '${label}' of the output does not appear in any input; use only labels from the inputs ` + `after '->'.`,
+        { span, equation: source },
+      );
     }
   });
 }

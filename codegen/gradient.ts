@@ -17,15 +17,26 @@ import { parseEquation, type Equation } from "./equation.js";
 /** What to pass as one operand of the gradient einsum. */
 export type GradientInput =
   | { readonly kind: "gradOutput" }
-  /** Operand `index` of the forward einsum, as a view of its buffer relative to its offset (one dimension per distinct label). */
-  | { readonly kind: "operand"; readonly index: number; readonly shape: readonly number[]; readonly strides: readonly number[] }
+  /**
+   * Operand `index` of the forward einsum, as a view of its buffer relative to its offset (one dimension per
+   * distinct label).
+   */
+  | {
+      readonly kind: "operand";
+      readonly index: number;
+      readonly shape: readonly number[];
+      readonly strides: readonly number[];
+    }
   /** A stride-0 view of one 1.0 with this shape. */
   | { readonly kind: "ones"; readonly shape: readonly number[] };
 
 export interface GradientEinsum {
   readonly equation: string;
   readonly inputs: readonly GradientInput[];
-  /** The forward einsum's label behind each dimension of each input and of the target (ellipsis dimensions as "0", "1", ...). */
+  /**
+   * The forward einsum's label behind each dimension of each input and of the target (ellipsis dimensions as "0",
+   * "1", ...).
+   */
   readonly labels: { readonly inputs: readonly (readonly string[])[]; readonly target: readonly string[] };
   /** Where the gradient is added: a view of the gradient buffer relative to the operand's offset there. */
   readonly target: { readonly shape: readonly number[]; readonly strides: readonly number[] };
@@ -38,7 +49,12 @@ const LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
  * dimensions have strides `targetStrides` (the operand's own strides when the gradient buffer is
  * laid out like the operand's buffer; contiguous ones for a fresh gradient tensor).
  */
-export function gradientEinsum(equation: string | Equation, operands: readonly OperandLayout[], wrt: number, targetStrides: readonly number[]): GradientEinsum {
+export function gradientEinsum(
+  equation: string | Equation,
+  operands: readonly OperandLayout[],
+  wrt: number,
+  targetStrides: readonly number[],
+): GradientEinsum {
   const eq = typeof equation === "string" ? parseEquation(equation) : equation;
   const binding = bindShapes(eq, operands);
   const asTarget = operands.map((op, k) => (k === wrt ? { shape: op.shape, strides: targetStrides } : op));

@@ -123,5 +123,10 @@ export function labelMasks(problem: Problem) {
 }
 
 export function byteProduct(table: Float64Array, at: number, x: number): number {
-  return table[at + (x & 255)]! * table[at + 256 + ((x >>> 8) & 255)]! * table[at + 512 + ((x >>> 16) & 255)]! * table[at + 768 + (x >>> 24)]!;
+  return (
+    table[at + (x & 255)]! *
+    table[at + 256 + ((x >>> 8) & 255)]! *
+    table[at + 512 + ((x >>> 16) & 255)]! *
+    table[at + 768 + (x >>> 24)]!
+  );
 }

@@ -127,7 +127,10 @@ class Greedy {
     else this.pairCost[k] = this.pairWith[k] = undefined;
   }
 
-  /** Lists node k's pairs with the live nodes made before it that share a label and fit the budget, sorted, and offers the first. */
+  /**
+   * Lists node k's pairs with the live nodes made before it that share a label and fit the budget, sorted, and
+   * offers the first.
+   */
   collect(k: number): void {
     const { seen, costs, partners } = this;
     let found = 0;
@@ -142,7 +145,8 @@ class Greedy {
         seen[j] = k;
         const c = this.evaluate(j, k);
         if (!this.fits()) continue;
-        if (found > 0 && !(costs[found - 1]! < c || (costs[found - 1] === c && partners[found - 1]! < j))) sorted = false;
+        if (found > 0 && !(costs[found - 1]! < c || (costs[found - 1] === c && partners[found - 1]! < j)))
+          sorted = false;
         costs[found] = c;
         partners[found++] = j;
       }
@@ -168,7 +172,11 @@ class Greedy {
     this.remove(b);
     this.pairCost[a] = this.pairWith[a] = this.pairCost[b] = this.pairWith[b] = undefined;
     const { inOutput } = this.problem;
-    const labels = this.problem.joinLabels(this.tree.labels[a]!, this.tree.labels[b]!, (l) => inOutput[l] === 1 || this.count[l]! > 0);
+    const labels = this.problem.joinLabels(
+      this.tree.labels[a]!,
+      this.tree.labels[b]!,
+      (l) => inOutput[l] === 1 || this.count[l]! > 0,
+    );
     const k = addNode(this.tree, a, b, labels);
     this.cost[k] = c;
     this.add(k);

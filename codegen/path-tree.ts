@@ -20,7 +20,12 @@ export interface Tree {
 /** The operands alone, with room for the n - 1 nodes that join them; `size`: nodes made so far. */
 export function newTree(problem: Problem): { left: Int32Array; right: Int32Array; labels: Labels[]; size: number } {
   const nodes = 2 * problem.n - 1;
-  return { left: new Int32Array(nodes).fill(-1), right: new Int32Array(nodes).fill(-1), labels: [...problem.leaves], size: problem.n };
+  return {
+    left: new Int32Array(nodes).fill(-1),
+    right: new Int32Array(nodes).fill(-1),
+    labels: [...problem.leaves],
+    size: problem.n,
+  };
 }
 
 /** Makes the node joining `left` and `right`, holding `labels`, and returns its id. */
@@ -34,6 +39,10 @@ export function addNode(tree: ReturnType<typeof newTree>, left: number, right: n
 
 /** The `memoryBudget` error; `smallest`, when known, is the least budget some order fits. */
 export function overBudget(budget: number, smallest: number | undefined): EinsightError {
-  const hint = smallest === undefined ? "raise memoryBudget" : `the smallest budget any order fits is ${smallest} bytes`;
-  return new EinsightError("memoryBudget", `No contraction order keeps every intermediate within the memoryBudget of ${budget} bytes; ${hint}.`);
+  const hint =
+    smallest === undefined ? "raise memoryBudget" : `the smallest budget any order fits is ${smallest} bytes`;
+  return new EinsightError(
+    "memoryBudget",
+    `No contraction order keeps every intermediate within the memoryBudget of ${budget} bytes; ` + `${hint}.`,
+  );
 }

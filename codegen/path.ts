@@ -28,14 +28,25 @@ export const DP_LIMIT = 12;
 
 /** The order, as steps over a shrinking list of operands (the runtime's and planner's format). */
 /** `elementBytes`: the size of one element of an intermediate (4 for f32, 2 for f16), to hold them to the budget. */
-export function choosePairs(operands: readonly (readonly string[])[], output: readonly string[], sizes: Sizes, memoryBudget = Infinity, elementBytes = 4): PairChoice[] {
+export function choosePairs(
+  operands: readonly (readonly string[])[],
+  output: readonly string[],
+  sizes: Sizes,
+  memoryBudget = Infinity,
+  elementBytes = 4,
+): PairChoice[] {
   if (operands.length < 2) return [];
   const problem = new Problem(operands, output, sizes);
   return linearize(plan(problem, memoryBudget, elementBytes), problem);
 }
 
 /** The total cost of the order `choosePairs` picks (for tests and explain). */
-export function pathCost(operands: readonly (readonly string[])[], output: readonly string[], sizes: Sizes, memoryBudget = Infinity): number {
+export function pathCost(
+  operands: readonly (readonly string[])[],
+  output: readonly string[],
+  sizes: Sizes,
+  memoryBudget = Infinity,
+): number {
   if (operands.length < 2) return 0;
   return plan(new Problem(operands, output, sizes), memoryBudget, 4).cost;
 }

@@ -3,7 +3,17 @@
  * (batch, m, n, k), costs every strategy that can run it, takes the one `choose` picks, and gives
  * its tiles the 16-byte accesses the operands' layouts and starts allow.
  */
-import { gemmCopy, gemmOrder, isUnit, matrixLayout, startsAligned, strideOf, wideLoads, wideStores, type Groups } from "./access.js";
+import {
+  gemmCopy,
+  gemmOrder,
+  isUnit,
+  matrixLayout,
+  startsAligned,
+  strideOf,
+  wideLoads,
+  wideStores,
+  type Groups,
+} from "./access.js";
 import { classifyLabels } from "./bind.js";
 import { choose } from "./choose.js";
 import { costPair, costSingle, type Candidate, type PairShape, type Strategy } from "./cost.js";
@@ -32,7 +42,10 @@ export interface StepContext extends ReadContext {
   readonly sizedAtRunTime: boolean;
 }
 
-/** The two inputs of a pairwise step, the labels its result keeps, and the einsum's output labels where it is the last step. */
+/**
+ * The two inputs of a pairwise step, the labels its result keeps, and the einsum's output labels where it is the
+ * last step.
+ */
 export interface PairInputs {
   readonly a: StepInput;
   readonly b: StepInput;
@@ -48,8 +61,16 @@ export function singleStep(input: StepInput, outLabels: readonly string[], ctx: 
   const forced = ctx.options.strategy;
   const summed = input.labels.filter((l) => !outLabels.includes(l));
   const shape = outLabels.map((l) => sizes[l]!);
-  const chosen = costSingle(elementCount(input.labels.map((l) => sizes[l]!)), elementCount(shape), profile, DTYPE_BYTES[dtype]);
-  const notes = forced !== undefined && forced !== "loop" ? [`'${forced}' needs two operands; a one-operand step runs the loop kernel`] : [];
+  const chosen = costSingle(
+    elementCount(input.labels.map((l) => sizes[l]!)),
+    elementCount(shape),
+    profile,
+    DTYPE_BYTES[dtype],
+  );
+  const notes =
+    forced !== undefined && forced !== "loop"
+      ? [`'${forced}' needs two operands; a one-operand step runs the loop kernel`]
+      : [];
   return {
     kind: summed.length > 0 ? "reduce" : "transform",
     equation: `${input.labels.join("")}->${outLabels.join("")}`,
@@ -71,12 +92,24 @@ export function pairStep(pair: PairInputs, ctx: StepContext): PlanStep {
   const { all, wide } = candidates(pair, groups, elementCount(shape), ctx);
   const runnable = ctx.sizedAtRunTime ? all.filter((c) => RUNTIME_SIZED.includes(c.strategy)) : all;
   const choice = choose(runnable, ctx.options.strategy, ctx.budget);
-  const excluded: Alternative[] = all.filter((c) => !runnable.includes(c)).map((c) => ({ strategy: c.strategy, cost: c.cost, reason: "its kernels need every size at build time, and some are known only at run time" }));
+  const excluded: Alternative[] = all
+    .filter((c) => !runnable.includes(c))
+    .map((c) => ({
+      strategy: c.strategy,
+      cost: c.cost,
+      reason: "its kernels need every size at build time, and some are known only at run time",
+    }));
   const forcedOut = excluded.some((c) => c.strategy === ctx.options.strategy);
-  const notes = forcedOut ? [`'${ctx.options.strategy}' needs every size at build time, and some are known only at run time; chose by cost`] : choice.notes;
+  const notes = forcedOut
+    ? [
+        `'${ctx.options.strategy}' needs every size at build time, and some are known only at run time; ` +
+          `chose by cost`,
+      ]
+    : choice.notes;
   const access = kernelAccess({ pair, groups, outLabels, shape, chosen: choice.chosen, wide }, ctx);
   const chosen = withWideAccess(choice.chosen, access, ctx.dtype);
-  const kind: StepKind = kLabels.length > 0 ? "contraction" : groups.m.length > 0 && groups.n.length > 0 ? "outer" : "elementwise";
+  const kind: StepKind =
+    kLabels.length > 0 ? "contraction" : groups.m.length > 0 && groups.n.length > 0 ? "outer" : "elementwise";
   return {
     kind,
     equation: `${a.labels.join("")},${b.labels.join("")}->${outLabels.join("")}`,
@@ -106,12 +139,27 @@ function labelGroups(pair: PairInputs): { outLabels: readonly string[]; groups: 
   const inOutputOrder = (c: string) => outLabels.filter((l) => classes[l] === c);
   const kLabels = [...of("contracted"), ...of("leftSummed"), ...of("rightSummed")];
   // Contracted labels outermost to innermost by the left operand's stride, so its unit stride is innermost.
-  const k = kLabels.map((l, i) => ({ l, s: strideOf(a, l), i })).sort((x, y) => y.s - x.s || x.i - y.i).map((x) => x.l);
-  return { outLabels, groups: { batch: inOutputOrder("batch"), m: inOutputOrder("leftFree"), n: inOutputOrder("rightFree"), k }, kLabels };
+  const k = kLabels
+    .map((l, i) => ({ l, s: strideOf(a, l), i }))
+    .sort((x, y) => y.s - x.s || x.i - y.i)
+    .map((x) => x.l);
+  return {
+    outLabels,
+    groups: { batch: inOutputOrder("batch"), m: inOutputOrder("leftFree"), n: inOutputOrder("rightFree"), k },
+    kLabels,
+  };
 }
 
-/** Every strategy that can run a pairwise step, costed, and which operands its tiled kernels read 16 bytes at a time. */
-function candidates(pair: PairInputs, groups: Groups, outElements: number, ctx: StepContext): { all: Candidate[]; wide: { a: boolean; b: boolean } } {
+/**
+ * Every strategy that can run a pairwise step, costed, and which operands its tiled kernels read 16 bytes at a
+ * time.
+ */
+function candidates(
+  pair: PairInputs,
+  groups: Groups,
+  outElements: number,
+  ctx: StepContext,
+): { all: Candidate[]; wide: { a: boolean; b: boolean } } {
   const { a, b } = pair;
   const { sizes, dtype, profile, aligned } = ctx;
   // Sized at run time: kernels that need sizes at build time (subgroup matrices need whole
@@ -123,8 +171,19 @@ function candidates(pair: PairInputs, groups: Groups, outElements: number, ctx: 
   const wide = kernelReads([a, b], groups, [], ctx);
   // Subgroup matrices: staged with 16-byte loads of both operands where possible (the fastest),
   // else loaded straight from aligned 2-D operands.
-  const matrixGlobal = matrix !== undefined && !(wide.a && wide.b) && aligned(a) && aligned(b) && matrixLayout(a, b, groups, sizes, matrix) !== undefined;
-  const shape: PairShape = { ...pairShape(a, b, groups, sizes, outElements), elementBytes: DTYPE_BYTES[dtype], matrix: matrix !== undefined, matrixGlobal, wide };
+  const matrixGlobal =
+    matrix !== undefined &&
+    !(wide.a && wide.b) &&
+    aligned(a) &&
+    aligned(b) &&
+    matrixLayout(a, b, groups, sizes, matrix) !== undefined;
+  const shape: PairShape = {
+    ...pairShape(a, b, groups, sizes, outElements),
+    elementBytes: DTYPE_BYTES[dtype],
+    matrix: matrix !== undefined,
+    matrixGlobal,
+    wide,
+  };
   return { all: costPair(shape, profile, ctx.options.tiles), wide };
 }
 
@@ -134,15 +193,26 @@ function candidates(pair: PairInputs, groups: Groups, outElements: number, ctx: 
  * vec4s, and it starts aligned (an intermediate or a fresh output at 0; a view where its offset is).
  */
 function kernelAccess(
-  step: { pair: PairInputs; groups: Groups; outLabels: readonly string[]; shape: readonly number[]; chosen: Candidate; wide: { a: boolean; b: boolean } },
+  step: {
+    pair: PairInputs;
+    groups: Groups;
+    outLabels: readonly string[];
+    shape: readonly number[];
+    chosen: Candidate;
+    wide: { a: boolean; b: boolean };
+  },
   ctx: StepContext,
 ): WideAccess {
   const { pair, groups, outLabels, shape, chosen } = step;
   const { options, dtype } = ctx;
   const outputStrides = pair.finalLabels === undefined ? undefined : options.outputStrides;
   const written = { labels: outLabels, strides: outputStrides ?? contiguousStrides(shape) };
-  const stores = dtype === "f32" && (outputStrides === undefined || startsAligned(options.outputOffset ?? 0, dtype)) && wideStores(written, groups, ctx.sizes);
-  const reads = chosen.strategy === "ttgt" ? kernelReads([pair.a, pair.b], groups, chosen.copies ?? [], ctx) : step.wide;
+  const stores =
+    dtype === "f32" &&
+    (outputStrides === undefined || startsAligned(options.outputOffset ?? 0, dtype)) &&
+    wideStores(written, groups, ctx.sizes);
+  const reads =
+    chosen.strategy === "ttgt" ? kernelReads([pair.a, pair.b], groups, chosen.copies ?? [], ctx) : step.wide;
   return { ...reads, ...(stores ? { out: true } : {}) };
 }
 
@@ -159,7 +229,13 @@ function withWideAccess(chosen: Candidate, wide: WideAccess, dtype: Dtype): Cand
   return { ...chosen, tiles: withWide(tiles, takes ? wide : undefined) };
 }
 
-function pairShape(a: StepInput, b: StepInput, g: Groups, sizes: Readonly<Record<string, number>>, outElements: number): Omit<PairShape, "elementBytes" | "matrix" | "wide"> {
+function pairShape(
+  a: StepInput,
+  b: StepInput,
+  g: Groups,
+  sizes: Readonly<Record<string, number>>,
+  outElements: number,
+): Omit<PairShape, "elementBytes" | "matrix" | "wide"> {
   const size = (ls: readonly string[]) => elementCount(ls.map((l) => sizes[l]!));
   return {
     batch: size(g.batch),
@@ -181,7 +257,12 @@ function pairShape(a: StepInput, b: StepInput, g: Groups, sizes: Readonly<Record
  * reads (ttgt's GEMM reads the inputs it `copies` in `gemmCopy` layout, at offset 0) and where
  * those start (`ctx.aligned`).
  */
-export function kernelReads(inputs: readonly StepInput[], groups: Groups, copies: readonly number[], ctx: ReadContext): { a: boolean; b: boolean } {
+export function kernelReads(
+  inputs: readonly StepInput[],
+  groups: Groups,
+  copies: readonly number[],
+  ctx: ReadContext,
+): { a: boolean; b: boolean } {
   const read = inputs.map((input, i) => (copies.includes(i) ? gemmCopy(groups, i, ctx.sizes) : input));
   const layout = wideLoads(read[0]!, read[1]!, groups, ctx.sizes, 16 / DTYPE_BYTES[ctx.dtype]);
   const starts = (i: number) => copies.includes(i) || ctx.aligned(inputs[i]!);
@@ -200,7 +281,10 @@ function isLaidOut(input: StepInput, order: readonly string[], sizes: Readonly<R
  */
 function loopLanes(shape: readonly number[], summed: readonly string[], ctx: StepContext): { lanes?: number } {
   const terms = summed.reduce((acc, l) => acc * ctx.sizes[l]!, 1);
-  const lanes = summed.length === 0 ? 1 : lanesPerOutput(elementCount(shape), terms, ctx.profile.busyInvocations, ctx.sizedAtRunTime);
+  const lanes =
+    summed.length === 0
+      ? 1
+      : lanesPerOutput(elementCount(shape), terms, ctx.profile.busyInvocations, ctx.sizedAtRunTime);
   return lanes > 1 ? { lanes } : {};
 }
 

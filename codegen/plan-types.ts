@@ -72,7 +72,11 @@ export interface PlanStep {
   readonly equation: string;
   readonly inputs: readonly StepInput[];
   /** Contiguous in `labels` order: the einsum's output for the last step, else an intermediate. */
-  readonly output: { readonly labels: readonly string[]; readonly shape: readonly number[]; readonly strides: readonly number[] };
+  readonly output: {
+    readonly labels: readonly string[];
+    readonly shape: readonly number[];
+    readonly strides: readonly number[];
+  };
   readonly groups?: Groups;
   readonly strategy: Strategy;
   readonly tiles?: TileConfig;
@@ -95,7 +99,11 @@ export interface Plan {
   readonly memoryBudget: number | null;
   readonly strategy: Strategy | null;
   readonly sizes: Readonly<Record<string, number>>;
-  readonly operands: readonly { readonly shape: readonly number[]; readonly strides: readonly number[]; readonly dtype: Dtype }[];
+  readonly operands: readonly {
+    readonly shape: readonly number[];
+    readonly strides: readonly number[];
+    readonly dtype: Dtype;
+  }[];
   /** The element type of every operand, intermediate and the output. */
   readonly dtype: Dtype;
   /**
@@ -103,7 +111,13 @@ export interface Plan {
    * as aligned or not (`outputOffset`); otherwise into a fresh buffer at offset 0. Kernels may store
    * either as vec4 where it starts aligned (`wideAccessHolds`).
    */
-  readonly output: { readonly labels: readonly string[]; readonly shape: readonly number[]; readonly strides: readonly number[]; readonly accumulate: boolean; readonly view?: boolean };
+  readonly output: {
+    readonly labels: readonly string[];
+    readonly shape: readonly number[];
+    readonly strides: readonly number[];
+    readonly accumulate: boolean;
+    readonly view?: boolean;
+  };
   readonly steps: readonly PlanStep[];
   /**
    * Labels sized at run time (the `runtimeSizes` option): `sizes`, shapes, strides and costs are

@@ -17,21 +17,53 @@ import { PROFILES, type DeviceProfile } from "./profile.js";
 import { checkTileShape } from "./tiles.js";
 import { contiguousStrides, elementCount, mayOverlap } from "./views.js";
 
-export type { Alternative, InputRef, Plan, PlanOperand, PlanOptions, PlanStep, StepInput, StepKind } from "./plan-types.js";
-export { formatSeconds, TEMPORARY_SPEEDUP } from "./choose.js";
+export type {
+  Alternative,
+  InputRef,
+  Plan,
+  PlanOperand,
+  PlanOptions,
+  PlanStep,
+  StepInput,
+  StepKind,
+} from "./plan-types.js";
+export { TEMPORARY_SPEEDUP } from "./choose.js";
 
-export function planEinsum(equation: string | Equation, operands: readonly PlanOperand[], options: PlanOptions = {}): Plan {
+export function planEinsum(
+  equation: string | Equation,
+  operands: readonly PlanOperand[],
+  options: PlanOptions = {},
+): Plan {
   const eq = typeof equation === "string" ? parseEquation(equation) : equation;
   const binding = bindShapes(eq, operands);
   const dtype = checkOptions(options, operands);
   const profile = resolveProfile(options.profile);
   const sizes = binding.sizes;
   const runtimeSizes = options.runtimeSizes ?? [];
-  runtimeSizes.forEach((l) => check(l in sizes, "invalidOption", () => `runtimeSizes names '${l}', which is not a label of ${formatEquation(eq)}.`));
+  runtimeSizes.forEach((l) =>
+    check(
+      l in sizes,
+      "invalidOption",
+      () => `runtimeSizes names '${l}', which is not a label of ${formatEquation(eq)}.`,
+    ),
+  );
   // 16-byte aligned starts (intermediates start at 0): what the kernels' 16-byte loads need.
-  const aligned = (input: StepInput) => !("operand" in input.ref) || startsAligned(operands[input.ref.operand]!.offset ?? 0, dtype);
-  const ctx: StepContext = { sizes, dtype, aligned, profile, options, budget: options.memoryBudget ?? Infinity, sizedAtRunTime: runtimeSizes.length > 0 };
-  const items: StepInput[] = binding.operands.map((op, k) => ({ ref: { operand: k }, labels: op.labels, strides: op.strides }));
+  const aligned = (input: StepInput) =>
+    !("operand" in input.ref) || startsAligned(operands[input.ref.operand]!.offset ?? 0, dtype);
+  const ctx: StepContext = {
+    sizes,
+    dtype,
+    aligned,
+    profile,
+    options,
+    budget: options.memoryBudget ?? Infinity,
+    sizedAtRunTime: runtimeSizes.length > 0,
+  };
+  const items: StepInput[] = binding.operands.map((op, k) => ({
+    ref: { operand: k },
+    labels: op.labels,
+    strides: op.strides,
+  }));
   const steps = planSteps(items, binding.output.labels, ctx);
   const outputStrides = options.outputStrides ?? contiguousStrides(binding.output.shape);
   checkOutputStrides(outputStrides, binding.output.shape, options.outputOffset);
@@ -44,9 +76,18 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
     memoryBudget: options.memoryBudget ?? null,
     strategy: options.strategy ?? null,
     sizes,
-    operands: operands.map((op) => ({ shape: [...op.shape], strides: [...(op.strides ?? contiguousStrides(op.shape))], dtype })),
+    operands: operands.map((op) => ({
+      shape: [...op.shape],
+      strides: [...(op.strides ?? contiguousStrides(op.shape))],
+      dtype,
+    })),
     dtype,
-    output: { ...binding.output, strides: [...outputStrides], accumulate: options.accumulate === true, view: options.outputStrides !== undefined },
+    output: {
+      ...binding.output,
+      strides: [...outputStrides],
+      accumulate: options.accumulate === true,
+      view: options.outputStrides !== undefined,
+    },
     steps,
     ...(runtimeSizes.length === 0 ? {} : { runtimeSizes: [...runtimeSizes] }),
     totals: totals(steps, dtype),
@@ -56,13 +97,30 @@ export function planEinsum(equation: string | Equation, operands: readonly PlanO
   return plan;
 }
 
-/** The steps of a plan: one for a single operand, else the pairs codegen/path chooses, each result replacing its left input. */
+/**
+ * The steps of a plan: one for a single operand, else the pairs codegen/path chooses, each result replacing its
+ * left input.
+ */
 function planSteps(operands: readonly StepInput[], outLabels: readonly string[], ctx: StepContext): PlanStep[] {
   if (operands.length === 1) return [singleStep(operands[0]!, outLabels, ctx)];
   const items = [...operands];
   const steps: PlanStep[] = [];
-  for (const pair of choosePairs(items.map((i) => i.labels), outLabels, ctx.sizes, ctx.budget, DTYPE_BYTES[ctx.dtype])) {
-    const step = pairStep({ a: items[pair.left]!, b: items[pair.right]!, keep: pair.keep, ...(pair.last ? { finalLabels: outLabels } : {}) }, ctx);
+  for (const pair of choosePairs(
+    items.map((i) => i.labels),
+    outLabels,
+    ctx.sizes,
+    ctx.budget,
+    DTYPE_BYTES[ctx.dtype],
+  )) {
+    const step = pairStep(
+      {
+        a: items[pair.left]!,
+        b: items[pair.right]!,
+        keep: pair.keep,
+        ...(pair.last ? { finalLabels: outLabels } : {}),
+      },
+      ctx,
+    );
     steps.push(step);
     items.splice(pair.right, 1);
     items[pair.left] = { ref: { step: steps.length - 1 }, labels: step.output.labels, strides: step.output.strides };
@@ -81,15 +139,27 @@ export function checkIndexRange(plan: Plan): void {
   plan.steps.forEach((step, index) => {
     const outputs = step.output.labels;
     const summed = [...new Set(step.inputs.flatMap((input) => input.labels))].filter((l) => !outputs.includes(l));
-    const groups: [string, readonly string[]][] = [["output elements", outputs], ["summed terms per output element", summed]];
+    const groups: [string, readonly string[]][] = [
+      ["output elements", outputs],
+      ["summed terms per output element", summed],
+    ];
     for (const [what, labels] of groups) {
       const count = labels.reduce((acc, l) => acc * plan.sizes[l]!, 1);
-      check(count <= U32_MAX, "indexRange", () => `Step ${index + 1} of ${plan.equation} has ${count} ${what}, more than the 2^32 - 1 that GPU kernels index (WGSL's u32); split the einsum into smaller ones.`);
+      check(
+        count <= U32_MAX,
+        "indexRange",
+        () =>
+          `Step ${index + 1} of ${plan.equation} has ${count} ${what}, more than the 2^32 - 1 that GPU ` +
+          `kernels index (WGSL's u32); split the einsum into smaller ones.`,
+      );
     }
   });
 }
 
-/** Whether the plan stores into a caller's view 16 bytes at a time, so that it holds only for a view that starts aligned. */
+/**
+ * Whether the plan stores into a caller's view 16 bytes at a time, so that it holds only for a view that starts
+ * aligned.
+ */
 function storesWideIntoView(plan: Plan): boolean {
   return plan.output.view === true && plan.steps[plan.steps.length - 1]?.tiles?.wide?.out === true;
 }
@@ -112,8 +182,16 @@ export function wideAccessHolds(plan: Plan, aligned: readonly boolean[], outputA
     if (tiles.kind === "matrix-global" && !step.inputs.every(starts)) return false;
     const wide = tiles.wide;
     if (wide === undefined) return true;
-    const now = kernelReads(step.inputs, step.groups, step.strategy === "ttgt" ? (step.copies ?? []) : [], { sizes: plan.sizes, dtype: plan.dtype ?? "f32", aligned: starts });
-    return (!wide.a || now.a) && (!wide.b || now.b) && (wide.out !== true || wideStores(step.output, step.groups, plan.sizes));
+    const now = kernelReads(step.inputs, step.groups, step.strategy === "ttgt" ? (step.copies ?? []) : [], {
+      sizes: plan.sizes,
+      dtype: plan.dtype ?? "f32",
+      aligned: starts,
+    });
+    return (
+      (!wide.a || now.a) &&
+      (!wide.b || now.b) &&
+      (wide.out !== true || wideStores(step.output, step.groups, plan.sizes))
+    );
   });
 }
 
@@ -125,24 +203,64 @@ export function stepOutputBytes(step: PlanStep, dtype: Dtype): number {
 /** Checks the options and the operands' element type, which it returns. */
 function checkOptions(options: PlanOptions, operands: readonly PlanOperand[]): Dtype {
   const { strategy, memoryBudget } = options;
-  check(strategy === undefined || STRATEGIES.includes(strategy), "invalidOption", () => `Unknown strategy '${String(strategy)}'; use one of ${STRATEGIES.map((s) => `'${s}'`).join(", ")}.`);
-  check(memoryBudget === undefined || (typeof memoryBudget === "number" && memoryBudget >= 0), "invalidOption", () => `memoryBudget must be a non-negative number of bytes, got ${String(memoryBudget)}.`);
+  check(
+    strategy === undefined || STRATEGIES.includes(strategy),
+    "invalidOption",
+    () => `Unknown strategy '${String(strategy)}'; use one of ` + `${STRATEGIES.map((s) => `'${s}'`).join(", ")}.`,
+  );
+  check(
+    memoryBudget === undefined || (typeof memoryBudget === "number" && memoryBudget >= 0),
+    "invalidOption",
+    () => `memoryBudget must be a non-negative number of bytes, got ${String(memoryBudget)}.`,
+  );
   checkTileShape(options.tiles);
   const dtype = operands[0]?.dtype ?? "f32";
   operands.forEach((op, k) => {
-    check(op.dtype === undefined || op.dtype in DTYPE_BYTES, "unsupportedDtype", () => `Operand ${k} has dtype '${String(op.dtype)}'; einsight computes in 'f32' or 'f16'.`);
-    check((op.dtype ?? "f32") === dtype, "unsupportedDtype", () => `Operand ${k} is ${op.dtype ?? "f32"} but operand 0 is ${dtype}; einsum takes operands of one dtype (convert one with tensor(g, await t.read(), t.shape, { dtype })).`);
+    check(
+      op.dtype === undefined || op.dtype in DTYPE_BYTES,
+      "unsupportedDtype",
+      () => `Operand ${k} has dtype '${String(op.dtype)}'; einsight computes in 'f32' or 'f16'.`,
+    );
+    check(
+      (op.dtype ?? "f32") === dtype,
+      "unsupportedDtype",
+      () =>
+        `Operand ${k} is ${op.dtype ?? "f32"} but operand 0 is ${dtype}; einsum takes operands of one ` +
+        `dtype (convert one with tensor(g, await t.read(), t.shape, { dtype })).`,
+    );
   });
   return dtype;
 }
 
 function checkOutputStrides(strides: readonly number[], shape: readonly number[], offset: unknown): void {
-  check(offset === undefined || (Number.isSafeInteger(offset) && (offset as number) >= 0), "invalidOption", () => `outputOffset must be a non-negative integer element offset, got ${String(offset)}.`);
-  check(Array.isArray(strides) && strides.length === shape.length && strides.every((s) => Number.isSafeInteger(s) && s >= 0), "invalidOption", () => `outputStrides must be ${shape.length} non-negative integer element strides (one per output dimension of shape [${shape.join(", ")}]), got ${JSON.stringify(strides)}.`);
-  check(!mayOverlap({ shape, strides }), "overlappingOutput", () => `The output view (shape [${shape.join(", ")}], strides [${strides.join(", ")}]) names some elements more than once, so writing it would race; write into a view without expanded or overlapping dimensions.`);
+  check(
+    offset === undefined || (Number.isSafeInteger(offset) && (offset as number) >= 0),
+    "invalidOption",
+    () => `outputOffset must be a non-negative integer element offset, got ${String(offset)}.`,
+  );
+  check(
+    Array.isArray(strides) &&
+      strides.length === shape.length &&
+      strides.every((s) => Number.isSafeInteger(s) && s >= 0),
+    "invalidOption",
+    () =>
+      `outputStrides must be ${shape.length} non-negative integer element strides (one per output ` +
+      `dimension of shape [${shape.join(", ")}]), got ${JSON.stringify(strides)}.`,
+  );
+  check(
+    !mayOverlap({ shape, strides }),
+    "overlappingOutput",
+    () =>
+      `The output view (shape [${shape.join(", ")}], strides [${strides.join(", ")}]) names some ` +
+      `elements more than once, so writing it would race; write into a view without expanded or ` +
+      `overlapping dimensions.`,
+  );
 }
 
-/** How plans and reports name a profile: "nvidia-h100", or "generic with a tile table" when a measured table picks its tiles. */
+/**
+ * How plans and reports name a profile: "nvidia-h100", or "generic with a tile table" when a measured table picks
+ * its tiles.
+ */
 export function profileLabel(profile: DeviceProfile): string {
   return profile.tileTable === undefined ? profile.name : `${profile.name} with a tile table`;
 }
@@ -153,7 +271,13 @@ export function resolveProfile(profile: PlanOptions["profile"]): DeviceProfile {
   if (typeof profile !== "string") return profile;
   const found = Object.hasOwn(PROFILES, profile) ? (PROFILES as Record<string, DeviceProfile>)[profile] : undefined;
   if (found === undefined) {
-    throw new EinsightError("invalidOption", `Unknown device profile '${profile}'; use one of ${Object.keys(PROFILES).map((p) => `'${p}'`).join(", ")}, or pass a DeviceProfile object.`);
+    throw new EinsightError(
+      "invalidOption",
+      `Unknown device profile '${profile}'; use one of ` +
+        `${Object.keys(PROFILES)
+          .map((p) => `'${p}'`)
+          .join(", ")}, or pass a DeviceProfile object.`,
+    );
   }
   return found;
 }
@@ -177,6 +301,12 @@ function totals(steps: readonly PlanStep[], dtype: Dtype): Plan["totals"] {
     dispatches: sum((c) => c.dispatches),
     estimatedSeconds: sum((c) => c.estimatedSeconds),
     peakTemporaryBytes: peak,
-    backwardKeepsBytes: steps.reduce((acc, s, i) => acc + (i < steps.length - 1 ? stepOutputBytes(s, dtype) : 0) + (s.strategy === "ttgt" ? s.cost.temporaryBytes : 0), 0),
+    backwardKeepsBytes: steps.reduce(
+      (acc, s, i) =>
+        acc +
+        (i < steps.length - 1 ? stepOutputBytes(s, dtype) : 0) +
+        (s.strategy === "ttgt" ? s.cost.temporaryBytes : 0),
+      0,
+    ),
   };
 }

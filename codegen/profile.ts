@@ -72,7 +72,10 @@ export interface DeviceProfile {
    * one until a GPU has timed them (bench/RESULTS.md).
    */
   readonly matrixSlabs?: "per-subgroup" | "views";
-  /** Whether the device's WGSL has the `buffer_view` language feature; filled in by the runtime from `wgslLanguageFeatures`. */
+  /**
+   * Whether the device's WGSL has the `buffer_view` language feature; filled in by the runtime from
+   * `wgslLanguageFeatures`.
+   */
   readonly bufferViews?: boolean;
 }
 
@@ -90,9 +93,28 @@ export const PROFILES = {
    * contraction, against 128 x 128 x 8 (double-buffered) 31.4 and 36.0 (cuBLAS 51.2); f16 on
    * subgroup matrices 110.5 TFLOP/s at 8192^3 (h200-2026-11-26-f16-variants-padded-slabs-f32-128x128x8.json).
    */
-  "nvidia-h100": { name: "nvidia-h100", flopsPerSecond: 38e12, bytesPerSecond: 3.0e12, launchSeconds: 8e-6, parallelWorkgroups: 264, loopEfficiency: 0.1, maxTile: 128, maxTileArea: 128 * 64, matrixFlopsPerSecond: 110e12, doubleBuffer: true },
+  "nvidia-h100": {
+    name: "nvidia-h100",
+    flopsPerSecond: 38e12,
+    bytesPerSecond: 3.0e12,
+    launchSeconds: 8e-6,
+    parallelWorkgroups: 264,
+    loopEfficiency: 0.1,
+    maxTile: 128,
+    maxTileArea: 128 * 64,
+    matrixFlopsPerSecond: 110e12,
+    doubleBuffer: true,
+  },
   /** A mid-range discrete or integrated GPU; the default when the adapter is not recognized. */
-  generic: { name: "generic", flopsPerSecond: 4e12, bytesPerSecond: 400e9, launchSeconds: 10e-6, parallelWorkgroups: 64, loopEfficiency: 0.1, maxTile: 64 },
+  generic: {
+    name: "generic",
+    flopsPerSecond: 4e12,
+    bytesPerSecond: 400e9,
+    launchSeconds: 10e-6,
+    parallelWorkgroups: 64,
+    loopEfficiency: 0.1,
+    maxTile: 64,
+  },
   /**
    * SwiftShader, Vulkan on the CPU (a 2-core machine here). 64 invocations with 8 x 8 outputs each
    * run its tiled kernels 2-4x faster than 256 with 4 x 4 (64 x 64 x 8 tiles: 39 against 78 ms at
@@ -102,13 +124,29 @@ export const PROFILES = {
    * run about 1.3x slower than that estimate: bench/RESULTS.md). Lanes share a loop kernel's sums
    * only for fewer than 256 outputs: its barriers cost more than its 2 cores gain.
    */
-  swiftshader: { name: "swiftshader", flopsPerSecond: 1.2e9, bytesPerSecond: 4e9, launchSeconds: 50e-6, parallelWorkgroups: 2, loopEfficiency: 0.21, maxTile: 64, invocations: { x: 8, y: 8 }, maxSlabLoads: 16, busyInvocations: 256 },
+  swiftshader: {
+    name: "swiftshader",
+    flopsPerSecond: 1.2e9,
+    bytesPerSecond: 4e9,
+    launchSeconds: 50e-6,
+    parallelWorkgroups: 2,
+    loopEfficiency: 0.21,
+    maxTile: 64,
+    invocations: { x: 8, y: 8 },
+    maxSlabLoads: 16,
+    busyInvocations: 256,
+  },
 } as const satisfies Record<string, DeviceProfile>;
 
 export type ProfileName = keyof typeof PROFILES;
 
 /** The profile for an adapter, from what `GPUAdapterInfo` says about it. */
-export function profileForAdapter(info: { vendor: string; architecture: string; device: string; description: string }): DeviceProfile {
+export function profileForAdapter(info: {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+}): DeviceProfile {
   const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
   if (text.includes("swiftshader")) return PROFILES.swiftshader;
   if (text.includes("h100") || text.includes("h200") || text.includes("hopper")) return PROFILES["nvidia-h100"];

@@ -10,7 +10,13 @@
  * (`launchArguments` in wgsl/step.ts).
  */
 import { bindShapes, dimensionLabels, isEllipsisLabel } from "./bind.js";
-import { compileEinsum, compilePlan, compileWithGradients, PORTABLE_MAX_WORKGROUPS, type CompiledEinsum } from "./compiled.js";
+import {
+  compileEinsum,
+  compilePlan,
+  compileWithGradients,
+  PORTABLE_MAX_WORKGROUPS,
+  type CompiledEinsum,
+} from "./compiled.js";
 import { parseEquation, type Equation } from "./equation.js";
 import { check } from "./errors.js";
 import { planEinsum, type Plan, type PlanOperand, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
@@ -31,7 +37,12 @@ const NOMINAL_ELEMENTS = 2 ** 40;
  * Compiles an einsum whose operand shapes are known up to some sizes (`undefined`): contiguous
  * operands are assumed, as for every build-time plan. With every size known it is `compileEinsum`.
  */
-export function compileSized(equation: string | Equation, shapes: readonly (readonly (number | undefined)[])[], options: PlanOptions = {}, maxWorkgroupsPerDimension = PORTABLE_MAX_WORKGROUPS): CompiledEinsum {
+export function compileSized(
+  equation: string | Equation,
+  shapes: readonly (readonly (number | undefined)[])[],
+  options: PlanOptions = {},
+  maxWorkgroupsPerDimension = PORTABLE_MAX_WORKGROUPS,
+): CompiledEinsum {
   const { eq, filled, runtime } = nominal(equation, shapes);
   if (runtime.size === 0) return compileEinsum(eq, filled, options, maxWorkgroupsPerDimension);
   return compilePlan(planEinsum(eq, filled, { ...options, runtimeSizes: [...runtime] }), maxWorkgroupsPerDimension);
@@ -43,13 +54,25 @@ export function compileSized(equation: string | Equation, shapes: readonly (read
  * assumes. A gradient einsum's shape can depend on the sizes (a size of 1 drops a label); where the
  * one a call derives is not the compiled one, the runtime plans it just in time.
  */
-export function compileSizedWithGradients(equation: string | Equation, shapes: readonly (readonly (number | undefined)[])[], options: PlanOptions = {}): CompiledEinsum {
+export function compileSizedWithGradients(
+  equation: string | Equation,
+  shapes: readonly (readonly (number | undefined)[])[],
+  options: PlanOptions = {},
+): CompiledEinsum {
   const { eq, filled, runtime } = nominal(equation, shapes);
-  return compileWithGradients(eq, filled.map((f) => f.shape), options, runtime);
+  return compileWithGradients(
+    eq,
+    filled.map((f) => f.shape),
+    options,
+    runtime,
+  );
 }
 
 /** The shapes with a nominal size where the types give none, and the labels sized at run time. */
-function nominal(equation: string | Equation, shapes: readonly (readonly (number | undefined)[])[]): { eq: Equation; filled: { shape: number[] }[]; runtime: Set<string> } {
+function nominal(
+  equation: string | Equation,
+  shapes: readonly (readonly (number | undefined)[])[],
+): { eq: Equation; filled: { shape: number[] }[]; runtime: Set<string> } {
   const eq = typeof equation === "string" ? parseEquation(equation) : equation;
   const dims = dimensionLabels(eq, shapes);
   const runtime = new Set<string>();
@@ -65,8 +88,13 @@ function nominal(equation: string | Equation, shapes: readonly (readonly (number
   // NOMINAL_SIZE each and at least 2 (1 would read as broadcasting).
   const open = [...runtime].filter((l) => !known.has(l));
   const knownProduct = [...known.values()].reduce((acc, n) => acc * Math.max(1, n), 1);
-  const guess = Math.max(2, Math.min(NOMINAL_SIZE, Math.floor((NOMINAL_ELEMENTS / knownProduct) ** (1 / Math.max(1, open.length)))));
-  const filled = shapes.map((shape, k) => ({ shape: shape.map((size, d) => size ?? known.get(dims[k]![d]!) ?? guess) }));
+  const guess = Math.max(
+    2,
+    Math.min(NOMINAL_SIZE, Math.floor((NOMINAL_ELEMENTS / knownProduct) ** (1 / Math.max(1, open.length)))),
+  );
+  const filled = shapes.map((shape, k) => ({
+    shape: shape.map((size, d) => size ?? known.get(dims[k]![d]!) ?? guess),
+  }));
   return { eq, filled, runtime };
 }
 
@@ -84,17 +112,31 @@ export function checkCompiledSizes(plan: Plan, shapes: readonly (readonly number
   if (runtime.size === 0 && shapes.every((shape, k) => sameDims(shape, compiled[k]!.shape))) return;
   shapes.forEach((shape, k) => {
     const want = compiled[k]!.shape;
-    check(shape.length === want.length, "compiledMismatch", () => `${call} was compiled for operand ${k} of rank ${want.length} but got shape [${shape.join(", ")}]; the types said one thing and the tensors at run time another.`);
+    check(
+      shape.length === want.length,
+      "compiledMismatch",
+      () =>
+        `${call} was compiled for operand ${k} of rank ${want.length} but got shape ` +
+        `[${shape.join(", ")}]; the types said one thing and the tensors at run time another.`,
+    );
   });
   let labels = labelsOf.get(plan);
-  if (labels === undefined) labelsOf.set(plan, (labels = bindShapes(plan.equation, compiled).operands.map((op) => op.dims)));
+  if (labels === undefined)
+    labelsOf.set(plan, (labels = bindShapes(plan.equation, compiled).operands.map((op) => op.dims)));
   shapes.forEach((shape, k) =>
     shape.forEach((got, d) => {
       const label = labels[k]![d]!;
       const want = compiled[k]!.shape[d]!;
       if (runtime.has(label) || got === want) return;
       const name = isEllipsisLabel(label) ? "an ellipsis dimension" : `label '${label}'`;
-      check(false, "compiledMismatch", () => `${call} was compiled for operand ${k} with dimension ${d} (${name}) of size ${want}, but got ${got} (shape [${shape.join(", ")}]); the types said one thing and the tensors at run time another.${runtime.size > 0 ? " Only sizes the types leave as 'number' are read at run time." : ""}`);
+      check(
+        false,
+        "compiledMismatch",
+        () =>
+          `${call} was compiled for operand ${k} with dimension ${d} (${name}) of size ${want}, but got ` +
+          `${got} (shape [${shape.join(", ")}]); the types said one thing and the tensors at run time ` +
+          `another.${runtime.size > 0 ? " Only sizes the types leave as 'number' are read at run time." : ""}`,
+      );
     }),
   );
 }
@@ -107,7 +149,11 @@ export function checkCompiledSizes(plan: Plan, shapes: readonly (readonly number
  * unit-stride loads), or a view output is given to a plan for a fresh one or the reverse: the
  * call is then planned just in time. Check the sizes with `checkCompiledSizes` first.
  */
-export function fitCompiled(plan: Plan, operands: readonly PlanOperand[], outputStrides?: readonly number[]): Plan | undefined {
+export function fitCompiled(
+  plan: Plan,
+  operands: readonly PlanOperand[],
+  outputStrides?: readonly number[],
+): Plan | undefined {
   if ((plan.output.view === true) !== (outputStrides !== undefined)) return undefined;
   const binding = bindShapes(plan.equation, operands);
   const sizes = binding.sizes;
@@ -120,14 +166,24 @@ export function fitCompiled(plan: Plan, operands: readonly PlanOperand[], output
   plan.steps.forEach((step, i) => {
     const shape = step.output.labels.map((l) => sizes[l]!);
     const strides = i === plan.steps.length - 1 ? outStrides : contiguousStrides(shape);
-    steps.push({ ...step, inputs: step.inputs.map(input), output: { labels: step.output.labels, shape, strides: [...strides] } });
+    steps.push({
+      ...step,
+      inputs: step.inputs.map(input),
+      output: { labels: step.output.labels, shape, strides: [...strides] },
+    });
   });
-  const fits = plan.steps.every((step, i) => [...step.inputs, step.output].every((was, j) => sameStructure(was, [...steps[i]!.inputs, steps[i]!.output][j]!)));
+  const fits = plan.steps.every((step, i) =>
+    [...step.inputs, step.output].every((was, j) => sameStructure(was, [...steps[i]!.inputs, steps[i]!.output][j]!)),
+  );
   if (!fits || outStrides.length !== binding.output.shape.length) return undefined;
   return {
     ...plan,
     sizes,
-    operands: operands.map((op, k) => ({ shape: [...op.shape], strides: [...(op.strides ?? contiguousStrides(op.shape))], dtype: plan.operands[k]!.dtype })),
+    operands: operands.map((op, k) => ({
+      shape: [...op.shape],
+      strides: [...(op.strides ?? contiguousStrides(op.shape))],
+      dtype: plan.operands[k]!.dtype,
+    })),
     output: { ...plan.output, shape: binding.output.shape, strides: [...outStrides] },
     steps,
   };
@@ -145,6 +201,14 @@ export function withoutWideAccess(plan: Plan): Plan {
 }
 
 /** Same labels, and every stride the kernel baked in (0 or 1) the same. */
-function sameStructure(compiled: Pick<StepInput, "labels" | "strides">, fitted: Pick<StepInput, "labels" | "strides">): boolean {
-  return compiled.labels.length === fitted.labels.length && compiled.labels.every((l, i) => l === fitted.labels[i] && (compiled.strides[i]! > 1 || compiled.strides[i] === fitted.strides[i]));
+function sameStructure(
+  compiled: Pick<StepInput, "labels" | "strides">,
+  fitted: Pick<StepInput, "labels" | "strides">,
+): boolean {
+  return (
+    compiled.labels.length === fitted.labels.length &&
+    compiled.labels.every(
+      (l, i) => l === fitted.labels[i] && (compiled.strides[i]! > 1 || compiled.strides[i] === fitted.strides[i]),
+    )
+  );
 }

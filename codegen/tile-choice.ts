@@ -5,7 +5,15 @@
  */
 import type { DeviceProfile, SubgroupMatrixShape } from "./profile.js";
 import type { GlobalMatrixTiles, ScalarTiles, StagedMatrixTiles, TileConfig } from "./tile-config.js";
-import { layoutFits, slabLoads, tableTiles, TILE_DEPTHS, TILE_SIDES, type TileShape, type WorkgroupLayout } from "./tiles.js";
+import {
+  layoutFits,
+  slabLoads,
+  tableTiles,
+  TILE_DEPTHS,
+  TILE_SIDES,
+  type TileShape,
+  type WorkgroupLayout,
+} from "./tiles.js";
 
 /** What the tiles depend on: the step's sizes by label group, and how its operands can be read. */
 export interface TileRequest {
@@ -37,31 +45,59 @@ const DOUBLE_BUFFER_BYTES = 2 * 8 * (128 + 128 + 8) * 4;
  * table, the entry nearest to the step's sizes (no side larger than the step needs); `forced` (a
  * plan option) wins over both.
  */
-export function chooseTiles(shape: TileRequest, profile: DeviceProfile, splits = 1, forced?: Partial<TileShape>): TileConfig {
-  if (shape.matrix === true && profile.subgroupMatrix !== undefined) return matrixTiles(shape, { matrix: profile.subgroupMatrix, profile, splits, forced });
+export function chooseTiles(
+  shape: TileRequest,
+  profile: DeviceProfile,
+  splits = 1,
+  forced?: Partial<TileShape>,
+): TileConfig {
+  if (shape.matrix === true && profile.subgroupMatrix !== undefined)
+    return matrixTiles(shape, { matrix: profile.subgroupMatrix, profile, splits, forced });
   return scalarTiles(shape, profile, splits, forced);
 }
 
-function scalarTiles(shape: TileRequest, profile: DeviceProfile, splits: number, forced?: Partial<TileShape>): ScalarTiles {
-  const side = (size: number, largest: number) => TILE_SIDES.filter((t) => t <= Math.max(16, largest)).find((t) => t >= size) ?? largest;
+function scalarTiles(
+  shape: TileRequest,
+  profile: DeviceProfile,
+  splits: number,
+  forced?: Partial<TileShape>,
+): ScalarTiles {
+  const side = (size: number, largest: number) =>
+    TILE_SIDES.filter((t) => t <= Math.max(16, largest)).find((t) => t >= size) ?? largest;
   const measured = tableTiles(profile.tileTable, shape.m, shape.n, shape.k ?? 1);
   const [tm, tn] =
     measured !== undefined
       ? [Math.min(measured.tm, side(shape.m, 256)), Math.min(measured.tn, side(shape.n, 256))]
-      : fillDevice(...capArea(side(shape.m, profile.maxTile), side(shape.n, profile.maxTile), profile.maxTileArea), shape, profile);
+      : fillDevice(
+          ...capArea(side(shape.m, profile.maxTile), side(shape.n, profile.maxTile), profile.maxTileArea),
+          shape,
+          profile,
+        );
   // 128 x 128 tiles run best with 8-deep slabs; smaller ones with 16.
   const tk = forced?.tk ?? measured?.tk ?? ((forced?.tm ?? tm) * (forced?.tn ?? tn) >= 128 * 128 ? 8 : TK);
   // 256 invocations stage a side x tk slab: a shallow slab needs a wide enough side.
   const fit = (t: number) => Math.max(t, 256 / tk);
   const [finalM, finalN] = [forced?.tm ?? fit(tm), forced?.tn ?? fit(tn)];
-  // The workgroup layout the table's entry (else the profile) names, where these tiles divide among it; 16 x 16 otherwise.
+  // The workgroup layout the table's entry (else the profile) names, where these tiles divide among it; 16 x 16
+  // otherwise.
   const named = measured?.invocations ?? profile.invocations;
   const shallower = forced?.tk === undefined && measured?.tk === undefined;
-  const laidOut = named === undefined ? undefined : withLayout({ tm: finalM, tn: finalN, tk }, { layout: named, shallower, maxSlabLoads: profile.maxSlabLoads });
+  const laidOut =
+    named === undefined
+      ? undefined
+      : withLayout({ tm: finalM, tn: finalN, tk }, { layout: named, shallower, maxSlabLoads: profile.maxSlabLoads });
   const depth = laidOut ?? tk;
   // Two slab buffers of f32 (rows padded by up to 4), where the profile asks for them and they stay small.
   const double = profile.doubleBuffer === true && 2 * depth * (finalM + finalN + 8) * 4 <= DOUBLE_BUFFER_BYTES;
-  return { kind: "scalar", tm: finalM, tn: finalN, tk: depth, splits, ...(double ? { doubleBuffer: true } : {}), ...(laidOut === undefined || named === undefined ? {} : { invocations: named }) };
+  return {
+    kind: "scalar",
+    tm: finalM,
+    tn: finalN,
+    tk: depth,
+    splits,
+    ...(double ? { doubleBuffer: true } : {}),
+    ...(laidOut === undefined || named === undefined ? {} : { invocations: named }),
+  };
 }
 
 /**
@@ -69,7 +105,10 @@ function scalarTiles(shape: TileRequest, profile: DeviceProfile, splits: number,
  * must take whole rows, columns and slab loads (`layoutFits`), and at most `maxSlabLoads` loads
  * each a slab; a depth the planner chose (`shallower`) is halved, down to 8, to get there.
  */
-function withLayout(tiles: TileShape, how: { readonly layout: WorkgroupLayout; readonly shallower: boolean; readonly maxSlabLoads?: number }): number | undefined {
+function withLayout(
+  tiles: TileShape,
+  how: { readonly layout: WorkgroupLayout; readonly shallower: boolean; readonly maxSlabLoads?: number },
+): number | undefined {
   const { layout, shallower, maxSlabLoads = Infinity } = how;
   const loads = (depth: number) => slabLoads({ ...tiles, tk: depth }, layout);
   let depth = tiles.tk;
@@ -99,14 +138,27 @@ function matrixTiles(shape: TileRequest, choice: MatrixChoice): StagedMatrixTile
   const tn = Math.max(forced?.tn ?? fillN, 4 * matrix.n, 64);
   if (shape.matrixGlobal === true) {
     // Two k steps per iteration (their loads issued together) where K allows it.
-    const tk = forced?.tk !== undefined ? Math.max(matrix.k, Math.min(forced.tk, 2 * matrix.k)) : (shape.k ?? 0) % (2 * matrix.k) === 0 ? 2 * matrix.k : matrix.k;
+    const tk =
+      forced?.tk !== undefined
+        ? Math.max(matrix.k, Math.min(forced.tk, 2 * matrix.k))
+        : (shape.k ?? 0) % (2 * matrix.k) === 0
+          ? 2 * matrix.k
+          : matrix.k;
     return { kind: "matrix-global", tm, tn, tk: (shape.k ?? 0) % tk === 0 ? tk : matrix.k, splits, matrix };
   }
-  const staged = { kind: "matrix-staged", tm, tn, tk: Math.max(forced?.tk ?? 32, matrix.k, 256 / Math.min(tm, tn)), splits, matrix } as const;
+  const staged = {
+    kind: "matrix-staged",
+    tm,
+    tn,
+    tk: Math.max(forced?.tk ?? 32, matrix.k, 256 / Math.min(tm, tn)),
+    splits,
+    matrix,
+  } as const;
   // Slabs as the profile asks: per subgroup, or through buffer views where the device has them
   // and both operands are read 16 bytes at a time (view slabs need both).
   if (profile.matrixSlabs === "per-subgroup") return { ...staged, subgroupSlabs: true };
-  if (profile.matrixSlabs === "views" && profile.bufferViews === true && bothWide) return { ...staged, viewSlabs: true };
+  if (profile.matrixSlabs === "views" && profile.bufferViews === true && bothWide)
+    return { ...staged, viewSlabs: true };
   return staged;
 }
 
@@ -120,8 +172,16 @@ function capArea(tm: number, tn: number, area = Infinity): [number, number] {
 }
 
 /** Halves the larger tile side (down to 64) while the step would leave compute units idle. */
-function fillDevice(tm: number, tn: number, shape: Pick<TileRequest, "batch" | "m" | "n">, profile: DeviceProfile): [number, number] {
-  while (Math.max(tm, tn) > 64 && shape.batch * Math.ceil(shape.m / tm) * Math.ceil(shape.n / tn) < profile.parallelWorkgroups) {
+function fillDevice(
+  tm: number,
+  tn: number,
+  shape: Pick<TileRequest, "batch" | "m" | "n">,
+  profile: DeviceProfile,
+): [number, number] {
+  while (
+    Math.max(tm, tn) > 64 &&
+    shape.batch * Math.ceil(shape.m / tm) * Math.ceil(shape.n / tn) < profile.parallelWorkgroups
+  ) {
     if (tm >= tn) tm /= 2;
     else tn /= 2;
   }

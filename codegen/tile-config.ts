@@ -34,7 +34,10 @@ export interface WideReads extends WideAccess {
   readonly out?: false;
 }
 
-/** The scalar tiled kernel: 16 x 16 invocations (or `invocations`) each accumulating a block of the tile in registers. */
+/**
+ * The scalar tiled kernel: 16 x 16 invocations (or `invocations`) each accumulating a block of the tile in
+ * registers.
+ */
 export interface ScalarTiles extends Tiling {
   readonly kind: "scalar";
   readonly wide?: WideAccess;
@@ -63,7 +66,10 @@ interface MatrixTiling extends Tiling {
   readonly invocations?: undefined;
 }
 
-/** One pair of slabs, or two (`doubleBuffer`: one barrier a slab; slower on subgroup matrices, so the planner never sets it here). */
+/**
+ * One pair of slabs, or two (`doubleBuffer`: one barrier a slab; slower on subgroup matrices, so the planner never
+ * sets it here).
+ */
 interface SharedSlabs {
   readonly wide?: WideReads;
   readonly doubleBuffer?: boolean;
@@ -100,9 +106,14 @@ interface ViewSlabs {
 }
 
 /** Subgroup matrices loaded from slabs staged in workgroup memory by 8 subgroups. */
-export type StagedMatrixTiles = MatrixTiling & { readonly kind: "matrix-staged" } & (SharedSlabs | SubgroupSlabs | ViewSlabs);
+export type StagedMatrixTiles = MatrixTiling & { readonly kind: "matrix-staged" } & (
+    SharedSlabs | SubgroupSlabs | ViewSlabs
+  );
 
-/** Subgroup matrices loaded straight from the operands by 4 subgroups, 16 (or 32) deep a step: no slabs, no 16-byte loads. */
+/**
+ * Subgroup matrices loaded straight from the operands by 4 subgroups, 16 (or 32) deep a step: no slabs, no 16-byte
+ * loads.
+ */
 export interface GlobalMatrixTiles extends MatrixTiling {
   readonly kind: "matrix-global";
   // The staged kinds' settings: never set here, so that any TileConfig reads them.

@@ -22,9 +22,8 @@ export const TILE_SIDES = [16, 32, 64, 128, 256] as const;
 export const TILE_DEPTHS = [8, 16, 32, 64] as const;
 
 /**
- * The shapes worth measuring on a device (bench/tune.ts, runtime/tune.ts). 16 x 8 (8 x 16)
- * accumulators an invocation (256 x 128 x 8, 128 x 256 x 8) measured slower than 128 x 64 x 16 on
- * an H200 (bench/results/h200-s5-probe-tune.json) but may not elsewhere.
+ * The shapes worth measuring on a device (bench/suites/tune.ts, runtime/tune.ts); bench/RESULTS.md
+ * has what they measured on an H200.
  */
 export const TILE_CANDIDATES: readonly TileShape[] = [
   { tm: 64, tn: 64, tk: 16 },
@@ -58,27 +57,50 @@ export function layoutFits(tiles: TileShape, layout: WorkgroupLayout): boolean {
   const { x, y, run = x } = layout;
   const threads = x * y;
   const whole = (v: number) => Number.isInteger(v) && v > 0;
-  return whole(x) && whole(y) && whole(run) && threads <= 256 && x % run === 0 && tiles.tm % y === 0 && tiles.tn % x === 0 && (tiles.tm * tiles.tk) % threads === 0 && (tiles.tn * tiles.tk) % threads === 0;
+  return (
+    whole(x) &&
+    whole(y) &&
+    whole(run) &&
+    threads <= 256 &&
+    x % run === 0 &&
+    tiles.tm % y === 0 &&
+    tiles.tn % x === 0 &&
+    (tiles.tm * tiles.tk) % threads === 0 &&
+    (tiles.tn * tiles.tk) % threads === 0
+  );
 }
 
-/** Slab elements one invocation of the scalar tiled kernel loads a slab: both sides' slabs shared among its workgroup (default 16 x 16). */
+/**
+ * Slab elements one invocation of the scalar tiled kernel loads a slab: both sides' slabs shared among its
+ * workgroup (default 16 x 16).
+ */
 export function slabLoads(tiles: TileShape, layout?: WorkgroupLayout): number {
   return ((tiles.tm + tiles.tn) * tiles.tk) / ((layout?.x ?? 16) * (layout?.y ?? 16));
 }
 
-/** A tile shape, and the scalar kernel's workgroup layout where it is not the default 16 x 16: what a tile table entry names and `tuneTiles()` times. */
+/**
+ * A tile shape, and the scalar kernel's workgroup layout where it is not the default 16 x 16: what a tile table
+ * entry names and `tuneTiles()` times.
+ */
 export type TileCandidate = TileShape & { readonly invocations?: WorkgroupLayout };
 
 /** `128x64x16`, `128x64x16@8x16`, `128x64x16@16x16/8`: a candidate as the CLI and the benchmarks write it. */
 export function candidateName(t: TileCandidate): string {
   const inv = t.invocations;
-  return `${t.tm}x${t.tn}x${t.tk}${inv === undefined ? "" : `@${inv.x}x${inv.y}${inv.run === undefined ? "" : `/${inv.run}`}`}`;
+  const run = inv?.run === undefined ? "" : `/${inv.run}`;
+  return `${t.tm}x${t.tn}x${t.tk}${inv === undefined ? "" : `@${inv.x}x${inv.y}${run}`}`;
 }
 
 /** The inverse of candidateName; anything else is an `invalidOption` error (`name`: how the caller wrote it). */
 export function parseCandidate(text: string, name = "tile candidate"): TileCandidate {
   const m = /^(\d+)x(\d+)x(\d+)(?:@(\d+)x(\d+)(?:\/(\d+))?)?$/.exec(text.trim());
-  check(m !== null, "invalidOption", () => `${name} "${text}" is not TMxTNxTK[@XxY[/RUN]], e.g. 128x64x16 or 128x64x16@8x16/8 (8 invocations across n, 16 down m, in runs of 8 columns).`);
+  check(
+    m !== null,
+    "invalidOption",
+    () =>
+      `${name} "${text}" is not TMxTNxTK[@XxY[/RUN]], e.g. 128x64x16 or 128x64x16@8x16/8 (8 ` +
+      `invocations across n, 16 down m, in runs of 8 columns).`,
+  );
   const [tm, tn, tk, x, y, run] = m.slice(1).map((v) => (v === undefined ? undefined : Number(v)));
   const invocations = x === undefined ? undefined : { x, y: y!, ...(run === undefined ? {} : { run }) };
   return { tm: tm!, tn: tn!, tk: tk!, ...(invocations === undefined ? {} : { invocations }) };
@@ -93,7 +115,14 @@ export function parseCandidates(list: string, name = "tile candidates"): TileCan
 export function checkCandidate(t: TileCandidate, name: string): void {
   checkTileShape(t, name, true);
   const inv = t.invocations;
-  check(inv === undefined || (typeof inv === "object" && inv !== null && layoutFits(t, inv)), "invalidOption", () => `${name}.invocations ${JSON.stringify(inv)} is no layout ${t.tm}x${t.tn}x${t.tk} tiles divide among: x across n and y down m must divide tn and tm, run must divide x, x * y at most 256 and dividing each side times tk.`);
+  check(
+    inv === undefined || (typeof inv === "object" && inv !== null && layoutFits(t, inv)),
+    "invalidOption",
+    () =>
+      `${name}.invocations ${JSON.stringify(inv)} is no layout ${t.tm}x${t.tn}x${t.tk} tiles divide ` +
+      `among: x across n and y down m must divide tn and tm, run must divide x, x * y at most 256 and ` +
+      `dividing each side times tk.`,
+  );
 }
 
 /** Which tile shape ran fastest on one device, for a few GEMM sizes. */
@@ -110,7 +139,10 @@ export interface TileTableEntry {
   readonly k: number;
   /** The fastest shape there (with its workgroup layout, where a candidate named one). */
   readonly tiles: TileCandidate;
-  /** Milliseconds a run of each candidate took (runtime/tune.ts writes them; a table written by hand may leave them out). */
+  /**
+   * Milliseconds a run of each candidate took (runtime/tune.ts writes them; a table written by hand may leave them
+   * out).
+   */
   readonly measured?: readonly { readonly tiles: TileCandidate; readonly ms: number }[];
 }
 
@@ -122,28 +154,62 @@ export function checkTileShape(tiles: Partial<TileShape> | undefined, name = "ti
   if (tiles === undefined && !whole) return;
   const sides: readonly number[] = TILE_SIDES;
   const depths: readonly number[] = TILE_DEPTHS;
-  check(typeof tiles === "object" && tiles !== null, "invalidOption", () => `${name} must be an object like { tm: 64, tn: 64, tk: 16 }, got ${JSON.stringify(tiles) ?? "undefined"}.`);
-  check(!whole || [tiles.tm, tiles.tn, tiles.tk].every((v) => v !== undefined), "invalidOption", () => `${name} must give tm, tn and tk, got ${JSON.stringify(tiles)}.`);
+  check(
+    typeof tiles === "object" && tiles !== null,
+    "invalidOption",
+    () =>
+      `${name} must be an object like { tm: 64, tn: 64, tk: 16 }, got ` + `${JSON.stringify(tiles) ?? "undefined"}.`,
+  );
+  check(
+    !whole || [tiles.tm, tiles.tn, tiles.tk].every((v) => v !== undefined),
+    "invalidOption",
+    () => `${name} must give tm, tn and tk, got ${JSON.stringify(tiles)}.`,
+  );
   for (const key of ["tm", "tn"] as const) {
     const v = tiles[key];
-    check(v === undefined || sides.includes(v), "invalidOption", () => `${name}.${key} must be one of ${sides.join(", ")}, got ${String(v)}.`);
+    check(
+      v === undefined || sides.includes(v),
+      "invalidOption",
+      () => `${name}.${key} must be one of ${sides.join(", ")}, got ${String(v)}.`,
+    );
   }
-  check(tiles.tk === undefined || depths.includes(tiles.tk), "invalidOption", () => `${name}.tk must be one of ${depths.join(", ")}, got ${String(tiles.tk)}.`);
+  check(
+    tiles.tk === undefined || depths.includes(tiles.tk),
+    "invalidOption",
+    () => `${name}.tk must be one of ${depths.join(", ")}, got ${String(tiles.tk)}.`,
+  );
   // 256 invocations stage each slab: every side x depth must be a whole number of loads each.
   const tk = tiles.tk ?? 16;
   for (const key of ["tm", "tn"] as const) {
     const side = tiles[key];
-    check(side === undefined || (side * tk) % 256 === 0, "invalidOption", () => `${name}.${key} x ${name}.tk = ${side} x ${tk} must be a multiple of 256 (one load per invocation); use a deeper tk or a larger side.`);
+    check(
+      side === undefined || (side * tk) % 256 === 0,
+      "invalidOption",
+      () =>
+        `${name}.${key} x ${name}.tk = ${side} x ${tk} must be a multiple of 256 (one load per ` +
+        `invocation); use a deeper tk or a larger side.`,
+    );
   }
 }
 
 /** Refuses a malformed tile table (one read from a file, say), naming the entry at fault. */
 export function checkTileTable(table: TileTable): void {
-  check(typeof table === "object" && table !== null && isNonEmptyList(table.entries), "invalidOption", () => `tileTable must be { adapter, entries: [{ m, n, k, tiles }, ...] } with at least one entry (runtime tuneTiles() makes one), got ${JSON.stringify(table)?.slice(0, 80) ?? typeof table}.`);
+  check(
+    typeof table === "object" && table !== null && isNonEmptyList(table.entries),
+    "invalidOption",
+    () =>
+      `tileTable must be { adapter, entries: [{ m, n, k, tiles }, ...] } with at least one entry ` +
+      `(runtime tuneTiles() makes one), got ${JSON.stringify(table)?.slice(0, 80) ?? typeof table}.`,
+  );
   table.entries.forEach((e, i) => {
     const name = `tileTable.entries[${i}]`;
     check(typeof e === "object" && e !== null, "invalidOption", () => `${name} must be an object { m, n, k, tiles }.`);
-    for (const key of ["m", "n", "k"] as const) check(Number.isInteger(e[key]) && e[key] > 0, "invalidOption", () => `${name}.${key} must be a positive integer, got ${String(e[key])}.`);
+    for (const key of ["m", "n", "k"] as const)
+      check(
+        Number.isInteger(e[key]) && e[key] > 0,
+        "invalidOption",
+        () => `${name}.${key} must be a positive integer, got ${String(e[key])}.`,
+      );
     checkCandidate(e.tiles, `${name}.tiles`);
   });
 }
@@ -161,7 +227,8 @@ export function isNonEmptyList(v: unknown): boolean {
 export function tableTiles(table: TileTable | undefined, m: number, n: number, k: number): TileCandidate | undefined {
   if (table === undefined) return undefined;
   const log = (v: number) => Math.log2(Math.max(1, v));
-  const distance = (e: TileTableEntry) => (log(e.m) - log(m)) ** 2 + (log(e.n) - log(n)) ** 2 + (log(e.k) - log(k)) ** 2;
+  const distance = (e: TileTableEntry) =>
+    (log(e.m) - log(m)) ** 2 + (log(e.n) - log(n)) ** 2 + (log(e.k) - log(k)) ** 2;
   let best: TileTableEntry | undefined;
   for (const e of table.entries) if (best === undefined || distance(e) < distance(best)) best = e;
   return best?.tiles;

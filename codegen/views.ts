@@ -43,7 +43,10 @@ export function isContiguous(v: View): boolean {
  */
 export function mayOverlap(v: Pick<View, "shape" | "strides">): boolean {
   if (v.shape.some((n) => n === 0)) return false;
-  const dims = v.shape.map((n, d) => ({ n, s: Math.abs(v.strides[d]!) })).filter((d) => d.n > 1).sort((x, y) => x.s - y.s);
+  const dims = v.shape
+    .map((n, d) => ({ n, s: Math.abs(v.strides[d]!) }))
+    .filter((d) => d.n > 1)
+    .sort((x, y) => x.s - y.s);
   let reach = 0; // the largest offset the smaller dimensions reach
   for (const d of dims) {
     if (d.s <= reach) return true;
@@ -59,11 +62,18 @@ export function viewExtent(v: View): { first: number; last: number } | undefined
   return { first: v.offset, last };
 }
 
-/** Elements `start, start+step, ...` below `end` of `dim`; negative indices count from the end, out-of-range ones clamp (as in Python and torch). */
+/**
+ * Elements `start, start+step, ...` below `end` of `dim`; negative indices count from the end, out-of-range ones
+ * clamp (as in Python and torch).
+ */
 export function sliceView(v: View, dim: number, start = 0, end?: number, step = 1): View {
   const d = normalizeDim(v, dim);
   const n = v.shape[d]!;
-  check(Number.isSafeInteger(step) && step > 0, "invalidIndex", () => `slice step must be a positive integer, got ${step}.`);
+  check(
+    Number.isSafeInteger(step) && step > 0,
+    "invalidIndex",
+    () => `slice step must be a positive integer, got ${step}.`,
+  );
   const lo = clampIndex(start, n, "start");
   const hi = Math.max(lo, clampIndex(end ?? n, n, "end"));
   const shape = [...v.shape];
@@ -85,21 +95,33 @@ export function transposeView(v: View, dim0 = -2, dim1 = -1): View {
 export function permuteView(v: View, dims: readonly number[]): View {
   const order = dims.map((d) => normalizeDim(v, d));
   const isPermutation = order.length === v.shape.length && new Set(order).size === order.length;
-  check(isPermutation, "invalidPermutation", () => `permute(${dims.join(", ")}) is not a permutation of the ${v.shape.length} dimensions of a tensor of shape [${v.shape.join(", ")}]; name each dimension exactly once.`);
+  check(
+    isPermutation,
+    "invalidPermutation",
+    () =>
+      `permute(${dims.join(", ")}) is not a permutation of the ${v.shape.length} dimensions of a ` +
+      `tensor of shape [${v.shape.join(", ")}]; name each dimension exactly once.`,
+  );
   return { shape: order.map((d) => v.shape[d]!), strides: order.map((d) => v.strides[d]!), offset: v.offset };
 }
 
 /** Broadcasts size-1 dimensions (stride 0) and prepends new ones; -1 keeps a size. */
 export function expandView(v: View, shape: readonly number[]): View {
   const lead = shape.length - v.shape.length;
-  const bad = () => `Cannot expand shape [${v.shape.join(", ")}] to [${shape.join(", ")}]: only size-1 dimensions grow, new dimensions go in front, and -1 keeps a size.`;
+  const bad = () =>
+    `Cannot expand shape [${v.shape.join(", ")}] to [${shape.join(", ")}]: only size-1 dimensions ` +
+    `grow, new dimensions go in front, and -1 keeps a size.`;
   check(lead >= 0, "invalidExpand", bad);
   const out: number[] = [];
   const strides: number[] = [];
   shape.forEach((want, d) => {
     const have = d < lead ? undefined : v.shape[d - lead]!;
     const size = want === -1 && have !== undefined ? have : want;
-    check(Number.isSafeInteger(size) && size >= 0 && (have === undefined || have === size || have === 1), "invalidExpand", bad);
+    check(
+      Number.isSafeInteger(size) && size >= 0 && (have === undefined || have === size || have === 1),
+      "invalidExpand",
+      bad,
+    );
     out.push(size);
     strides.push(have === undefined || (have === 1 && size !== 1) ? 0 : v.strides[d - lead]!);
   });
@@ -111,7 +133,11 @@ export function selectView(v: View, dim: number, index: number): View {
   const d = normalizeDim(v, dim);
   const n = v.shape[d]!;
   const i = Number.isSafeInteger(index) && index < 0 ? index + n : index;
-  check(Number.isSafeInteger(i) && i >= 0 && i < n, "invalidIndex", () => `select(${dim}, ${index}) is out of range for dimension ${d} of size ${n}.`);
+  check(
+    Number.isSafeInteger(i) && i >= 0 && i < n,
+    "invalidIndex",
+    () => `select(${dim}, ${index}) is out of range for dimension ${d} of size ${n}.`,
+  );
   return {
     shape: v.shape.filter((_, k) => k !== d),
     strides: v.strides.filter((_, k) => k !== d),
@@ -144,8 +170,16 @@ export function normalizeDim(v: View, dim: number): number {
   const rank = v.shape.length;
   const d = Number.isSafeInteger(dim) && dim < 0 ? dim + rank : dim;
   if (!Number.isSafeInteger(d) || d < 0 || d >= rank) {
-    if (rank === 0) throw new EinsightError("invalidDimension", `Dimension ${dim} does not exist: a tensor of rank 0 (a scalar) has no dimensions.`);
-    throw new EinsightError("invalidDimension", `Dimension ${dim} is out of range for a tensor of rank ${rank} (shape [${v.shape.join(", ")}]); use 0..${rank - 1} or -${rank}..-1.`);
+    if (rank === 0)
+      throw new EinsightError(
+        "invalidDimension",
+        `Dimension ${dim} does not exist: a tensor of rank 0 (a scalar) has no dimensions.`,
+      );
+    throw new EinsightError(
+      "invalidDimension",
+      `Dimension ${dim} is out of range for a tensor of rank ${rank} (shape [${v.shape.join(", ")}]); ` +
+        `use 0..${rank - 1} or -${rank}..-1.`,
+    );
   }
   return d;
 }

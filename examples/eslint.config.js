@@ -6,7 +6,10 @@ import einsight from "../dist/plugin/eslint/index.js";
 export default [
   {
     files: ["**/*.ts"],
-    languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: dirname(import.meta.dirname) } },
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: dirname(import.meta.dirname) },
+    },
   },
   einsight.configs.recommended,
 ];

@@ -22,7 +22,10 @@ console.log(`WebGPU adapter: ${g.adapterName} (cost model profile: ${g.profile.n
 // with an output large enough to fill a (CPU) device, as the seed's (16384, 1024) fills a GPU.
 const X = tensor(g, values(16 * 96 * 32, 1), [16, 96, 32]);
 const Y = tensor(g, values(8 * 32 * 80, 2), [8, 32, 80]);
-const b = 2, h = 4, s = 48, d = 16; // literal types: the shapes below are known at build time
+const b = 2,
+  h = 4,
+  s = 48,
+  d = 16; // literal types: the shapes below are known at build time
 const Q = tensor(g, values(b * h * s * d, 3), [b, h, s, d]);
 const K = tensor(g, values(b * h * s * d, 4), [b, h, s, d]);
 const V = tensor(g, values(b * h * s * d, 5), [b, h, s, d]);
@@ -61,7 +64,9 @@ for (const [title, equation, operands] of runs) {
 // (einsight/risky-einsum warns about this line with the bytes it copies).
 g.resetStats();
 const ttgt = einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y, { strategy: "ttgt" });
-console.log(`== forced 'ttgt': ${g.stats().temporaryBytes} temporary bytes (copies) against 0 for the planned strategy`);
+console.log(
+  `== forced 'ttgt': ${g.stats().temporaryBytes} temporary bytes (copies) against 0 for the planned strategy`,
+);
 ttgt.destroy();
 
 // Attention entirely on the GPU: scores with einsight, softmax with TensorFlow.js's WebGPU backend
@@ -87,7 +92,9 @@ console.log(
   `== attention on the GPU: einsight scores, tfjs softmax, einsight values -> [${attended.shape.join(", ")}]; ` +
     `${bytesReadBetweenSteps} bytes read back to the CPU between the steps; agrees with tfjs's matMul version to ${attentionError.toExponential(1)}`,
 );
-console.log(`   plans made at run time for the two attention einsums: ${plansMadeForAttention} (0 when built with einsight's plugin or transformer)`);
+console.log(
+  `   plans made at run time for the two attention einsums: ${plansMadeForAttention} (0 when built with einsight's plugin or transformer)`,
+);
 tf.dispose([weights, result, q!, k!, v!, reference4]);
 [scores, P, attended].forEach((t) => t.destroy());
 
@@ -97,7 +104,10 @@ tf.dispose([weights, result, q!, k!, v!, reference4]);
 const W = tensor(g, values(16 * 24, 8), [16, 24]);
 const embed = (tokens: Tensor<[number, 16]>) => einsum("td,de->te", tokens, W);
 g.resetStats();
-const embedded = [5, 37, 200].map((length) => ({ tokens: tensor(g, values(length * 16, 9 + length), [length, 16]), length }));
+const embedded = [5, 37, 200].map((length) => ({
+  tokens: tensor(g, values(length * 16, 9 + length), [length, 16]),
+  length,
+}));
 const outputs = embedded.map(({ tokens }) => embed(tokens));
 const plansMadeForLengths = g.stats().plansMade;
 for (const [i, { tokens }] of embedded.entries()) {
@@ -105,7 +115,9 @@ for (const [i, { tokens }] of embedded.entries()) {
   if (!(maxRelativeError(await outputs[i]!.read(), await check.read()) <= 1e-4)) failures += 1;
   [tokens, check, outputs[i]!].forEach((t) => t.destroy());
 }
-console.log(`== einsum("td,de->te") on tokens of ${embedded.map((e) => e.length).join(", ")} rows (typed [number, 16]): plans made at run time ${plansMadeForLengths} (0 when built with einsight's plugin or transformer: its kernels read the row count at run time)`);
+console.log(
+  `== einsum("td,de->te") on tokens of ${embedded.map((e) => e.length).join(", ")} rows (typed [number, 16]): plans made at run time ${plansMadeForLengths} (0 when built with einsight's plugin or transformer: its kernels read the row count at run time)`,
+);
 
 // Gradients, the motivating workload in small: four overlapping slices of X, each contracted with Y,
 // then backward, each slice's gradient added in place into X's gradient (no copy of a slice kept).
@@ -139,7 +151,14 @@ console.log(
 // The summary a browser test reads: the motivating contraction's values, checked there against the CPU oracle.
 const z = einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y);
 const zValues = await z.read();
-const summary = { adapter: g.adapterName, failures, plansMadeForAttention, bytesReadBetweenSteps, plansMadeForLengths, contraction: { shape: z.shape, first: [...zValues.slice(0, 16)], sum: zValues.reduce((acc, v) => acc + v, 0) } };
+const summary = {
+  adapter: g.adapterName,
+  failures,
+  plansMadeForAttention,
+  bytesReadBetweenSteps,
+  plansMadeForLengths,
+  contraction: { shape: z.shape, first: [...zValues.slice(0, 16)], sum: zValues.reduce((acc, v) => acc + v, 0) },
+};
 (globalThis as { einsightExample?: typeof summary }).einsightExample = summary;
 console.log(`einsight example summary: ${JSON.stringify(summary)}`);
 

@@ -16,6 +16,17 @@ export default defineConfig(({ mode }) => ({
   plugins: [einsight({ tsconfig: here("./tsconfig.json"), report: here("../dist/examples-built/einsums") })],
   build:
     mode === "node"
-      ? { ssr: here("./main.ts"), outDir: here("../dist/examples-built"), emptyOutDir: false, minify: false, rollupOptions: { external: ["webgpu"], output: { entryFileNames: "main.mjs" } } }
-      : { outDir: here("../dist/examples-web"), emptyOutDir: true, target: "es2022", rollupOptions: { external: ["webgpu"] } },
+      ? {
+          ssr: here("./main.ts"),
+          outDir: here("../dist/examples-built"),
+          emptyOutDir: false,
+          minify: false,
+          rollupOptions: { external: ["webgpu"], output: { entryFileNames: "main.mjs" } },
+        }
+      : {
+          outDir: here("../dist/examples-web"),
+          emptyOutDir: true,
+          target: "es2022",
+          rollupOptions: { external: ["webgpu"] },
+        },
 }));

@@ -43,7 +43,12 @@ export function requirePeers(who: string, packages: readonly string[]): void {
   const one = missing.length === 1;
   throw new EinsightError(
     "missingDependency",
-    `${who} needs ${one ? `the package ${names[0]!}, which is` : `the packages ${list(names)}, which are`} not installed in this project (einsight declares ${one ? "it an optional peer dependency" : "them optional peer dependencies"}, so that an install for the runtime alone leaves ${one ? "it" : "them"} out). Install ${one ? "it" : "them"}: npm i -D ${missing.join(" ")}`,
+    `${who} needs ` +
+      `${one ? `the package ${names[0]!}, which is` : `the packages ${list(names)}, which are`} not ` +
+      `installed in this project (einsight declares ` +
+      `${one ? "it an optional peer dependency" : "them optional peer dependencies"}, so that an ` +
+      `install for the runtime alone leaves ${one ? "it" : "them"} out). Install ` +
+      `${one ? "it" : "them"}: npm i -D ${missing.join(" ")}`,
   );
 }
 

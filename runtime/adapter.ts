@@ -10,7 +10,10 @@ export async function requestAdapter(request: AdapterRequest = {}): Promise<Foun
   if (browser !== undefined) {
     const adapter = await browser.requestAdapter({ powerPreference: request.powerPreference });
     if (adapter !== null) return { adapter, wgslFeatures: wgslFeaturesOf(browser) };
-    throw noAdapter("navigator.gpu returned no adapter. Enable WebGPU in this browser (Chromium: --enable-unsafe-webgpu; with no GPU also --enable-unsafe-swiftshader).");
+    throw noAdapter(
+      "navigator.gpu returned no adapter. Enable WebGPU in this browser (Chromium: " +
+        "--enable-unsafe-webgpu; with no GPU also --enable-unsafe-swiftshader).",
+    );
   }
   // Loaded only in Node, so that browser bundles never see node:fs or the webgpu package.
   const { requestNodeAdapter } = await import("./node-adapter.js");
@@ -22,7 +25,8 @@ export async function requestAdapter(request: AdapterRequest = {}): Promise<Foun
  * (tfjs in Node wants `navigator.gpu` to exist): there einsight uses Dawn through `webgpu`.
  */
 export function browserGpu(): GPU | undefined {
-  if ((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== undefined) return undefined;
+  if ((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== undefined)
+    return undefined;
   return (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
 }
 

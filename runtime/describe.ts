@@ -1,4 +1,7 @@
-/** How an error message names a value einsight did not expect: "an array", `the string "12"`, "number 42", "a bigint array". */
+/**
+ * How an error message names a value einsight did not expect: "an array", `the string "12"`, "number 42", "a bigint
+ * array".
+ */
 export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return "an array";

@@ -21,7 +21,11 @@ export interface DeviceRequest extends AdapterRequest {
   readonly features?: readonly GPUFeatureName[];
 }
 
-const OPTIONAL_FEATURES: readonly GPUFeatureName[] = ["shader-f16", "subgroups", "chromium-experimental-subgroup-matrix" as GPUFeatureName];
+const OPTIONAL_FEATURES: readonly GPUFeatureName[] = [
+  "shader-f16",
+  "subgroups",
+  "chromium-experimental-subgroup-matrix" as GPUFeatureName,
+];
 
 /** A new device from the best adapter found, once every device retired before it is gone. */
 export async function createDevice(request: DeviceRequest): Promise<SetUpDevice> {
@@ -32,9 +36,17 @@ export async function createDevice(request: DeviceRequest): Promise<SetUpDevice>
   try {
     device = await adapter.requestDevice({ requiredFeatures, requiredLimits: usefulLimits(adapter) });
   } catch (cause) {
-    throw new EinsightError("noAdapter", `The adapter ${describeAdapter(adapter.info)} refused to create a device: ${String(cause)}`, { cause });
+    throw new EinsightError(
+      "noAdapter",
+      `The adapter ${describeAdapter(adapter.info)} refused to create a device: ${String(cause)}`,
+      { cause },
+    );
   }
-  return { device, adapterName: describeAdapter(adapter.info), profile: deviceProfile(device, adapter.info, wgslFeatures) };
+  return {
+    device,
+    adapterName: describeAdapter(adapter.info),
+    profile: deviceProfile(device, adapter.info, wgslFeatures),
+  };
 }
 
 /** A device the caller made: its profile where it says which adapter it came from, else the generic one. */
@@ -42,7 +54,11 @@ export function givenDevice(device: GPUDevice): SetUpDevice {
   const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   if (info === undefined) return { device, adapterName: "device given by the caller", profile: PROFILES.generic };
   // A browser says which WGSL features it has; a device made in Node by the caller does not.
-  return { device, adapterName: describeAdapter(info), profile: deviceProfile(device, info, wgslFeaturesOf(browserGpu())) };
+  return {
+    device,
+    adapterName: describeAdapter(info),
+    profile: deviceProfile(device, info, wgslFeaturesOf(browserGpu())),
+  };
 }
 
 interface SubgroupMatrixConfig {
@@ -61,10 +77,22 @@ interface SubgroupMatrixConfig {
 function deviceProfile(device: GPUDevice, info: GPUAdapterInfo, wgslFeatures: ReadonlySet<string>): DeviceProfile {
   const known = profileForAdapter(info);
   const profile = wgslFeatures.has("buffer_view") ? { ...known, bufferViews: true } : known;
-  const details = info as { subgroupMinSize?: number; subgroupMaxSize?: number; subgroupMatrixConfigs?: Iterable<SubgroupMatrixConfig> };
-  if (!device.features.has("shader-f16") || !device.features.has("chromium-experimental-subgroup-matrix")) return profile;
+  const details = info as {
+    subgroupMinSize?: number;
+    subgroupMaxSize?: number;
+    subgroupMatrixConfigs?: Iterable<SubgroupMatrixConfig>;
+  };
+  if (!device.features.has("shader-f16") || !device.features.has("chromium-experimental-subgroup-matrix"))
+    return profile;
   if (details.subgroupMinSize !== 32 || details.subgroupMaxSize !== 32) return profile;
-  const configs = [...(details.subgroupMatrixConfigs ?? [])].filter((c) => c.componentType === "f16" && c.resultComponentType === "f32" && [8, 16].includes(c.M) && [8, 16].includes(c.N) && [8, 16].includes(c.K));
+  const configs = [...(details.subgroupMatrixConfigs ?? [])].filter(
+    (c) =>
+      c.componentType === "f16" &&
+      c.resultComponentType === "f32" &&
+      [8, 16].includes(c.M) &&
+      [8, 16].includes(c.N) &&
+      [8, 16].includes(c.K),
+  );
   const best = configs.sort((x, y) => y.M * y.N * y.K - x.M * x.N * x.K)[0];
   return best === undefined ? profile : { ...profile, subgroupMatrix: { m: best.M, n: best.N, k: best.K } };
 }
@@ -86,6 +114,14 @@ export function retireDevice(device: GPUDevice): void {
 
 /** The adapter's own maxima for the limits einsum kernels press against (the defaults are lower). */
 function usefulLimits(adapter: GPUAdapter): Record<string, number> {
-  const names = ["maxStorageBufferBindingSize", "maxBufferSize", "maxComputeWorkgroupStorageSize", "maxComputeInvocationsPerWorkgroup", "maxComputeWorkgroupSizeX", "maxComputeWorkgroupSizeY", "maxStorageBuffersPerShaderStage"] as const;
+  const names = [
+    "maxStorageBufferBindingSize",
+    "maxBufferSize",
+    "maxComputeWorkgroupStorageSize",
+    "maxComputeInvocationsPerWorkgroup",
+    "maxComputeWorkgroupSizeX",
+    "maxComputeWorkgroupSizeY",
+    "maxStorageBuffersPerShaderStage",
+  ] as const;
   return Object.fromEntries(names.map((n) => [n, adapter.limits[n]]));
 }

@@ -10,6 +10,7 @@ import type { KernelSpec } from "../codegen/wgsl/kernel.js";
 import { PROFILES, type DeviceProfile } from "../codegen/profile.js";
 import { checkTileTable, type TileTable } from "../codegen/tiles.js";
 import { BufferPool } from "./buffer-pool.js";
+import { gpuErrorOf } from "./gpu-errors.js";
 import { createDevice, givenDevice, retireDevice, type DeviceRequest } from "./device-setup.js";
 import { PipelineCache } from "./pipelines.js";
 import { Submitter, type Work } from "./submit.js";
@@ -66,7 +67,10 @@ export interface GpuStats {
   readonly pipelinesCached: number;
   /** Compute dispatches issued since the last reset. */
   readonly dispatches: number;
-  /** Bytes of freed buffers the pool keeps for reuse (not in `allocatedBytes`, as torch's reserved memory is not in its allocated). */
+  /**
+   * Bytes of freed buffers the pool keeps for reuse (not in `allocatedBytes`, as torch's reserved memory is not in
+   * its allocated).
+   */
   readonly pooledBytes: number;
   /** Bytes of GPU buffers einsight views but does not own (`fromGpuBuffer`, `fromTfjs`): not in `allocatedBytes`. */
   readonly wrappedBytes: number;
@@ -151,9 +155,19 @@ export class Gpu {
   readonly sizedPlansAfter: number;
 
   /** @internal Use `gpu()`. */
-  constructor(device: GPUDevice, adapterName: string, owned: boolean, profile: DeviceProfile = PROFILES.generic, options: Pick<GpuOptions, "poolBytes" | "pipelineCacheSize" | "sizedPlansAfter"> = {}) {
+  constructor(
+    device: GPUDevice,
+    adapterName: string,
+    owned: boolean,
+    profile: DeviceProfile = PROFILES.generic,
+    options: Pick<GpuOptions, "poolBytes" | "pipelineCacheSize" | "sizedPlansAfter"> = {},
+  ) {
     this.profile = profile;
-    const { poolBytes = DEFAULT_POOL_BYTES, pipelineCacheSize = DEFAULT_PIPELINE_CACHE_SIZE, sizedPlansAfter = DEFAULT_SIZED_PLANS_AFTER } = options;
+    const {
+      poolBytes = DEFAULT_POOL_BYTES,
+      pipelineCacheSize = DEFAULT_PIPELINE_CACHE_SIZE,
+      sizedPlansAfter = DEFAULT_SIZED_PLANS_AFTER,
+    } = options;
     this.sizedPlansAfter = sizedPlansAfter;
     this.#pool = new BufferPool(poolBytes);
     this.#pipelines = new PipelineCache(pipelineCacheSize);
@@ -172,8 +186,14 @@ export class Gpu {
 
   /** The WebGPU device; throws once `destroy()` was called or the device was lost. */
   get device(): GPUDevice {
-    if (this.#device === undefined) throw new EinsightError("destroyedDevice", "This einsight GPU was destroyed; create a new one with gpu().");
-    if (this.#lost !== undefined) throw new EinsightError("deviceLost", `The GPU device was lost (${this.#lost}); its tensors are gone. Create a new one with gpu() and upload the data again.`);
+    if (this.#device === undefined)
+      throw new EinsightError("destroyedDevice", "This einsight GPU was destroyed; create a new one with gpu().");
+    if (this.#lost !== undefined)
+      throw new EinsightError(
+        "deviceLost",
+        `The GPU device was lost (${this.#lost}); its tensors are gone. Create a new one with gpu() and ` +
+          `upload the data again.`,
+      );
     return this.#device;
   }
 
@@ -248,8 +268,15 @@ export class Gpu {
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
     const device = this.device;
     const limit = this.limits.maxBufferSize;
-    check(size <= limit, "bufferTooLarge", () => `A ${role} buffer of ${bytes} bytes is more than this adapter's maxBufferSize of ${limit} bytes (${this.adapterName}); use smaller tensors, or split the work into smaller einsums.`);
-    const usage = role === "staging" ? Usage.MAP_READ | Usage.COPY_DST : Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;
+    check(
+      size <= limit,
+      "bufferTooLarge",
+      () =>
+        `A ${role} buffer of ${bytes} bytes is more than this adapter's maxBufferSize of ${limit} bytes ` +
+        `(${this.adapterName}); use smaller tensors, or split the work into smaller einsums.`,
+    );
+    const usage =
+      role === "staging" ? Usage.MAP_READ | Usage.COPY_DST : Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;
     const pooled = role === "staging" ? undefined : this.#pool.take(size);
     let buffer: GPUBuffer;
     if (pooled !== undefined) {
@@ -382,31 +409,31 @@ export class Gpu {
   }
 }
 
-/**
- * The EinsightError for an error the GPU reported: a buffer of another device or a destroyed one
- * (which einsight cannot see before the GPU does, for buffers it did not make) said plainly.
- */
-function gpuErrorOf(message: string): EinsightError {
-  if (/is associated with \[Device[^\]]*\], and cannot be used with \[Device/.test(message)) {
-    return new EinsightError("invalidBuffer", `A GPU buffer of another device was used: a buffer given to fromGpuBuffer() (or a tfjs tensor given to fromTfjs()) must come from this Gpu's device, g.device; make the other library use it (gpu({ device }) shares one the other way). The GPU said: ${message.trim()}`);
-  }
-  if (/used in submit while destroyed/.test(message)) {
-    return new EinsightError("invalidBuffer", `A GPU buffer was destroyed while einsight still used it: a buffer given to fromGpuBuffer() must stay alive until its tensors are destroyed and their reads are done. The GPU said: ${message.trim()}`);
-  }
-  return new EinsightError("gpuError", `The GPU reported an error that einsight did not prevent (please report it): ${message}`);
-}
-
 /** A GPU for einsight: the device you pass, or one from the best adapter found (see runtime/adapter). */
 export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
   const pool = options.poolBytes;
-  if (pool !== undefined && !(typeof pool === "number" && pool >= 0)) throw new EinsightError("invalidOption", `gpu(): poolBytes must be a non-negative number of bytes, got ${String(pool)}.`);
+  if (pool !== undefined && !(typeof pool === "number" && pool >= 0))
+    throw new EinsightError(
+      "invalidOption",
+      `gpu(): poolBytes must be a non-negative number of bytes, got ${String(pool)}.`,
+    );
   const pipelines = options.pipelineCacheSize;
-  check(pipelines === undefined || (Number.isSafeInteger(pipelines) && pipelines >= 1), "invalidOption", () => `gpu(): pipelineCacheSize must be a whole number of pipelines, at least 1, got ${String(pipelines)}.`);
+  check(
+    pipelines === undefined || (Number.isSafeInteger(pipelines) && pipelines >= 1),
+    "invalidOption",
+    () => `gpu(): pipelineCacheSize must be a whole number of pipelines, at least 1, got ` + `${String(pipelines)}.`,
+  );
   const after = options.sizedPlansAfter;
-  check(after === undefined || (typeof after === "number" && after >= 1 && (Number.isSafeInteger(after) || after === Infinity)), "invalidOption", () => `gpu(): sizedPlansAfter must be a whole number, at least 1, or Infinity, got ${String(after)}.`);
+  check(
+    after === undefined ||
+      (typeof after === "number" && after >= 1 && (Number.isSafeInteger(after) || after === Infinity)),
+    "invalidOption",
+    () => `gpu(): sizedPlansAfter must be a whole number, at least 1, or Infinity, got ${String(after)}.`,
+  );
   const table = options.tileTable;
   if (table !== undefined) checkTileTable(table);
-  const tuned = (profile: DeviceProfile): DeviceProfile => (table === undefined ? profile : { ...profile, tileTable: table });
+  const tuned = (profile: DeviceProfile): DeviceProfile =>
+    table === undefined ? profile : { ...profile, tileTable: table };
   const owned = options.device === undefined;
   const { device, adapterName, profile } = owned ? await createDevice(options) : givenDevice(options.device);
   return new Gpu(device, adapterName, owned, tuned(profile), options);

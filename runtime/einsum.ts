@@ -9,33 +9,24 @@ import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
 import { startsAligned } from "../codegen/access.js";
 import { DTYPE_BYTES } from "../codegen/dtype.js";
-import { checkIndexRange, planEinsum, stepOutputBytes, wideAccessHolds, type Plan, type PlanOptions } from "../codegen/plan.js";
+import {
+  checkIndexRange,
+  planEinsum,
+  stepOutputBytes,
+  wideAccessHolds,
+  type Plan,
+  type PlanOptions,
+} from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
 import { launchArguments, type BufferRef } from "../codegen/wgsl/step.js";
 import { checkCompiledSizes, fitCompiled, withoutWideAccess } from "../codegen/sized.js";
 import { compileEinsum, compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu, Storage } from "./device.js";
-import { describeValue } from "./describe.js";
 import { Tensor } from "./tensor.js";
+import { checkOut, einsumArguments, flushOwners, type EinsumOptions } from "./einsum-arguments.js";
+
+export type { EinsumOptions } from "./einsum-arguments.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
-
-export interface EinsumOptions extends Omit<PlanOptions, "profile" | "outputStrides"> {
-  /**
-   * Write the result into this tensor (any view of the output's shape that does not overlap itself
-   * or share a buffer with an operand) instead of a new one; einsum returns it. With `accumulate`,
-   * the result is added to what it holds.
-   */
-  readonly out?: Tensor;
-  /**
-   * A plan and kernels made at build time (the transformer passes it): used as is when the
-   * operands have the shapes and strides it was compiled for; sizes the build left to run time
-   * (`number` in a shape type) are read from the tensors. Different strides (views; the build
-   * assumes contiguous operands) or an `out` are planned just in time; a size the build knew that
-   * differs is an error naming the operand and dimension.
-   */
-  readonly compiled?: CompiledEinsum;
-}
-
 
 /** Plans and kernels per device, by the canonical JSON of what determines them. Bounded: cleared when full. */
 const compiledByGpu = new WeakMap<Gpu, Map<string, CompiledEinsum>>();
@@ -44,7 +35,11 @@ const CACHE_LIMIT = 512;
 const sizedByGpu = new WeakMap<Gpu, Map<string, number | CompiledEinsum>>();
 
 /** The shapes of the tensors among einsum's arguments (a trailing options object is not one). */
-export type OperandShapes<A extends readonly unknown[]> = A extends readonly [...infer T, infer Last] ? (Last extends Tensor ? ShapesOf<A> : ShapesOf<T>) : ShapesOf<A>;
+export type OperandShapes<A extends readonly unknown[]> = A extends readonly [...infer T, infer Last]
+  ? Last extends Tensor
+    ? ShapesOf<A>
+    : ShapesOf<T>
+  : ShapesOf<A>;
 type ShapesOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] extends Tensor<infer S> ? S : never };
 
 /**
@@ -65,55 +60,12 @@ export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptio
   return g.batch(() => run(g, compiled, tensors, call.out));
 }
 
-/**
- * Submits the work other libraries recorded on the buffers of `tensors` they own (`fromTfjs`), so
- * that einsight's submit that follows is queued after it.
- */
-export function flushOwners(tensors: readonly (Tensor | undefined)[]): void {
-  for (const t of tensors) t?.storage.external?.flush?.();
-}
-
 /** One einsum() call as it is planned: its equation, its checked operands and options, and its `out` tensor if any. */
 interface EinsumCall {
   readonly equation: string;
   readonly tensors: readonly Tensor[];
   readonly options: EinsumOptions;
   readonly out: Tensor | undefined;
-}
-
-/** Splits einsum's arguments into operands and options, and checks the operands. */
-export function einsumArguments(equation: string, args: readonly unknown[]): { operands: readonly Tensor[]; options: EinsumOptions } {
-  check(typeof equation === "string", "invalidEquation", () => `einsum()'s first argument must be the equation string, e.g. "ij,jk->ik"; got ${describeValue(equation)}.`);
-  const last: unknown = args[args.length - 1];
-  const hasOptions = isPlainObject(last);
-  const options = (hasOptions ? last : {}) as EinsumOptions;
-  const operands = hasOptions ? args.slice(0, -1) : args;
-  operands.forEach((op, k) => check(op instanceof Tensor, "invalidOperand", () => `Operand ${k} of einsum("${equation}") is ${describeValue(op)}, not a Tensor; make one with tensor(g, data, shape).`));
-  const tensors = operands as readonly Tensor[];
-  check(tensors.length > 0, "operandCount", () => `einsum("${equation}") was given no operands; pass one tensor per comma-separated term.`);
-  const g = tensors[0]!.gpu;
-  tensors.forEach((t, k) => {
-    check(t.gpu === g, "mixedDevices", () => `Operand ${k} of einsum("${equation}") lives on a different GPU than operand 0; make all operands with the same gpu().`);
-  });
-  void g.device; // throws destroyedDevice (or deviceLost) before any tensor is said to be destroyed
-  tensors.forEach((t, k) => {
-    check(!t.destroyed, "destroyedTensor", () => `Operand ${k} of einsum("${equation}") (shape [${t.shape.join(", ")}]) was destroyed.`);
-  });
-  return { operands: tensors, options };
-}
-
-function checkOut(equation: string, options: EinsumOptions, operands: readonly Tensor[]): Tensor | undefined {
-  const { out, accumulate } = options;
-  check(accumulate === undefined || typeof accumulate === "boolean", "invalidOption", () => `accumulate must be true or false, got ${String(accumulate)}.`);
-  check(accumulate !== true || out !== undefined, "invalidOption", () => `einsum("${equation}") was asked to accumulate but given no 'out' tensor to add into.`);
-  if (out === undefined) return undefined;
-  check(out instanceof Tensor, "invalidOperand", () => `The 'out' option of einsum("${equation}") is ${describeValue(out)}, not a Tensor.`);
-  check(out.gpu === operands[0]!.gpu, "mixedDevices", () => `The 'out' tensor of einsum("${equation}") lives on a different GPU than the operands.`);
-  check(!out.destroyed, "destroyedTensor", () => `The 'out' tensor of einsum("${equation}") (shape [${out.shape.join(", ")}]) was destroyed.`);
-  check(out.dtype === operands[0]!.dtype, "unsupportedDtype", () => `The 'out' tensor of einsum("${equation}") is ${out.dtype} but the operands are ${operands[0]!.dtype}.`);
-  const k = operands.findIndex((t) => t.storage.buffer === out.storage.buffer); // one GPUBuffer, however many wrappers
-  check(k < 0, "aliasedOutput", () => `The 'out' tensor of einsum("${equation}") shares its buffer with operand ${k}; a kernel cannot read and write one buffer. Write into a separate tensor.`);
-  return out;
 }
 
 function compile(g: Gpu, call: EinsumCall): CompiledEinsum {
@@ -131,9 +83,19 @@ function compile(g: Gpu, call: EinsumCall): CompiledEinsum {
   if (compiled === undefined) {
     if (out !== undefined) {
       const shape = bindShapes(equation, tensors).output.shape;
-      check(sameDims(out.shape, shape), "sizeMismatch", () => `The 'out' tensor of einsum("${equation}") has shape [${out.shape.join(", ")}], but the result has shape [${shape.join(", ")}].`);
+      check(
+        sameDims(out.shape, shape),
+        "sizeMismatch",
+        () =>
+          `The 'out' tensor of einsum("${equation}") has shape [${out.shape.join(", ")}], but the result ` +
+          `has shape [${shape.join(", ")}].`,
+      );
     }
-    const fullOptions: PlanOptions = { ...planOptions, profile: g.profile, ...(out === undefined ? {} : { outputStrides: out.strides, outputOffset: out.offset }) };
+    const fullOptions: PlanOptions = {
+      ...planOptions,
+      profile: g.profile,
+      ...(out === undefined ? {} : { outputStrides: out.strides, outputOffset: out.offset }),
+    };
     // Planning is cheap and made for these sizes (path, strategies, memory budget); kernels are
     // what sizes can share.
     const plan = planEinsum(equation, tensors, fullOptions);
@@ -170,7 +132,12 @@ function sharedSizes(g: Gpu, call: EinsumCall, plan: Plan, planOptions: PlanOpti
       layouts.set(key, entry + 1);
       return undefined;
     }
-    entry = compileEinsum(equation, tensors, { ...planOptions, runtimeSizes: labels }, g.limits.maxComputeWorkgroupsPerDimension);
+    entry = compileEinsum(
+      equation,
+      tensors,
+      { ...planOptions, runtimeSizes: labels },
+      g.limits.maxComputeWorkgroupsPerDimension,
+    );
     g.notePlanMade();
     if (layouts.size >= CACHE_LIMIT) layouts.clear();
     layouts.set(key, entry);
@@ -185,15 +152,36 @@ function sharedSizes(g: Gpu, call: EinsumCall, plan: Plan, planOptions: PlanOpti
  */
 function layoutKey({ equation, tensors, options, out }: EinsumCall, view: (t: Tensor) => unknown[]): string {
   const layout = (t: Tensor) => [...view(t), t.dtype, startsAligned(t.offset, t.dtype)];
-  return JSON.stringify([equation, tensors.map(layout), options.strategy ?? null, options.memoryBudget ?? null, options.tiles ?? null, out === undefined ? null : layout(out), options.accumulate === true]);
+  return JSON.stringify([
+    equation,
+    tensors.map(layout),
+    options.strategy ?? null,
+    options.memoryBudget ?? null,
+    options.tiles ?? null,
+    out === undefined ? null : layout(out),
+    options.accumulate === true,
+  ]);
 }
 
-/** A plan's path and kernels apart from sizes: each step's inputs, output labels, strategy and whether it multiplies on subgroup matrices. */
+/**
+ * A plan's path and kernels apart from sizes: each step's inputs, output labels, strategy and whether it multiplies
+ * on subgroup matrices.
+ */
 function planShape(plan: Plan): string {
-  return JSON.stringify(plan.steps.map((s) => [s.strategy, s.inputs.map((i) => [i.ref, i.labels]), s.output.labels, s.tiles?.matrix !== undefined]));
+  return JSON.stringify(
+    plan.steps.map((s) => [
+      s.strategy,
+      s.inputs.map((i) => [i.ref, i.labels]),
+      s.output.labels,
+      s.tiles?.matrix !== undefined,
+    ]),
+  );
 }
 
-/** The kernels of each compiled einsum sized at run time without its 16-byte loads, made when a call first needs them. */
+/**
+ * The kernels of each compiled einsum sized at run time without its 16-byte loads, made when a call first needs
+ * them.
+ */
 const narrowByCompiled = new WeakMap<CompiledEinsum, CompiledEinsum["programs"]>();
 
 function narrowPrograms(compiled: CompiledEinsum): CompiledEinsum["programs"] {
@@ -216,19 +204,37 @@ const verifiedEquation = new WeakMap<CompiledEinsum, string>();
  */
 function usable({ equation, tensors, options, out }: EinsumCall, compiled: CompiledEinsum): CompiledEinsum | undefined {
   const accumulate = options.accumulate === true;
-  const ops: unknown = (compiled as { plan?: { operands?: unknown } }).plan?.operands; // from user code: checked, not trusted
-  check(Array.isArray(ops) && Array.isArray(compiled.programs) && ops.length === tensors.length, "compiledMismatch", () => `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ${tensors.length} operand(s); rebuild, or leave the option out.`);
+  // from user code: checked, not trusted
+  const ops: unknown = (compiled as { plan?: { operands?: unknown } }).plan?.operands;
+  check(
+    Array.isArray(ops) && Array.isArray(compiled.programs) && ops.length === tensors.length,
+    "compiledMismatch",
+    () =>
+      `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ` +
+      `${tensors.length} operand(s); rebuild, or leave the option out.`,
+  );
   if (verifiedEquation.get(compiled) !== equation) {
     const canonical = formatEquation(parseEquation(equation));
-    check(compiled.plan.equation === canonical, "compiledMismatch", () => `The 'compiled' option of einsum("${equation}") was compiled for "${compiled.plan.equation}"; rebuild, or leave the option out.`);
+    check(
+      compiled.plan.equation === canonical,
+      "compiledMismatch",
+      () =>
+        `The 'compiled' option of einsum("${equation}") was compiled for "${compiled.plan.equation}"; ` +
+        `rebuild, or leave the option out.`,
+    );
     verifiedEquation.set(compiled, equation); // the call site passes the same pair every time: parse once
   }
-  checkCompiledSizes(compiled.plan, tensors.map((t) => t.shape), `einsum("${equation}")`);
+  checkCompiledSizes(
+    compiled.plan,
+    tensors.map((t) => t.shape),
+    `einsum("${equation}")`,
+  );
   if ((compiled.plan.dtype ?? "f32") !== tensors[0]!.dtype) return undefined; // compiled for f32 (types carry no dtype)
   const aligned = tensors.map((t) => startsAligned(t.offset, t.dtype));
   const outputAligned = out === undefined || startsAligned(out.offset, out.dtype);
   if (compiled.plan.runtimeSizes !== undefined) {
-    // Sized at run time: the kernels read every stride but 0s and 1s, so views whose 0s and 1s are the compiled ones fit.
+    // Sized at run time: the kernels read every stride but 0s and 1s, so views whose 0s and 1s are the compiled
+    // ones fit.
     if (out !== undefined && compiled.plan.output.accumulate !== accumulate) return undefined;
     const plan = fitCompiled(compiled.plan, tensors, out?.strides);
     if (plan === undefined || (out !== undefined && !sameDims(out.shape, plan.output.shape))) return undefined;
@@ -237,14 +243,18 @@ function usable({ equation, tensors, options, out }: EinsumCall, compiled: Compi
     if (wideAccessHolds(plan, aligned, outputAligned)) return { plan, programs: compiled.programs };
     return { plan: withoutWideAccess(plan), programs: narrowPrograms(compiled) };
   }
-  // Kernels that read (or store into an `out` view) 16 bytes at a time were compiled for aligned starts (offset 0): a view may start elsewhere.
+  // Kernels that read (or store into an `out` view) 16 bytes at a time were compiled for aligned starts (offset 0):
+  // a view may start elsewhere.
   if (!wideAccessHolds(compiled.plan, aligned, outputAligned)) return undefined;
   const output = compiled.plan.output;
   const layouts = compiled.plan.operands;
   const outputFits =
     out === undefined
       ? output.accumulate !== true && isContiguous({ shape: output.shape, strides: output.strides, offset: 0 })
-      : output.view === true && sameDims(out.shape, output.shape) && sameDims(out.strides, output.strides) && output.accumulate === accumulate;
+      : output.view === true &&
+        sameDims(out.shape, output.shape) &&
+        sameDims(out.strides, output.strides) &&
+        output.accumulate === accumulate;
   return outputFits && tensors.every((t, k) => sameDims(t.strides, layouts[k]!.strides)) ? compiled : undefined;
 }
 
@@ -257,12 +267,33 @@ function checkLimits(g: Gpu, { plan, programs }: CompiledEinsum): void {
   const limit = g.limits.maxStorageBufferBindingSize;
   plan.steps.forEach((step, i) => {
     const bytes = stepOutputBytes(step, plan.dtype);
-    check(bytes <= limit, "bindingTooLarge", () => `Step ${i + 1} of ${plan.equation} makes a result of shape [${step.output.shape.join(", ")}] (${bytes} bytes), more than this adapter's maxStorageBufferBindingSize of ${limit} bytes; split the einsum into smaller ones.`);
+    check(
+      bytes <= limit,
+      "bindingTooLarge",
+      () =>
+        `Step ${i + 1} of ${plan.equation} makes a result of shape [${step.output.shape.join(", ")}] ` +
+        `(${bytes} bytes), more than this adapter's maxStorageBufferBindingSize of ${limit} bytes; split ` +
+        `the einsum into smaller ones.`,
+    );
     const scratch = step.cost.temporaryBytes;
-    check(scratch <= limit, "bindingTooLarge", () => `Step ${i + 1} of ${plan.equation} would use '${step.strategy}' with ${scratch} bytes of scratch, more than this adapter's maxStorageBufferBindingSize of ${limit} bytes; choose another strategy or a smaller memoryBudget.`);
+    check(
+      scratch <= limit,
+      "bindingTooLarge",
+      () =>
+        `Step ${i + 1} of ${plan.equation} would use '${step.strategy}' with ${scratch} bytes of ` +
+        `scratch, more than this adapter's maxStorageBufferBindingSize of ${limit} bytes; choose another ` +
+        `strategy or a smaller memoryBudget.`,
+    );
     const storage = g.limits.maxComputeWorkgroupStorageSize;
     const tileBytes = Math.max(0, ...programs[i]!.launches.map((l) => l.kernel.workgroupBytes ?? 0));
-    check(tileBytes <= storage, "workgroupStorage", () => `Step ${i + 1} of ${plan.equation} uses tiles needing ${tileBytes} bytes of workgroup memory, more than this device's maxComputeWorkgroupStorageSize of ${storage}; force smaller tiles (the 'tiles' option: a smaller side or a shallower tk).`);
+    check(
+      tileBytes <= storage,
+      "workgroupStorage",
+      () =>
+        `Step ${i + 1} of ${plan.equation} uses tiles needing ${tileBytes} bytes of workgroup memory, ` +
+        `more than this device's maxComputeWorkgroupStorageSize of ${storage}; force smaller tiles (the ` +
+        `'tiles' option: a smaller side or a shallower tk).`,
+    );
   });
 }
 
@@ -273,16 +304,31 @@ function run(g: Gpu, { plan, programs }: CompiledEinsum, operands: readonly Tens
   let output: Storage | undefined;
   plan.steps.forEach((step, i) => {
     const isLast = i === plan.steps.length - 1;
-    const result = isLast && out !== undefined ? out.storage : g.allocate(stepOutputBytes(step, plan.dtype), isLast ? "tensor" : "temporary");
+    const result =
+      isLast && out !== undefined
+        ? out.storage
+        : g.allocate(stepOutputBytes(step, plan.dtype), isLast ? "tensor" : "temporary");
     const resultBinding: InputBinding = isLast && outBinding !== undefined ? outBinding : { buffer: result, offset: 0 };
     const scratch = programs[i]!.scratch.map((b) => g.allocate(b, "temporary"));
-    const inputs = step.inputs.map((input) => ("operand" in input.ref ? operandBindings[input.ref.operand]! : { buffer: results[input.ref.step]!, offset: 0 }));
+    const inputs = step.inputs.map((input) =>
+      "operand" in input.ref ? operandBindings[input.ref.operand]! : { buffer: results[input.ref.step]!, offset: 0 },
+    );
     for (const launch of programs[i]!.launches) {
       const bound = launch.buffers.map((ref) => resolve(ref, inputs, resultBinding, scratch));
       // sizes left to run time go into params, and may make no work at all
-      const { workgroups, params } = launchArguments(launch, step, plan.sizes, g.limits.maxComputeWorkgroupsPerDimension);
+      const { workgroups, params } = launchArguments(
+        launch,
+        step,
+        plan.sizes,
+        g.limits.maxComputeWorkgroupsPerDimension,
+      );
       const kernel = workgroups === launch.kernel.workgroups ? launch.kernel : { ...launch.kernel, workgroups };
-      if (workgroups[0] * workgroups[1] > 0) g.dispatch(kernel, bound.map((b) => b.binding), [...bound.map((b) => b.offset), ...params]);
+      if (workgroups[0] * workgroups[1] > 0)
+        g.dispatch(
+          kernel,
+          bound.map((b) => b.binding),
+          [...bound.map((b) => b.offset), ...params],
+        );
     }
     scratch.forEach((s) => g.free(s));
     step.frees.forEach((f) => g.free(results[f]!));
@@ -302,13 +348,13 @@ function operandBinding(g: Gpu, t: Tensor, what = "An operand"): InputBinding {
   return { buffer: t.storage, offset: window.view.offset, window: { offset: window.offset, size: window.size } };
 }
 
-function resolve(ref: BufferRef, inputs: readonly InputBinding[], result: InputBinding, scratch: readonly Storage[]): Bound {
-  const bound = "input" in ref ? inputs[ref.input]! : "output" in ref ? result : { buffer: scratch[ref.scratch]!, offset: 0 };
+function resolve(
+  ref: BufferRef,
+  inputs: readonly InputBinding[],
+  result: InputBinding,
+  scratch: readonly Storage[],
+): Bound {
+  const bound =
+    "input" in ref ? inputs[ref.input]! : "output" in ref ? result : { buffer: scratch[ref.scratch]!, offset: 0 };
   return { binding: { buffer: bound.buffer.buffer, ...bound.window }, offset: bound.offset };
-}
-
-function isPlainObject(v: unknown): boolean {
-  if (typeof v !== "object" || v === null) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }

@@ -28,37 +28,83 @@ export interface GpuBufferOptions {
  * and that the view fits it. A buffer of another device, or one destroyed while in use, only the
  * GPU can tell: the next einsight call or read reports it (`invalidBuffer`).
  */
-export function fromGpuBuffer<const S extends Shape>(g: Gpu, buffer: GPUBuffer, shape: S, options: GpuBufferOptions = {}): Tensor<Writable<S>> {
-  return wrapBuffer(g, buffer, shape, options, {}, "fromGpuBuffer()");
+export function fromGpuBuffer<const S extends Shape>(
+  g: Gpu,
+  buffer: GPUBuffer,
+  shape: S,
+  options: GpuBufferOptions = {},
+): Tensor<Writable<S>> {
+  return wrapBuffer(g, buffer, shape, options, { external: {}, what: "fromGpuBuffer()" });
 }
 
 /** @internal `fromGpuBuffer` for an adapter that tells einsight how to order and release (runtime/tfjs). */
-export function wrapBuffer<const S extends Shape>(g: Gpu, buffer: GPUBuffer, shape: S, options: GpuBufferOptions, external: External, what: string): Tensor<Writable<S>> {
+export function wrapBuffer<const S extends Shape>(
+  g: Gpu,
+  buffer: GPUBuffer,
+  shape: S,
+  options: GpuBufferOptions,
+  owner: { readonly external: External; readonly what: string },
+): Tensor<Writable<S>> {
+  const { external, what } = owner;
   const dtype = checkDtype(g, options, what);
   checkBuffer(buffer, what);
-  check((buffer.usage & STORAGE) !== 0, "invalidBuffer", () => `${what}: the buffer has no STORAGE usage (usage ${buffer.usage}), which einsight's kernels need to read and write it; create it with GPUBufferUsage.STORAGE.`);
-  check(buffer.mapState === "unmapped", "invalidBuffer", () => `${what}: the buffer is ${buffer.mapState}; unmap it (buffer.unmap()) before a GPU queue can use it.`);
+  check(
+    (buffer.usage & STORAGE) !== 0,
+    "invalidBuffer",
+    () =>
+      `${what}: the buffer has no STORAGE usage (usage ${buffer.usage}), which einsight's kernels need ` +
+      `to read and write it; create it with GPUBufferUsage.STORAGE.`,
+  );
+  check(
+    buffer.mapState === "unmapped",
+    "invalidBuffer",
+    () => `${what}: the buffer is ${buffer.mapState}; unmap it (buffer.unmap()) before a GPU queue can use ` + `it.`,
+  );
   checkShape(shape, what);
   const bytes = DTYPE_BYTES[dtype];
   const offset = options.offset ?? 0;
-  check(Number.isSafeInteger(offset) && offset >= 0 && offset % bytes === 0, "invalidBuffer", () => `${what}: offset ${typeof offset === "number" ? offset : describeValue(offset)} is not a whole number of ${dtype} elements (${bytes} bytes each) from the buffer's start.`);
+  check(
+    Number.isSafeInteger(offset) && offset >= 0 && offset % bytes === 0,
+    "invalidBuffer",
+    () =>
+      `${what}: offset ${typeof offset === "number" ? offset : describeValue(offset)} is not a whole ` +
+      `number of ${dtype} elements (${bytes} bytes each) from the buffer's start.`,
+  );
   const strides = options.strides ?? contiguousStrides(shape);
   check(
-    Array.isArray(strides) && strides.length === shape.length && strides.every((n) => Number.isSafeInteger(n) && n >= 0),
+    Array.isArray(strides) &&
+      strides.length === shape.length &&
+      strides.every((n) => Number.isSafeInteger(n) && n >= 0),
     "invalidStrides",
-    () => `${what}: strides ${Array.isArray(strides) ? JSON.stringify(strides) : describeValue(strides)} must be ${shape.length} non-negative whole numbers of elements, one per dimension of shape [${shape.join(", ")}].`,
+    () =>
+      `${what}: strides ${Array.isArray(strides) ? JSON.stringify(strides) : describeValue(strides)} ` +
+      `must be ${shape.length} non-negative whole numbers of elements, one per dimension of shape ` +
+      `[${shape.join(", ")}].`,
   );
   const view = { shape, strides, offset: offset / bytes };
   const extent = viewExtent(view);
   const end = extent === undefined ? offset : (extent.last + 1) * bytes;
-  check(end <= buffer.size, "invalidBuffer", () => `${what}: the view of shape [${shape.join(", ")}], strides [${strides.join(", ")}] from byte ${offset} reaches byte ${end}, past the end of the ${buffer.size}-byte buffer.`);
+  check(
+    end <= buffer.size,
+    "invalidBuffer",
+    () =>
+      `${what}: the view of shape [${shape.join(", ")}], strides [${strides.join(", ")}] from byte ` +
+      `${offset} reaches byte ${end}, past the end of the ${buffer.size}-byte buffer.`,
+  );
   return new Tensor<Writable<S>>(g.wrap(buffer, external), shape, strides, offset / bytes, dtype);
 }
 
 /** Refuses anything that is not a GPUBuffer (by its attributes: Node and browsers name the class differently). */
 function checkBuffer(buffer: unknown, what: string): asserts buffer is GPUBuffer {
   const b = buffer as Partial<GPUBuffer> | null;
-  if (typeof b !== "object" || b === null || typeof b.size !== "number" || typeof b.usage !== "number" || typeof b.mapState !== "string" || typeof b.destroy !== "function") {
+  if (
+    typeof b !== "object" ||
+    b === null ||
+    typeof b.size !== "number" ||
+    typeof b.usage !== "number" ||
+    typeof b.mapState !== "string" ||
+    typeof b.destroy !== "function"
+  ) {
     throw new EinsightError("invalidBuffer", `${what}: expected a GPUBuffer, got ${describeValue(buffer)}.`);
   }
 }

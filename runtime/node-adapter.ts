@@ -65,7 +65,8 @@ async function importWebgpu(): Promise<WebgpuModule> {
   } catch (cause) {
     throw new EinsightError(
       "noAdapter",
-      "WebGPU in Node needs the npm package 'webgpu' (Dawn): run npm install webgpu. Or pass a device you made yourself: gpu({ device }).",
+      "WebGPU in Node needs the npm package 'webgpu' (Dawn): run npm install webgpu. Or pass a device " +
+        "you made yourself: gpu({ device }).",
       { cause },
     );
   }

@@ -8,7 +8,9 @@ import { Tensor } from "./tensor.js";
 import type { CheckEinsum, EinsumCompletions, Shape } from "./types/index.js";
 
 /** The shapes of `plan()`'s operands, as tuple types where they are literal. */
-type PlanShapes<A extends readonly PlanOperand[]> = { -readonly [K in keyof A]: A[K] extends { readonly shape: infer S extends Shape } ? S : never };
+type PlanShapes<A extends readonly PlanOperand[]> = {
+  -readonly [K in keyof A]: A[K] extends { readonly shape: infer S extends Shape } ? S : never;
+};
 
 /**
  * The plan of `equation` for operands `{ shape, strides?, offset?, dtype? }` (a `Tensor` is one).

@@ -21,7 +21,10 @@ export type Work = Dispatch | { readonly clear: GPUBuffer };
 const PARAMS_USAGE = 0x40 | 0x8;
 
 export class Submitter {
-  /** Every submit's params, rewritten by `queue.writeBuffer` (ordered after the work already queued); grows as needed. */
+  /**
+   * Every submit's params, rewritten by `queue.writeBuffer` (ordered after the work already queued); grows as
+   * needed.
+   */
   #uniform: GPUBuffer | undefined;
 
   /**
@@ -37,7 +40,9 @@ export class Submitter {
     let uniform: GPUBuffer | undefined;
     if (dispatches.length > 0) {
       uniform = this.#uniformBuffer(device, slot * dispatches.length);
-      const words = new Uint32Array((slot / 4) * (dispatches.length - 1) + paramsWords(Math.max(...dispatches.map((d) => d.params.length))));
+      const words = new Uint32Array(
+        (slot / 4) * (dispatches.length - 1) + paramsWords(Math.max(...dispatches.map((d) => d.params.length))),
+      );
       dispatches.forEach((d, i) => words.set(d.params, (i * slot) / 4));
       device.queue.writeBuffer(uniform, 0, words);
     }
@@ -54,7 +59,10 @@ export class Submitter {
       const { pipeline, layout } = w.pipeline;
       const bindGroup = device.createBindGroup({
         layout,
-        entries: [...w.bindings, { buffer: uniform!, offset: index * slot, size: paramsWords(w.params.length) * 4 }].map((resource, binding) => ({ binding, resource })),
+        entries: [
+          ...w.bindings,
+          { buffer: uniform!, offset: index * slot, size: paramsWords(w.params.length) * 4 },
+        ].map((resource, binding) => ({ binding, resource })),
       });
       pass ??= encoder.beginComputePass();
       pass.setPipeline(pipeline);
@@ -76,7 +84,11 @@ export class Submitter {
   #uniformBuffer(device: GPUDevice, bytes: number): GPUBuffer {
     if (this.#uniform === undefined || this.#uniform.size < bytes) {
       this.#uniform?.destroy();
-      this.#uniform = device.createBuffer({ size: Math.max(bytes, 4096), usage: PARAMS_USAGE, label: "einsight params" });
+      this.#uniform = device.createBuffer({
+        size: Math.max(bytes, 4096),
+        usage: PARAMS_USAGE,
+        label: "einsight params",
+      });
     }
     return this.#uniform;
   }

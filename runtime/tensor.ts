@@ -24,7 +24,14 @@ import { DTYPE_BYTES, type Dtype } from "../codegen/dtype.js";
 import { describeValue } from "./describe.js";
 import { fromHalfBits, toHalves } from "./half.js";
 import type { Gpu, Storage } from "./device.js";
-import type { DiagonalShape, ExpandShape, PermuteShape, SelectShape, SliceShape, TransposeShape } from "./types/views.js";
+import type {
+  DiagonalShape,
+  ExpandShape,
+  PermuteShape,
+  SelectShape,
+  SliceShape,
+  TransposeShape,
+} from "./types/views.js";
 
 export type { Dtype };
 /** A shape as a tuple type: literal sizes where known (`[8, 16384, 2048]`), `number` elsewhere. */
@@ -89,12 +96,12 @@ export class Tensor<S extends Shape = Shape> implements View {
   }
 
   /** Elements start, start+step, ... below end of `dim` (negative indices count from the end). */
-  slice<D extends number, Start extends number | undefined = undefined, End extends number | undefined = undefined, Step extends number | undefined = undefined>(
-    dim: D,
-    start?: Start,
-    end?: End,
-    step?: Step,
-  ): Tensor<SliceShape<S, D, Start, End, Step>> {
+  slice<
+    D extends number,
+    Start extends number | undefined = undefined,
+    End extends number | undefined = undefined,
+    Step extends number | undefined = undefined,
+  >(dim: D, start?: Start, end?: End, step?: Step): Tensor<SliceShape<S, D, Start, End, Step>> {
     return this.#view(sliceView(this.#alive(), dim, start, end, step));
   }
 
@@ -119,7 +126,11 @@ export class Tensor<S extends Shape = Shape> implements View {
   }
 
   /** The diagonal of dims `dim1`, `dim2` as a new last dimension (numpy's and torch's argument order). */
-  diagonal<O extends number = 0, D1 extends number = 0, D2 extends number = 1>(offset?: O, dim1?: D1, dim2?: D2): Tensor<DiagonalShape<S, D1, D2, O>> {
+  diagonal<O extends number = 0, D1 extends number = 0, D2 extends number = 1>(
+    offset?: O,
+    dim1?: D1,
+    dim2?: D2,
+  ): Tensor<DiagonalShape<S, D1, D2, O>> {
     return this.#view(diagonalView(this.#alive(), offset, dim1, dim2));
   }
 
@@ -129,11 +140,21 @@ export class Tensor<S extends Shape = Shape> implements View {
     if (isContiguous(v)) return this;
     this.storage.external?.flush?.();
     const g = this.gpu;
-    const out = new Tensor(g.allocate(this.size * DTYPE_BYTES[this.dtype]), this.shape, contiguousStrides(this.shape), 0, this.dtype);
+    const out = new Tensor(
+      g.allocate(this.size * DTYPE_BYTES[this.dtype]),
+      this.shape,
+      contiguousStrides(this.shape),
+      0,
+      this.dtype,
+    );
     const window = bindingWindow(v, DTYPE_BYTES[this.dtype], g.limits, "The view to copy");
     const kernel = window && emitCopyKernel(window.view, g.limits.maxComputeWorkgroupsPerDimension, this.dtype);
     if (window !== undefined && kernel !== undefined) {
-      g.dispatch(kernel, [{ buffer: this.storage.buffer, offset: window.offset, size: window.size }, { buffer: out.storage.buffer }], [window.view.offset, 0]);
+      g.dispatch(
+        kernel,
+        [{ buffer: this.storage.buffer, offset: window.offset, size: window.size }, { buffer: out.storage.buffer }],
+        [window.view.offset, 0],
+      );
     }
     return out;
   }
@@ -152,7 +173,10 @@ export class Tensor<S extends Shape = Shape> implements View {
     check(
       (usage & COPY_SRC) !== 0,
       "invalidBuffer",
-      () => `read(): the GPU buffer behind this tensor has no COPY_SRC usage (usage ${usage}), so it cannot be copied back; create it with GPUBufferUsage.COPY_SRC, or einsum it into an einsight tensor and read that.`,
+      () =>
+        `read(): the GPU buffer behind this tensor has no COPY_SRC usage (usage ${usage}), so it cannot ` +
+        `be copied back; create it with GPUBufferUsage.COPY_SRC, or einsum it into an einsight tensor ` +
+        `and read that.`,
     );
     this.storage.external?.flush?.();
     const extent = viewExtent(v);
@@ -181,13 +205,18 @@ export class Tensor<S extends Shape = Shape> implements View {
   }
 
   toString(): string {
-    return `Tensor(${this.dtype}, shape [${this.shape.join(", ")}], strides [${this.strides.join(", ")}], offset ${this.offset})`;
+    const [shape, strides] = [this.shape.join(", "), this.strides.join(", ")];
+    return `Tensor(${this.dtype}, shape [${shape}], strides [${strides}], offset ${this.offset})`;
   }
 
   #alive(): View {
     void this.gpu.device; // throws destroyedDevice after g.destroy()
     if (this.storage.destroyed) {
-      throw new EinsightError("destroyedTensor", `This tensor of shape [${this.shape.join(", ")}] (or the tensor it is a view of) was destroyed; its data is gone.`);
+      throw new EinsightError(
+        "destroyedTensor",
+        `This tensor of shape [${this.shape.join(", ")}] (or the tensor it is a view of) was destroyed; ` +
+          `its data is gone.`,
+      );
     }
     return this;
   }
@@ -202,7 +231,12 @@ export class Tensor<S extends Shape = Shape> implements View {
  * A new tensor holding `data` (row-major) with the given shape. `const` keeps literal sizes:
  * `tensor(g, data, [2, 3])` is a `Tensor<[2, 3]>`.
  */
-export function tensor<const S extends Shape>(g: Gpu, data: ArrayLike<number>, shape: S, options: TensorOptions = {}): Tensor<Writable<S>> {
+export function tensor<const S extends Shape>(
+  g: Gpu,
+  data: ArrayLike<number>,
+  shape: S,
+  options: TensorOptions = {},
+): Tensor<Writable<S>> {
   const dtype = checkDtype(g, options, "tensor()");
   const count = checkShape(shape, "tensor()");
   checkData(data, count, shape);
@@ -212,7 +246,10 @@ export function tensor<const S extends Shape>(g: Gpu, data: ArrayLike<number>, s
   return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
 }
 
-/** A new tensor of zeros (a fresh buffer: WebGPU zero-fills it, nothing is uploaded); e.g. a gradient to accumulate into. */
+/**
+ * A new tensor of zeros (a fresh buffer: WebGPU zero-fills it, nothing is uploaded); e.g. a gradient to accumulate
+ * into.
+ */
 export function zeros<const S extends Shape>(g: Gpu, shape: S, options: TensorOptions = {}): Tensor<Writable<S>> {
   const dtype = checkDtype(g, options, "zeros()");
   const count = checkShape(shape, "zeros()");
@@ -224,9 +261,19 @@ const COPY_SRC = 0x4;
 
 /** The element count of a valid shape: an array of non-negative integers whose product is a safe integer. */
 export function checkShape(shape: unknown, what: string): number {
-  check(Array.isArray(shape) && shape.every((n) => Number.isSafeInteger(n) && (n as number) >= 0), "invalidShape", () => `${what}: shape ${describeShape(shape)} is not an array of non-negative integers.`);
+  check(
+    Array.isArray(shape) && shape.every((n) => Number.isSafeInteger(n) && (n as number) >= 0),
+    "invalidShape",
+    () => `${what}: shape ${describeShape(shape)} is not an array of non-negative integers.`,
+  );
   const count = elementCount(shape as number[]);
-  check(Number.isSafeInteger(count), "bufferTooLarge", () => `${what}: shape [${(shape as number[]).join(", ")}] has ${count} elements, more than any GPU buffer holds; use a smaller shape.`);
+  check(
+    Number.isSafeInteger(count),
+    "bufferTooLarge",
+    () =>
+      `${what}: shape [${(shape as number[]).join(", ")}] has ${count} elements, more than any GPU ` +
+      `buffer holds; use a smaller shape.`,
+  );
   return count;
 }
 
@@ -243,14 +290,29 @@ function describeShape(shape: unknown): string {
  * with only a length would upload garbage); plain arrays are checked element by element.
  */
 function checkData(data: unknown, count: number, shape: readonly number[]): asserts data is ArrayLike<number> {
-  const typed = ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array || data instanceof BigUint64Array);
-  check(typed || Array.isArray(data), "invalidData", () => `tensor(): data must be an array or a typed array of numbers, not ${describeValue(data)}.`);
+  const typed =
+    ArrayBuffer.isView(data) &&
+    !(data instanceof DataView) &&
+    !(data instanceof BigInt64Array || data instanceof BigUint64Array);
+  check(
+    typed || Array.isArray(data),
+    "invalidData",
+    () => `tensor(): data must be an array or a typed array of numbers, not ${describeValue(data)}.`,
+  );
   const values = data as ArrayLike<unknown>;
-  check(values.length === count, "invalidData", () => `tensor(): shape [${shape.join(", ")}] has ${count} elements but data has ${values.length}.`);
+  check(
+    values.length === count,
+    "invalidData",
+    () => `tensor(): shape [${shape.join(", ")}] has ${count} elements but data has ${values.length}.`,
+  );
   if (typed) return;
   for (let i = 0; i < count; i++) {
     const v = values[i];
-    check(typeof v === "number", "invalidData", () => `tensor(): data[${i}] is ${v === undefined ? "missing" : describeValue(v)}, not a number.`);
+    check(
+      typeof v === "number",
+      "invalidData",
+      () => `tensor(): data[${i}] is ${v === undefined ? "missing" : describeValue(v)}, not a number.`,
+    );
   }
 }
 
@@ -258,13 +320,19 @@ function checkData(data: unknown, count: number, shape: readonly number[]): asse
 export function checkDtype(g: Gpu, options: TensorOptions, what: string): Dtype {
   void g.device; // a destroyed GPU first: nothing else about the call matters then
   const dtype = options.dtype ?? "f32";
-  check(dtype === "f32" || dtype === "f16", "unsupportedDtype", () => `${what}: dtype must be "f32" or "f16", got ${JSON.stringify(dtype)}.`);
+  check(
+    dtype === "f32" || dtype === "f16",
+    "unsupportedDtype",
+    () => `${what}: dtype must be "f32" or "f16", got ${JSON.stringify(dtype)}.`,
+  );
   check(
     dtype !== "f16" || g.device.features.has("shader-f16"),
     "unsupportedDtype",
     () =>
-      `${what}: dtype "f16" needs the WebGPU feature 'shader-f16', which this device (${g.adapterName}) lacks; use "f32". ` +
-      "On NVIDIA through Dawn in Node, Dawn exposes it with gpu({ dawnOptions: ['enable-dawn-features=allow_unsafe_apis,vulkan_enable_f16_on_nvidia'] }).",
+      `${what}: dtype "f16" needs the WebGPU feature 'shader-f16', which this device ` +
+      `(${g.adapterName}) lacks; use "f32". ` +
+      ("On NVIDIA through Dawn in Node, Dawn exposes it with gpu({ dawnOptions: " +
+        "['enable-dawn-features=allow_unsafe_apis,vulkan_enable_f16_on_nvidia'] })."),
   );
   return dtype;
 }
@@ -274,7 +342,11 @@ function newValues(count: number): Float32Array {
   try {
     return new Float32Array(count);
   } catch (cause) {
-    throw new EinsightError("bufferTooLarge", `read(): the view has ${count} elements, more than a Float32Array holds here; read a slice of it at a time.`, { cause });
+    throw new EinsightError(
+      "bufferTooLarge",
+      `read(): the view has ${count} elements, more than a Float32Array holds here; read a slice of it ` + `at a time.`,
+      { cause },
+    );
   }
 }
 

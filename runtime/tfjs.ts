@@ -16,7 +16,10 @@ import { wrapBuffer } from "./gpu-buffer.js";
 import { Tensor } from "./tensor.js";
 
 /** What einsight uses of tfjs-backend-webgpu's backend (public members of WebGPUBackend). */
-type Backend = Pick<WebGPUBackend, "device" | "tensorMap" | "uploadToGPU" | "endComputePassEncoder" | "ensureCommandEncoderReady" | "submitQueue">;
+type Backend = Pick<
+  WebGPUBackend,
+  "device" | "tensorMap" | "uploadToGPU" | "endComputePassEncoder" | "ensureCommandEncoderReady" | "submitQueue"
+>;
 
 /** tfjs's active backend, where it is the webgpu backend on `g`'s device; else an error saying how to share one. */
 function backendOn(g: Gpu, what: string): Backend {
@@ -24,12 +27,16 @@ function backendOn(g: Gpu, what: string): Backend {
   check(
     tf.getBackend() === "webgpu" && typeof backend.submitQueue === "function" && backend.tensorMap !== undefined,
     "invalidOperand",
-    () => `${what}: tfjs's active backend is '${tf.getBackend()}', not 'webgpu'; einsight shares tensors with @tensorflow/tfjs-backend-webgpu only (await tf.setBackend("webgpu")).`,
+    () =>
+      `${what}: tfjs's active backend is '${tf.getBackend()}', not 'webgpu'; einsight shares tensors ` +
+      `with @tensorflow/tfjs-backend-webgpu only (await tf.setBackend("webgpu")).`,
   );
   check(
     backend.device === g.device,
     "mixedDevices",
-    () => `${what}: tfjs's webgpu backend runs on another GPU device than this einsight Gpu; use one device for both: gpu({ device: (tf.backend() as WebGPUBackend).device }).`,
+    () =>
+      `${what}: tfjs's webgpu backend runs on another GPU device than this einsight Gpu; use one ` +
+      `device for both: gpu({ device: (tf.backend() as WebGPUBackend).device }).`,
   );
   return backend as Backend;
 }
@@ -50,17 +57,36 @@ function flushTfjs(backend: Backend): void {
 export function fromTfjs<R extends tf.Rank>(g: Gpu, t: tf.Tensor<R>): Tensor<tf.ShapeMap[R]> {
   const what = "fromTfjs()";
   check(t instanceof tf.Tensor, "invalidOperand", () => `${what}: expected a tfjs Tensor, got ${describeValue(t)}.`);
-  check(!t.isDisposed, "destroyedTensor", () => `${what}: the tfjs tensor of shape [${t.shape.join(", ")}] was disposed.`);
-  check(t.dtype === "float32", "unsupportedDtype", () => `${what}: einsight computes in f32 (and f16); this tfjs tensor is ${t.dtype}: cast it first (t.toFloat()).`);
+  check(
+    !t.isDisposed,
+    "destroyedTensor",
+    () => `${what}: the tfjs tensor of shape [${t.shape.join(", ")}] was disposed.`,
+  );
+  check(
+    t.dtype === "float32",
+    "unsupportedDtype",
+    () =>
+      `${what}: einsight computes in f32 (and f16); this tfjs tensor is ${t.dtype}: cast it first ` + `(t.toFloat()).`,
+  );
   const backend = backendOn(g, what);
   backend.uploadToGPU(t.dataId); // a tensor made from CPU values, or run on the CPU, gets its GPU buffer
   const resource = backend.tensorMap.get(t.dataId).resource as GPUBuffer | undefined;
   if (resource === undefined || typeof (resource as Partial<GPUBuffer>).mapState !== "string") {
-    throw new EinsightError("invalidBuffer", `${what}: this tfjs tensor's data is not in a GPU buffer (${describeValue(resource)}); einsight views buffers only.`);
+    throw new EinsightError(
+      "invalidBuffer",
+      `${what}: this tfjs tensor's data is not in a GPU buffer (${describeValue(resource)}); einsight ` +
+        `views buffers only.`,
+    );
   }
   const kept = tf.keep(t.clone());
   flushTfjs(backend); // its upload, and the ops that wrote it, before einsight's first use
-  const view = wrapBuffer(g, resource, t.shape, {}, { flush: () => flushTfjs(backend), release: () => kept.dispose() }, what);
+  const view = wrapBuffer(
+    g,
+    resource,
+    t.shape,
+    {},
+    { external: { flush: () => flushTfjs(backend), release: () => kept.dispose() }, what },
+  );
   return view as unknown as Tensor<tf.ShapeMap[R]>;
 }
 
@@ -80,10 +106,19 @@ export interface ToTfjsOptions {
 export function toTfjs(t: Tensor, options: ToTfjsOptions = {}): tf.Tensor {
   const what = "toTfjs()";
   check(t instanceof Tensor, "invalidOperand", () => `${what}: expected an einsight Tensor, got ${describeValue(t)}.`);
-  check(t.dtype === "f32", "unsupportedDtype", () => `${what}: tfjs's webgpu tensors are float32; this tensor is ${t.dtype}: einsum it into an f32 tensor first.`);
+  check(
+    t.dtype === "f32",
+    "unsupportedDtype",
+    () =>
+      `${what}: tfjs's webgpu tensors are float32; this tensor is ${t.dtype}: einsum it into an f32 ` + `tensor first.`,
+  );
   backendOn(t.gpu, what);
   const dense = t.isContiguous && t.offset === 0 ? t : einsum(identity(t.rank), t);
-  const made = tf.tensor({ buffer: dense.gpuBuffer, zeroCopy: options.zeroCopy === true && dense === t }, [...t.shape], "float32");
+  const made = tf.tensor(
+    { buffer: dense.gpuBuffer, zeroCopy: options.zeroCopy === true && dense === t },
+    [...t.shape],
+    "float32",
+  );
   if (dense !== t) dense.destroy(); // tfjs copied it, submitted at once: queued before any reuse of the buffer
   return made;
 }

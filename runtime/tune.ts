@@ -6,7 +6,15 @@
  */
 import { compileEinsum } from "../codegen/compiled.js";
 import { check, EinsightError } from "../codegen/errors.js";
-import { checkCandidate, isNonEmptyList, slabLoads, TILE_CANDIDATES, type TileCandidate, type TileTable, type TileTableEntry } from "../codegen/tiles.js";
+import {
+  checkCandidate,
+  isNonEmptyList,
+  slabLoads,
+  TILE_CANDIDATES,
+  type TileCandidate,
+  type TileTable,
+  type TileTableEntry,
+} from "../codegen/tiles.js";
 import type { Gpu } from "./device.js";
 import { einsum } from "./einsum.js";
 import { zeros } from "./tensor.js";
@@ -30,11 +38,30 @@ export interface TuneOptions {
 /** Times each candidate tile shape on `ij,jk->ik` at each size; returns the fastest per size, with every time. */
 export async function tuneTiles(g: Gpu, options: TuneOptions = {}): Promise<TileTable> {
   const minSeconds = options.minSeconds ?? 0.2;
-  check(typeof minSeconds === "number" && minSeconds >= 0 && minSeconds <= 60, "invalidOption", () => `tuneTiles(): minSeconds must be a number of seconds from 0 to 60, got ${String(minSeconds)}.`);
-  const sizes = options.sizes ?? [256, 1024, 2048, 4096].filter((s, i) => i === 0 || (2 * s ** 3) / g.profile.flopsPerSecond <= 0.05).map((s) => [s, s, s] as const);
-  check(isNonEmptyList(sizes) && sizes.every((s) => isNonEmptyList(s) && s.length === 3 && s.every((v) => Number.isSafeInteger(v) && v > 0)), "invalidOption", () => `tuneTiles(): sizes must be a non-empty list of [m, n, k] positive integers, got ${JSON.stringify(sizes)}.`);
-  const candidates: readonly TileCandidate[] = options.candidates ?? TILE_CANDIDATES.filter((t) => !slowToCompile(t, g));
-  check(isNonEmptyList(candidates), "invalidOption", () => `tuneTiles(): candidates must be a non-empty list of tile shapes, got ${JSON.stringify(candidates)}.`);
+  check(
+    typeof minSeconds === "number" && minSeconds >= 0 && minSeconds <= 60,
+    "invalidOption",
+    () => `tuneTiles(): minSeconds must be a number of seconds from 0 to 60, got ${String(minSeconds)}.`,
+  );
+  const sizes =
+    options.sizes ??
+    [256, 1024, 2048, 4096]
+      .filter((s, i) => i === 0 || (2 * s ** 3) / g.profile.flopsPerSecond <= 0.05)
+      .map((s) => [s, s, s] as const);
+  check(
+    isNonEmptyList(sizes) &&
+      sizes.every((s) => isNonEmptyList(s) && s.length === 3 && s.every((v) => Number.isSafeInteger(v) && v > 0)),
+    "invalidOption",
+    () =>
+      `tuneTiles(): sizes must be a non-empty list of [m, n, k] positive integers, got ` + `${JSON.stringify(sizes)}.`,
+  );
+  const candidates: readonly TileCandidate[] =
+    options.candidates ?? TILE_CANDIDATES.filter((t) => !slowToCompile(t, g));
+  check(
+    isNonEmptyList(candidates),
+    "invalidOption",
+    () => `tuneTiles(): candidates must be a non-empty list of tile shapes, got ` + `${JSON.stringify(candidates)}.`,
+  );
   candidates.forEach((t, i) => checkCandidate(t, `candidates[${i}]`));
   const sync = () => g.device.queue.onSubmittedWorkDone();
   const { tileTable: _table, invocations: _layout, ...untuned } = g.profile;
@@ -46,22 +73,40 @@ export async function tuneTiles(g: Gpu, options: TuneOptions = {}): Promise<Tile
     try {
       for (const { tm, tn, tk, invocations } of candidates) {
         const tiles = { tm, tn, tk, ...(invocations === undefined ? {} : { invocations }) };
-        // the layout through the profile, which the planner applies to forced tiles that divide among it (checkCandidate: these do);
+        // the layout through the profile, which the planner applies to forced tiles that divide among it
+        // (checkCandidate: these do);
         // never the device's own table's or profile's layout
         const profile = { ...untuned, ...(invocations === undefined ? {} : { invocations }) };
-        const compiled = compileEinsum("ij,jk->ik", [a, b], { strategy: "direct", tiles: { tm, tn, tk }, profile }, g.limits.maxComputeWorkgroupsPerDimension);
+        const compiled = compileEinsum(
+          "ij,jk->ik",
+          [a, b],
+          { strategy: "direct", tiles: { tm, tn, tk }, profile },
+          g.limits.maxComputeWorkgroupsPerDimension,
+        );
         try {
-          measured.push({ tiles, ms: await measure(() => einsum("ij,jk->ik", a, b, { compiled }).destroy(), sync, minSeconds, 4 * m * n) });
+          measured.push({
+            tiles,
+            ms: await measure(() => einsum("ij,jk->ik", a, b, { compiled }).destroy(), sync, minSeconds, 4 * m * n),
+          });
         } catch (e) {
-          if (!(e instanceof EinsightError)) throw e; // a shape this device cannot run (its workgroup memory): not a candidate here
+          // a shape this device cannot run (its workgroup memory): not a candidate here
+          if (!(e instanceof EinsightError)) throw e;
         }
         g.throwGpuError();
       }
     } finally {
       [a, b].forEach((t) => t.destroy());
     }
-    const fastest = measured.reduce<(typeof measured)[number] | undefined>((best, r) => (best === undefined || r.ms < best.ms ? r : best), undefined);
-    if (fastest === undefined) throw new EinsightError("invalidOption", `tuneTiles(): no candidate tile shape runs on this device (${g.adapterName}) at ${m} x ${n} x ${k}; give candidates with smaller tiles.`);
+    const fastest = measured.reduce<(typeof measured)[number] | undefined>(
+      (best, r) => (best === undefined || r.ms < best.ms ? r : best),
+      undefined,
+    );
+    if (fastest === undefined)
+      throw new EinsightError(
+        "invalidOption",
+        `tuneTiles(): no candidate tile shape runs on this device (${g.adapterName}) at ${m} x ${n} x ` +
+          `${k}; give candidates with smaller tiles.`,
+      );
     entries.push({ m, n, k, tiles: fastest.tiles, measured });
   }
   return { adapter: g.adapterName, entries };
@@ -88,11 +133,16 @@ const IN_FLIGHT_BYTES = 2 ** 31;
  * queue reaches it, so the queue is drained every IN_FLIGHT_BYTES: without that, thousands of
  * queued 1 GiB outputs overcommit the card and the driver falls back to slow memory or fails.
  */
-export async function measure(run: () => void, sync: () => Promise<void>, minSeconds: number, bytesPerRun = 0): Promise<number> {
+export async function measure(
+  run: () => void,
+  sync: () => Promise<void>,
+  minSeconds: number,
+  bytesPerRun = 0,
+): Promise<number> {
   const batch = Math.max(1, Math.floor(IN_FLIGHT_BYTES / Math.max(1, bytesPerRun)));
   run();
   await sync();
-  for (let reps = 1; ; ) {
+  for (let reps = 1; ;) {
     const started = performance.now();
     for (let i = 0; i < reps; i++) {
       run();

@@ -11,6 +11,9 @@ export function documentedErrorCodes(): Set<string> {
 /** Each member of the `EinsightErrorCode` union in codegen/errors.ts. */
 export function declaredErrorCodes(): Set<string> {
   const source = read("codegen/errors.ts");
-  const union = source.slice(source.indexOf("export type EinsightErrorCode ="), source.indexOf(";", source.indexOf("export type EinsightErrorCode =")));
+  const union = source.slice(
+    source.indexOf("export type EinsightErrorCode ="),
+    source.indexOf(";", source.indexOf("export type EinsightErrorCode =")),
+  );
   return new Set([...union.matchAll(/\| "(\w+)"/g)].map((m) => m[1]!));
 }

@@ -3,7 +3,10 @@ import { expect, test } from "vitest";
 import { maxRelativeError, oracleEinsum } from "./support/oracle.js";
 
 test("matrix product", () => {
-  const r = oracleEinsum("ij,jk->ik", [{ data: [1, 2, 3, 4, 5, 6], shape: [2, 3] }, { data: [1, 0, 0, 1, 1, 1], shape: [3, 2] }]);
+  const r = oracleEinsum("ij,jk->ik", [
+    { data: [1, 2, 3, 4, 5, 6], shape: [2, 3] },
+    { data: [1, 0, 0, 1, 1, 1], shape: [3, 2] },
+  ]);
   expect(r.shape).toEqual([2, 2]);
   expect([...r.data]).toEqual([1 + 3, 2 + 3, 4 + 6, 5 + 6]);
 });
@@ -20,12 +23,27 @@ test("reads views through strides and offset, broadcasting size-1 dimensions", (
   const col = { data: [1, 2, 3, 4, 5, 6, 7, 8, 9], shape: [3], strides: [3], offset: 1 };
   expect([...oracleEinsum("i->i", [col]).data]).toEqual([2, 5, 8]);
   expect([...oracleEinsum("i,i->i", [{ data: [10], shape: [1] }, col]).data]).toEqual([20, 50, 80]);
-  expect([...oracleEinsum("...,...->...", [{ data: [1, 2], shape: [2, 1] }, { data: [10, 20, 30], shape: [3] }]).data]).toEqual([10, 20, 30, 20, 40, 60]);
+  expect([
+    ...oracleEinsum("...,...->...", [
+      { data: [1, 2], shape: [2, 1] },
+      { data: [10, 20, 30], shape: [3] },
+    ]).data,
+  ]).toEqual([10, 20, 30, 20, 40, 60]);
 });
 
 test("scalars and size-0 contractions", () => {
-  expect([...oracleEinsum(",->", [{ data: [3], shape: [] }, { data: [4], shape: [] }]).data]).toEqual([12]);
-  expect([...oracleEinsum("ij,jk->ik", [{ data: [], shape: [2, 0] }, { data: [], shape: [0, 2] }]).data]).toEqual([0, 0, 0, 0]);
+  expect([
+    ...oracleEinsum(",->", [
+      { data: [3], shape: [] },
+      { data: [4], shape: [] },
+    ]).data,
+  ]).toEqual([12]);
+  expect([
+    ...oracleEinsum("ij,jk->ik", [
+      { data: [], shape: [2, 0] },
+      { data: [], shape: [0, 2] },
+    ]).data,
+  ]).toEqual([0, 0, 0, 0]);
 });
 
 test("float64 accumulation", () => {

@@ -9,9 +9,15 @@ import { baseSize, type BenchCase } from "./suite.js";
 export { measure } from "../../runtime/tune.js";
 
 /** A case's operand buffers (deterministic values) and the views of them einsum takes. */
-export function caseOperands(g: Gpu, c: BenchCase): { readonly data: Float32Array[]; readonly bases: Tensor[]; readonly views: Tensor[] } {
+export function caseOperands(
+  g: Gpu,
+  c: BenchCase,
+): { readonly data: Float32Array[]; readonly bases: Tensor[]; readonly views: Tensor[] } {
   const data = c.operands.map((op, k) => values(baseSize(op), k + 1));
   const bases = c.operands.map((op, k) => tensor(g, data[k]!, op.base));
-  const views = c.operands.map((op, k) => new Tensor(bases[k]!.storage, op.view.shape, op.view.strides ?? contiguousStrides(op.view.shape), op.view.offset));
+  const views = c.operands.map(
+    (op, k) =>
+      new Tensor(bases[k]!.storage, op.view.shape, op.view.strides ?? contiguousStrides(op.view.shape), op.view.offset),
+  );
   return { data, bases, views };
 }

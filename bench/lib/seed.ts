@@ -26,7 +26,11 @@ export interface SeedResult {
   readonly temporaryBytes: number;
   readonly ms: number;
   /** The strategy of the forward einsum and of each gradient einsum (x, then Y). */
-  readonly strategies: { readonly forward: readonly string[]; readonly gradX: readonly string[]; readonly gradY: readonly string[] };
+  readonly strategies: {
+    readonly forward: readonly string[];
+    readonly gradX: readonly string[];
+    readonly gradY: readonly string[];
+  };
 }
 
 export async function runSeed(g: Gpu, preset: Preset, minSeconds: number): Promise<SeedResult> {
@@ -70,7 +74,11 @@ export async function runSeed(g: Gpu, preset: Preset, minSeconds: number): Promi
     minimumBytes,
     temporaryBytes: stats.temporaryBytes,
     ms,
-    strategies: { forward: strategiesOf(compiled), gradX: strategiesOf(compiled.gradients![0]!), gradY: strategiesOf(compiled.gradients![1]!) },
+    strategies: {
+      forward: strategiesOf(compiled),
+      gradX: strategiesOf(compiled.gradients![0]!),
+      gradY: strategiesOf(compiled.gradients![1]!),
+    },
   };
   [X, Y, ...G].forEach((t) => t.destroy());
   console.log(

@@ -46,7 +46,12 @@ for (const n of [8192, 4096]) {
       const g = await b.gpu({ dawnOptions });
       const x = b.tensor(g, values(n * n, 1), [n, n], { dtype: "f16" });
       const y = b.tensor(g, values(n * n, 2), [n, n], { dtype: "f16" });
-      const ms = await measure(() => b.einsum("ij,jk->ik", x, y).destroy(), () => g.device.queue.onSubmittedWorkDone(), 0.5, n * n * 2);
+      const ms = await measure(
+        () => b.einsum("ij,jk->ik", x, y).destroy(),
+        () => g.device.queue.onSubmittedWorkDone(),
+        0.5,
+        n * n * 2,
+      );
       g.throwGpuError();
       const tflops = (2 * n ** 3) / (ms / 1e3) / 1e12;
       console.log(`ab f16 ij,jk->ik ${n}^3 ${name} round ${round}: ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s`);
@@ -56,4 +61,5 @@ for (const n of [8192, 4096]) {
     }
   }
 }
-if (args.json !== undefined) writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), rows }, null, 1));
+if (args.json !== undefined)
+  writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), rows }, null, 1));

@@ -25,7 +25,10 @@ const eslint = new ESLint({
   overrideConfigFile: true,
   stats: true,
   overrideConfig: [
-    { files: ["**/*.ts"], languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: dir } } },
+    {
+      files: ["**/*.ts"],
+      languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: dir } },
+    },
     einsight.configs.recommended as unknown as Linter.Config, // typescript-eslint's and ESLint's config types differ in detail
   ],
 });
@@ -34,15 +37,29 @@ const perRule = new Map<string, number[]>();
 for (let run = 0; run < RUNS; run++) {
   const [result] = await eslint.lintFiles([file]);
   for (const pass of result!.stats?.times.passes ?? []) {
-    for (const [rule, time] of Object.entries(pass.rules ?? {})) perRule.set(rule, [...(perRule.get(rule) ?? []), time.total]);
+    for (const [rule, time] of Object.entries(pass.rules ?? {}))
+      perRule.set(rule, [...(perRule.get(rule) ?? []), time.total]);
   }
 }
 rmSync(dir, { recursive: true, force: true });
 
 // The first run pays for TypeScript's program; report the median of the others.
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rows = [...perRule].map(([rule, times]) => ({ rule, ms: median(times.slice(1)), msPerCall: median(times.slice(1)) / CALLS }));
+const rows = [...perRule].map(([rule, times]) => ({
+  rule,
+  ms: median(times.slice(1)),
+  msPerCall: median(times.slice(1)) / CALLS,
+}));
 const total = rows.reduce((a, r) => a + r.ms, 0);
-for (const r of rows) console.log(`${r.rule.padEnd(24)} ${r.ms.toFixed(2).padStart(8)} ms  ${(r.msPerCall * 1000).toFixed(1).padStart(7)} us per call`);
-console.log(`${"all einsight rules".padEnd(24)} ${total.toFixed(2).padStart(8)} ms  ${((total / CALLS) * 1000).toFixed(1).padStart(7)} us per call (${CALLS} calls, median of ${RUNS - 1} warm runs)`);
-if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, eslint: ESLint.version, calls: CALLS, rows, totalMs: total }, null, 2)}\n`);
+for (const r of rows)
+  console.log(
+    `${r.rule.padEnd(24)} ${r.ms.toFixed(2).padStart(8)} ms  ${(r.msPerCall * 1000).toFixed(1).padStart(7)} us per call`,
+  );
+console.log(
+  `${"all einsight rules".padEnd(24)} ${total.toFixed(2).padStart(8)} ms  ${((total / CALLS) * 1000).toFixed(1).padStart(7)} us per call (${CALLS} calls, median of ${RUNS - 1} warm runs)`,
+);
+if (args.json !== undefined)
+  writeFileSync(
+    args.json,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, eslint: ESLint.version, calls: CALLS, rows, totalMs: total }, null, 2)}\n`,
+  );

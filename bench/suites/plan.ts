@@ -36,5 +36,13 @@ for (const equation of OPT_EINSUM_EQUATIONS) {
 for (const r of rows.slice(0, 11)) console.log(`chain of ${String(r.operands).padStart(2)}: ${r.ms.toFixed(3)} ms`);
 const opt = rows.slice(11);
 const worst = opt.reduce((a, b) => (b.ms > a.ms ? b : a));
-console.log(`opt_einsum's ${opt.length} test equations: median ${opt.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(opt.length / 2)]!.toFixed(3)} ms, slowest ${worst.ms.toFixed(3)} ms (${worst.equation}, ${worst.operands} operands)`);
-if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
+const median = opt.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(opt.length / 2)]!;
+console.log(
+  `opt_einsum's ${opt.length} test equations: median ${median.toFixed(3)} ms, ` +
+    `slowest ${worst.ms.toFixed(3)} ms (${worst.equation}, ${worst.operands} operands)`,
+);
+if (args.json !== undefined)
+  writeFileSync(
+    args.json,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`,
+  );

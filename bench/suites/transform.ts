@@ -26,14 +26,30 @@ const { values: args } = parseArgs({ options: { json: { type: "string" } } });
 
 const root = new URL("../..", import.meta.url).pathname; // dist/, from dist/bench/suites/
 const { dir, file } = einsumCallsProject(join(root, "runtime/index.js"), CALLS, "einsight-transform-"); // the built package (dist/) and its declarations
-const options: ts.CompilerOptions = { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: [], outDir: join(dir, "out") };
+const options: ts.CompilerOptions = {
+  strict: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  skipLibCheck: true,
+  types: [],
+  outDir: join(dir, "out"),
+};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * The build's cost with one compiler API: type checking the file (what the plugins pay for the
  * shapes), then its emit with and without the transformer (planning, kernels, printing).
  */
-function measure(api: Compiler): { api: string; checkMs: number; plainMs: number; transformedMs: number; msPerCall: number; bytes: number; compiled: number } {
+function measure(api: Compiler): {
+  api: string;
+  checkMs: number;
+  plainMs: number;
+  transformedMs: number;
+  msPerCall: number;
+  bytes: number;
+  compiled: number;
+} {
   const checks: number[] = [];
   let program = createProgram(api, { fileNames: [file], options });
   for (let run = 0; run < RUNS; run++) {
@@ -46,11 +62,17 @@ function measure(api: Compiler): { api: string; checkMs: number; plainMs: number
     let bytes = 0;
     let compiled = 0;
     const started = performance.now();
-    program.emit(program.getSourceFile(file), (name, text) => {
-      if (!name.endsWith(".js")) return;
-      bytes += text.length;
-      compiled += text.split("compiled: {").length - 1;
-    }, undefined, false, transform ? { before: [einsightTransformer(program, {}, { ts: api.ts })] } : undefined);
+    program.emit(
+      program.getSourceFile(file),
+      (name, text) => {
+        if (!name.endsWith(".js")) return;
+        bytes += text.length;
+        compiled += text.split("compiled: {").length - 1;
+      },
+      undefined,
+      false,
+      transform ? { before: [einsightTransformer(program, {}, { ts: api.ts })] } : undefined,
+    );
     return { ms: performance.now() - started, bytes, compiled };
   };
   const plain: number[] = [];
@@ -61,9 +83,15 @@ function measure(api: Compiler): { api: string; checkMs: number; plainMs: number
     last = emit(true);
     transformed.push(last.ms);
   }
-  const [checkMs, plainMs, transformedMs] = [median(checks.slice(1)), median(plain.slice(1)), median(transformed.slice(1))];
+  const [checkMs, plainMs, transformedMs] = [
+    median(checks.slice(1)),
+    median(plain.slice(1)),
+    median(transformed.slice(1)),
+  ];
   const msPerCall = (transformedMs - plainMs) / CALLS;
-  console.log(`${api.source}: type check ${checkMs.toFixed(0)} ms (${(checkMs / CALLS).toFixed(2)} ms per call); emit without the transformer ${plainMs.toFixed(1)} ms, with it ${transformedMs.toFixed(1)} ms: ${msPerCall.toFixed(3)} ms per einsum call (${CALLS} calls, ${last.compiled} compiled, ${(last.bytes / 1024).toFixed(0)} KiB of JavaScript; median of ${RUNS - 1} warm runs)`);
+  console.log(
+    `${api.source}: type check ${checkMs.toFixed(0)} ms (${(checkMs / CALLS).toFixed(2)} ms per call); emit without the transformer ${plainMs.toFixed(1)} ms, with it ${transformedMs.toFixed(1)} ms: ${msPerCall.toFixed(3)} ms per einsum call (${CALLS} calls, ${last.compiled} compiled, ${(last.bytes / 1024).toFixed(0)} KiB of JavaScript; median of ${RUNS - 1} warm runs)`,
+  );
   return { api: api.source, checkMs, plainMs, transformedMs, msPerCall, bytes: last.bytes, compiled: last.compiled };
 }
 
@@ -78,7 +106,13 @@ const viteBuild = async (plugin: boolean): Promise<number> => {
     logLevel: "silent",
     root: dir,
     plugins: plugin ? [einsightPlugin.vite({ tsconfig: join(dir, "tsconfig.json") })] : [],
-    build: { ssr: file, outDir: join(dir, "vite-out"), emptyOutDir: true, minify: false, rollupOptions: { external: [/runtime\/index\.js$/, "webgpu"] } },
+    build: {
+      ssr: file,
+      outDir: join(dir, "vite-out"),
+      emptyOutDir: true,
+      minify: false,
+      rollupOptions: { external: [/runtime\/index\.js$/, "webgpu"] },
+    },
   });
   return performance.now() - started;
 };
@@ -90,8 +124,17 @@ for (let run = 0; run < RUNS; run++) {
 }
 rmSync(dir, { recursive: true, force: true });
 const [va, vw] = [median(viteAlone.slice(1)), median(viteWith.slice(1))];
-console.log(`vite build without einsight's plugin ${va.toFixed(0)} ms, with it ${vw.toFixed(0)} ms: ${((vw - va) / CALLS).toFixed(2)} ms per einsum call, type checking included (median of ${RUNS - 1} runs after one)`);
+console.log(
+  `vite build without einsight's plugin ${va.toFixed(0)} ms, with it ${vw.toFixed(0)} ms: ${((vw - va) / CALLS).toFixed(2)} ms per einsum call, type checking included (median of ${RUNS - 1} runs after one)`,
+);
 if (args.json !== undefined) {
-  const result = { date: new Date().toISOString(), node: process.version, typescript: ts.version, calls: CALLS, apis, vite: { withoutMs: va, withMs: vw, msPerCall: (vw - va) / CALLS } };
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    typescript: ts.version,
+    calls: CALLS,
+    apis,
+    vite: { withoutMs: va, withMs: vw, msPerCall: (vw - va) / CALLS },
+  };
   writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
 }

@@ -12,7 +12,13 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { candidateName, parseCandidates, TILE_CANDIDATES, type TileCandidate, type TileShape } from "../../codegen/tiles.js";
+import {
+  candidateName,
+  parseCandidates,
+  TILE_CANDIDATES,
+  type TileCandidate,
+  type TileShape,
+} from "../../codegen/tiles.js";
 import { planEinsum } from "../../codegen/plan.js";
 import { elementCount } from "../../codegen/views.js";
 import { gpu } from "../../runtime/device.js";
@@ -23,9 +29,17 @@ import { maxRelativeError, withTiles } from "../../test/support/index.js";
 import { caseOperands, measure } from "../lib/measure.js";
 import { suite, type Preset } from "../lib/suite.js";
 
-const { values: args } = parseArgs({ options: { preset: { type: "string" }, json: { type: "string" }, only: { type: "string" }, tiles: { type: "string" } } });
+const { values: args } = parseArgs({
+  options: {
+    preset: { type: "string" },
+    json: { type: "string" },
+    only: { type: "string" },
+    tiles: { type: "string" },
+  },
+});
 /** --tiles: these candidates instead (comma-separated). */
-const candidates: readonly TileCandidate[] = (args.tiles === undefined ? TILE_CANDIDATES : parseCandidates(args.tiles, "--tiles"));
+const candidates: readonly TileCandidate[] =
+  args.tiles === undefined ? TILE_CANDIDATES : parseCandidates(args.tiles, "--tiles");
 /** Elements of each output compared with the planned kernel's. */
 const CHECKED = 2 ** 24;
 const g = await gpu();
@@ -34,9 +48,20 @@ const preset = (args.preset ?? (software ? "small" : "full")) as Preset;
 const minSeconds = software ? 0.1 : 0.3;
 console.log(`einsight tile tuning, preset ${preset}, adapter: ${g.adapterName}, profile ${g.profile.name}`);
 
-const rows: { name: string; equation: string; planned: TileShape; tiles: TileCandidate; ms: number; tflops: number; maxError: number }[] = [];
+const rows: {
+  name: string;
+  equation: string;
+  planned: TileShape;
+  tiles: TileCandidate;
+  ms: number;
+  tflops: number;
+  maxError: number;
+}[] = [];
 const failed: string[] = [];
-for (const c of suite(preset).filter((c) => c.operands.length === 2 && (args.only === undefined || args.only.split(",").some((part) => c.name.includes(part))))) {
+for (const c of suite(preset).filter(
+  (c) =>
+    c.operands.length === 2 && (args.only === undefined || args.only.split(",").some((part) => c.name.includes(part))),
+)) {
   const { bases, views } = caseOperands(g, c);
   const planned = planEinsum(c.equation, views, { profile: g.profile, strategy: "direct" }).steps[0]!.tiles!;
   const whole = planEinsum(c.equation, views, { profile: g.profile });
@@ -47,7 +72,10 @@ for (const c of suite(preset).filter((c) => c.operands.length === 2 && (args.onl
   const line: string[] = [];
   for (const tiles of candidates.filter((t) => !slowToCompile(t, g))) {
     const { invocations, ...shape } = tiles;
-    const compiled = withTiles(planEinsum(c.equation, views, { profile: g.profile, strategy: "direct", tiles: shape }), invocations === undefined ? {} : { invocations });
+    const compiled = withTiles(
+      planEinsum(c.equation, views, { profile: g.profile, strategy: "direct", tiles: shape }),
+      invocations === undefined ? {} : { invocations },
+    );
     const maxError = maxRelativeError(await leading(einsum(c.equation, ...views, { compiled })), reference);
     g.throwGpuError();
     if (!(maxError <= 1e-4)) {
@@ -56,17 +84,31 @@ for (const c of suite(preset).filter((c) => c.operands.length === 2 && (args.onl
       continue;
     }
     const ms = await measure(() => einsum(c.equation, ...views, { compiled }).destroy(), sync, minSeconds, outBytes);
-    rows.push({ name: c.name, equation: c.equation, planned: { tm: planned.tm, tn: planned.tn, tk: planned.tk }, tiles, ms, tflops: flops / ms / 1e9, maxError });
+    rows.push({
+      name: c.name,
+      equation: c.equation,
+      planned: { tm: planned.tm, tn: planned.tn, tk: planned.tk },
+      tiles,
+      ms,
+      tflops: flops / ms / 1e9,
+      maxError,
+    });
     line.push(`${candidateName(tiles)} ${ms.toFixed(3)} ms`);
   }
   g.throwGpuError();
   const mine = rows.filter((r) => r.name === c.name).sort((a, b) => a.ms - b.ms);
-  const best = mine[0] === undefined ? "none" : `${candidateName(mine[0].tiles)} at ${mine[0].tflops.toFixed(2)} TFLOP/s`;
-  console.log(`${c.name} (${c.equation}), planned ${planned.tm}x${planned.tn}x${planned.tk}; fastest ${best}\n  ${line.join("; ")}`);
+  const best =
+    mine[0] === undefined ? "none" : `${candidateName(mine[0].tiles)} at ${mine[0].tflops.toFixed(2)} TFLOP/s`;
+  console.log(
+    `${c.name} (${c.equation}), planned ${planned.tm}x${planned.tn}x${planned.tk}; fastest ${best}\n  ${line.join("; ")}`,
+  );
   bases.forEach((b) => b.destroy());
 }
 if (args.json !== undefined) {
-  writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), adapter: g.adapterName, profile: g.profile.name, preset, rows }, null, 2)}\n`);
+  writeFileSync(
+    args.json,
+    `${JSON.stringify({ date: new Date().toISOString(), adapter: g.adapterName, profile: g.profile.name, preset, rows }, null, 2)}\n`,
+  );
   console.log(`wrote ${args.json}`);
 }
 g.destroy();

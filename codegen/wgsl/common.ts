@@ -19,9 +19,22 @@ export interface ElementType {
 }
 
 export function elementType(dtype: Dtype = "f32"): ElementType {
-  if (dtype === "f32") return { wgsl: "f32", enable: [], load: (e) => e, store: (e) => e, write: (target, value, add) => `${target} ${add ? "+=" : "="} ${value};` };
+  if (dtype === "f32")
+    return {
+      wgsl: "f32",
+      enable: [],
+      load: (e) => e,
+      store: (e) => e,
+      write: (target, value, add) => `${target} ${add ? "+=" : "="} ${value};`,
+    };
   const [load, store] = [(e: string) => `f32(${e})`, (e: string) => `f16(${e})`];
-  return { wgsl: "f16", enable: ["enable f16;"], load, store, write: (target, value, add) => `${target} = ${store(add ? `${load(target)} + ${value}` : value)};` };
+  return {
+    wgsl: "f16",
+    enable: ["enable f16;"],
+    load,
+    store,
+    write: (target, value, add) => `${target} = ${store(add ? `${load(target)} + ${value}` : value)};`,
+  };
 }
 
 export function u32(n: number): string {
@@ -87,7 +100,9 @@ export class KernelDims {
   }
 
   size(label: string): Value {
-    return this.runtime?.has(label) === true ? this.field(`size_${this.name(label)}`, { size: label }) : this.sizes[label]!;
+    return this.runtime?.has(label) === true
+      ? this.field(`size_${this.name(label)}`, { size: label })
+      : this.sizes[label]!;
   }
 
   /** The product of the labels' sizes, constants folded. */
@@ -136,7 +151,13 @@ export class KernelDims {
  * Lines that split the flat index `index` over dimensions `names` (outermost first, sizes `sizes`)
  * into `let <prefix><name>` coordinates, innermost first by div/mod.
  */
-export function decompose(index: string, names: readonly string[], sizes: readonly Value[], prefix: string, indent = "  "): string[] {
+export function decompose(
+  index: string,
+  names: readonly string[],
+  sizes: readonly Value[],
+  prefix: string,
+  indent = "  ",
+): string[] {
   if (names.length === 0) return [];
   // A side of 0 has no index to decompose (no invocation or loop reaches it), but WGSL refuses `% 0u`.
   const side = (d: number) => wgsl(sizes[d] === 0 ? 1 : sizes[d]!);
@@ -145,25 +166,26 @@ export function decompose(index: string, names: readonly string[], sizes: readon
   const lines = [`${indent}var ${rest} = ${index};`];
   for (let d = names.length - 1; d >= 0; d--) {
     if (d === 0) lines.push(`${indent}let ${prefix}${names[d]} = ${rest};`);
-    else lines.push(`${indent}let ${prefix}${names[d]} = ${rest} % ${side(d)};`, `${indent}${rest} = ${rest} / ${side(d)};`);
+    else
+      lines.push(
+        `${indent}let ${prefix}${names[d]} = ${rest} % ${side(d)};`,
+        `${indent}${rest} = ${rest} / ${side(d)};`,
+      );
   }
   return lines;
 }
 
 /** `c_a * 3u + c_b * 1u`, skipping zero strides; "0u" when nothing is left. */
 export function dot(coords: readonly string[], strides: readonly Value[]): string {
-  const terms = coords.flatMap((c, i) => (strides[i] === 0 ? [] : [strides[i] === 1 ? c : `${c} * ${wgsl(strides[i]!)}`]));
+  const terms = coords.flatMap((c, i) =>
+    strides[i] === 0 ? [] : [strides[i] === 1 ? c : `${c} * ${wgsl(strides[i]!)}`],
+  );
   return terms.length === 0 ? "0u" : terms.join(" + ");
 }
 
 /** Invocations per workgroup of the one-invocation-per-element kernels: within every adapter's default limits. */
 export const ELEMENT_WORKGROUP = 256;
 
-/**
- * The head of a kernel with one invocation per output element over a 2-D grid of
- * `ELEMENT_WORKGROUP`-wide workgroups: `i` is the element, invocations past `count` return.
- * `row`: invocations per row of the grid (a constant, or read from params when sized at run time).
- */
 /** A module-scope `const` for a value known when the kernel is emitted (none for one read from params). */
 export function knownConstant(name: string, v: Value, comment = ""): string[] {
   return typeof v === "number" ? [`const ${name}: u32 = ${u32(v)};${comment}`] : [];
@@ -174,6 +196,11 @@ export function laterConstant(name: string, v: Value): string[] {
   return typeof v === "string" ? [`  let ${name} = ${v};`] : [];
 }
 
+/**
+ * The head of a kernel with one invocation per output element over a 2-D grid of
+ * `ELEMENT_WORKGROUP`-wide workgroups: `i` is the element, invocations past `count` return.
+ * `row`: invocations per row of the grid (a constant, or read from params when sized at run time).
+ */
 export function perElementMain(count: Value, row: Value): string[] {
   const [known, later] = [knownConstant, laterConstant];
   const constants = [...known("COUNT", count), ...known("ROW", row, " // invocations per row of the dispatch grid")];

@@ -10,7 +10,11 @@ import { decompose, dot, ELEMENT_WORKGROUP, elementType, paramsStruct, perElemen
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
 /** The view's offset is not baked in (it comes from `params`), so every slice of one shape shares a pipeline. */
-export function emitCopyKernel(source: Pick<View, "shape" | "strides">, maxWorkgroupsPerDimension: number, dtype: Dtype = "f32"): KernelSpec | undefined {
+export function emitCopyKernel(
+  source: Pick<View, "shape" | "strides">,
+  maxWorkgroupsPerDimension: number,
+  dtype: Dtype = "f32",
+): KernelSpec | undefined {
   const t = elementType(dtype);
   const count = elementCount(source.shape);
   if (count === 0) return undefined;
@@ -31,7 +35,10 @@ export function emitCopyKernel(source: Pick<View, "shape" | "strides">, maxWorkg
     ...perElementMain(count, workgroups[0] * ELEMENT_WORKGROUP),
     "  // output index -> source coordinates -> source index",
     ...decompose("i", names, v.shape, "src_c"),
-    `  dst[params.dst_offset + i] = src[params.src_offset + ${dot(names.map((n) => `src_c${n}`), v.strides)}];`,
+    `  dst[params.dst_offset + i] = src[params.src_offset + ${dot(
+      names.map((n) => `src_c${n}`),
+      v.strides,
+    )}];`,
     "}",
     "",
   ].join("\n");

@@ -7,7 +7,18 @@
 import { loadsAlongFirst, strideOf, type Groups, type Strided } from "../access.js";
 import type { Dtype } from "../dtype.js";
 import type { TileConfig } from "../tile-config.js";
-import { canonicalNames, decompose, dot, elementType, KernelDims, paramsStruct, shown, u32, type ElementType, type Value } from "./common.js";
+import {
+  canonicalNames,
+  decompose,
+  dot,
+  elementType,
+  KernelDims,
+  paramsStruct,
+  shown,
+  u32,
+  type ElementType,
+  type Value,
+} from "./common.js";
 import { dispatchGrid, type KernelSpec } from "./kernel.js";
 
 export interface DirectKernelSpec {
@@ -76,17 +87,27 @@ export function directFrame(spec: DirectKernelSpec, maxWorkgroupsPerDimension: n
   const names = canonicalNames([spec.a.labels, spec.b.labels, spec.out.labels]);
   const n = (l: string) => names.get(l)!;
   const dims = new KernelDims(spec.sizes, spec.runtimeSizes === undefined ? undefined : new Set(spec.runtimeSizes), n);
-  const [B, M, N, K] = [dims.product(groups.batch), dims.product(groups.m), dims.product(groups.n), dims.product(groups.k)];
+  const [B, M, N, K] = [
+    dims.product(groups.batch),
+    dims.product(groups.m),
+    dims.product(groups.n),
+    dims.product(groups.k),
+  ];
   const splits = Math.max(1, tiles.splits);
-  const ceilDiv = (v: Value, d: number, name: string): Value => (typeof v === "number" ? Math.ceil(v / d) : `(${name} + ${u32(d - 1)}) / ${u32(d)}`);
+  const ceilDiv = (v: Value, d: number, name: string): Value =>
+    typeof v === "number" ? Math.ceil(v / d) : `(${name} + ${u32(d - 1)}) / ${u32(d)}`;
   const tilesM = ceilDiv(M, tiles.tm, "M");
   const tilesN = ceilDiv(N, tiles.tn, "N");
   const chunk = typeof K === "number" && splits > 1 ? Math.ceil(K / splits / tiles.tk) * tiles.tk : K;
-  const total: Value = typeof tilesM === "number" && typeof tilesN === "number" && typeof B === "number" ? splits * B * tilesM * tilesN : "TILES_M * TILES_N * BATCH";
+  const total: Value =
+    typeof tilesM === "number" && typeof tilesN === "number" && typeof B === "number"
+      ? splits * B * tilesM * tilesN
+      : "TILES_M * TILES_N * BATCH";
   if (total === 0) return undefined;
   const sizedDispatch = typeof total === "string";
   const workgroups = sizedDispatch ? ([0, 0] as const) : dispatchGrid(total, maxWorkgroupsPerDimension);
-  const equation = `${spec.a.labels.map(n).join("")},${spec.b.labels.map(n).join("")}->${spec.out.labels.map(n).join("")}`;
+  const term = (labels: readonly string[]) => labels.map(n).join("");
+  const equation = `${term(spec.a.labels)},${term(spec.b.labels)}->${term(spec.out.labels)}`;
   // In this order: the params a kernel sized at run time reads are named as they are first used.
   const offsets = offsetFns(spec, dims, n);
   const gridX = sizedDispatch ? dims.grid(1) : workgroups[0];
@@ -131,26 +152,47 @@ function offsetFns(spec: DirectKernelSpec, dims: KernelDims, n: (l: string) => s
     ["out_m", groups.m, spec.out, "out", "out"],
     ["out_n", groups.n, spec.out, "out", "out"],
   ];
-  return [...fns.map(([name, group, op, binding, owner]) => offsetFn({ name, group, op, binding, owner }, dims, n)), ""];
+  return [
+    ...fns.map(([name, group, op, binding, owner]) => offsetFn({ name, group, op, binding, owner }, dims, n)),
+    "",
+  ];
 }
 
 /** `fn <name>(i: u32) -> u32`: the element offset of flat group index `i` in one operand (`binding`, named `owner`). */
-function offsetFn(fn: { name: string; group: readonly string[]; op: Strided; binding: number | "out"; owner: string }, dims: KernelDims, n: (l: string) => string): string {
+function offsetFn(
+  fn: { name: string; group: readonly string[]; op: Strided; binding: number | "out"; owner: string },
+  dims: KernelDims,
+  n: (l: string) => string,
+): string {
   const { name, group, op } = fn;
   if (group.every((l) => strideOf(op, l) === 0)) return `fn ${name}(i: u32) -> u32 { return 0u; }`;
   const strides = group.map((l) => dims.stride(fn.binding, fn.owner, l, strideOf(op, l)));
   const coords = group.map((l) => `c_${n(l)}`);
-  const lines = decompose("i", group.map(n), group.map((l) => dims.size(l)), "c_");
+  const lines = decompose(
+    "i",
+    group.map(n),
+    group.map((l) => dims.size(l)),
+    "c_",
+  );
   return [`fn ${name}(i: u32) -> u32 {`, ...lines, `  return ${dot(coords, strides)};`, "}"].join("\n");
 }
 
-/** Which operands a kernel reads 16 bytes at a time: where its tiles ask and every one of `threads` invocations gets whole loads. */
+/**
+ * Which operands a kernel reads 16 bytes at a time: where its tiles ask and every one of `threads` invocations gets
+ * whole loads.
+ */
 export function wideReads(f: DirectFrame, threads: number): { a: boolean; b: boolean } {
   const { tm, tn, tk, wide } = f.spec.tiles;
-  return { a: wide?.a === true && (tm * tk) % (f.lanes * threads) === 0, b: wide?.b === true && (tn * tk) % (f.lanes * threads) === 0 };
+  return {
+    a: wide?.a === true && (tm * tk) % (f.lanes * threads) === 0,
+    b: wide?.b === true && (tn * tk) % (f.lanes * threads) === 0,
+  };
 }
 
-/** One slab's rows as the header describes them: elements per row, whether rows are free indices ([free][kk]), the free side. */
+/**
+ * One slab's rows as the header describes them: elements per row, whether rows are free indices ([free][kk]), the
+ * free side.
+ */
 export interface SlabRow {
   readonly length: number;
   readonly across: boolean;
@@ -172,22 +214,36 @@ export function header(f: DirectFrame, layout: FrameLayout): string[] {
   const { wide, wideOut } = layout;
   const matrix = tiles.matrix;
   const wideType = t.wgsl === "f16" ? "vec4<u32>" : "vec4<f32>"; // f16: 8 of them in 4 words
+  const dispatched = f.sizedDispatch
+    ? "workgroups sized at run time"
+    : `${f.total} workgroups, dispatch ${f.workgroups.join(" x ")}`;
   return [
     ...t.enable,
     ...(layout.views ? ["requires buffer_view;"] : []),
     // Each subgroup's matrices sit at offsets from li / 32: uniform within the subgroup, which is
     // what the hardware needs, but WGSL's analysis proves only workgroup uniformity.
-    ...(matrix === undefined ? [] : ["enable chromium_experimental_subgroup_matrix;", "diagnostic(off, chromium.subgroup_matrix_uniformity);"]),
-    `// einsight: direct (GETT) kernel${matrix === undefined ? "" : ` on ${matrix.m}x${matrix.n}x${matrix.k} subgroup matrices`}, ${spec.title}`,
-    `//   ${f.equation}   sizes ${[...f.names].map(([l, name]) => `${name}=${dims.showSize(l)}`).join(" ")}${dims.note}`,
-    `//   groups batch [${groups.batch.map(n).join("")}]=${shown(f.B)} m [${groups.m.map(n).join("")}]=${shown(f.M)} n [${groups.n.map(n).join("")}]=${shown(f.N)} k [${groups.k.map(n).join("")}]=${shown(f.K)}`,
+    ...(matrix === undefined
+      ? []
+      : ["enable chromium_experimental_subgroup_matrix;", "diagnostic(off, chromium.subgroup_matrix_uniformity);"]),
+    `// einsight: direct (GETT) ` +
+      `kernel${matrix === undefined ? "" : ` on ${matrix.m}x${matrix.n}x${matrix.k} subgroup matrices`}, ` +
+      `${spec.title}`,
+    `//   ${f.equation}   sizes ` +
+      `${[...f.names].map(([l, name]) => `${name}=${dims.showSize(l)}`).join(" ")}${dims.note}`,
+    `//   groups batch [${groups.batch.map(n).join("")}]=${shown(f.B)} m ` +
+      `[${groups.m.map(n).join("")}]=${shown(f.M)} n [${groups.n.map(n).join("")}]=${shown(f.N)} k ` +
+      `[${groups.k.map(n).join("")}]=${shown(f.K)}`,
     `//   a strides ${describe(spec.a, f)}; b strides ${describe(spec.b, f)}; out strides ${describe(spec.out, f)}`,
-    `//   tile ${tiles.tm}x${tiles.tn}x${tiles.tk}, ${f.splits} k slice(s) of ${shown(f.chunk)}; loads: a along ${f.aKFast ? "k" : "m"}, b along ${f.bNFast ? "n" : "k"}`,
-    `//   ${f.sizedDispatch ? "workgroups sized at run time" : `${f.total} workgroups, dispatch ${f.workgroups.join(" x ")}`}${spec.accumulate === true ? "; adds into out" : ""}`,
+    `//   tile ${tiles.tm}x${tiles.tn}x${tiles.tk}, ${f.splits} k slice(s) of ${shown(f.chunk)}; ` +
+      `loads: a along ${f.aKFast ? "k" : "m"}, b along ${f.bNFast ? "n" : "k"}`,
+    `//   ${dispatched}${spec.accumulate === true ? "; adds into out" : ""}`,
     paramsStruct(["a_offset", "b_offset", "out_offset", ...dims.fields.map((field) => field.name)]),
-    `@group(0) @binding(0) var<storage, read> a: array<${wide.a ? wideType : t.wgsl}>;${wide.a ? ` // read ${f.lanes} elements at a time` : ""}`,
-    `@group(0) @binding(1) var<storage, read> b: array<${wide.b ? wideType : t.wgsl}>;${wide.b ? ` // read ${f.lanes} elements at a time` : ""}`,
-    `@group(0) @binding(2) var<storage, read_write> out: array<${wideOut ? wideType : t.wgsl}>;${wideOut ? " // written 4 elements at a time" : ""}`,
+    `@group(0) @binding(0) var<storage, read> a: ` +
+      `array<${wide.a ? wideType : t.wgsl}>;${wide.a ? ` // read ${f.lanes} elements at a time` : ""}`,
+    `@group(0) @binding(1) var<storage, read> b: ` +
+      `array<${wide.b ? wideType : t.wgsl}>;${wide.b ? ` // read ${f.lanes} elements at a time` : ""}`,
+    `@group(0) @binding(2) var<storage, read_write> out: ` +
+      `array<${wideOut ? wideType : t.wgsl}>;${wideOut ? " // written 4 elements at a time" : ""}`,
     "@group(0) @binding(3) var<uniform> params: Params;",
     "",
     ...constants(f, layout.rows),
@@ -198,7 +254,9 @@ export function header(f: DirectFrame, layout: FrameLayout): string[] {
 /** The kernel's sizes as constants (those read from params are computed at the top of main instead). */
 function constants(f: DirectFrame, rows: FrameLayout["rows"]): string[] {
   const { tm, tn, tk } = f.spec.tiles;
-  const row = (x: "a" | "b", r: SlabRow) => ` // elements per ${r.across ? (x === "a" ? "mm" : "nn") : "kk"} row of ${x}_tile${r.length > (r.across ? tk : r.side) ? " (padded)" : ""}`;
+  const row = (x: "a" | "b", r: SlabRow) =>
+    ` // elements per ${r.across ? (x === "a" ? "mm" : "nn") : "kk"} row of ` +
+    `${x}_tile${r.length > (r.across ? tk : r.side) ? " (padded)" : ""}`;
   const values: [string, Value, string?][] = [
     ["M", f.M],
     ["N", f.N],
@@ -215,7 +273,9 @@ function constants(f: DirectFrame, rows: FrameLayout["rows"]): string[] {
     ["TILES", f.total],
     ["GRID_X", f.gridX],
   ];
-  return values.flatMap(([name, v, comment]) => (typeof v === "number" ? [`const ${name}: u32 = ${u32(v)};${comment ?? ""}`] : []));
+  return values.flatMap(([name, v, comment]) =>
+    typeof v === "number" ? [`const ${name}: u32 = ${u32(v)};${comment ?? ""}`] : [],
+  );
 }
 
 function describe(op: Strided, f: DirectFrame): string {
@@ -224,7 +284,17 @@ function describe(op: Strided, f: DirectFrame): string {
 
 /** The values sized at run time that main computes first, in the order of the constants. */
 function atRunTime(f: DirectFrame): string[] {
-  const values: [string, Value][] = [["M", f.M], ["N", f.N], ["K", f.K], ["CHUNK", f.chunk], ["TILES_M", f.tilesM], ["TILES_N", f.tilesN], ["BATCH", f.B], ["TILES", f.total], ["GRID_X", f.gridX]];
+  const values: [string, Value][] = [
+    ["M", f.M],
+    ["N", f.N],
+    ["K", f.K],
+    ["CHUNK", f.chunk],
+    ["TILES_M", f.tilesM],
+    ["TILES_N", f.tilesN],
+    ["BATCH", f.B],
+    ["TILES", f.total],
+    ["GRID_X", f.gridX],
+  ];
   return values.flatMap(([name, v]) => (typeof v === "string" ? [`  let ${name} = ${v};`] : []));
 }
 
@@ -232,7 +302,10 @@ function atRunTime(f: DirectFrame): string[] {
  * The head of main: which tile this workgroup computes (and which k slice), where its operands and
  * output start, then `loads` (the slab loads each invocation makes, fixed for the whole k loop).
  */
-export function prologue(f: DirectFrame, main: { readonly workgroupSize: string; readonly builtins: string; readonly loads: readonly string[] }): string[] {
+export function prologue(
+  f: DirectFrame,
+  main: { readonly workgroupSize: string; readonly builtins: string; readonly loads: readonly string[] },
+): string[] {
   return [
     `@compute @workgroup_size(${main.workgroupSize})`,
     `fn main(@builtin(workgroup_id) wg: vec3<u32>, ${main.builtins}@builtin(local_invocation_index) li: u32) {`,
@@ -260,6 +333,14 @@ export function sizedParams(f: DirectFrame): Pick<KernelSpec, "runtimeParams" | 
   const { groups, tiles } = spec;
   return {
     ...(dims.fields.length === 0 ? {} : { runtimeParams: dims.fields.map((field) => field.ref) }),
-    ...(f.sizedDispatch ? { runtimeDispatch: [{ labels: groups.m, per: tiles.tm }, { labels: groups.n, per: tiles.tn }, { labels: groups.batch, per: 1 }] } : {}),
+    ...(f.sizedDispatch
+      ? {
+          runtimeDispatch: [
+            { labels: groups.m, per: tiles.tm },
+            { labels: groups.n, per: tiles.tn },
+            { labels: groups.batch, per: 1 },
+          ],
+        }
+      : {}),
   };
 }

@@ -46,7 +46,15 @@ function checkTiles(spec: DirectKernelSpec): void {
   if (tiles.kind === "scalar") {
     const { x, y, run } = scalarBlock(tiles);
     if (!layoutFits(tiles, { x, y, run }))
-      throw new Error(`einsight internal error: tiles ${tiles.tm}x${tiles.tn}x${tiles.tk} do not divide among ${x} x ${y} invocations in runs of ${run} (each invocation needs whole rows and columns and whole slab loads; at most 256 invocations).`);
+      throw new Error(
+        `einsight internal error: tiles ${tiles.tm}x${tiles.tn}x${tiles.tk} do not divide among ${x} x ` +
+          `${y} invocations in runs of ${run} (each invocation needs whole rows and columns and whole slab ` +
+          `loads; at most 256 invocations).`,
+      );
   }
-  if (spec.runtimeSizes !== undefined && (tiles.splits > 1 || tiles.kind !== "scalar")) throw new Error(`einsight internal error: a step sized at run time was planned with split-k or subgroup matrices, which need its sizes at build time.`);
+  if (spec.runtimeSizes !== undefined && (tiles.splits > 1 || tiles.kind !== "scalar"))
+    throw new Error(
+      `einsight internal error: a step sized at run time was planned with split-k or subgroup ` +
+        `matrices, which need its sizes at build time.`,
+    );
 }

@@ -23,7 +23,8 @@ export interface KernelSpec {
  * A value a kernel reads from `params`: a label's size, the stride along a label of the buffer at
  * binding `stride` ("out": the output), or the dispatch grid's x side times `grid`.
  */
-export type ParamRef = { readonly size: string } | { readonly stride: number | "out"; readonly label: string } | { readonly grid: number };
+export type ParamRef =
+  { readonly size: string } | { readonly stride: number | "out"; readonly label: string } | { readonly grid: number };
 
 export interface DispatchFactor {
   readonly labels: readonly string[];

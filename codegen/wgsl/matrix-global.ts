@@ -17,17 +17,36 @@ const GLOBAL_INVOCATIONS = 128;
 export function globalMatrixKernel(f: DirectFrame, tiles: GlobalMatrixTiles): KernelSpec {
   const { spec } = f;
   const layout = matrixLayout(spec.a, spec.b, spec.groups, spec.sizes, tiles.matrix);
-  if (layout === undefined) throw new Error(`einsight internal error: ${f.equation} was planned to load subgroup matrices from memory, but its layout does not allow it.`);
+  if (layout === undefined)
+    throw new Error(
+      `einsight internal error: ${f.equation} was planned to load subgroup matrices from memory, but ` +
+        `its layout does not allow it.`,
+    );
   // No slabs: the header still names the rows a staged kernel's slabs would have.
-  const rows = { a: { length: tiles.tm + 8, across: false, side: tiles.tm }, b: { length: tiles.tn + 8, across: false, side: tiles.tn } };
+  const rows = {
+    a: { length: tiles.tm + 8, across: false, side: tiles.tm },
+    b: { length: tiles.tn + 8, across: false, side: tiles.tn },
+  };
   const head = header(f, { wide: { a: false, b: false }, wideOut: false, views: false, rows });
   const body = globalBody(tiles, layout, f.write);
-  const code = [...head, ...body.declarations, ...f.offsets, ...prologue(f, { workgroupSize: `${GLOBAL_INVOCATIONS}`, builtins: "", loads: [] }), ...body.main, "}", ""].join("\n");
+  const code = [
+    ...head,
+    ...body.declarations,
+    ...f.offsets,
+    ...prologue(f, { workgroupSize: `${GLOBAL_INVOCATIONS}`, builtins: "", loads: [] }),
+    ...body.main,
+    "}",
+    "",
+  ].join("\n");
   return { code, workgroups: [...f.workgroups], workgroupBytes: body.stageBytes };
 }
 
 /** The declarations and main of the kernel: its strides, stage, and k loop of loads and multiplies. */
-function globalBody(tiles: GlobalMatrixTiles, layout: MatrixLayout, write: (target: string, value: string) => string): { declarations: string[]; main: string[]; stageBytes: number } {
+function globalBody(
+  tiles: GlobalMatrixTiles,
+  layout: MatrixLayout,
+  write: (target: string, value: string) => string,
+): { declarations: string[]; main: string[]; stageBytes: number } {
   const { tm, tn, tk, matrix: shape } = tiles;
   const [fm, fn, fk] = [shape.m, shape.n, shape.k];
   const steps = tk / fk; // k steps per iteration, all their loads issued before the multiplies
@@ -53,10 +72,22 @@ function globalBody(tiles: GlobalMatrixTiles, layout: MatrixLayout, write: (targ
       ...subgroupSetup(2, tm / 2, tn / 2, pairs, result),
       `  for (var k = k_begin; k < k_end; k += ${u32(tk)}) {`,
       ...range(steps).flatMap((u) => [
-        ...range(rows).map((i) => `    let l${i}_${u} = subgroupMatrixLoad<${left}>(&a, a_base + (m0 + row0 + ${u32(i * fm)}) * A_M + (k + ${u32(u * fk)}) * A_K, ${aColMajor}, ${u32(aStride)});`),
-        ...range(cols).map((j) => `    let r${j}_${u} = subgroupMatrixLoad<${right}>(&b, b_base + (k + ${u32(u * fk)}) * B_K + (n0 + col0 + ${u32(j * fn)}) * B_N, ${bColMajor}, ${u32(bStride)});`),
+        ...range(rows).map(
+          (i) =>
+            `    let l${i}_${u} = subgroupMatrixLoad<${left}>(&a, a_base + (m0 + row0 + ${u32(i * fm)}) * ` +
+            `A_M + (k + ${u32(u * fk)}) * A_K, ${aColMajor}, ${u32(aStride)});`,
+        ),
+        ...range(cols).map(
+          (j) =>
+            `    let r${j}_${u} = subgroupMatrixLoad<${right}>(&b, b_base + (k + ${u32(u * fk)}) * B_K + (n0 ` +
+            `+ col0 + ${u32(j * fn)}) * B_N, ${bColMajor}, ${u32(bStride)});`,
+        ),
       ]),
-      ...range(steps).flatMap((u) => pairs.map(({ i, j }) => `    acc_${i}_${j} = subgroupMatrixMultiplyAccumulate(l${i}_${u}, r${j}_${u}, acc_${i}_${j});`)),
+      ...range(steps).flatMap((u) =>
+        pairs.map(
+          ({ i, j }) => `    acc_${i}_${j} = subgroupMatrixMultiplyAccumulate(l${i}_${u}, r${j}_${u}, acc_${i}_${j});`,
+        ),
+      ),
       "  }",
       ...epilogue(pairs, shape, write),
     ],

@@ -17,7 +17,11 @@ export interface ResultMatrix {
 
 /** The WGSL types of a left (M x K, f16), right (K x N, f16) and result (M x N, f32) matrix. */
 export function matrixTypes(shape: SubgroupMatrixShape): { left: string; right: string; result: string } {
-  return { left: `subgroup_matrix_left<f16, ${shape.k}, ${shape.m}>`, right: `subgroup_matrix_right<f16, ${shape.n}, ${shape.k}>`, result: `subgroup_matrix_result<f32, ${shape.n}, ${shape.m}>` };
+  return {
+    left: `subgroup_matrix_left<f16, ${shape.k}, ${shape.m}>`,
+    right: `subgroup_matrix_right<f16, ${shape.n}, ${shape.k}>`,
+    result: `subgroup_matrix_result<f32, ${shape.n}, ${shape.m}>`,
+  };
 }
 
 /** The result matrices of a part `rows` x `cols` matrices large, row by row. */
@@ -25,8 +29,17 @@ export function resultMatrices(rows: number, cols: number): ResultMatrix[] {
   return range(rows).flatMap((i) => range(cols).map((j) => ({ i, j })));
 }
 
-/** Which part of the tile subgroup `sg` owns (rows of `across` subgroups, each `rows` x `cols`), and its zeroed result matrices. */
-export function subgroupSetup(across: number, rows: number, cols: number, pairs: readonly ResultMatrix[], result: string): string[] {
+/**
+ * Which part of the tile subgroup `sg` owns (rows of `across` subgroups, each `rows` x `cols`), and its zeroed
+ * result matrices.
+ */
+export function subgroupSetup(
+  across: number,
+  rows: number,
+  cols: number,
+  pairs: readonly ResultMatrix[],
+  result: string,
+): string[] {
   return [
     `  let sg = li / ${u32(MATRIX_SUBGROUP)};`,
     `  let lane = li % ${u32(MATRIX_SUBGROUP)};`,
@@ -36,8 +49,15 @@ export function subgroupSetup(across: number, rows: number, cols: number, pairs:
   ];
 }
 
-/** Each subgroup's result matrices, one at a time through its slot of `stage`, to `out` with its strides, edges and rounding. */
-export function epilogue(pairs: readonly ResultMatrix[], shape: SubgroupMatrixShape, write: (target: string, value: string) => string): string[] {
+/**
+ * Each subgroup's result matrices, one at a time through its slot of `stage`, to `out` with its strides, edges and
+ * rounding.
+ */
+export function epilogue(
+  pairs: readonly ResultMatrix[],
+  shape: SubgroupMatrixShape,
+  write: (target: string, value: string) => string,
+): string[] {
   const [fm, fn] = [shape.m, shape.n];
   const frag = fm * fn;
   return [

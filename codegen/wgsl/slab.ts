@@ -44,7 +44,10 @@ function side(s: Slabs, x: Operand): number {
 export interface SlabLoads {
   /** Consecutive invocations take consecutive kk. */
   readonly kFast: boolean;
-  /** An f16 slab laid out so that each of a subgroup's one-element stores fills one run of a row (no bank conflicts). */
+  /**
+   * An f16 slab laid out so that each of a subgroup's one-element stores fills one run of a row (no bank
+   * conflicts).
+   */
   readonly half?: HalfSlab;
   /** Per-subgroup slabs: free indices per part. */
   readonly part?: number;
@@ -63,13 +66,18 @@ export function loadSetup(s: Slabs, x: Operand, how: SlabLoads): string[] {
     const e = `(li + ${u32(r * threads)})`;
     const times = (x: string) => (w > 1 ? `(${x}) * ${u32(w)}` : x);
     const [kk, ff] =
-      half === "kk-rows" ? [times(`${e} / ${u32(t)}`), `${e} % ${u32(t)}`]
-      : half === "free-rows" ? [`${e} % ${u32(tk)}`, times(`${e} / ${u32(tk)}`)]
-      : kFast ? [times(`${e} % ${u32(tk / w)}`), `${e} / ${u32(tk / w)}`]
-      : [`${e} / ${u32(t / w)}`, times(`${e} % ${u32(t / w)}`)];
+      half === "kk-rows"
+        ? [times(`${e} / ${u32(t)}`), `${e} % ${u32(t)}`]
+        : half === "free-rows"
+          ? [`${e} % ${u32(tk)}`, times(`${e} / ${u32(tk)}`)]
+          : kFast
+            ? [times(`${e} % ${u32(tk / w)}`), `${e} / ${u32(tk / w)}`]
+            : [`${e} / ${u32(t / w)}`, times(`${e} % ${u32(t / w)}`)];
     const row = free === "m" ? "A_ROW" : "B_ROW";
     const origin = free === "m" ? "m0" : "n0";
     const limit = free === "m" ? "M" : "N";
+    // the slab slot of (free index f, k index kk): rows of free indices, or rows of k
+    const slot = (f: string, kk: string) => (freeRows(half, kFast) ? `${f} * ${row} + ${kk}` : `${kk} * ${row} + ${f}`);
     return [
       `  let ${x}_kk${r} = ${kk};`,
       `  let ${x}_${free}${r} = ${ff};`,
@@ -77,7 +85,7 @@ export function loadSetup(s: Slabs, x: Operand, how: SlabLoads): string[] {
       `  let ${x}_off${r} = select(0u, ${x}_${free}(${origin} + ${x}_${free}${r}), ${x}_ok${r});`,
       // per-subgroup slabs: the part holding this free index, and the index within it
       ...(part === undefined ? [] : [`  let ${x}_part${r} = ${x}_${free}${r} / ${u32(part)};`]),
-      `  let ${x}_slot${r} = ${freeRows(half, kFast) ? `${within(`${x}_${free}${r}`, part)} * ${row} + ${x}_kk${r}` : `${x}_kk${r} * ${row} + ${within(`${x}_${free}${r}`, part)}`};`,
+      `  let ${x}_slot${r} = ${slot(within(`${x}_${free}${r}`, part), `${x}_kk${r}`)};`,
     ];
   });
 }
@@ -104,7 +112,8 @@ function fetchSlab(s: Slabs, x: Operand, at: FetchAt): string[] {
   // w > 1: the planner guaranteed 16-byte aligned starts and sides of whole units, so a unit is all in or all out
   return range(loads).flatMap((r) => [
     `${indent}${declare ? "var " : ""}${x}_v${r} = ${zero};`,
-    `${indent}if (${x}_ok${r} && ${k0} + ${x}_kk${r} < k_end) { ${x}_v${r} = ${w > 1 ? `${x}[(${where(r)}) / ${u32(w)}]` : s.type.load(`${x}[${where(r)}]`)}; }`,
+    `${indent}if (${x}_ok${r} && ${k0} + ${x}_kk${r} < k_end) { ${x}_v${r} = ` +
+      `${w > 1 ? `${x}[(${where(r)}) / ${u32(w)}]` : s.type.load(`${x}[${where(r)}]`)}; }`,
   ]);
 }
 
@@ -129,16 +138,27 @@ export function storeSlab(s: Slabs, x: Operand, how: SlabStores): string[] {
   const row = x === "a" ? "A_ROW" : "B_ROW";
   // the slab, or (per-subgroup slabs) the part that load r's elements go to
   const tile = (r: number) => (parted ? `${x}_tile[${x}_part${r}]` : `${x}_tile`);
-  const store = (r: number, slot: string, value: string) => (v === 4 ? `    ${tile(r)}[${at}(${slot}) / 4u][(${slot}) % 4u] = ${convert(value)};` : `    ${tile(r)}[${at}${slot}] = ${convert(value)};`);
+  const store = (r: number, slot: string, value: string) =>
+    v === 4
+      ? `    ${tile(r)}[${at}(${slot}) / 4u][(${slot}) % 4u] = ${convert(value)};`
+      : `    ${tile(r)}[${at}${slot}] = ${convert(value)};`;
   if (s.per[x] === 1) return range((t * tk) / threads).map((r) => store(r, `${x}_slot${r}`, `${x}_v${r}`));
   if (s.type.wgsl === "f16") {
     // 8 halves in 4 words, into the f16 slab as they are (the low half of a word comes first in memory)
     return range((t * tk) / (threads * 8)).flatMap((r) =>
-      range(8).map((c) => `    ${tile(r)}[${at}${x}_slot${r} + ${u32(c)}${kFast ? ` * ${row}` : ""}] = bitcast<vec2<f16>>(${x}_v${r}[${c >> 1}])[${c & 1}];`),
+      range(8).map(
+        (c) =>
+          `    ${tile(r)}[${at}${x}_slot${r} + ${u32(c)}${kFast ? ` * ${row}` : ""}] = ` +
+          `bitcast<vec2<f16>>(${x}_v${r}[${c >> 1}])[${c & 1}];`,
+      ),
     );
   }
   return range((t * tk) / (threads * 4)).flatMap((r) =>
-    kFast ? range(4).map((c) => store(r, `${x}_slot${r} + ${u32(c)} * ${row}`, `${x}_v${r}[${c}]`)) : v === 4 ? [`    ${tile(r)}[${at}${x}_slot${r} / 4u] = ${x}_v${r};`] : range(4).map((c) => store(r, `${x}_slot${r} + ${u32(c)}`, `${x}_v${r}[${c}]`)),
+    kFast
+      ? range(4).map((c) => store(r, `${x}_slot${r} + ${u32(c)} * ${row}`, `${x}_v${r}[${c}]`))
+      : v === 4
+        ? [`    ${tile(r)}[${at}${x}_slot${r} / 4u] = ${x}_v${r};`]
+        : range(4).map((c) => store(r, `${x}_slot${r} + ${u32(c)}`, `${x}_v${r}[${c}]`)),
   );
 }
 
@@ -148,7 +168,10 @@ export function storeSlab(s: Slabs, x: Operand, how: SlabStores): string[] {
  * its slab at buffer start `at`.
  */
 export function slabLoop(s: Slabs, compute: readonly string[], store: (x: Operand, at: string) => string[]): string[] {
-  const fetch = (k0: string, indent: string, declare: boolean) => [...fetchSlab(s, "a", { k0, indent, declare }), ...fetchSlab(s, "b", { k0, indent, declare })];
+  const fetch = (k0: string, indent: string, declare: boolean) => [
+    ...fetchSlab(s, "a", { k0, indent, declare }),
+    ...fetchSlab(s, "b", { k0, indent, declare }),
+  ];
   if (!s.double) {
     return [
       "  // slab values are fetched into registers one slab ahead, so global loads overlap the math",

@@ -38,16 +38,43 @@ export function emitStep(plan: Plan, index: number, maxWorkgroupsPerDimension: n
   const fresh = index < plan.steps.length - 1 || plan.output.view !== true;
   // The title names no user label, so that the same contraction under other letters shares a pipeline.
   const title = `${step.kind} step, ${step.strategy}`;
-  const launch = (kernel: KernelSpec | undefined, buffers: BufferRef[]): Launch[] => (kernel === undefined ? [] : [{ kernel, buffers }]);
+  const launch = (kernel: KernelSpec | undefined, buffers: BufferRef[]): Launch[] =>
+    kernel === undefined ? [] : [{ kernel, buffers }];
   const inputs = step.inputs.map((_, i): BufferRef => ({ input: i }));
   const out: BufferRef = { output: true };
   const outStrides = { labels: step.output.labels, strides: step.output.strides };
   const s: StepKernels = { plan, step, title, maxWg: maxWorkgroupsPerDimension, accumulate, fresh };
   switch (step.strategy) {
     case "loop":
-      return { scratch: [], launches: launch(emitLoopKernel({ inputs: step.inputs, output: step.output.labels, outStrides: step.output.strides, fresh, accumulate, sizes: plan.sizes, title, dtype: plan.dtype, ...runtime(plan), ...(step.lanes === undefined ? {} : { lanes: step.lanes }) }, maxWorkgroupsPerDimension), [...inputs, out]) };
+      return {
+        scratch: [],
+        launches: launch(
+          emitLoopKernel(
+            {
+              inputs: step.inputs,
+              output: step.output.labels,
+              outStrides: step.output.strides,
+              fresh,
+              accumulate,
+              sizes: plan.sizes,
+              title,
+              dtype: plan.dtype,
+              ...runtime(plan),
+              ...(step.lanes === undefined ? {} : { lanes: step.lanes }),
+            },
+            maxWorkgroupsPerDimension,
+          ),
+          [...inputs, out],
+        ),
+      };
     case "direct":
-      return { scratch: [], launches: launch(direct(s, { a: step.inputs[0]!, b: step.inputs[1]!, out: outStrides, accumulate }), [...inputs, out]) };
+      return {
+        scratch: [],
+        launches: launch(direct(s, { a: step.inputs[0]!, b: step.inputs[1]!, out: outStrides, accumulate }), [
+          ...inputs,
+          out,
+        ]),
+      };
     case "split-k":
       return splitK(s);
     case "ttgt":
@@ -67,11 +94,32 @@ interface StepKernels {
   readonly fresh: boolean;
 }
 
-/** A direct kernel of the step: a times b into out, with the step's tiles unless others are given, and split-k's slice stride. */
-function direct(s: StepKernels, gemm: { a: Strided; b: Strided; out: Strided; accumulate: boolean; tiles?: TileConfig; splitStride?: number }): KernelSpec | undefined {
+/**
+ * A direct kernel of the step: a times b into out, with the step's tiles unless others are given, and split-k's
+ * slice stride.
+ */
+function direct(
+  s: StepKernels,
+  gemm: { a: Strided; b: Strided; out: Strided; accumulate: boolean; tiles?: TileConfig; splitStride?: number },
+): KernelSpec | undefined {
   const { plan, step } = s;
   const { a, b, out, accumulate, splitStride } = gemm;
-  return emitDirectKernel({ a, b, out, groups: step.groups!, sizes: plan.sizes, tiles: gemm.tiles ?? step.tiles!, title: s.title, accumulate, dtype: plan.dtype, ...runtime(plan), ...(splitStride === undefined ? {} : { splitStride }) }, s.maxWg);
+  return emitDirectKernel(
+    {
+      a,
+      b,
+      out,
+      groups: step.groups!,
+      sizes: plan.sizes,
+      tiles: gemm.tiles ?? step.tiles!,
+      title: s.title,
+      accumulate,
+      dtype: plan.dtype,
+      ...runtime(plan),
+      ...(splitStride === undefined ? {} : { splitStride }),
+    },
+    s.maxWg,
+  );
 }
 
 /** The labels a plan sizes at run time, as the emitters take them. */
@@ -85,11 +133,21 @@ function runtime(plan: Plan): { runtimeSizes?: readonly string[] } {
  * sizes were known (codegen/sized: the step is then fitted to the call's sizes). A kernel with
  * every size baked in has its own workgroups and reads nothing more.
  */
-export function launchArguments(launch: Launch, step: PlanStep, sizes: Readonly<Record<string, number>>, maxWorkgroupsPerDimension: number): { workgroups: readonly [number, number]; params: number[] } {
+export function launchArguments(
+  launch: Launch,
+  step: PlanStep,
+  sizes: Readonly<Record<string, number>>,
+  maxWorkgroupsPerDimension: number,
+): { workgroups: readonly [number, number]; params: number[] } {
   const { kernel } = launch;
   const product = (labels: readonly string[]) => labels.reduce((acc, l) => acc * sizes[l]!, 1);
   const workgroups =
-    kernel.runtimeDispatch === undefined ? kernel.workgroups : dispatchGrid(kernel.runtimeDispatch.reduce((acc, f) => acc * Math.ceil(product(f.labels) / f.per), 1), maxWorkgroupsPerDimension);
+    kernel.runtimeDispatch === undefined
+      ? kernel.workgroups
+      : dispatchGrid(
+          kernel.runtimeDispatch.reduce((acc, f) => acc * Math.ceil(product(f.labels) / f.per), 1),
+          maxWorkgroupsPerDimension,
+        );
   const params = (kernel.runtimeParams ?? []).map((ref) => {
     if ("size" in ref) return sizes[ref.size]!;
     if ("grid" in ref) return workgroups[0] * ref.grid;
@@ -111,13 +169,35 @@ function splitK(s: StepKernels): StepProgram {
   const partial: Strided = { labels: step.output.labels, strides: packed };
   // The plan judged 16-byte stores on the step's output; the partials go to scratch (at offset 0) in their own layout.
   const tiles = step.tiles!;
-  const partialTiles = tiles.kind === "scalar" && tiles.wide?.out === true && !wideStores(partial, step.groups!, plan.sizes) ? { ...tiles, wide: { ...tiles.wide, out: false } } : tiles;
-  const gemm = direct(s, { a: step.inputs[0]!, b: step.inputs[1]!, out: partial, accumulate: false, tiles: partialTiles, splitStride: count });
+  const partialTiles =
+    tiles.kind === "scalar" && tiles.wide?.out === true && !wideStores(partial, step.groups!, plan.sizes)
+      ? { ...tiles, wide: { ...tiles.wide, out: false } }
+      : tiles;
+  const gemm = direct(s, {
+    a: step.inputs[0]!,
+    b: step.inputs[1]!,
+    out: partial,
+    accumulate: false,
+    tiles: partialTiles,
+    splitStride: count,
+  });
   const sum = emitLoopKernel(
-    { inputs: [{ labels: [SLICE, ...step.output.labels], strides: [count, ...packed] }], output: step.output.labels, outStrides: step.output.strides, fresh, accumulate, sizes: { ...plan.sizes, [SLICE]: slices }, title: `${title}: sum of the ${slices} k slices`, dtype: plan.dtype },
+    {
+      inputs: [{ labels: [SLICE, ...step.output.labels], strides: [count, ...packed] }],
+      output: step.output.labels,
+      outStrides: step.output.strides,
+      fresh,
+      accumulate,
+      sizes: { ...plan.sizes, [SLICE]: slices },
+      title: `${title}: sum of the ${slices} k slices`,
+      dtype: plan.dtype,
+    },
     maxWg,
   );
-  const launches = [...(gemm === undefined ? [] : [{ kernel: gemm, buffers: [{ input: 0 }, { input: 1 }, { scratch: 0 }] }]), ...(sum === undefined ? [] : [{ kernel: sum, buffers: [{ scratch: 0 }, { output: true as const }] }])];
+  const launches = [
+    ...(gemm === undefined ? [] : [{ kernel: gemm, buffers: [{ input: 0 }, { input: 1 }, { scratch: 0 }] }]),
+    ...(sum === undefined ? [] : [{ kernel: sum, buffers: [{ scratch: 0 }, { output: true as const }] }]),
+  ];
   return { scratch: [slices * count * DTYPE_BYTES[plan.dtype]], launches };
 }
 
@@ -136,7 +216,13 @@ function ttgt(s: StepKernels): StepProgram {
     if (copy !== undefined) launches.push({ kernel: copy, buffers: [{ input: i }, buffer] });
     return { operand, buffer };
   });
-  const gemm = direct(s, { a: gemmInputs[0]!.operand, b: gemmInputs[1]!.operand, out: { labels: step.output.labels, strides: step.output.strides }, accumulate: s.accumulate });
-  if (gemm !== undefined) launches.push({ kernel: gemm, buffers: [gemmInputs[0]!.buffer, gemmInputs[1]!.buffer, { output: true }] });
+  const gemm = direct(s, {
+    a: gemmInputs[0]!.operand,
+    b: gemmInputs[1]!.operand,
+    out: { labels: step.output.labels, strides: step.output.strides },
+    accumulate: s.accumulate,
+  });
+  if (gemm !== undefined)
+    launches.push({ kernel: gemm, buffers: [gemmInputs[0]!.buffer, gemmInputs[1]!.buffer, { output: true }] });
   return { scratch, launches };
 }

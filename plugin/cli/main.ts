@@ -2,7 +2,8 @@
 /**
  * The `einsight` command line:
  *
- *     einsight explain "ijk,ikl->jl" --shapes 8x16384x2048,8x2048x1024 [--strides ...] [--profile nvidia-h100] [--tile-table tiles.json]
+ * einsight explain "ijk,ikl->jl" --shapes 8x16384x2048,8x2048x1024 [--strides ...] [--profile nvidia-h100]
+ * [--tile-table tiles.json]
  *
  * prints the plan einsight would run: each step's chosen strategy and the alternatives with FLOPs,
  * bytes, temporaries, estimated time and why they lost;
@@ -12,7 +13,8 @@
  * lists every einsum of a TypeScript project with its plan and kernels (plugin/report). Neither
  * touches a GPU;
  *
- *     einsight tune [--out tiles.json] [--sizes 1024x1024x1024,...] [--candidates 128x64x16,128x64x16@8x16,...] [--min-seconds 0.2]
+ * einsight tune [--out tiles.json] [--sizes 1024x1024x1024,...] [--candidates 128x64x16,128x64x16@8x16,...]
+ * [--min-seconds 0.2]
  *
  * does: it times the tiled kernel's tile shapes on this machine's adapter (runtime `tuneTiles()`)
  * and writes the tile table that `gpu({ tileTable })`, the transformer and `--tile-table` take.
@@ -38,7 +40,8 @@ const USAGE = `usage: einsight explain "<equation>" --shapes AxB,BxC [options]
   --shapes   one shape per operand, dims joined by x, operands by commas (a scalar is empty: "2x3,,3x4")
   --strides  element strides per operand in the same form; leave an operand empty for contiguous
   --offsets  element offsets per operand, comma-separated (default 0)
-  --dtype    f32 (default) or f16 (on the scalar tiles: only the runtime can tell whether a device has subgroup matrices)
+  --dtype    f32 (default) or f16 (on the scalar tiles: only the runtime can tell whether a device has
+             subgroup matrices)
   --profile  device profile for the cost model: nvidia-h100, generic (default), swiftshader
   --tile-table  a tile table measured on the device by tuneTiles() (JSON): tiles from it
   --strategy force direct, split-k, ttgt or loop where it can run
@@ -86,7 +89,9 @@ export function main(argv: readonly string[]): { code: number; out: string } {
     const options: PlanOptions = {
       ...profileOption(profileConfig(opts)),
       ...(opts.strategy === undefined ? {} : { strategy: opts.strategy as Strategy }),
-      ...(opts["memory-budget"] === undefined ? {} : { memoryBudget: readNumber(opts["memory-budget"], "--memory-budget") }),
+      ...(opts["memory-budget"] === undefined
+        ? {}
+        : { memoryBudget: readNumber(opts["memory-budget"], "--memory-budget") }),
     };
     const plan = planEinsum(equation, operands, options);
     return { code: 0, out: opts.json === true ? JSON.stringify(plan, null, 2) : explain(plan) };
@@ -98,7 +103,10 @@ export function main(argv: readonly string[]): { code: number; out: string } {
 
 /** --profile and --tile-table as the build front ends take them (plugin/typescript/profile). */
 function profileConfig(opts: { profile?: string | undefined; "tile-table"?: string | undefined }): BuildProfileConfig {
-  return { ...(opts.profile === undefined ? {} : { profile: opts.profile as ProfileName }), ...(opts["tile-table"] === undefined ? {} : { tileTable: opts["tile-table"] }) };
+  return {
+    ...(opts.profile === undefined ? {} : { profile: opts.profile as ProfileName }),
+    ...(opts["tile-table"] === undefined ? {} : { tileTable: opts["tile-table"] }),
+  };
 }
 
 /** The plan option for them (checked: an unknown profile or an unreadable table is an EinsightError). */
@@ -108,7 +116,15 @@ function profileOption(config: BuildProfileConfig): Pick<PlanOptions, "profile">
 }
 
 /** `einsight report`: scans the project, prints one line per einsum, writes JSON and HTML when asked. */
-function report(project: string, opts: { json?: boolean | undefined; html?: string | undefined; profile?: string | undefined; "tile-table"?: string | undefined }): { code: number; out: string } {
+function report(
+  project: string,
+  opts: {
+    json?: boolean | undefined;
+    html?: string | undefined;
+    profile?: string | undefined;
+    "tile-table"?: string | undefined;
+  },
+): { code: number; out: string } {
   try {
     const api = compiler("`einsight report`"); // an optional peer: only this command needs it
     const scanned = scanProject(api, project, profileConfig(opts));
@@ -116,31 +132,57 @@ function report(project: string, opts: { json?: boolean | undefined; html?: stri
     if (opts.json === true) return { code: 0, out: JSON.stringify(scanned, null, 2) };
     const lines = scanned.einsums.map((e) => {
       const strategies = e.plan === undefined ? "" : e.plan.steps.map((s) => s.strategy).join("+");
-      const gradients = e.gradients === undefined ? "" : `; gradients ${e.gradients.map((g) => g.plan.steps.map((s) => s.strategy).join("+")).join(", ")}`;
+      const gradients =
+        e.gradients === undefined
+          ? ""
+          : `; gradients ${e.gradients.map((g) => g.plan.steps.map((s) => s.strategy).join("+")).join(", ")}`;
       const what =
         e.status === "planned"
-          ? `${strategies}, ${formatCount(e.plan!.totals.flops)} FLOPs, ${formatBytes(e.plan!.totals.temporaryBytes)} temporaries, backward keeps ${formatBytes(e.plan!.totals.backwardKeepsBytes)}, ${e.dtype!}${gradients}`
+          ? `${strategies}, ${formatCount(e.plan!.totals.flops)} FLOPs, ` +
+            `${formatBytes(e.plan!.totals.temporaryBytes)} temporaries, backward keeps ` +
+            `${formatBytes(e.plan!.totals.backwardKeepsBytes)}, ${e.dtype!}${gradients}`
           : e.status === "sized"
             ? `${strategies}, ${e.dtype!}${gradients}, ${e.reason!}`
             : e.status === "runtime"
               ? e.reason!
               : `error ${e.error!.code}: ${e.error!.reason}`;
-      return `${e.file}:${e.line}:${e.column}  ${e.equation === null ? "(not a literal)" : JSON.stringify(e.equation)}  ${shapesText(e)}  ${what}`;
+      const equation = e.equation === null ? "(not a literal)" : JSON.stringify(e.equation);
+      return `${e.file}:${e.line}:${e.column}  ${equation}  ${shapesText(e)}  ${what}`;
     });
     const compiled = scanned.einsums.some((e) => e.plan !== undefined);
-    return { code: 0, out: [`${scanned.einsums.length} einsum call(s) in ${scanned.files} file(s), profile ${scanned.profile}`, ...lines, ...(compiled ? [scanned.note] : [])].join("\n") };
+    return {
+      code: 0,
+      out: [
+        `${scanned.einsums.length} einsum call(s) in ${scanned.files} file(s), profile ${scanned.profile}`,
+        ...lines,
+        ...(compiled ? [scanned.note] : []),
+      ].join("\n"),
+    };
   } catch (e) {
     if (e instanceof EinsightError) return { code: 1, out: `einsight: ${e.message}` };
     throw e;
   }
 }
 
-function readOperands(shapes: string, strides: string | undefined, offsets: string | undefined, dtype: string | undefined): PlanOperand[] {
+function readOperands(
+  shapes: string,
+  strides: string | undefined,
+  offsets: string | undefined,
+  dtype: string | undefined,
+): PlanOperand[] {
   const shapeList = shapes.split(",").map((s) => readDims(s, "--shapes"));
   const strideList = strides?.split(",");
   const offsetList = offsets?.split(",");
-  if (strideList !== undefined && strideList.length !== shapeList.length) throw new EinsightError("invalidStrides", `--strides lists ${strideList.length} operands but --shapes lists ${shapeList.length}.`);
-  if (offsetList !== undefined && offsetList.length !== shapeList.length) throw new EinsightError("invalidStrides", `--offsets lists ${offsetList.length} operands but --shapes lists ${shapeList.length}.`);
+  if (strideList !== undefined && strideList.length !== shapeList.length)
+    throw new EinsightError(
+      "invalidStrides",
+      `--strides lists ${strideList.length} operands but --shapes lists ${shapeList.length}.`,
+    );
+  if (offsetList !== undefined && offsetList.length !== shapeList.length)
+    throw new EinsightError(
+      "invalidStrides",
+      `--offsets lists ${offsetList.length} operands but --shapes lists ${shapeList.length}.`,
+    );
   return shapeList.map((shape, k) => ({
     shape,
     ...(strideList?.[k] ? { strides: readDims(strideList[k], "--strides") } : {}),
@@ -156,7 +198,8 @@ function readDims(text: string, flag: string): number[] {
 
 function readNumber(text: string, flag: string): number {
   const n = Number(text.trim());
-  if (text.trim() === "" || !Number.isSafeInteger(n) || n < 0) throw new EinsightError("invalidShape", `${flag}: '${text}' is not a non-negative integer.`);
+  if (text.trim() === "" || !Number.isSafeInteger(n) || n < 0)
+    throw new EinsightError("invalidShape", `${flag}: '${text}' is not a non-negative integer.`);
   return n;
 }
 
@@ -167,7 +210,15 @@ function readNumber(text: string, flag: string): number {
 export async function tune(argv: readonly string[]): Promise<{ code: number; out: string }> {
   let opts;
   try {
-    opts = parseArgs({ args: [...argv], options: { out: { type: "string" }, sizes: { type: "string" }, candidates: { type: "string" }, "min-seconds": { type: "string" } } }).values;
+    opts = parseArgs({
+      args: [...argv],
+      options: {
+        out: { type: "string" },
+        sizes: { type: "string" },
+        candidates: { type: "string" },
+        "min-seconds": { type: "string" },
+      },
+    }).values;
   } catch (e) {
     return { code: 2, out: `einsight: ${(e as Error).message}\n${USAGE}` };
   }
@@ -175,25 +226,44 @@ export async function tune(argv: readonly string[]): Promise<{ code: number; out
     const triples = (text: string, flag: string) =>
       text.split(",").map((s) => {
         const dims = readDims(s, flag);
-        if (dims.length !== 3 || dims.includes(0)) throw new EinsightError("invalidOption", `${flag}: '${s}' is not three positive sizes joined by x.`);
+        if (dims.length !== 3 || dims.includes(0))
+          throw new EinsightError("invalidOption", `${flag}: '${s}' is not three positive sizes joined by x.`);
         return dims as [number, number, number];
       });
     const sizes = opts.sizes === undefined ? undefined : triples(opts.sizes, "--sizes");
-    const candidates = (opts.candidates === undefined ? undefined : parseCandidates(opts.candidates, "--candidates"));
+    const candidates = opts.candidates === undefined ? undefined : parseCandidates(opts.candidates, "--candidates");
     const minSeconds = opts["min-seconds"] === undefined ? undefined : Number(opts["min-seconds"]);
-    const [{ gpu }, { tuneTiles }] = await Promise.all([import("../../runtime/device.js"), import("../../runtime/tune.js")]);
+    const [{ gpu }, { tuneTiles }] = await Promise.all([
+      import("../../runtime/device.js"),
+      import("../../runtime/tune.js"),
+    ]);
     const g = await gpu();
     let table;
     try {
-      table = await tuneTiles(g, { ...(sizes === undefined ? {} : { sizes }), ...(candidates === undefined ? {} : { candidates }), ...(minSeconds === undefined ? {} : { minSeconds }) });
+      table = await tuneTiles(g, {
+        ...(sizes === undefined ? {} : { sizes }),
+        ...(candidates === undefined ? {} : { candidates }),
+        ...(minSeconds === undefined ? {} : { minSeconds }),
+      });
     } finally {
       g.destroy();
     }
     const json = JSON.stringify(table, null, 1);
     if (opts.out === undefined) return { code: 0, out: json };
     writeFileSync(opts.out, `${json}\n`);
-    const lines = table.entries.map((e) => `  ${e.m}x${e.n}x${e.k}: ${candidateName(e.tiles)} fastest of ${e.measured?.length ?? 0} (${Math.min(...(e.measured ?? []).map((r) => r.ms)).toFixed(3)} ms a run)`);
-    return { code: 0, out: [`tile table of ${table.adapter}:`, ...lines, `wrote ${opts.out}: give it to gpu({ tileTable }), the transformer's "tileTable" or --tile-table.`].join("\n") };
+    const lines = table.entries.map(
+      (e) =>
+        `  ${e.m}x${e.n}x${e.k}: ${candidateName(e.tiles)} fastest of ${e.measured?.length ?? 0} ` +
+        `(${Math.min(...(e.measured ?? []).map((r) => r.ms)).toFixed(3)} ms a run)`,
+    );
+    return {
+      code: 0,
+      out: [
+        `tile table of ${table.adapter}:`,
+        ...lines,
+        `wrote ${opts.out}: give it to gpu({ tileTable }), the transformer's "tileTable" or --tile-table.`,
+      ].join("\n"),
+    };
   } catch (e) {
     if (e instanceof EinsightError) return { code: 1, out: `einsight: ${e.message}` };
     throw e;

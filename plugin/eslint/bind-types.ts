@@ -11,7 +11,12 @@ export type KnownShape = readonly (number | undefined)[] | undefined;
 
 /** The EinsightError binding raises for these shapes, if any. */
 export function bindError(eq: Equation, shapes: readonly KnownShape[]): EinsightError | undefined {
-  const layouts = shapes.map((shape, k) => ({ shape: shape === undefined ? eq.inputs[k]?.labels.filter((l) => l !== ELLIPSIS).map(() => 1) ?? [] : shape.map((n) => n ?? 1) }));
+  const layouts = shapes.map((shape, k) => ({
+    shape:
+      shape === undefined
+        ? (eq.inputs[k]?.labels.filter((l) => l !== ELLIPSIS).map(() => 1) ?? [])
+        : shape.map((n) => n ?? 1),
+  }));
   try {
     bindShapes(eq, layouts);
     return undefined;
@@ -26,9 +31,15 @@ export function isFullyKnown(shapes: readonly KnownShape[]): shapes is readonly 
 }
 
 /** The label sizes of fully known shapes, through codegen/bind; `undefined` when they do not bind. */
-export function boundSizes(eq: Equation, shapes: readonly (readonly number[])[]): Readonly<Record<string, number>> | undefined {
+export function boundSizes(
+  eq: Equation,
+  shapes: readonly (readonly number[])[],
+): Readonly<Record<string, number>> | undefined {
   try {
-    return bindShapes(eq, shapes.map((shape) => ({ shape }))).sizes;
+    return bindShapes(
+      eq,
+      shapes.map((shape) => ({ shape })),
+    ).sizes;
   } catch (e) {
     if (e instanceof EinsightError) return undefined;
     throw e;

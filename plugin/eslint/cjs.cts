@@ -6,7 +6,10 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type * as Plugin from "./plugin.js";
 
-const peers = require("../peers.js") as { requirePeers: (who: string, packages: readonly string[]) => void; TYPESCRIPT: string };
+const peers = require("../peers.js") as {
+  requirePeers: (who: string, packages: readonly string[]) => void;
+  TYPESCRIPT: string;
+};
 peers.requirePeers("einsight/eslint", ["@typescript-eslint/utils", peers.TYPESCRIPT]);
 const plugin = require("./plugin.js") as typeof Plugin;
 export = plugin.default; // what `import einsight from "einsight/eslint"` gives: { meta, rules, configs }

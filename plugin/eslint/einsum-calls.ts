@@ -4,7 +4,13 @@
  * manager so that nothing else that happens to be called einsum is checked. With type
  * information, the operands' shapes come from the type checker.
  */
-import { AST_NODE_TYPES, ASTUtils, type ParserServicesWithTypeInformation, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import {
+  AST_NODE_TYPES,
+  ASTUtils,
+  type ParserServicesWithTypeInformation,
+  type TSESLint,
+  type TSESTree,
+} from "@typescript-eslint/utils";
 import ts from "typescript";
 import { isEinsightEinsum, readEinsumCall, tensorShape, type EinsumCall } from "../typescript/einsum-calls.js";
 
@@ -23,20 +29,40 @@ export interface LintEinsumCall {
 /** The functions of each library that take an einsum equation and operands. */
 const FUNCTIONS: Record<Library, readonly string[]> = { einsight: ["einsum", "einsumWithBackward"], tfjs: ["einsum"] };
 
-const SOURCES: Record<string, Library> = { einsight: "einsight", "@tensorflow/tfjs": "tfjs", "@tensorflow/tfjs-core": "tfjs", "@tensorflow/tfjs-node": "tfjs" };
+const SOURCES: Record<string, Library> = {
+  einsight: "einsight",
+  "@tensorflow/tfjs": "tfjs",
+  "@tensorflow/tfjs-core": "tfjs",
+  "@tensorflow/tfjs-node": "tfjs",
+};
 
 /** A listener that calls `handle` for every einsum call of the given libraries. */
-export function onEinsumCall(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, libraries: readonly Library[], handle: (call: LintEinsumCall) => void): TSESLint.RuleListener {
+export function onEinsumCall(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  libraries: readonly Library[],
+  handle: (call: LintEinsumCall) => void,
+): TSESLint.RuleListener {
   const imported = new Map<TSESTree.Node, { library: Library; namespace: boolean; name?: string }>();
   const services = typeServices(context);
   // With type information, einsight's einsum however it was imported (a relative path, a re-export).
   const resolvesToEinsight = (node: TSESTree.CallExpression) =>
-    services !== undefined && isEinsightEinsum(ts, services.program.getTypeChecker(), services.esTreeNodeToTSNodeMap.get<TSESTree.CallExpression>(node).expression);
+    services !== undefined &&
+    isEinsightEinsum(
+      ts,
+      services.program.getTypeChecker(),
+      services.esTreeNodeToTSNodeMap.get<TSESTree.CallExpression>(node).expression,
+    );
   /** The name the callee was declared with (through aliases), with type information. */
   const declaredName = (node: TSESTree.CallExpression): string => {
     const checker = services!.program.getTypeChecker();
-    const symbol = checker.getSymbolAtLocation(services!.esTreeNodeToTSNodeMap.get<TSESTree.CallExpression>(node).expression);
-    return symbol === undefined ? "einsum" : (symbol.flags & ts.SymbolFlags.Alias) !== 0 ? checker.getAliasedSymbol(symbol).name : symbol.name;
+    const symbol = checker.getSymbolAtLocation(
+      services!.esTreeNodeToTSNodeMap.get<TSESTree.CallExpression>(node).expression,
+    );
+    return symbol === undefined
+      ? "einsum"
+      : (symbol.flags & ts.SymbolFlags.Alias) !== 0
+        ? checker.getAliasedSymbol(symbol).name
+        : symbol.name;
   };
   return {
     ImportDeclaration(node) {
@@ -44,24 +70,44 @@ export function onEinsumCall(context: Readonly<TSESLint.RuleContext<string, read
       if (library === undefined || !libraries.includes(library)) return;
       for (const s of node.specifiers) {
         if (s.type === AST_NODE_TYPES.ImportNamespaceSpecifier) imported.set(s, { library, namespace: true });
-        else if (s.type === AST_NODE_TYPES.ImportSpecifier && FUNCTIONS[library].includes(importedName(s))) imported.set(s, { library, namespace: false, name: importedName(s) });
+        else if (s.type === AST_NODE_TYPES.ImportSpecifier && FUNCTIONS[library].includes(importedName(s)))
+          imported.set(s, { library, namespace: false, name: importedName(s) });
       }
     },
     CallExpression(node) {
       const callee = node.callee;
-      const member = callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier ? callee.property.name : undefined;
+      const member =
+        callee.type === AST_NODE_TYPES.MemberExpression &&
+        !callee.computed &&
+        callee.property.type === AST_NODE_TYPES.Identifier
+          ? callee.property.name
+          : undefined;
       const target = member !== undefined && callee.type === AST_NODE_TYPES.MemberExpression ? callee.object : callee;
       if (target.type !== AST_NODE_TYPES.Identifier) return;
       const variable = ASTUtils.findVariable(context.sourceCode.getScope(node), target);
       const source = variable?.defs[0]?.node;
       const byImport = source === undefined ? undefined : imported.get(source);
-      const viaImport = byImport !== undefined && byImport.namespace === (member !== undefined) && (member === undefined || FUNCTIONS[byImport.library].includes(member));
-      const found = viaImport ? { library: byImport.library, name: byImport.name ?? member! } : resolvesToEinsight(node) ? { library: "einsight" as const, name: declaredName(node) } : undefined;
+      const viaImport =
+        byImport !== undefined &&
+        byImport.namespace === (member !== undefined) &&
+        (member === undefined || FUNCTIONS[byImport.library].includes(member));
+      const found = viaImport
+        ? { library: byImport.library, name: byImport.name ?? member! }
+        : resolvesToEinsight(node)
+          ? { library: "einsight" as const, name: declaredName(node) }
+          : undefined;
       if (found === undefined || !libraries.includes(found.library)) return;
       const [equation, ...rest] = node.arguments;
       const last = rest[rest.length - 1];
       const options = last?.type === AST_NODE_TYPES.ObjectExpression ? last : undefined;
-      handle({ node, library: found.library, name: found.name, equation, operands: options === undefined ? rest : rest.slice(0, -1), options });
+      handle({
+        node,
+        library: found.library,
+        name: found.name,
+        equation,
+        operands: options === undefined ? rest : rest.slice(0, -1),
+        options,
+      });
     },
   };
 }
@@ -71,7 +117,10 @@ function importedName(s: TSESTree.ImportSpecifier): string {
 }
 
 /** Operand shapes from the type checker, or `undefined` when the lint run has no type information. */
-export function operandShapes(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, operands: readonly TSESTree.Node[]): (readonly (number | undefined)[] | undefined)[] | undefined {
+export function operandShapes(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  operands: readonly TSESTree.Node[],
+): (readonly (number | undefined)[] | undefined)[] | undefined {
   const services = typeServices(context);
   if (services === undefined) return undefined;
   const checker = services.program.getTypeChecker();
@@ -82,15 +131,25 @@ export function operandShapes(context: Readonly<TSESLint.RuleContext<string, rea
  * The call as the TypeScript front ends read it (plugin/typescript), with the type checker, so that
  * a rule plans it as the build does; `undefined` when the lint run has no type information.
  */
-export function typedEinsumCall(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, node: TSESTree.CallExpression): { readonly checker: ts.TypeChecker; readonly call: EinsumCall } | undefined {
+export function typedEinsumCall(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  node: TSESTree.CallExpression,
+): { readonly checker: ts.TypeChecker; readonly call: EinsumCall } | undefined {
   const services = typeServices(context);
   if (services === undefined) return undefined;
   const checker = services.program.getTypeChecker();
-  return { checker, call: readEinsumCall(ts, checker, services.esTreeNodeToTSNodeMap.get<TSESTree.CallExpression>(node)) };
+  return {
+    checker,
+    call: readEinsumCall(ts, checker, services.esTreeNodeToTSNodeMap.get<TSESTree.CallExpression>(node)),
+  };
 }
 
 /** typescript-eslint's parser services with a program, or `undefined` (another parser, or no typed linting). */
-function typeServices(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): ParserServicesWithTypeInformation | undefined {
+function typeServices(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+): ParserServicesWithTypeInformation | undefined {
   const services = context.sourceCode.parserServices as Partial<ParserServicesWithTypeInformation> | undefined;
-  return services?.program != null && services.esTreeNodeToTSNodeMap !== undefined ? (services as ParserServicesWithTypeInformation) : undefined;
+  return services?.program != null && services.esTreeNodeToTSNodeMap !== undefined
+    ? (services as ParserServicesWithTypeInformation)
+    : undefined;
 }

@@ -10,7 +10,8 @@ import { mapRaw, type EquationSource } from "../typescript/equation-offsets.js";
 export type { EquationSource };
 
 export function equationSource(node: TSESTree.Node): EquationSource | undefined {
-  if (node.type === AST_NODE_TYPES.Literal && typeof node.value === "string") return mapRaw(node.raw.slice(1, -1), node.range[0] + 1, node.value);
+  if (node.type === AST_NODE_TYPES.Literal && typeof node.value === "string")
+    return mapRaw(node.raw.slice(1, -1), node.range[0] + 1, node.value);
   if (node.type === AST_NODE_TYPES.TemplateLiteral && node.expressions.length === 0) {
     const quasi = node.quasis[0]!;
     if (quasi.value.cooked === null) return undefined;
@@ -20,7 +21,11 @@ export function equationSource(node: TSESTree.Node): EquationSource | undefined 
 }
 
 /** The source location of `[start, end)` of the equation (zero-width spans stay zero-width). */
-export function spanLocation(source: EquationSource, sourceCode: Readonly<TSESLint.SourceCode>, span: readonly [number, number]): TSESTree.SourceLocation {
+export function spanLocation(
+  source: EquationSource,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  span: readonly [number, number],
+): TSESTree.SourceLocation {
   const at = (i: number) => source.offsets[Math.min(Math.max(i, 0), source.offsets.length - 1)]!;
   return { start: sourceCode.getLocFromIndex(at(span[0])), end: sourceCode.getLocFromIndex(at(span[1])) };
 }

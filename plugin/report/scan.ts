@@ -40,7 +40,12 @@ export interface ReportEntry {
   /** The WGSL of every kernel the plan runs, in order. */
   readonly kernels?: readonly ReportKernel[];
   /** For einsumWithBackward: each operand's gradient einsum, compiled with it. */
-  readonly gradients?: readonly { readonly operand: number; readonly equation: string; readonly plan: Plan; readonly kernels: readonly ReportKernel[] }[];
+  readonly gradients?: readonly {
+    readonly operand: number;
+    readonly equation: string;
+    readonly plan: Plan;
+    readonly kernels: readonly ReportKernel[];
+  }[];
 }
 
 export interface ReportKernel {
@@ -65,15 +70,36 @@ export function scanProject(c: Compiler, tsconfigPath: string, config: BuildProf
   const { configFile, parsed } = readProject(tsm, tsconfigPath);
   const program = createProgram(c, parsed);
   const root = path.dirname(path.resolve(configFile));
-  const sources = program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f) && parsed.fileNames.some((n) => path.resolve(n) === path.resolve(f.fileName)));
+  const sources = program
+    .getSourceFiles()
+    .filter(
+      (f) =>
+        !f.isDeclarationFile &&
+        !program.isSourceFileFromExternalLibrary(f) &&
+        parsed.fileNames.some((n) => path.resolve(n) === path.resolve(f.fileName)),
+    );
   const einsums = sources.flatMap((sourceFile) => sourceFileEntries(tsm, program, sourceFile, root, options));
-  return { tsconfig: path.resolve(configFile), profile: profileName(profile), files: sources.length, note: F32_ONLY, einsums };
+  return {
+    tsconfig: path.resolve(configFile),
+    profile: profileName(profile),
+    files: sources.length,
+    note: F32_ONLY,
+    einsums,
+  };
 }
 
 /** The report entries of one source file's einsums, each as the build makes it (`buildCall`). */
-export function sourceFileEntries(tsm: typeof ts, program: ts.Program, sourceFile: ts.SourceFile, root: string, options: Pick<PlanOptions, "profile"> = {}): ReportEntry[] {
+export function sourceFileEntries(
+  tsm: typeof ts,
+  program: ts.Program,
+  sourceFile: ts.SourceFile,
+  root: string,
+  options: Pick<PlanOptions, "profile"> = {},
+): ReportEntry[] {
   const checker = program.getTypeChecker();
-  return einsumCalls(tsm, checker, sourceFile).map((call) => reportEntry(sourceFile, root, call, buildCall(tsm, checker, call, options)));
+  return einsumCalls(tsm, checker, sourceFile).map((call) =>
+    reportEntry(sourceFile, root, call, buildCall(tsm, checker, call, options)),
+  );
 }
 
 /** The report entry of one call, from what the build made of it (the bundler plugins pass the transformer's own). */
@@ -87,9 +113,19 @@ export function reportEntry(sourceFile: ts.SourceFile, root: string, call: Einsu
     shapes: built.shapes.map((s) => (s === undefined ? null : s.map((n) => n ?? null))),
   };
   if (built.kind === "runtime") return { ...base, status: "runtime", reason: built.reason };
-  if (built.kind === "error") return { ...base, status: "error", error: { code: built.error.code, reason: built.error.reason, span: built.error.span ?? null } };
+  if (built.kind === "error")
+    return {
+      ...base,
+      status: "error",
+      error: { code: built.error.code, reason: built.error.reason, span: built.error.span ?? null },
+    };
   const { compiled } = built;
-  const gradients = compiled.gradients?.map((g, operand) => ({ operand, equation: g.plan.equation, plan: g.plan, kernels: kernelsOf(g) }));
+  const gradients = compiled.gradients?.map((g, operand) => ({
+    operand,
+    equation: g.plan.equation,
+    plan: g.plan,
+    kernels: kernelsOf(g),
+  }));
   return {
     ...base,
     status: built.kind,

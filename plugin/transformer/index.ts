@@ -44,7 +44,11 @@ export interface TransformerExtras {
 /** Diagnostic code of einsight's build errors (TypeScript's own codes are below 20000). */
 export const DIAGNOSTIC_CODE = 90001;
 
-export default function einsightTransformer(program: ts.Program, config: TransformerConfig = {}, extras: TransformerExtras = {}): ts.TransformerFactory<ts.SourceFile> {
+export default function einsightTransformer(
+  program: ts.Program,
+  config: TransformerConfig = {},
+  extras: TransformerExtras = {},
+): ts.TransformerFactory<ts.SourceFile> {
   const tsm = classicTypeScript("einsight/transformer", extras.ts);
   const checker = program.getTypeChecker();
   const profile = buildProfile(config);
@@ -53,15 +57,19 @@ export default function einsightTransformer(program: ts.Program, config: Transfo
     const original = program.getSourceFile(sourceFile.fileName) ?? sourceFile; // the checker knows the program's nodes
     const compiled = new Map<ts.CallExpression, ts.Expression>();
     for (const call of einsumCalls(tsm, checker, original)) {
-      const built = buildCall(tsm, checker, call, options); // with the call's literal options; options known only at run time, or an `out`: left to run time
+      // with the call's literal options; options known only at run time, or an `out`: left to run time
+      const built = buildCall(tsm, checker, call, options);
       extras.onCall?.(original, call, built);
-      if (built.kind === "error") extras.addDiagnostic?.(diagnostic(tsm, original, call, built.error.reason, built.error.span));
-      if (built.kind === "planned" || built.kind === "sized") compiled.set(call.node, literal(tsm, slim(built.compiled)));
+      if (built.kind === "error")
+        extras.addDiagnostic?.(diagnostic(tsm, original, call, built.error.reason, built.error.span));
+      if (built.kind === "planned" || built.kind === "sized")
+        compiled.set(call.node, literal(tsm, slim(built.compiled)));
     }
     if (compiled.size === 0) return sourceFile;
     const visit = (node: ts.Node): ts.Node => {
       const originalNode = tsm.getOriginalNode(node);
-      const value = tsm.isCallExpression(node) && tsm.isCallExpression(originalNode) ? compiled.get(originalNode) : undefined;
+      const value =
+        tsm.isCallExpression(node) && tsm.isCallExpression(originalNode) ? compiled.get(originalNode) : undefined;
       if (value === undefined || !tsm.isCallExpression(node)) return tsm.visitEachChild(node, visit, context);
       const args = node.arguments.map((a) => tsm.visitNode(a, visit) as ts.Expression);
       const last = args[args.length - 1];
@@ -77,17 +85,44 @@ export default function einsightTransformer(program: ts.Program, config: Transfo
 }
 
 /** A build diagnostic at the equation's offending characters (mapped through escapes), else at the call. */
-function diagnostic(tsm: typeof ts, sourceFile: ts.SourceFile, call: EinsumCall, reason: string, span: readonly [number, number] | undefined): ts.Diagnostic {
+function diagnostic(
+  tsm: typeof ts,
+  sourceFile: ts.SourceFile,
+  call: EinsumCall,
+  reason: string,
+  span: readonly [number, number] | undefined,
+): ts.Diagnostic {
   const literalNode = call.equation?.node;
-  const source = literalNode === undefined ? undefined : mapRaw(literalNode.getText(sourceFile).slice(1, -1), literalNode.getStart(sourceFile) + 1, literalNode.text);
-  const [start, end] = source !== undefined && span !== undefined ? [source.offsets[span[0]]!, source.offsets[Math.min(span[1], source.offsets.length - 1)]!] : [call.node.getStart(sourceFile), call.node.getEnd()];
-  return { file: sourceFile, start, length: Math.max(1, end - start), messageText: `einsight: ${reason}`, category: tsm.DiagnosticCategory.Error, code: DIAGNOSTIC_CODE, source: "einsight" };
+  const source =
+    literalNode === undefined
+      ? undefined
+      : mapRaw(literalNode.getText(sourceFile).slice(1, -1), literalNode.getStart(sourceFile) + 1, literalNode.text);
+  const [start, end] =
+    source !== undefined && span !== undefined
+      ? [source.offsets[span[0]]!, source.offsets[Math.min(span[1], source.offsets.length - 1)]!]
+      : [call.node.getStart(sourceFile), call.node.getEnd()];
+  return {
+    file: sourceFile,
+    start,
+    length: Math.max(1, end - start),
+    messageText: `einsight: ${reason}`,
+    category: tsm.DiagnosticCategory.Error,
+    code: DIAGNOSTIC_CODE,
+    source: "einsight",
+  };
 }
 
 /** What the runtime reads of a compiled einsum: the losing alternatives and the notes stay out of the bundle. */
 function slim(compiled: CompiledEinsum): CompiledEinsum {
-  const plan = { ...compiled.plan, steps: compiled.plan.steps.map((step) => ({ ...step, alternatives: [], notes: [] })) };
-  return { ...compiled, plan, ...(compiled.gradients === undefined ? {} : { gradients: compiled.gradients.map(slim) }) };
+  const plan = {
+    ...compiled.plan,
+    steps: compiled.plan.steps.map((step) => ({ ...step, alternatives: [], notes: [] })),
+  };
+  return {
+    ...compiled,
+    plan,
+    ...(compiled.gradients === undefined ? {} : { gradients: compiled.gradients.map(slim) }),
+  };
 }
 
 /** A JSON value as a TypeScript expression. */
@@ -96,8 +131,13 @@ function literal(tsm: typeof ts, value: unknown): ts.Expression {
   if (value === null) return f.createNull();
   if (typeof value === "string") return f.createStringLiteral(value);
   if (typeof value === "boolean") return value ? f.createTrue() : f.createFalse();
-  if (typeof value === "number") return value < 0 ? f.createPrefixUnaryExpression(tsm.SyntaxKind.MinusToken, f.createNumericLiteral(-value)) : f.createNumericLiteral(value);
+  if (typeof value === "number")
+    return value < 0
+      ? f.createPrefixUnaryExpression(tsm.SyntaxKind.MinusToken, f.createNumericLiteral(-value))
+      : f.createNumericLiteral(value);
   if (Array.isArray(value)) return f.createArrayLiteralExpression(value.map((v) => literal(tsm, v)));
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  return f.createObjectLiteralExpression(entries.map(([k, v]) => f.createPropertyAssignment(f.createStringLiteral(k), literal(tsm, v))));
+  return f.createObjectLiteralExpression(
+    entries.map(([k, v]) => f.createPropertyAssignment(f.createStringLiteral(k), literal(tsm, v))),
+  );
 }

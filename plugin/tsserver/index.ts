@@ -38,7 +38,13 @@ export function create(info: ts.server.PluginCreateInfo, tsm: typeof ts): ts.Lan
     const parts: ts.SymbolDisplayPart[] = [{ kind: "text", text }];
     if (base === undefined) {
       const start = call.node.getStart(sourceFile);
-      return { kind: tsm.ScriptElementKind.unknown, kindModifiers: "", textSpan: { start, length: call.node.getEnd() - start }, displayParts: [], documentation: parts };
+      return {
+        kind: tsm.ScriptElementKind.unknown,
+        kindModifiers: "",
+        textSpan: { start, length: call.node.getEnd() - start },
+        displayParts: [],
+        documentation: parts,
+      };
     }
     return { ...base, documentation: [...(base.documentation ?? []), { kind: "lineBreak", text: "\n" }, ...parts] };
   };
@@ -50,5 +56,9 @@ function planText(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, con
   if (built.kind === "runtime") return `einsight: ${built.reason}`;
   if (built.kind === "error") return `einsight: ${built.error.reason}`;
   const sized = built.kind === "sized" ? ` With einsight's transformer, ${built.reason}` : "";
-  return `einsight plan (operands assumed contiguous; their strides are known at run time). ${F32_ONLY}${sized}\n\`\`\`text\n${explain(built.plan)}\n\`\`\``;
+  const fence = "```";
+  return (
+    `einsight plan (operands assumed contiguous; their strides are known at run time). ${F32_ONLY}${sized}\n` +
+    `${fence}text\n${explain(built.plan)}\n${fence}`
+  );
 }

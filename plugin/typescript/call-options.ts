@@ -26,21 +26,45 @@ const PLAN_OPTIONS = ["strategy", "memoryBudget", "tiles"] as const;
 export function callOptions(tsm: typeof ts, options: ts.Expression | undefined): CallOptions {
   if (options === undefined) return { kind: "build", options: {} };
   const object = options; // not unwrapped: the transformer adds `compiled` to this very object literal
-  if (!tsm.isObjectLiteralExpression(object)) return { kind: "runtime", options: {}, reason: `its options (${quote(options)}) are not an object literal, so they are known only at run time; it is planned then.` };
+  if (!tsm.isObjectLiteralExpression(object))
+    return {
+      kind: "runtime",
+      options: {},
+      reason:
+        `its options (${quote(options)}) are not an object literal, so they are known only at run time; ` +
+        `it is planned then.`,
+    };
   const read: Record<string, unknown> = {};
   const problems: string[] = [];
   let writesOut = false;
   for (const p of object.properties) {
-    const name = p.name !== undefined && (tsm.isIdentifier(p.name) || tsm.isStringLiteral(p.name)) ? p.name.text : undefined;
+    const name =
+      p.name !== undefined && (tsm.isIdentifier(p.name) || tsm.isStringLiteral(p.name)) ? p.name.text : undefined;
     const value = name !== undefined && tsm.isPropertyAssignment(p) ? staticValue(tsm, p.initializer) : undefined;
     if (name === "out") writesOut = true;
-    else if (name === undefined || !(tsm.isPropertyAssignment(p) || tsm.isShorthandPropertyAssignment(p))) problems.push(`${quote(p)} is not a \`name: value\` option`);
-    else if (!(PLAN_OPTIONS as readonly string[]).includes(name)) problems.push(`its option \`${name}\` is not one the build plans with (${PLAN_OPTIONS.join(", ")})`);
-    else if (value === undefined) problems.push(`its option \`${name}\` is not a literal (${quote(tsm.isPropertyAssignment(p) ? p.initializer : p)})`);
+    else if (name === undefined || !(tsm.isPropertyAssignment(p) || tsm.isShorthandPropertyAssignment(p)))
+      problems.push(`${quote(p)} is not a \`name: value\` option`);
+    else if (!(PLAN_OPTIONS as readonly string[]).includes(name))
+      problems.push(`its option \`${name}\` is not one the build plans with (${PLAN_OPTIONS.join(", ")})`);
+    else if (value === undefined)
+      problems.push(
+        `its option \`${name}\` is not a literal ` + `(${quote(tsm.isPropertyAssignment(p) ? p.initializer : p)})`,
+      );
     else read[name] = value;
   }
-  if (writesOut) return { kind: "runtime", options: read, reason: "it writes into an `out` view, whose strides and offset are known only at run time; it is planned then." };
-  if (problems.length > 0) return { kind: "runtime", options: read, reason: `${problems[0]!}, so its options are known only at run time; it is planned then.` };
+  if (writesOut)
+    return {
+      kind: "runtime",
+      options: read,
+      reason:
+        "it writes into an `out` view, whose strides and offset are known only at run time; it is " + "planned then.",
+    };
+  if (problems.length > 0)
+    return {
+      kind: "runtime",
+      options: read,
+      reason: `${problems[0]!}, so its options are known only at run time; it is planned then.`,
+    };
   return { kind: "build", options: read };
 }
 
@@ -52,8 +76,14 @@ function staticValue(tsm: typeof ts, node: ts.Expression): unknown {
   if (value.kind === tsm.SyntaxKind.TrueKeyword) return true;
   if (value.kind === tsm.SyntaxKind.FalseKeyword) return false;
   if (tsm.isObjectLiteralExpression(value)) {
-    const entries = value.properties.map((p) => (tsm.isPropertyAssignment(p) && (tsm.isIdentifier(p.name) || tsm.isStringLiteral(p.name)) ? [p.name.text, staticValue(tsm, p.initializer)] : undefined));
-    return entries.every((e) => e !== undefined && e[1] !== undefined) ? Object.fromEntries(entries as [string, unknown][]) : undefined;
+    const entries = value.properties.map((p) =>
+      tsm.isPropertyAssignment(p) && (tsm.isIdentifier(p.name) || tsm.isStringLiteral(p.name))
+        ? [p.name.text, staticValue(tsm, p.initializer)]
+        : undefined,
+    );
+    return entries.every((e) => e !== undefined && e[1] !== undefined)
+      ? Object.fromEntries(entries as [string, unknown][])
+      : undefined;
   }
   return undefined;
 }
@@ -61,7 +91,8 @@ function staticValue(tsm: typeof ts, node: ts.Expression): unknown {
 /** The expression inside parentheses, `as` and `satisfies` (`"ttgt" as const` is the literal). */
 function unwrap(tsm: typeof ts, node: ts.Expression): ts.Expression {
   let current = node;
-  while (tsm.isParenthesizedExpression(current) || tsm.isAsExpression(current) || tsm.isSatisfiesExpression(current)) current = current.expression;
+  while (tsm.isParenthesizedExpression(current) || tsm.isAsExpression(current) || tsm.isSatisfiesExpression(current))
+    current = current.expression;
   return current;
 }
 

@@ -38,15 +38,24 @@ function hasCompilerApi(module: unknown): module is typeof ts {
  * pass it), the project's typescript package where it has the API, else ts-morph's.
  */
 export function compiler(who: string, given?: typeof ts): Compiler {
-  if (given !== undefined && hasCompilerApi(given)) return { ts: given, sys: given.sys, source: `typescript ${given.version}` };
+  if (given !== undefined && hasCompilerApi(given))
+    return { ts: given, sys: given.sys, source: `typescript ${given.version}` };
   const project = resolves("typescript") ? (require("typescript") as unknown) : undefined;
   if (hasCompilerApi(project)) return { ts: project, sys: project.sys, source: `typescript ${project.version}` };
   if (resolves("ts-morph")) return tsMorphCompiler();
   if (project === undefined) requirePeer(who, TYPESCRIPT); // throws, naming typescript@6
-  const version = typeof (project as { version?: unknown }).version === "string" ? (project as { version: string }).version : "unknown";
+  const version =
+    typeof (project as { version?: unknown }).version === "string"
+      ? (project as { version: string }).version
+      : "unknown";
   throw new EinsightError(
     "missingDependency",
-    `${who} plans einsums with TypeScript's compiler API, which the typescript package of version ${version} does not have (TypeScript 7, the native compiler, offers no such API to JavaScript). Install ts-morph, whose TypeScript 6 compiler API einsight then uses for the build beside your TypeScript 7: npm i -D ts-morph. (Or build with TypeScript 6: npm i -D ${TYPESCRIPT}.) einsight's types, the checked equations and inferred shapes, need no build step and check with TypeScript 7's tsc too.`,
+    `${who} plans einsums with TypeScript's compiler API, which the typescript package of version ` +
+      `${version} does not have (TypeScript 7, the native compiler, offers no such API to JavaScript). ` +
+      `Install ts-morph, whose TypeScript 6 compiler API einsight then uses for the build beside your ` +
+      `TypeScript 7: npm i -D ts-morph. (Or build with TypeScript 6: npm i -D ${TYPESCRIPT}.) ` +
+      `einsight's types, the checked equations and inferred shapes, need no build step and check with ` +
+      `TypeScript 7's tsc too.`,
   );
 }
 
@@ -75,10 +84,18 @@ export function tsMorphCompiler(): Compiler {
 }
 
 /** A program over `rootNames` that reads through the compiler's file system. */
-export function createProgram(c: Compiler, parsed: Pick<ts.ParsedCommandLine, "fileNames" | "options" | "projectReferences">): ts.Program {
+export function createProgram(
+  c: Compiler,
+  parsed: Pick<ts.ParsedCommandLine, "fileNames" | "options" | "projectReferences">,
+): ts.Program {
   const host = c.ts.createCompilerHost(parsed.options);
   host.readFile = (file) => c.sys.readFile(file);
   host.fileExists = (file) => c.sys.fileExists(file);
   host.directoryExists = (dir) => c.sys.directoryExists(dir);
-  return c.ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host, ...(parsed.projectReferences === undefined ? {} : { projectReferences: parsed.projectReferences }) });
+  return c.ts.createProgram({
+    rootNames: parsed.fileNames,
+    options: parsed.options,
+    host,
+    ...(parsed.projectReferences === undefined ? {} : { projectReferences: parsed.projectReferences }),
+  });
 }

@@ -25,7 +25,12 @@ export interface EinsumCall {
 }
 
 /** The einsight einsum call that encloses `position`, if any. */
-export function einsumCallAt(tsm: typeof ts, checker: ts.TypeChecker, sourceFile: ts.SourceFile, position: number): EinsumCall | undefined {
+export function einsumCallAt(
+  tsm: typeof ts,
+  checker: ts.TypeChecker,
+  sourceFile: ts.SourceFile,
+  position: number,
+): EinsumCall | undefined {
   let node: ts.Node | undefined = findToken(tsm, sourceFile, position);
   while (node !== undefined && !tsm.isSourceFile(node)) {
     const fn = tsm.isCallExpression(node) ? einsightFunction(tsm, checker, node.expression) : undefined;
@@ -53,17 +58,36 @@ export function einsumCalls(tsm: typeof ts, checker: ts.TypeChecker, sourceFile:
  * rules warn about what will run either way): its plan, why it can only be planned at run time,
  * or the error it has.
  */
-export function planCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, base: PlanOptions = {}, read: CallOptions = callOptions(tsm, call.options)): CallPlan {
+export function planCall(
+  tsm: typeof ts,
+  checker: ts.TypeChecker,
+  call: EinsumCall,
+  base: PlanOptions = {},
+  read: CallOptions = callOptions(tsm, call.options),
+): CallPlan {
   const shapes = call.operands.map((op) => tensorShape(tsm, checker, op));
-  if (call.equation === undefined) return { kind: "runtime", shapes, reason: "the equation is not a string literal; it is planned at run time." };
+  if (call.equation === undefined)
+    return { kind: "runtime", shapes, reason: "the equation is not a string literal; it is planned at run time." };
   const unknown = shapes.findIndex((s) => s === undefined || s.includes(undefined));
   if (unknown >= 0) {
     const shape = shapes[unknown];
-    const what = shape === undefined ? `the types know no shape for operand ${unknown}` : `operand ${unknown}'s shape [${shape.map((n) => n ?? "number").join(", ")}] is not fully known at compile time`;
+    const what =
+      shape === undefined
+        ? `the types know no shape for operand ${unknown}`
+        : `operand ${unknown}'s shape [${shape.map((n) => n ?? "number").join(", ")}] is not fully known ` +
+          `at compile time`;
     return { kind: "runtime", shapes, reason: `${what}; the plan is made at run time.` };
   }
   try {
-    return { kind: "planned", shapes, plan: planEinsum(call.equation.text, shapes.map((shape) => ({ shape: shape as number[] })), { ...base, ...read.options }) };
+    return {
+      kind: "planned",
+      shapes,
+      plan: planEinsum(
+        call.equation.text,
+        shapes.map((shape) => ({ shape: shape as number[] })),
+        { ...base, ...read.options },
+      ),
+    };
   } catch (e) {
     if (e instanceof EinsightError) return { kind: "error", shapes, error: e };
     throw e;
@@ -80,25 +104,44 @@ export function planCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCa
  * equation, shapes the types do not know, options known only at run time or an `out` view), or
  * its error. Compiled for f32 operands: the types carry no dtype (see F32_ONLY).
  */
-export function buildCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumCall, base: PlanOptions = {}): BuiltCall {
+export function buildCall(
+  tsm: typeof ts,
+  checker: ts.TypeChecker,
+  call: EinsumCall,
+  base: PlanOptions = {},
+): BuiltCall {
   const read = callOptions(tsm, call.options);
   // (a non-literal equation is the first reason, and planCall gives it)
-  if (read.kind === "runtime" && call.equation !== undefined) return { kind: "runtime", shapes: call.operands.map((op) => tensorShape(tsm, checker, op)), reason: read.reason };
+  if (read.kind === "runtime" && call.equation !== undefined)
+    return { kind: "runtime", shapes: call.operands.map((op) => tensorShape(tsm, checker, op)), reason: read.reason };
   const options = { ...base, ...read.options };
   const planned = planCall(tsm, checker, call, base, read);
   if (planned.kind === "error") return planned;
   try {
     if (planned.kind === "planned") {
-      const compiled = call.fn === "einsumWithBackward" ? compileWithGradients(call.equation!.text, planned.plan.operands.map((op) => op.shape), options) : compilePlan(planned.plan);
+      const compiled =
+        call.fn === "einsumWithBackward"
+          ? compileWithGradients(
+              call.equation!.text,
+              planned.plan.operands.map((op) => op.shape),
+              options,
+            )
+          : compilePlan(planned.plan);
       return { kind: "planned", shapes: planned.shapes, plan: compiled.plan, compiled };
     }
     const shapes = planned.shapes;
     if (call.equation === undefined || !shapes.every((s) => s !== undefined)) return planned;
-    const compiled = call.fn === "einsumWithBackward" ? compileSizedWithGradients(call.equation.text, shapes, options) : compileSized(call.equation.text, shapes, options);
+    const compiled =
+      call.fn === "einsumWithBackward"
+        ? compileSizedWithGradients(call.equation.text, shapes, options)
+        : compileSized(call.equation.text, shapes, options);
     const labels = compiled.plan.runtimeSizes ?? [];
     const one = labels.length === 1;
     const nominal = [...new Set(labels.map((l) => compiled.plan.sizes[l]))];
-    const reason = `the size${one ? "" : "s"} of ${labels.map((l) => `'${l}'`).join(", ")} ${one ? "is" : "are"} known only at run time: the kernels read ${one ? "it" : "them"} from params (costs estimated with ${nominal.join(", ")}).`;
+    const reason =
+      `the size${one ? "" : "s"} of ${labels.map((l) => `'${l}'`).join(", ")} ${one ? "is" : "are"} ` +
+      `known only at run time: the kernels read ${one ? "it" : "them"} from params (costs estimated ` +
+      `with ${nominal.join(", ")}).`;
     return { kind: "sized", shapes, plan: compiled.plan, compiled, reason };
   } catch (e) {
     if (e instanceof EinsightError) return { kind: "error", shapes: planned.shapes, error: e };
@@ -111,17 +154,37 @@ export function buildCall(tsm: typeof ts, checker: ts.TypeChecker, call: EinsumC
  * since a tensor's type has its shape but not its dtype; with f16 tensors, `einsum()` does not use
  * the compiled plan (runtime/einsum `usable`) and plans the call just in time.
  */
-export const F32_ONLY = "Compiled for f32 operands: the types carry no dtype, so with f16 tensors the call does not use the build's plan and is planned at run time.";
+export const F32_ONLY =
+  "Compiled for f32 operands: the types carry no dtype, so with f16 tensors the call does not use the build's plan " +
+  "and is planned at run time.";
 
 export type BuiltCall =
   | (Extract<CallPlan, { kind: "planned" }> & { readonly compiled: CompiledEinsum })
-  | { readonly kind: "sized"; readonly shapes: readonly (readonly (number | undefined)[])[]; readonly plan: Plan; readonly compiled: CompiledEinsum; readonly reason: string }
+  | {
+      readonly kind: "sized";
+      readonly shapes: readonly (readonly (number | undefined)[])[];
+      readonly plan: Plan;
+      readonly compiled: CompiledEinsum;
+      readonly reason: string;
+    }
   | Extract<CallPlan, { kind: "runtime" | "error" }>;
 
 export type CallPlan =
-  | { readonly kind: "planned"; readonly shapes: readonly (readonly (number | undefined)[] | undefined)[]; readonly plan: Plan }
-  | { readonly kind: "runtime"; readonly shapes: readonly (readonly (number | undefined)[] | undefined)[]; readonly reason: string }
-  | { readonly kind: "error"; readonly shapes: readonly (readonly (number | undefined)[] | undefined)[]; readonly error: EinsightError };
+  | {
+      readonly kind: "planned";
+      readonly shapes: readonly (readonly (number | undefined)[] | undefined)[];
+      readonly plan: Plan;
+    }
+  | {
+      readonly kind: "runtime";
+      readonly shapes: readonly (readonly (number | undefined)[] | undefined)[];
+      readonly reason: string;
+    }
+  | {
+      readonly kind: "error";
+      readonly shapes: readonly (readonly (number | undefined)[] | undefined)[];
+      readonly error: EinsightError;
+    };
 
 export type EinsightFunction = "einsum" | "einsumWithBackward";
 
@@ -131,35 +194,60 @@ export function isEinsightEinsum(tsm: typeof ts, checker: ts.TypeChecker, callee
 }
 
 /** Which of einsight's einsum functions `callee` resolves to, if any. */
-export function einsightFunction(tsm: typeof ts, checker: ts.TypeChecker, callee: ts.Expression): EinsightFunction | undefined {
+export function einsightFunction(
+  tsm: typeof ts,
+  checker: ts.TypeChecker,
+  callee: ts.Expression,
+): EinsightFunction | undefined {
   let symbol = checker.getSymbolAtLocation(tsm.isPropertyAccessExpression(callee) ? callee.name : callee);
   if (symbol !== undefined && symbol.flags & tsm.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
   const file = symbol?.name === "einsum" ? "einsum" : symbol?.name === "einsumWithBackward" ? "backward" : undefined;
-  const declared = file !== undefined && (symbol!.declarations ?? []).some((d) => new RegExp(`[\\\\/]runtime[\\\\/]${file}\\.(d\\.)?ts$`).test(d.getSourceFile().fileName));
+  const declared =
+    file !== undefined &&
+    (symbol!.declarations ?? []).some((d) =>
+      new RegExp(`[\\\\/]runtime[\\\\/]${file}\\.(d\\.)?ts$`).test(d.getSourceFile().fileName),
+    );
   return declared ? (symbol!.name as EinsightFunction) : undefined;
 }
 
-/** The shape the checker knows for a Tensor-typed expression: sizes where literal, `undefined` where not; `undefined` for unknown rank. */
-export function tensorShape(tsm: typeof ts, checker: ts.TypeChecker, expression: ts.Expression): readonly (number | undefined)[] | undefined {
+/**
+ * The shape the checker knows for a Tensor-typed expression: sizes where literal, `undefined` where not;
+ * `undefined` for unknown rank.
+ */
+export function tensorShape(
+  tsm: typeof ts,
+  checker: ts.TypeChecker,
+  expression: ts.Expression,
+): readonly (number | undefined)[] | undefined {
   const type = checker.getTypeAtLocation(expression);
   const shape = type.getProperty("shape");
   if (shape === undefined) return undefined;
   const shapeType = checker.getTypeOfSymbolAtLocation(shape, expression);
   if (!checker.isTupleType(shapeType)) return undefined;
-  return checker.getTypeArguments(shapeType as ts.TypeReference).map((t) => (t.isNumberLiteral() ? t.value : undefined));
+  return checker
+    .getTypeArguments(shapeType as ts.TypeReference)
+    .map((t) => (t.isNumberLiteral() ? t.value : undefined));
 }
 
-/** The einsum call `node` (of einsight's `fn`, or `einsum` where the checker cannot tell: a lint rule found it by its import). */
+/**
+ * The einsum call `node` (of einsight's `fn`, or `einsum` where the checker cannot tell: a lint rule found it by
+ * its import).
+ */
 export function readEinsumCall(tsm: typeof ts, checker: ts.TypeChecker, node: ts.CallExpression): EinsumCall {
   return readCall(tsm, checker, node, einsightFunction(tsm, checker, node.expression) ?? "einsum");
 }
 
 function readCall(tsm: typeof ts, checker: ts.TypeChecker, node: ts.CallExpression, fn: EinsightFunction): EinsumCall {
   const [first, ...rest] = node.arguments;
-  const equation = first !== undefined && tsm.isStringLiteralLike(first) ? { text: first.text, node: first } : undefined;
+  const equation =
+    first !== undefined && tsm.isStringLiteralLike(first) ? { text: first.text, node: first } : undefined;
   const last = rest[rest.length - 1];
   // As einsum() reads its arguments: a trailing object that is not a tensor is the options.
-  const options = last !== undefined && (tsm.isObjectLiteralExpression(last) || (rest.length > 1 && isOptionsObject(tsm, checker, last))) ? last : undefined;
+  const options =
+    last !== undefined &&
+    (tsm.isObjectLiteralExpression(last) || (rest.length > 1 && isOptionsObject(tsm, checker, last)))
+      ? last
+      : undefined;
   return { node, fn, equation, operands: options === undefined ? rest : rest.slice(0, -1), options };
 }
 
@@ -173,6 +261,8 @@ function isOptionsObject(tsm: typeof ts, checker: ts.TypeChecker, argument: ts.E
 
 function findToken(tsm: typeof ts, sourceFile: ts.SourceFile, position: number): ts.Node | undefined {
   const visit = (node: ts.Node): ts.Node | undefined =>
-    position >= node.getStart(sourceFile) && position < node.getEnd() ? (tsm.forEachChild(node, visit) ?? node) : undefined;
+    position >= node.getStart(sourceFile) && position < node.getEnd()
+      ? (tsm.forEachChild(node, visit) ?? node)
+      : undefined;
   return visit(sourceFile);
 }

@@ -23,7 +23,10 @@ export function mapRaw(raw: string, base: number, cooked: string): EquationSourc
     }
     const next = raw[r + 1] ?? "";
     const length = escapeLength(raw, r);
-    const units = next === "\r" || next === "\n" || next === "\u2028" || next === "\u2029" ? 0 : escapedUnits(raw.slice(r, r + length));
+    const units =
+      next === "\r" || next === "\n" || next === "\u2028" || next === "\u2029"
+        ? 0
+        : escapedUnits(raw.slice(r, r + length));
     for (let u = 0; u < units; u++) offsets.push(base + r);
     r += length;
   }

@@ -13,11 +13,17 @@ import { checkTileTable, type TileTable } from "../../codegen/tiles.js";
 export interface BuildProfileConfig {
   /** The device profile plans are made for (default "generic"). */
   readonly profile?: ProfileName;
-  /** Tile shapes measured on the device by `tuneTiles()`: the table, or its JSON file (relative paths from the working folder). */
+  /**
+   * Tile shapes measured on the device by `tuneTiles()`: the table, or its JSON file (relative paths from the
+   * working folder).
+   */
   readonly tileTable?: string | TileTable;
 }
 
-/** What to plan with: the profile's name, or the profile with the tile table; refuses an unknown profile or an unreadable table. */
+/**
+ * What to plan with: the profile's name, or the profile with the tile table; refuses an unknown profile or an
+ * unreadable table.
+ */
 export function buildProfile(config: BuildProfileConfig): PlanOptions["profile"] {
   const { profile, tileTable } = config;
   const named = resolveProfile(profile); // refuses an unknown name
@@ -30,7 +36,10 @@ export function buildProfile(config: BuildProfileConfig): PlanOptions["profile"]
 /** Tables read, by file and modification time: a linter asks once per linted file. */
 const tables = new Map<string, TileTable>();
 
-/** A tile table's JSON file (what `tuneTiles()` returns, as `einsight tune --out` writes it), or an `invalidOption` error saying why not. */
+/**
+ * A tile table's JSON file (what `tuneTiles()` returns, as `einsight tune --out` writes it), or an `invalidOption`
+ * error saying why not.
+ */
 export function readTileTable(file: string): TileTable {
   try {
     const key = `${file}@${statSync(file).mtimeMs}`;
@@ -38,7 +47,13 @@ export function readTileTable(file: string): TileTable {
     tables.set(key, table);
     return table;
   } catch (cause) {
-    throw new EinsightError("invalidOption", `tileTable: cannot read a tile table from ${file} (${cause instanceof Error ? cause.message : String(cause)}); write one with tuneTiles() (docs/tensors.md).`, { cause });
+    throw new EinsightError(
+      "invalidOption",
+      `tileTable: cannot read a tile table from ${file} ` +
+        `(${cause instanceof Error ? cause.message : String(cause)}); write one with tuneTiles() ` +
+        `(docs/tensors.md).`,
+      { cause },
+    );
   }
 }
 

@@ -28,7 +28,11 @@ import { readProject } from "../typescript/project.js";
 import { requirePeer } from "../peers.js";
 import { compiler, type Compiler } from "../typescript/compiler.js";
 
-const { createUnplugin } = requirePeer<typeof Unplugin>("einsight's bundler plugin (einsight/vite, einsight/rollup, einsight/esbuild, einsight/webpack or einsight/unplugin)", "unplugin");
+const { createUnplugin } = requirePeer<typeof Unplugin>(
+  "einsight's bundler plugin (einsight/vite, einsight/rollup, einsight/esbuild, einsight/webpack " +
+    "or einsight/unplugin)",
+  "unplugin",
+);
 
 export interface EinsightPluginOptions extends BuildProfileConfig {
   /** The project's tsconfig.json (default: tsconfig.json in the bundler's working folder). */
@@ -55,7 +59,23 @@ class Project {
     this.root = path.dirname(configFile);
     // JavaScript for the bundler, with source maps; the project's own module settings are kept.
     // (type errors elsewhere in the project do not stop a bundle, as with the bundlers' own TypeScript handling)
-    this.#options = { ...parsed.options, noEmit: false, noEmitOnError: false, emitDeclarationOnly: false, declaration: false, declarationMap: false, sourceMap: true, inlineSources: true, inlineSourceMap: false, outDir: undefined, outFile: undefined, rootDir: undefined, composite: false, incremental: false, tsBuildInfoFile: undefined };
+    this.#options = {
+      ...parsed.options,
+      noEmit: false,
+      noEmitOnError: false,
+      emitDeclarationOnly: false,
+      declaration: false,
+      declarationMap: false,
+      sourceMap: true,
+      inlineSources: true,
+      inlineSourceMap: false,
+      outDir: undefined,
+      outFile: undefined,
+      rootDir: undefined,
+      composite: false,
+      incremental: false,
+      tsBuildInfoFile: undefined,
+    };
     this.#files = new Set(parsed.fileNames.map((f) => path.resolve(f)));
     const serviceHost: ts.LanguageServiceHost = {
       getCompilationSettings: () => this.#options,
@@ -69,7 +89,8 @@ class Project {
       getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
       fileExists: (file) => sys.fileExists(file),
       readFile: (file) => sys.readFile(file),
-      readDirectory: (dir, extensions, exclude, include, depth) => sys.readDirectory(dir, extensions, exclude, include, depth),
+      readDirectory: (dir, extensions, exclude, include, depth) =>
+        sys.readDirectory(dir, extensions, exclude, include, depth),
       directoryExists: (dir) => sys.directoryExists(dir),
       getDirectories: (dir) => sys.getDirectories(dir),
     };
@@ -97,7 +118,12 @@ class Project {
   }
 
   /** Compiles one module with the transformer: JavaScript, its source map, errors, and its einsums for the report. */
-  compile(file: string, text: string, config: TransformerConfig, report: boolean): { code: string; map: string | undefined; errors: string[]; entries: ReportEntry[]; dependencies: string[] } {
+  compile(
+    file: string,
+    text: string,
+    config: TransformerConfig,
+    report: boolean,
+  ): { code: string; map: string | undefined; errors: string[]; entries: ReportEntry[]; dependencies: string[] } {
     const key = path.resolve(file);
     const handed = this.#handed.get(key);
     if (handed?.text !== text) this.#handed.set(key, { text, version: (handed?.version ?? 0) + 1 });
@@ -132,9 +158,18 @@ class Project {
     const queue = [sourceFile];
     while (queue.length > 0) {
       const current = queue.pop()!;
-      for (const specifier of current.statements.flatMap((s) => (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier !== undefined && ts.isStringLiteral(s.moduleSpecifier) ? [s.moduleSpecifier.text] : [])) {
+      for (const specifier of current.statements.flatMap((s) =>
+        (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) &&
+        s.moduleSpecifier !== undefined &&
+        ts.isStringLiteral(s.moduleSpecifier)
+          ? [s.moduleSpecifier.text]
+          : [],
+      )) {
         const resolved = ts.resolveModuleName(specifier, current.fileName, this.#options, this.#sys).resolvedModule;
-        const target = resolved === undefined || resolved.isExternalLibraryImport === true ? undefined : path.resolve(resolved.resolvedFileName);
+        const target =
+          resolved === undefined || resolved.isExternalLibraryImport === true
+            ? undefined
+            : path.resolve(resolved.resolvedFileName);
         if (target === undefined || seen.has(target) || !this.includes(target)) continue;
         seen.add(target);
         const next = program.getSourceFile(target);
@@ -157,44 +192,62 @@ const TYPESCRIPT = /\.[cm]?tsx?$/;
 /** The bundlers einsight has a subpath for (einsight/vite, ...); others take einsight/unplugin. */
 const SUBPATHS: ReadonlySet<string> = new Set(["vite", "rollup", "esbuild", "webpack"]);
 
-export const einsightPlugin: Unplugin.UnpluginInstance<EinsightPluginOptions | undefined, false> = createUnplugin((options: EinsightPluginOptions | undefined, meta) => {
-  const { tsconfig, report } = options ?? {};
-  // TypeScript's compiler API (ts-morph's beside TypeScript 7), refused here if there is none
-  const api = compiler(SUBPATHS.has(meta.framework) ? `einsight/${meta.framework}` : `einsight/unplugin (for ${meta.framework})`);
-  // the profile and tile table (its file read once), refused here if unknown or unreadable
-  const profile = buildProfile(options ?? {});
-  const table = typeof profile === "object" ? profile.tileTable : undefined;
-  const config: TransformerConfig = { ...(options?.profile === undefined ? {} : { profile: options.profile }), ...(table === undefined ? {} : { tileTable: table }) };
-  let project: Project | undefined;
-  const entries = new Map<string, ReportEntry[]>();
-  const projectFor = (): Project => (project ??= new Project(api, path.resolve(tsconfig ?? "tsconfig.json")));
-  return {
-    name: "einsight",
-    enforce: "pre",
-    transformInclude(id) {
-      const file = id.split("?")[0]!;
-      return TYPESCRIPT.test(file) && !file.endsWith(".d.ts") && !file.includes(`${path.sep}node_modules${path.sep}`) && projectFor().includes(file);
-    },
-    transform(code, id) {
-      const file = id.split("?")[0]!;
-      const result = projectFor().compile(file, code, config, report !== undefined);
-      if (result.errors.length > 0) this.error(result.errors.join("\n"));
-      for (const dependency of result.dependencies) this.addWatchFile(dependency);
-      entries.set(file, result.entries);
-      return { code: result.code, map: result.map ?? null };
-    },
-    watchChange(id) {
-      project?.changed(id);
-    },
-    writeBundle() {
-      if (report === undefined || project === undefined) return;
-      const written = { tsconfig: path.resolve(tsconfig ?? "tsconfig.json"), profile: profileName(profile), files: entries.size, note: F32_ONLY, einsums: [...entries.values()].flat() };
-      fs.mkdirSync(path.dirname(path.resolve(report)), { recursive: true });
-      fs.writeFileSync(`${report}.json`, `${JSON.stringify(written, null, 1)}\n`);
-      fs.writeFileSync(`${report}.html`, reportHtml(written));
-    },
-  };
-});
+export const einsightPlugin: Unplugin.UnpluginInstance<EinsightPluginOptions | undefined, false> = createUnplugin(
+  (options: EinsightPluginOptions | undefined, meta) => {
+    const { tsconfig, report } = options ?? {};
+    // TypeScript's compiler API (ts-morph's beside TypeScript 7), refused here if there is none
+    const api = compiler(
+      SUBPATHS.has(meta.framework) ? `einsight/${meta.framework}` : `einsight/unplugin (for ${meta.framework})`,
+    );
+    // the profile and tile table (its file read once), refused here if unknown or unreadable
+    const profile = buildProfile(options ?? {});
+    const table = typeof profile === "object" ? profile.tileTable : undefined;
+    const config: TransformerConfig = {
+      ...(options?.profile === undefined ? {} : { profile: options.profile }),
+      ...(table === undefined ? {} : { tileTable: table }),
+    };
+    let project: Project | undefined;
+    const entries = new Map<string, ReportEntry[]>();
+    const projectFor = (): Project => (project ??= new Project(api, path.resolve(tsconfig ?? "tsconfig.json")));
+    return {
+      name: "einsight",
+      enforce: "pre",
+      transformInclude(id) {
+        const file = id.split("?")[0]!;
+        return (
+          TYPESCRIPT.test(file) &&
+          !file.endsWith(".d.ts") &&
+          !file.includes(`${path.sep}node_modules${path.sep}`) &&
+          projectFor().includes(file)
+        );
+      },
+      transform(code, id) {
+        const file = id.split("?")[0]!;
+        const result = projectFor().compile(file, code, config, report !== undefined);
+        if (result.errors.length > 0) this.error(result.errors.join("\n"));
+        for (const dependency of result.dependencies) this.addWatchFile(dependency);
+        entries.set(file, result.entries);
+        return { code: result.code, map: result.map ?? null };
+      },
+      watchChange(id) {
+        project?.changed(id);
+      },
+      writeBundle() {
+        if (report === undefined || project === undefined) return;
+        const written = {
+          tsconfig: path.resolve(tsconfig ?? "tsconfig.json"),
+          profile: profileName(profile),
+          files: entries.size,
+          note: F32_ONLY,
+          einsums: [...entries.values()].flat(),
+        };
+        fs.mkdirSync(path.dirname(path.resolve(report)), { recursive: true });
+        fs.writeFileSync(`${report}.json`, `${JSON.stringify(written, null, 1)}\n`);
+        fs.writeFileSync(`${report}.html`, reportHtml(written));
+      },
+    };
+  },
+);
 
 export const vite = einsightPlugin.vite;
 export const rollup = einsightPlugin.rollup;

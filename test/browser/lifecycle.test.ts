@@ -18,8 +18,20 @@ let server: Awaited<ReturnType<typeof serveFolder>> | undefined;
 beforeAll(async () => {
   mkdirSync(folder, { recursive: true });
   // The Node adapter is a chunk of its own, loaded only where there is no navigator.gpu.
-  await build({ entryPoints: [fileURLToPath(new URL("../../runtime/index.ts", import.meta.url))], bundle: true, splitting: true, format: "esm", platform: "browser", outdir: folder, external: ["node:*", "webgpu"], logLevel: "silent" });
-  writeFileSync(`${folder}/index.html`, '<!doctype html><script type="module">import * as einsight from "./index.js"; globalThis.einsight = einsight;</script>');
+  await build({
+    entryPoints: [fileURLToPath(new URL("../../runtime/index.ts", import.meta.url))],
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "browser",
+    outdir: folder,
+    external: ["node:*", "webgpu"],
+    logLevel: "silent",
+  });
+  writeFileSync(
+    `${folder}/index.html`,
+    '<!doctype html><script type="module">import * as einsight from "./index.js"; globalThis.einsight = einsight;</script>',
+  );
   server = await serveFolder(folder);
 });
 

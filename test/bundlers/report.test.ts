@@ -35,10 +35,21 @@ function bundledCalls(file: string): BundledCall[] {
   const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
   const calls: BundledCall[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && /^einsum(WithBackward)?\d*$/.test(node.expression.text) && node.arguments[0] !== undefined && ts.isStringLiteralLike(node.arguments[0])) {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      /^einsum(WithBackward)?\d*$/.test(node.expression.text) &&
+      node.arguments[0] !== undefined &&
+      ts.isStringLiteralLike(node.arguments[0])
+    ) {
       const last = node.arguments[node.arguments.length - 1]!;
-      const property = ts.isObjectLiteralExpression(last) ? last.properties.find((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === "compiled") : undefined;
-      const compiled = property !== undefined && ts.isPropertyAssignment(property) ? (literalValue(property.initializer) as CompiledEinsum) : undefined;
+      const property = ts.isObjectLiteralExpression(last)
+        ? last.properties.find((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === "compiled")
+        : undefined;
+      const compiled =
+        property !== undefined && ts.isPropertyAssignment(property)
+          ? (literalValue(property.initializer) as CompiledEinsum)
+          : undefined;
       calls.push({ equation: node.arguments[0].text, compiled });
     }
     ts.forEachChild(node, visit);
@@ -51,7 +62,8 @@ function bundledCalls(file: string): BundledCall[] {
 function literalValue(node: ts.Expression): unknown {
   if (ts.isStringLiteralLike(node)) return node.text;
   if (ts.isNumericLiteral(node)) return Number(node.text);
-  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken) return -(literalValue(node.operand) as number);
+  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken)
+    return -(literalValue(node.operand) as number);
   if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
   if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
   if (node.kind === ts.SyntaxKind.NullKeyword) return null;
@@ -59,7 +71,11 @@ function literalValue(node: ts.Expression): unknown {
   if (ts.isObjectLiteralExpression(node)) {
     return Object.fromEntries(
       node.properties.map((p) => {
-        if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name))) throw new Error(`not a literal property: ${p.getText()}`);
+        if (
+          !ts.isPropertyAssignment(p) ||
+          !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name))
+        )
+          throw new Error(`not a literal property: ${p.getText()}`);
         return [p.name.text, literalValue(p.initializer)];
       }),
     );
@@ -87,12 +103,21 @@ function expectSame(entry: ReportEntry, call: BundledCall, where: string): void 
   }
   expect(entry.status, where).toBe(compiled.plan.runtimeSizes === undefined ? "planned" : "sized");
   const plan = entry.plan!;
-  expect(plan.steps.map((s) => s.strategy), where).toEqual(compiled.plan.steps.map((s) => s.strategy));
-  expect(plan.steps.map((s) => s.cost.temporaryBytes), where).toEqual(compiled.plan.steps.map((s) => s.cost.temporaryBytes));
+  expect(
+    plan.steps.map((s) => s.strategy),
+    where,
+  ).toEqual(compiled.plan.steps.map((s) => s.strategy));
+  expect(
+    plan.steps.map((s) => s.cost.temporaryBytes),
+    where,
+  ).toEqual(compiled.plan.steps.map((s) => s.cost.temporaryBytes));
   expect(plan.totals.temporaryBytes, where).toBe(compiled.plan.totals.temporaryBytes);
   expect(slim(plan), where).toEqual(compiled.plan);
   expect(entry.kernels, where).toEqual(kernels(compiled)); // identical WGSL, kernel by kernel
-  expect(entry.gradients?.map((g) => [slim(g.plan), g.kernels]), where).toEqual(compiled.gradients?.map((g) => [g.plan, kernels(g)]));
+  expect(
+    entry.gradients?.map((g) => [slim(g.plan), g.kernels]),
+    where,
+  ).toEqual(compiled.gradients?.map((g) => [g.plan, kernels(g)]));
   expect(entry.dtype, where).toBe(compiled.plan.dtype); // f32: the types carry no dtype
 }
 
@@ -108,7 +133,9 @@ describe("the report and the build agree, call by call", () => {
       external: ["einsight", "webgpu"],
       outdir: out,
       outExtension: { ".js": ".mjs" },
-      plugins: [einsightPlugin.esbuild({ tsconfig: path.join(app, "tsconfig.json"), report: path.join(out, "einsums") })],
+      plugins: [
+        einsightPlugin.esbuild({ tsconfig: path.join(app, "tsconfig.json"), report: path.join(out, "einsums") }),
+      ],
       logLevel: "silent",
     });
     const built = JSON.parse(readFileSync(path.join(out, "einsums.json"), "utf8")) as ProjectReport;
@@ -122,11 +149,17 @@ describe("the report and the build agree, call by call", () => {
       entries.forEach((entry, i) => expectSame(entry, calls[i]!, `src/${file}.ts:${entry.line}`));
     }
 
-    for (const report of [scanned, built]) expect(report.note).toMatch(/^Compiled for f32 operands: the types carry no dtype/);
+    for (const report of [scanned, built])
+      expect(report.note).toMatch(/^Compiled for f32 operands: the types carry no dtype/);
 
     // what the options fixture holds, as both say it
     const options = Object.fromEntries(
-      scanned.einsums.filter((e) => e.file === "src/options.ts").map((e) => [readFileSync(path.join(app, "src/options.ts"), "utf8").split("\n")[e.line - 1]!.trim().split(":")[0]!, e]),
+      scanned.einsums
+        .filter((e) => e.file === "src/options.ts")
+        .map((e) => [
+          readFileSync(path.join(app, "src/options.ts"), "utf8").split("\n")[e.line - 1]!.trim().split(":")[0]!,
+          e,
+        ]),
     );
     expect(options.forced).toMatchObject({ status: "planned", dtype: "f32" });
     expect(options.forced!.plan!.steps.map((s) => s.strategy)).toEqual(["ttgt"]);
@@ -138,10 +171,27 @@ describe("the report and the build agree, call by call", () => {
     expect(options.sized!.plan!.steps.map((s) => s.strategy)).toEqual(["direct"]);
     expect(options.backward!.plan!.steps.map((s) => s.strategy)).toEqual(["ttgt"]);
     expect(options.backward!.gradients!.map((g) => g.plan.steps.map((s) => s.strategy))).toEqual([["ttgt"], ["ttgt"]]);
-    expect(options.chosen).toMatchObject({ status: "runtime", reason: "its option `strategy` is not a literal (`strategy`), so its options are known only at run time; it is planned then." });
-    expect(options.given).toMatchObject({ status: "runtime", shapes: [[48, 40], [40, 64]], reason: "its options (`options`) are not an object literal, so they are known only at run time; it is planned then." });
-    expect(options.into).toMatchObject({ status: "runtime", reason: "it writes into an `out` view, whose strides and offset are known only at run time; it is planned then." });
+    expect(options.chosen).toMatchObject({
+      status: "runtime",
+      reason:
+        "its option `strategy` is not a literal (`strategy`), so its options are known only at run time; it is planned then.",
+    });
+    expect(options.given).toMatchObject({
+      status: "runtime",
+      shapes: [
+        [48, 40],
+        [40, 64],
+      ],
+      reason:
+        "its options (`options`) are not an object literal, so they are known only at run time; it is planned then.",
+    });
+    expect(options.into).toMatchObject({
+      status: "runtime",
+      reason: "it writes into an `out` view, whose strides and offset are known only at run time; it is planned then.",
+    });
     // main.ts's `{ strategy: "loop" }`
-    expect(scanned.einsums.find((e) => e.file === "src/main.ts" && e.line === 11)!.plan!.steps.map((s) => s.strategy)).toEqual(["loop"]);
+    expect(
+      scanned.einsums.find((e) => e.file === "src/main.ts" && e.line === 11)!.plan!.steps.map((s) => s.strategy),
+    ).toEqual(["loop"]);
   });
 });

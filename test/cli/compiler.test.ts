@@ -28,7 +28,9 @@ test("the project's TypeScript is used where it has the compiler API", () => {
 test("ts-morph's TypeScript finds its default library in memory: the project checks with no errors", () => {
   const morph = tsMorphCompiler();
   const program = createProgram(morph, readProject(morph.ts, dir).parsed);
-  const errors = morph.ts.getPreEmitDiagnostics(program).map((d) => morph.ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  const errors = morph.ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => morph.ts.flattenDiagnosticMessageText(d.messageText, "\n"));
   expect(errors).toEqual([]);
   expect(program.getSourceFiles().some((f) => path.basename(f.fileName).startsWith("lib.es"))).toBe(true);
 });

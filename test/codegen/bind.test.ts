@@ -13,7 +13,12 @@ describe("bindShapes", () => {
 
   test("a repeated label strides by the sum of its dimensions' strides", () => {
     const b = bindShapes("iji->j", [{ shape: [3, 2, 3] }]);
-    expect(b.operands[0]).toMatchObject({ dims: ["i", "j", "i"], labels: ["i", "j"], strides: [6 + 1, 3], diagonal: ["i"] });
+    expect(b.operands[0]).toMatchObject({
+      dims: ["i", "j", "i"],
+      labels: ["i", "j"],
+      strides: [6 + 1, 3],
+      diagonal: ["i"],
+    });
   });
 
   test("size-1 dimensions broadcast with stride 0", () => {
@@ -37,7 +42,9 @@ describe("bindShapes", () => {
       "Label 'j' is 4 in operand 1 (dimension 0) but 3 in operand 0; a label must have one size across operands (or be 1 to broadcast).",
     );
     expect(() => bindShapes("i", [{ shape: [2, 3] }])).toThrow("Add '...' to the term");
-    expect(() => bindShapes("ij", [{ shape: [2, 3], strides: [1] }])).toThrow("Operand 0 has strides [1] for shape [2, 3]");
+    expect(() => bindShapes("ij", [{ shape: [2, 3], strides: [1] }])).toThrow(
+      "Operand 0 has strides [1] for shape [2, 3]",
+    );
     expect(() => bindShapes("ij", [{ shape: [2, 3], offset: -1 }])).toThrow("Operand 0 has offset -1");
   });
 });
@@ -55,6 +62,11 @@ describe("classifyLabels", () => {
   });
 
   test("the motivating contraction is a contraction over i and k", () => {
-    expect(classifyLabels(["i", "j", "k"], ["i", "k", "l"], ["j", "l"])).toEqual({ i: "contracted", j: "leftFree", k: "contracted", l: "rightFree" });
+    expect(classifyLabels(["i", "j", "k"], ["i", "k", "l"], ["j", "l"])).toEqual({
+      i: "contracted",
+      j: "leftFree",
+      k: "contracted",
+      l: "rightFree",
+    });
   });
 });

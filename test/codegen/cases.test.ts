@@ -7,7 +7,8 @@ import { cases, isValidCase, type Case, type InvalidCase } from "../cases.js";
 const table: readonly Case[] = cases;
 
 const layouts = (shapes: readonly (readonly number[])[]) => shapes.map((shape) => ({ shape }));
-const name = (c: { equation: string; shapes: readonly (readonly number[])[] }) => `${JSON.stringify(c.equation)} ${JSON.stringify(c.shapes)}`;
+const name = (c: { equation: string; shapes: readonly (readonly number[])[] }) =>
+  `${JSON.stringify(c.equation)} ${JSON.stringify(c.shapes)}`;
 
 test("the table has at least 80 cases, valid and invalid", () => {
   expect(table.length).toBeGreaterThanOrEqual(80);

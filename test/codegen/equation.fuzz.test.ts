@@ -49,7 +49,9 @@ const term = fc.tuple(fc.array(label, { maxLength: 4 }), fc.boolean(), fc.nat(4)
 test("random valid equations parse, and their canonical form parses to the same thing", () => {
   const equation = fc.array(term, { minLength: 1, maxLength: 5 }).chain((inputs) => {
     const seen = [...new Set(inputs.flat().filter((l) => l !== "..."))];
-    const outLabels = fc.subarray(seen).chain((ls) => fc.shuffledSubarray(ls, { minLength: ls.length, maxLength: ls.length }));
+    const outLabels = fc
+      .subarray(seen)
+      .chain((ls) => fc.shuffledSubarray(ls, { minLength: ls.length, maxLength: ls.length }));
     return fc.record({
       inputs: fc.constant(inputs),
       output: fc.option(outLabels.map((ls) => (inputs.some((t) => t.includes("...")) ? ["...", ...ls] : ls))),
@@ -59,7 +61,9 @@ test("random valid equations parse, and their canonical form parses to the same 
   fc.assert(
     fc.property(equation, ({ inputs, output, spaces }) => {
       const sep = spaces ? " " : "";
-      const text = inputs.map((t) => t.join(sep)).join(`${sep},${sep}`) + (output === null ? "" : `${sep}->${sep}${output.join(sep)}`);
+      const text =
+        inputs.map((t) => t.join(sep)).join(`${sep},${sep}`) +
+        (output === null ? "" : `${sep}->${sep}${output.join(sep)}`);
       const eq = parseEquation(text);
       expect(eq.inputs.map((t) => t.labels)).toEqual(inputs);
       if (output !== null) expect(eq.output.labels).toEqual(output);

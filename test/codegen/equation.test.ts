@@ -6,8 +6,14 @@ describe("parseEquation", () => {
   test("explicit output: labels and spans per term", () => {
     const eq = parseEquation("ij, jk->ik");
     expect(eq.explicit).toBe(true);
-    expect(eq.inputs.map((t) => t.labels)).toEqual([["i", "j"], ["j", "k"]]);
-    expect(eq.inputs[1]!.spans).toEqual([[4, 5], [5, 6]]);
+    expect(eq.inputs.map((t) => t.labels)).toEqual([
+      ["i", "j"],
+      ["j", "k"],
+    ]);
+    expect(eq.inputs[1]!.spans).toEqual([
+      [4, 5],
+      [5, 6],
+    ]);
     expect(eq.inputs[1]!.span).toEqual([4, 6]);
     expect(eq.output.labels).toEqual(["i", "k"]);
     expect(eq.output.span).toEqual([8, 10]);
@@ -26,7 +32,11 @@ describe("parseEquation", () => {
   test("ellipsis is one entry with a three-character span", () => {
     const eq = parseEquation("a...b->...");
     expect(eq.inputs[0]!.labels).toEqual(["a", ELLIPSIS, "b"]);
-    expect(eq.inputs[0]!.spans).toEqual([[0, 1], [1, 4], [4, 5]]);
+    expect(eq.inputs[0]!.spans).toEqual([
+      [0, 1],
+      [1, 4],
+      [4, 5],
+    ]);
     expect(eq.output.spans).toEqual([[7, 10]]);
   });
 
@@ -51,7 +61,9 @@ describe("parseEquation", () => {
       }
       throw new Error(`no EinsightError for ${eq}`);
     };
-    expect(error("ij,jk->iq").reason).toBe("Label 'q' of the output does not appear in any input; use only labels from the inputs after '->'.");
+    expect(error("ij,jk->iq").reason).toBe(
+      "Label 'q' of the output does not appear in any input; use only labels from the inputs after '->'.",
+    );
     expect(error("ij,jk->iq").message).toBe(
       "Label 'q' of the output does not appear in any input; use only labels from the inputs after '->'.\n  ij,jk->iq\n          ^",
     );

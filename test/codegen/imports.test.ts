@@ -26,7 +26,9 @@ function specifiers(text: string): string[] {
 /** The TypeScript sources under a folder (.ts, .mts, .cts), as repository paths with forward slashes. */
 function sources(folder: string): string[] {
   return readdirSync(join(root, folder), { recursive: true, encoding: "utf8" })
-    .filter((p) => /\.[mc]?ts$/.test(p) && !p.split(sep).some((part) => part === "node_modules" || part.startsWith(".")))
+    .filter(
+      (p) => /\.[mc]?ts$/.test(p) && !p.split(sep).some((part) => part === "node_modules" || part.startsWith(".")),
+    )
     .map((p) => join(folder, p).split(sep).join("/"));
 }
 
@@ -37,7 +39,12 @@ function importGraph(folders: readonly string[] = FOLDERS): Map<string, string[]
   for (const file of files) {
     const targets = specifiers(readFileSync(join(root, file), "utf8"))
       .filter((s) => s.startsWith("./") || s.startsWith("../"))
-      .map((s) => join(dirname(file), s).split(sep).join("/").replace(/\.([mc]?)js$/, ".$1ts"));
+      .map((s) =>
+        join(dirname(file), s)
+          .split(sep)
+          .join("/")
+          .replace(/\.([mc]?)js$/, ".$1ts"),
+      );
     graph.set(file, [...new Set(targets)]);
   }
   return graph;
@@ -98,7 +105,9 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
 
 /** The imports that cross between test/ and bench/ other than through the seam, as "file -> target". */
 function crossings(graph: ReadonlyMap<string, readonly string[]>): string[] {
-  const crosses = (file: string, target: string) => (file.startsWith("test/") && target.startsWith("bench/")) || (file.startsWith("bench/") && target.startsWith("test/") && target !== SEAM);
+  const crosses = (file: string, target: string) =>
+    (file.startsWith("test/") && target.startsWith("bench/")) ||
+    (file.startsWith("bench/") && target.startsWith("test/") && target !== SEAM);
   return [...graph].flatMap(([file, targets]) => targets.filter((t) => crosses(file, t)).map((t) => `${file} -> ${t}`));
 }
 
@@ -106,7 +115,8 @@ describe("import graph", () => {
   const graph = importGraph();
 
   test("the scanner sees static, type-only, re-exported and dynamic imports, and require", () => {
-    const text = 'import { a } from "./a.js";\nimport type { B } from "../b.js";\nexport * from "./c.js";\nexport { d } from "./d.js";\nasync function f() { return import("./e.js"); }\nconst g = require("./g.cjs");\nimport ts from "typescript";';
+    const text =
+      'import { a } from "./a.js";\nimport type { B } from "../b.js";\nexport * from "./c.js";\nexport { d } from "./d.js";\nasync function f() { return import("./e.js"); }\nconst g = require("./g.cjs");\nimport ts from "typescript";';
     expect(specifiers(text)).toEqual(["./a.js", "../b.js", "./c.js", "./d.js", "./e.js", "./g.cjs", "typescript"]);
     expect(graph.get("codegen/compiled.ts")).toContain("codegen/plan.ts");
     expect(graph.get("runtime/adapter.ts")).toContain("runtime/node-adapter.ts"); // a dynamic import
@@ -115,8 +125,19 @@ describe("import graph", () => {
   });
 
   test("a cycle is found and named, through each circle of files", () => {
-    const toy = new Map([["a", ["b", "x"]], ["b", ["c"]], ["c", ["a", "d"]], ["d", []], ["e", ["e"]], ["f", ["a"]]]);
-    expect(cycles(toy).map((c) => c.join(" -> ")).sort()).toEqual(["a -> b -> c -> a", "e -> e"]);
+    const toy = new Map([
+      ["a", ["b", "x"]],
+      ["b", ["c"]],
+      ["c", ["a", "d"]],
+      ["d", []],
+      ["e", ["e"]],
+      ["f", ["a"]],
+    ]);
+    expect(
+      cycles(toy)
+        .map((c) => c.join(" -> "))
+        .sort(),
+    ).toEqual(["a -> b -> c -> a", "e -> e"]);
   });
 
   test("no import cycles in codegen/, runtime/, plugin/, bench/", () => {
@@ -130,7 +151,10 @@ describe("import graph", () => {
       ["test/gpu/x.test.ts", ["bench/lib/suite.ts", "test/support/data.ts"]],
       ["test/support/index.ts", ["test/support/data.ts"]],
     ]);
-    expect(crossings(toy)).toEqual(["bench/run.ts -> test/support/oracle.ts", "test/gpu/x.test.ts -> bench/lib/suite.ts"]);
+    expect(crossings(toy)).toEqual([
+      "bench/run.ts -> test/support/oracle.ts",
+      "test/gpu/x.test.ts -> bench/lib/suite.ts",
+    ]);
   });
 
   test("no file under test/ imports from bench/, and bench/ imports from test/ only test/support/index.ts", () => {
@@ -142,7 +166,11 @@ describe("import graph", () => {
   });
 
   test("codegen/ imports nothing from runtime/ or plugin/", () => {
-    const wrong = [...graph].flatMap(([file, targets]) => (file.startsWith("codegen/") ? targets.filter((t) => /^(runtime|plugin)\//.test(t)).map((t) => `${file} -> ${t}`) : []));
+    const wrong = [...graph].flatMap(([file, targets]) =>
+      file.startsWith("codegen/")
+        ? targets.filter((t) => /^(runtime|plugin)\//.test(t)).map((t) => `${file} -> ${t}`)
+        : [],
+    );
     expect(wrong).toEqual([]);
   });
 

@@ -71,7 +71,11 @@ interface Shape {
   readonly maxWorkgroups?: number;
 }
 
-const at = (shape: readonly number[], strides?: readonly number[], offset?: number): Layout => ({ shape, ...(strides === undefined ? {} : { strides }), ...(offset === undefined ? {} : { offset }) });
+const at = (shape: readonly number[], strides?: readonly number[], offset?: number): Layout => ({
+  shape,
+  ...(strides === undefined ? {} : { strides }),
+  ...(offset === undefined ? {} : { offset }),
+});
 const gemm = (m: number, k: number, n: number): Layout[] => [at([m, k]), at([k, n])];
 
 const SHAPES: readonly Shape[] = [
@@ -85,10 +89,19 @@ const SHAPES: readonly Shape[] = [
   { name: "b transposed", equation: "ij,kj->ik", operands: [at([1024, 1024]), at([512, 1024])] },
   { name: "both transposed", equation: "ji,kj->ik", operands: [at([768, 512]), at([256, 768])] },
   { name: "batched", equation: "bij,bjk->bik", operands: [at([8, 256, 128]), at([8, 128, 256])] },
-  { name: "seed slice", equation: "ijk,ikl->jl", operands: [at([8, 16384, 2048], [16384 * 2048, 2048, 1], 3 * 16384 * 2048), at([8, 2048, 1024])] },
+  {
+    name: "seed slice",
+    equation: "ijk,ikl->jl",
+    operands: [at([8, 16384, 2048], [16384 * 2048, 2048, 1], 3 * 16384 * 2048), at([8, 2048, 1024])],
+  },
   { name: "seed small", equation: "ijk,ikl->jl", operands: [at([3, 20, 40], [1600, 40, 1], 0), at([3, 40, 24])] },
   { name: "long k", equation: "ijk,ikl->jl", operands: [at([8, 64, 16384]), at([8, 16384, 64])] },
-  { name: "long k, no budget", equation: "ijk,ikl->jl", operands: [at([8, 64, 16384]), at([8, 16384, 64])], options: { memoryBudget: 0 } },
+  {
+    name: "long k, no budget",
+    equation: "ijk,ikl->jl",
+    operands: [at([8, 64, 16384]), at([8, 16384, 64])],
+    options: { memoryBudget: 0 },
+  },
   { name: "long k gemm", equation: "ij,jk->ik", operands: gemm(64, 65536, 64) },
   { name: "attention scores", equation: "bhqd,bhkd->bhqk", operands: [at([2, 8, 512, 64]), at([2, 8, 512, 64])] },
   { name: "attention values", equation: "bhqk,bhkd->bhqd", operands: [at([2, 8, 512, 512]), at([2, 8, 512, 64])] },
@@ -100,7 +113,11 @@ const SHAPES: readonly Shape[] = [
   { name: "fused long k", equation: "ijk,jkl->il", operands: [at([64, 1024, 4]), at([1024, 4, 64])] },
   { name: "row slice", equation: "ij,jk->ik", operands: [at([512, 512], undefined, 3 * 512), at([512, 64])] },
   { name: "row slice, 4 in", equation: "ij,jk->ik", operands: [at([512, 512], undefined, 3 * 512 + 4), at([512, 64])] },
-  { name: "row slice, 1 in", equation: "ij,jk->ik", operands: [at([512, 512], undefined, 1), at([512, 512], undefined, 1)] },
+  {
+    name: "row slice, 1 in",
+    equation: "ij,jk->ik",
+    operands: [at([512, 512], undefined, 1), at([512, 512], undefined, 1)],
+  },
   { name: "padded rows", equation: "ij,jk->ik", operands: [at([512, 512], [516, 1]), at([512, 64])] },
   { name: "rows of 500", equation: "ij,jk->ik", operands: gemm(512, 500, 64) },
   { name: "broadcast a", equation: "ij,jk->ik", operands: [at([512, 512], [0, 1]), at([512, 512])] },
@@ -117,29 +134,104 @@ const SHAPES: readonly Shape[] = [
   { name: "diagonal", equation: "ii->i", operands: [at([512, 512])] },
   { name: "chain", equation: "ij,jk,kl->il", operands: [at([4096, 256]), at([256, 4096]), at([4096, 64])] },
   { name: "bilinear", equation: "ik,jkl,il->ij", operands: [at([64, 32]), at([128, 32, 48]), at([64, 48])] },
-  { name: "out transposed", equation: "ij,jk->ik", operands: gemm(512, 256, 512), options: { outputStrides: [1, 512] } },
-  { name: "out view, aligned, accumulate", equation: "ij,jk->ik", operands: gemm(512, 256, 512), options: { outputStrides: [512, 1], outputOffset: 4, accumulate: true } },
-  { name: "out view, 1 in", equation: "ij,jk->ik", operands: gemm(512, 256, 512), options: { outputStrides: [520, 1], outputOffset: 1 } },
+  {
+    name: "out transposed",
+    equation: "ij,jk->ik",
+    operands: gemm(512, 256, 512),
+    options: { outputStrides: [1, 512] },
+  },
+  {
+    name: "out view, aligned, accumulate",
+    equation: "ij,jk->ik",
+    operands: gemm(512, 256, 512),
+    options: { outputStrides: [512, 1], outputOffset: 4, accumulate: true },
+  },
+  {
+    name: "out view, 1 in",
+    equation: "ij,jk->ik",
+    operands: gemm(512, 256, 512),
+    options: { outputStrides: [520, 1], outputOffset: 1 },
+  },
   { name: "sized i", equation: "ij,jk->ik", operands: gemm(4096, 4096, 4096), options: { runtimeSizes: ["i"] } },
-  { name: "sized i j k", equation: "ij,jk->ik", operands: gemm(4096, 4096, 4096), options: { runtimeSizes: ["i", "j", "k"] } },
-  { name: "sized b", equation: "bij,bjk->bik", operands: [at([8, 256, 128]), at([8, 128, 256])], options: { runtimeSizes: ["b"] } },
+  {
+    name: "sized i j k",
+    equation: "ij,jk->ik",
+    operands: gemm(4096, 4096, 4096),
+    options: { runtimeSizes: ["i", "j", "k"] },
+  },
+  {
+    name: "sized b",
+    equation: "bij,bjk->bik",
+    operands: [at([8, 256, 128]), at([8, 128, 256])],
+    options: { runtimeSizes: ["b"] },
+  },
   { name: "sized reduce", equation: "ij->j", operands: [at([4096, 512])], options: { runtimeSizes: ["i"] } },
   { name: "sized dot", equation: "i,i->", operands: [at([65536]), at([65536])], options: { runtimeSizes: ["i"] } },
   { name: "sized outer", equation: "i,j->ij", operands: [at([64]), at([64])], options: { runtimeSizes: ["j"] } },
-  { name: "tiles 128x128", equation: "ij,jk->ik", operands: gemm(4096, 4096, 4096), options: { tiles: { tm: 128, tn: 128 } } },
-  { name: "tiles 32x32x8", equation: "ij,jk->ik", operands: gemm(4096, 4096, 4096), options: { tiles: { tm: 32, tn: 32, tk: 8 } } },
-  { name: "tiles 256x128x8", equation: "ij,jk->ik", operands: gemm(4096, 4096, 4096), options: { tiles: { tm: 256, tn: 128, tk: 8 } } },
-  { name: "tiles 64x64x64", equation: "ij,jk->ik", operands: gemm(1000, 1000, 1000), options: { tiles: { tm: 64, tn: 64, tk: 64 } } },
-  { name: "tiles 16x16x16", equation: "ij,jk->ik", operands: gemm(1000, 1000, 1000), options: { tiles: { tm: 16, tn: 16, tk: 16 } } },
-  { name: "tiles 128x32", equation: "ij,jk->ik", operands: gemm(1000, 1000, 1000), options: { tiles: { tm: 128, tn: 32 } } },
+  {
+    name: "tiles 128x128",
+    equation: "ij,jk->ik",
+    operands: gemm(4096, 4096, 4096),
+    options: { tiles: { tm: 128, tn: 128 } },
+  },
+  {
+    name: "tiles 32x32x8",
+    equation: "ij,jk->ik",
+    operands: gemm(4096, 4096, 4096),
+    options: { tiles: { tm: 32, tn: 32, tk: 8 } },
+  },
+  {
+    name: "tiles 256x128x8",
+    equation: "ij,jk->ik",
+    operands: gemm(4096, 4096, 4096),
+    options: { tiles: { tm: 256, tn: 128, tk: 8 } },
+  },
+  {
+    name: "tiles 64x64x64",
+    equation: "ij,jk->ik",
+    operands: gemm(1000, 1000, 1000),
+    options: { tiles: { tm: 64, tn: 64, tk: 64 } },
+  },
+  {
+    name: "tiles 16x16x16",
+    equation: "ij,jk->ik",
+    operands: gemm(1000, 1000, 1000),
+    options: { tiles: { tm: 16, tn: 16, tk: 16 } },
+  },
+  {
+    name: "tiles 128x32",
+    equation: "ij,jk->ik",
+    operands: gemm(1000, 1000, 1000),
+    options: { tiles: { tm: 128, tn: 32 } },
+  },
   { name: "narrow grid", equation: "ij,jk->ik", operands: gemm(1000, 1000, 1000), maxWorkgroups: 7 },
-  { name: "gemm 4096, an element at a time", equation: "ij,jk->ik", operands: gemm(4096, 4096, 4096), transform: "narrow" },
-  { name: "a transposed, an element at a time", equation: "ji,jk->ik", operands: [at([1024, 1024]), at([1024, 512])], transform: "narrow" },
+  {
+    name: "gemm 4096, an element at a time",
+    equation: "ij,jk->ik",
+    operands: gemm(4096, 4096, 4096),
+    transform: "narrow",
+  },
+  {
+    name: "a transposed, an element at a time",
+    equation: "ji,jk->ik",
+    operands: [at([1024, 1024]), at([1024, 512])],
+    transform: "narrow",
+  },
   { name: "gemm 4096, double-buffered", equation: "ij,jk->ik", operands: gemm(4096, 4096, 4096), transform: "double" },
   { name: "gemm 1000, double-buffered", equation: "ij,jk->ik", operands: gemm(1000, 1000, 1000), transform: "double" },
-  { name: "b transposed, double-buffered", equation: "ij,kj->ik", operands: [at([1024, 1024]), at([512, 1024])], transform: "double" },
+  {
+    name: "b transposed, double-buffered",
+    equation: "ij,kj->ik",
+    operands: [at([1024, 1024]), at([512, 1024])],
+    transform: "double",
+  },
   { name: "gradients of a gemm", equation: "ij,jk->ik", operands: gemm(256, 128, 64), gradients: [] },
-  { name: "gradients of attention scores", equation: "bhqd,bhkd->bhqk", operands: [at([2, 4, 64, 32]), at([2, 4, 64, 32])], gradients: [] },
+  {
+    name: "gradients of attention scores",
+    equation: "bhqd,bhkd->bhqk",
+    operands: [at([2, 4, 64, 32]), at([2, 4, 64, 32])],
+    gradients: [],
+  },
   { name: "gradients of a gemm, sized i", equation: "ij,jk->ik", operands: gemm(256, 128, 64), gradients: ["i"] },
 ];
 
@@ -151,7 +243,13 @@ function describe(compiled: CompiledEinsum): string {
   const programs = compiled.programs.map((program, i) => {
     const launches = program.launches.map(({ kernel, buffers }) => {
       kernels.add(kernel.code);
-      const meta = { buffers, workgroups: kernel.workgroups, workgroupBytes: kernel.workgroupBytes ?? null, runtimeParams: kernel.runtimeParams ?? null, runtimeDispatch: kernel.runtimeDispatch ?? null };
+      const meta = {
+        buffers,
+        workgroups: kernel.workgroups,
+        workgroupBytes: kernel.workgroupBytes ?? null,
+        runtimeParams: kernel.runtimeParams ?? null,
+        runtimeDispatch: kernel.runtimeDispatch ?? null,
+      };
       return `${JSON.stringify(meta)}\n${kernel.code}`;
     });
     return [`step ${i}: scratch ${JSON.stringify(program.scratch)}`, ...launches].join("\n");
@@ -171,7 +269,12 @@ function transformed(plan: Plan, transform: Shape["transform"]): Plan {
   const steps = plan.steps.map((step) => {
     const tiles = step.tiles as Record<string, unknown> | undefined;
     // double-buffered slabs: the scalar kernel's and the staged subgroup-matrix kernel's single shared pair
-    const shared = tiles !== undefined && tiles["global"] !== true && tiles["kind"] !== "matrix-global" && tiles["subgroupSlabs"] !== true && tiles["viewSlabs"] !== true;
+    const shared =
+      tiles !== undefined &&
+      tiles["global"] !== true &&
+      tiles["kind"] !== "matrix-global" &&
+      tiles["subgroupSlabs"] !== true &&
+      tiles["viewSlabs"] !== true;
     return shared ? { ...step, tiles: { ...tiles, doubleBuffer: true } as never } : step;
   });
   return { ...plan, steps };
@@ -195,19 +298,28 @@ function entry(shape: Shape, setting: string, strategy: (typeof STRATEGIES)[numb
 }
 
 function caseShape(c: Case & { output: unknown }): Shape {
-  return { name: `case ${JSON.stringify(c.equation)} ${JSON.stringify(c.shapes)}`, equation: c.equation, operands: c.shapes.map((shape) => at(shape)) };
+  return {
+    name: `case ${JSON.stringify(c.equation)} ${JSON.stringify(c.shapes)}`,
+    equation: c.equation,
+    operands: c.shapes.map((shape) => at(shape)),
+  };
 }
 
 /** One line per shape and setting: the digest of each strategy (the planner's choice first). */
 function digests(): string {
   const table: readonly Case[] = cases;
-  const rows: [Shape, readonly string[]][] = [...table.filter(isValidCase).map((c): [Shape, readonly string[]] => [caseShape(c), CASE_SETTINGS]), ...SHAPES.map((s): [Shape, readonly string[]] => [s, Object.keys(SETTINGS)])];
+  const rows: [Shape, readonly string[]][] = [
+    ...table.filter(isValidCase).map((c): [Shape, readonly string[]] => [caseShape(c), CASE_SETTINGS]),
+    ...SHAPES.map((s): [Shape, readonly string[]] => [s, Object.keys(SETTINGS)]),
+  ];
   const lines = new Map<string, string>();
   for (const [shape, settings] of rows) {
     for (const setting of settings) {
       const key = `${shape.name} | ${setting}`;
       if (lines.has(key)) continue;
-      const values = STRATEGIES.map((s) => `${JSON.stringify(s ?? "chosen")}: ${JSON.stringify(entry(shape, setting, s))}`);
+      const values = STRATEGIES.map(
+        (s) => `${JSON.stringify(s ?? "chosen")}: ${JSON.stringify(entry(shape, setting, s))}`,
+      );
       lines.set(key, `  ${JSON.stringify(key)}: { ${values.join(", ")} }`);
     }
   }
@@ -222,22 +334,40 @@ test("the digests cover every kernel family, well over a hundred distinct kernel
   if (kernels.size === 0) digests();
   const all = [...kernels];
   const some = (what: string, test: (code: string) => boolean) => expect(all.some(test), what).toBe(true);
-  some("loop, serial sums", (c) => c.includes("loop kernel") && c.includes("one invocation per output element") && c.includes("terms"));
+  some(
+    "loop, serial sums",
+    (c) => c.includes("loop kernel") && c.includes("one invocation per output element") && c.includes("terms"),
+  );
   some("loop, shared sums", (c) => c.includes("invocations per output element, sharing its sum"));
   some("loop, vec4 stores", (c) => c.includes("4 neighbouring output elements per invocation"));
   some("copy", (c) => c.includes("copy a strided view"));
   some("direct, scalar", (c) => c.includes("direct (GETT) kernel,") && !c.includes("subgroup"));
-  some("direct, scalar f16", (c) => c.includes("direct (GETT) kernel,") && c.includes("enable f16;") && !c.includes("subgroup"));
+  some(
+    "direct, scalar f16",
+    (c) => c.includes("direct (GETT) kernel,") && c.includes("enable f16;") && !c.includes("subgroup"),
+  );
   some("direct, scalar, a layout in runs", (c) => c.includes("invocations in bands of"));
   some("direct, scalar, double-buffered", (c) => c.includes("one barrier a slab") && !c.includes("subgroup"));
-  some("direct, scalar, 16-byte loads and stores", (c) => c.includes("read 4 elements at a time") && c.includes("written 4 elements at a time"));
+  some(
+    "direct, scalar, 16-byte loads and stores",
+    (c) => c.includes("read 4 elements at a time") && c.includes("written 4 elements at a time"),
+  );
   some("direct, sized at run time", (c) => c.includes("direct (GETT)") && c.includes("sized at run time"));
-  some("direct, subgroup matrices, staged", (c) => c.includes("subgroup matrices") && c.includes("@workgroup_size(256)"));
-  some("direct, subgroup matrices, staged with 16-byte loads", (c) => c.includes("subgroup matrices") && c.includes("read 8 elements at a time"));
+  some(
+    "direct, subgroup matrices, staged",
+    (c) => c.includes("subgroup matrices") && c.includes("@workgroup_size(256)"),
+  );
+  some(
+    "direct, subgroup matrices, staged with 16-byte loads",
+    (c) => c.includes("subgroup matrices") && c.includes("read 8 elements at a time"),
+  );
   some("direct, subgroup matrices, double-buffered", (c) => c.includes("subgroup matrices") && c.includes("A_SLAB"));
   some("direct, subgroup matrices, per-subgroup slabs", (c) => c.includes("slab per row of subgroups"));
   some("direct, subgroup matrices, view slabs", (c) => c.includes("requires buffer_view;"));
-  some("direct, subgroup matrices, loaded from memory", (c) => c.includes("subgroup matrices") && c.includes("@workgroup_size(128)"));
+  some(
+    "direct, subgroup matrices, loaded from memory",
+    (c) => c.includes("subgroup matrices") && c.includes("@workgroup_size(128)"),
+  );
   some("split-k", (c) => c.includes("k slices"));
   some("accumulate", (c) => c.includes("adds into out"));
   expect(kernels.size).toBeGreaterThan(1000);

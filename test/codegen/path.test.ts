@@ -5,7 +5,11 @@ import { planEinsum } from "../../codegen/plan.js";
 import { OPT_EINSUM_EQUATIONS, shapesFor } from "../support/opt-einsum-equations.js";
 
 /** The optimum over every pairwise order, by brute force: the reference the planner must meet. */
-function exhaustive(operands: readonly (readonly string[])[], output: readonly string[], sizes: Record<string, number>): number {
+function exhaustive(
+  operands: readonly (readonly string[])[],
+  output: readonly string[],
+  sizes: Record<string, number>,
+): number {
   if (operands.length < 2) return 0;
   let best = Infinity;
   for (let i = 0; i < operands.length; i++) {
@@ -13,14 +17,20 @@ function exhaustive(operands: readonly (readonly string[])[], output: readonly s
       const others = operands.filter((_, k) => k !== i && k !== j);
       const outside = new Set([...output, ...others.flat()]);
       const result = [...new Set([...operands[i]!, ...operands[j]!])].filter((l) => outside.has(l));
-      best = Math.min(best, stepCost(operands[i]!, operands[j]!, result, sizes) + exhaustive([...others, result], output, sizes));
+      best = Math.min(
+        best,
+        stepCost(operands[i]!, operands[j]!, result, sizes) + exhaustive([...others, result], output, sizes),
+      );
     }
   }
   return best;
 }
 
 function problem(equation: string) {
-  const b = bindShapes(equation, shapesFor(equation).map((shape) => ({ shape })));
+  const b = bindShapes(
+    equation,
+    shapesFor(equation).map((shape) => ({ shape })),
+  );
   return { operands: b.operands.map((o) => o.labels), output: b.output.labels, sizes: b.sizes };
 }
 
@@ -34,7 +44,15 @@ describe("contraction paths on opt_einsum's test equations", () => {
 });
 
 test("choosePairs turns the best tree into steps over a shrinking list", () => {
-  const steps = choosePairs([["i", "j"], ["j", "k"], ["k", "l"]], ["i", "l"], { i: 4096, j: 256, k: 4096, l: 64 });
+  const steps = choosePairs(
+    [
+      ["i", "j"],
+      ["j", "k"],
+      ["k", "l"],
+    ],
+    ["i", "l"],
+    { i: 4096, j: 256, k: 4096, l: 64 },
+  );
   expect(steps).toEqual([
     { left: 1, right: 2, keep: ["i", "l", "j"], last: false },
     { left: 0, right: 1, keep: ["i", "l"], last: true },
@@ -46,7 +64,11 @@ test("a memory budget no order fits: the error names the smallest budget that wo
   // Any order makes one intermediate: 8 x 8 (256 bytes) at best, 64 x 64 at worst.
   expect(planEinsum("ij,jk,kl->il", shapes, { memoryBudget: 256 }).steps[0]!.equation).toBe("jk,kl->jl");
   expect(() => planEinsum("ij,jk,kl->il", shapes, { memoryBudget: 255 })).toThrow(
-    expect.objectContaining({ code: "memoryBudget", message: "No contraction order keeps every intermediate within the memoryBudget of 255 bytes; the smallest budget any order fits is 256 bytes." }),
+    expect.objectContaining({
+      code: "memoryBudget",
+      message:
+        "No contraction order keeps every intermediate within the memoryBudget of 255 bytes; the smallest budget any order fits is 256 bytes.",
+    }),
   );
 });
 
@@ -99,7 +121,12 @@ function contract(a: Tensor, b: Tensor, result: readonly string[], sizes: Record
  * that `keep` names (the final one, the output), as the planner does; `onStep` gets each step's
  * list indices and the labels it makes, before the list shrinks.
  */
-function replay(operands: Labels, output: readonly string[], steps: readonly PairChoice[], onStep?: (a: number, b: number, result: readonly string[]) => void): void {
+function replay(
+  operands: Labels,
+  output: readonly string[],
+  steps: readonly PairChoice[],
+  onStep?: (a: number, b: number, result: readonly string[]) => void,
+): void {
   const items = operands.map((o) => [...o]);
   expect(steps).toHaveLength(operands.length - 1);
   steps.forEach((step, s) => {
@@ -109,7 +136,9 @@ function replay(operands: Labels, output: readonly string[], steps: readonly Pai
     const needed = new Set([...output, ...items.filter((_, k) => k !== step.left && k !== step.right).flat()]);
     expect(new Set(step.keep)).toEqual(needed);
     const kept = new Set(step.keep);
-    const result = step.last ? [...output] : [...new Set([...items[step.left]!, ...items[step.right]!])].filter((l) => kept.has(l));
+    const result = step.last
+      ? [...output]
+      : [...new Set([...items[step.left]!, ...items[step.right]!])].filter((l) => kept.has(l));
     onStep?.(step.left, step.right, result);
     items.splice(step.right, 1);
     items[step.left] = result;
@@ -117,7 +146,13 @@ function replay(operands: Labels, output: readonly string[], steps: readonly Pai
 }
 
 /** The einsum evaluated along a pair list (checked by `replay`). */
-function evaluate(operands: Labels, output: readonly string[], sizes: Record<string, number>, data: readonly Tensor[], steps: readonly PairChoice[]): Tensor {
+function evaluate(
+  operands: Labels,
+  output: readonly string[],
+  sizes: Record<string, number>,
+  data: readonly Tensor[],
+  steps: readonly PairChoice[],
+): Tensor {
   const items = [...data];
   replay(operands, output, steps, (a, b, result) => {
     const t = contract(items[a]!, items[b]!, result, sizes);
@@ -134,7 +169,8 @@ function leftToRight(operands: Labels, output: readonly string[]): PairChoice[] 
   while (items.length > 1) {
     const keep = [...new Set([...output, ...items.slice(2).flat()])];
     steps.push({ left: 0, right: 1, keep, last: items.length === 2 });
-    const result = items.length === 2 ? [...output] : [...new Set([...items[0]!, ...items[1]!])].filter((l) => keep.includes(l));
+    const result =
+      items.length === 2 ? [...output] : [...new Set([...items[0]!, ...items[1]!])].filter((l) => keep.includes(l));
     items.splice(0, 2, result);
   }
   return steps;
@@ -155,7 +191,8 @@ function chain(n: number, size = 2) {
 
 function matmul(a: Float64Array, b: Float64Array, m: number): Float64Array {
   const c = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let k = 0; k < m; k++) c[i * m + j]! += a[i * m + k]! * b[k * m + j]!;
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < m; j++) for (let k = 0; k < m; k++) c[i * m + j]! += a[i * m + k]! * b[k * m + j]!;
   return c;
 }
 
@@ -183,12 +220,17 @@ describe("orders for more operands than a 32-bit set holds", () => {
     const next = random(40);
     const labels = Array.from({ length: 50 }, (_, k) => `x${k}`);
     // Each operand holds its own label and two of its neighbours' (a ring), so every order stays small.
-    const operands = Array.from({ length: 40 }, (_, k) => [...new Set([labels[k]!, labels[(k + 1) % 40]!, labels[40 + (k % 10)]!])]);
+    const operands = Array.from({ length: 40 }, (_, k) => [
+      ...new Set([labels[k]!, labels[(k + 1) % 40]!, labels[40 + (k % 10)]!]),
+    ]);
     const output = [labels[0]!, labels[45]!];
     const sizes = Object.fromEntries(labels.map((l) => [l, 2]));
     const data = operands.map((o) => tensor(o, sizes, () => 2 * next() - 1));
     const steps = choosePairs(operands, output, sizes);
-    expectClose(evaluate(operands, output, sizes, data, steps), evaluate(operands, output, sizes, data, leftToRight(operands, output)));
+    expectClose(
+      evaluate(operands, output, sizes, data, steps),
+      evaluate(operands, output, sizes, data, leftToRight(operands, output)),
+    );
   });
 });
 
@@ -197,7 +239,9 @@ describe("more labels than a double's mantissa holds", () => {
   const ring = (n: number) => {
     const labels = Array.from({ length: 60 }, (_, k) => `y${k}`);
     const per = 60 / n;
-    const operands = Array.from({ length: n }, (_, k) => Array.from({ length: per + 1 }, (_, j) => labels[(per * k + j) % 60]!));
+    const operands = Array.from({ length: n }, (_, k) =>
+      Array.from({ length: per + 1 }, (_, j) => labels[(per * k + j) % 60]!),
+    );
     return { operands, output: [labels[1]!, labels[per + 1]!], sizes: Object.fromEntries(labels.map((l) => [l, 2])) };
   };
 
@@ -206,7 +250,10 @@ describe("more labels than a double's mantissa holds", () => {
     const next = random(n);
     const data = operands.map((o) => tensor(o, sizes, () => 2 * next() - 1));
     const steps = choosePairs(operands, output, sizes);
-    expectClose(evaluate(operands, output, sizes, data, steps), evaluate(operands, output, sizes, data, leftToRight(operands, output)));
+    expectClose(
+      evaluate(operands, output, sizes, data, steps),
+      evaluate(operands, output, sizes, data, leftToRight(operands, output)),
+    );
     // The cost the planner reports is the cost of the order it returns.
     const items = operands.map((o) => [...o]);
     let cost = 0;
@@ -238,10 +285,16 @@ describe("greedy planning of a thousand operands", () => {
   test("a chain of 1,000 rotations in under a second: their product", () => {
     const { operands, output, sizes } = chain(1000);
     const angles = operands.map((_, k) => Math.sin(k) + 0.1);
-    const data = angles.map((t, k) => ({ labels: operands[k]!, data: Float64Array.of(Math.cos(t), -Math.sin(t), Math.sin(t), Math.cos(t)) }));
+    const data = angles.map((t, k) => ({
+      labels: operands[k]!,
+      data: Float64Array.of(Math.cos(t), -Math.sin(t), Math.sin(t), Math.cos(t)),
+    }));
     const steps = within(1000, () => choosePairs(operands, output, sizes));
     const t = angles.reduce((s, x) => s + x, 0);
-    expectClose(evaluate(operands, output, sizes, data, steps), { labels: output, data: Float64Array.of(Math.cos(t), -Math.sin(t), Math.sin(t), Math.cos(t)) });
+    expectClose(evaluate(operands, output, sizes, data, steps), {
+      labels: output,
+      data: Float64Array.of(Math.cos(t), -Math.sin(t), Math.sin(t), Math.cos(t)),
+    });
   });
 
   test("1,000 operands sharing one label in under a second", () => {
@@ -256,12 +309,20 @@ describe("memoryBudget on the greedy path", () => {
 
   test("no order fits: the memoryBudget error", () => {
     // Every intermediate but the last holds two labels of size 4: 64 bytes.
-    expect(() => choosePairs(operands, output, sizes, 63)).toThrow(expect.objectContaining({ code: "memoryBudget", message: "No contraction order keeps every intermediate within the memoryBudget of 63 bytes; raise memoryBudget." }));
+    expect(() => choosePairs(operands, output, sizes, 63)).toThrow(
+      expect.objectContaining({
+        code: "memoryBudget",
+        message:
+          "No contraction order keeps every intermediate within the memoryBudget of 63 bytes; raise memoryBudget.",
+      }),
+    );
   });
 
   test("every intermediate of the order within the budget", () => {
     // Fits only orders that never make a three-label intermediate: a chain never needs one.
     const steps = choosePairs(operands, output, sizes, 64);
-    replay(operands, output, steps, (_a, _b, result) => expect(result.reduce((p, l) => p * sizes[l]!, 4)).toBeLessThanOrEqual(64));
+    replay(operands, output, steps, (_a, _b, result) =>
+      expect(result.reduce((p, l) => p * sizes[l]!, 4)).toBeLessThanOrEqual(64),
+    );
   });
 });

@@ -47,7 +47,9 @@ describe("planEinsum", () => {
     expect(planEinsum("bij->bj", [{ shape: [2, 3, 4] }]).steps[0]).toMatchObject({ kind: "reduce", strategy: "loop" });
     expect(planEinsum("i,j->ij", [{ shape: [3] }, { shape: [4] }]).steps[0]!.kind).toBe("outer");
     expect(planEinsum("ij,ij->ij", [{ shape: [3, 4] }, { shape: [3, 4] }]).steps[0]!.kind).toBe("elementwise");
-    expect(planEinsum("ii->i", [{ shape: [3, 3] }], { strategy: "direct" }).steps[0]!.notes[0]).toMatch(/'direct' needs two operands/);
+    expect(planEinsum("ii->i", [{ shape: [3, 3] }], { strategy: "direct" }).steps[0]!.notes[0]).toMatch(
+      /'direct' needs two operands/,
+    );
   });
 
   test("memoryBudget rules out strategies that need more, with the reason", () => {
@@ -55,7 +57,9 @@ describe("planEinsum", () => {
     expect(planEinsum("ijk,ikl->jl", small, { profile: "nvidia-h100" }).steps[0]!.strategy).toBe("split-k");
     const plan = planEinsum("ijk,ikl->jl", small, { profile: "nvidia-h100", memoryBudget: 1000 });
     expect(plan.steps[0]!.cost.temporaryBytes).toBe(0);
-    expect(plan.steps[0]!.alternatives.find((a) => a.strategy === "split-k")!.reason).toMatch(/bytes of temporaries, over the memoryBudget of 1000$/);
+    expect(plan.steps[0]!.alternatives.find((a) => a.strategy === "split-k")!.reason).toMatch(
+      /bytes of temporaries, over the memoryBudget of 1000$/,
+    );
   });
 
   test("a step's output writes add to its estimated time: they leave after the math", () => {
@@ -68,7 +72,8 @@ describe("planEinsum", () => {
       expect(plan.totals.estimatedSeconds, strategy).toBeGreaterThan((1.3 * outBytes) / profile.bytesPerSecond);
     }
     // a GEMM's 64 MiB output moves its estimate by under 1%
-    const gemm = planEinsum("ij,jk->ik", [{ shape: [4096, 4096] }, { shape: [4096, 4096] }], { profile: "nvidia-h100" }).totals.estimatedSeconds;
+    const gemm = planEinsum("ij,jk->ik", [{ shape: [4096, 4096] }, { shape: [4096, 4096] }], { profile: "nvidia-h100" })
+      .totals.estimatedSeconds;
     expect((4 * 4096 * 4096) / profile.bytesPerSecond / gemm).toBeLessThan(0.01);
   });
 
@@ -80,25 +85,59 @@ describe("planEinsum", () => {
   });
 
   test("bad options are EinsightErrors", () => {
-    expect(() => planEinsum("i->", [{ shape: [2] }], { profile: "tpu" as never })).toThrow(/Unknown device profile 'tpu'; use one of 'nvidia-h100', 'generic', 'swiftshader'/);
-    expect(() => planEinsum("i->", [{ shape: [2], dtype: "f64" as never }])).toThrow(/einsight computes in 'f32' or 'f16'/);
+    expect(() => planEinsum("i->", [{ shape: [2] }], { profile: "tpu" as never })).toThrow(
+      /Unknown device profile 'tpu'; use one of 'nvidia-h100', 'generic', 'swiftshader'/,
+    );
+    expect(() => planEinsum("i->", [{ shape: [2], dtype: "f64" as never }])).toThrow(
+      /einsight computes in 'f32' or 'f16'/,
+    );
   });
 });
 
 test("explain prints every step, the chosen strategy and why each alternative lost", () => {
   const text = explain(planEinsum("ijk,ikl->jl", seed, { profile: "nvidia-h100" }));
-  expect(text).toContain("einsum ijk,ikl->jl   [8, 16384, 2048] [8, 2048, 1024] -> [16384, 1024]   profile nvidia-h100");
-  expect(text).toMatch(/step 1: contraction ijk,ikl->jl \(operand 0, operand 1\) -> output \[16384, 1024\]: 'direct' tiles 128x64x16, 16-byte loads of a and b and stores$/m);
+  expect(text).toContain(
+    "einsum ijk,ikl->jl   [8, 16384, 2048] [8, 2048, 1024] -> [16384, 1024]   profile nvidia-h100",
+  );
+  expect(text).toMatch(
+    /step 1: contraction ijk,ikl->jl \(operand 0, operand 1\) -> output \[16384, 1024\]: 'direct' tiles 128x64x16, 16-byte loads of a and b and stores$/m,
+  );
   expect(text).toMatch(/strategy\s+FLOPs\s+read\s+written\s+temporaries\s+est\. time/);
   expect(text).toMatch(/ttgt\s+549\.8G\s+.*1\.0 GiB\s+.*x the chosen 'direct'/);
   expect(text).toMatch(/^total: 549\.8G FLOPs/m);
 });
 
 test("explain says how each tiled kernel runs: subgroup matrices, k slices, 16-byte loads and stores, slab buffers, workgroup layout", () => {
-  expect(describeTiles({ kind: "matrix-staged", tm: 256, tn: 128, tk: 32, splits: 1, matrix: { m: 16, n: 16, k: 16 }, wide: { a: true, b: true }, viewSlabs: true })).toBe("tiles 256x128x32 on 16x16x16 subgroup matrices, 16-byte loads of a and b, view slabs");
-  expect(describeTiles({ kind: "matrix-global", tm: 128, tn: 128, tk: 32, splits: 1, matrix: { m: 16, n: 16, k: 16 } })).toBe("tiles 128x128x32 on 16x16x16 subgroup matrices loaded from memory");
-  expect(describeTiles({ kind: "scalar", tm: 128, tn: 128, tk: 8, splits: 3, doubleBuffer: true, wide: { a: false, b: false, out: true }, invocations: { x: 16, y: 16, run: 8 } })).toBe("tiles 128x128x8, 3 k slices, 16-byte stores, double-buffered slabs, 16x16 invocations in runs of 8");
-  expect(describeTiles({ kind: "scalar", tm: 64, tn: 64, tk: 16, splits: 1, wide: { a: false, b: true } })).toBe("tiles 64x64x16, 16-byte loads of b");
+  expect(
+    describeTiles({
+      kind: "matrix-staged",
+      tm: 256,
+      tn: 128,
+      tk: 32,
+      splits: 1,
+      matrix: { m: 16, n: 16, k: 16 },
+      wide: { a: true, b: true },
+      viewSlabs: true,
+    }),
+  ).toBe("tiles 256x128x32 on 16x16x16 subgroup matrices, 16-byte loads of a and b, view slabs");
+  expect(
+    describeTiles({ kind: "matrix-global", tm: 128, tn: 128, tk: 32, splits: 1, matrix: { m: 16, n: 16, k: 16 } }),
+  ).toBe("tiles 128x128x32 on 16x16x16 subgroup matrices loaded from memory");
+  expect(
+    describeTiles({
+      kind: "scalar",
+      tm: 128,
+      tn: 128,
+      tk: 8,
+      splits: 3,
+      doubleBuffer: true,
+      wide: { a: false, b: false, out: true },
+      invocations: { x: 16, y: 16, run: 8 },
+    }),
+  ).toBe("tiles 128x128x8, 3 k slices, 16-byte stores, double-buffered slabs, 16x16 invocations in runs of 8");
+  expect(describeTiles({ kind: "scalar", tm: 64, tn: 64, tk: 16, splits: 1, wide: { a: false, b: true } })).toBe(
+    "tiles 64x64x16, 16-byte loads of b",
+  );
 });
 
 describe("generated WGSL", () => {
@@ -114,14 +153,28 @@ describe("generated WGSL", () => {
     for (const strategy of ["direct", "split-k", "ttgt", "loop"] as const) {
       const plan = planEinsum("ijk,ikl->jl", shapes, { strategy, profile: "nvidia-h100" });
       const program = emitStep(plan, 0, 65535);
-      const text = [`// scratch: [${program.scratch.join(", ")}] bytes`, ...program.launches.map((l) => `// binds ${JSON.stringify(l.buffers)}\n${l.kernel.code}`)].join("\n");
+      const text = [
+        `// scratch: [${program.scratch.join(", ")}] bytes`,
+        ...program.launches.map((l) => `// binds ${JSON.stringify(l.buffers)}\n${l.kernel.code}`),
+      ].join("\n");
       await expect(text).toMatchFileSnapshot(`./__snapshots__/seed.${strategy}.wgsl`);
     }
   });
 
   test("a step with nothing to sum writes 4 outputs per invocation as a vec4 when the last side allows it", () => {
-    const code = (shapes: number[][], options = {}) => emitStep(planEinsum("i,j->ij", shapes.map((shape) => ({ shape })), options), 0, 65535).launches[0]!.kernel.code;
-    expect(code([[8], [12]])).toContain("out[i] = vec4<f32>(in0[in0_base] * in1[in1_base], in0[in0_base] * in1[in1_base + 1u],");
+    const code = (shapes: number[][], options = {}) =>
+      emitStep(
+        planEinsum(
+          "i,j->ij",
+          shapes.map((shape) => ({ shape })),
+          options,
+        ),
+        0,
+        65535,
+      ).launches[0]!.kernel.code;
+    expect(code([[8], [12]])).toContain(
+      "out[i] = vec4<f32>(in0[in0_base] * in1[in1_base], in0[in0_base] * in1[in1_base + 1u],",
+    );
     expect(code([[8], [6]])).not.toContain("vec4");
     expect(code([[8], [12]], { outputStrides: [12, 1] })).not.toContain("vec4"); // an out view: contiguous, but at any offset
   });

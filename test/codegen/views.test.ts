@@ -63,7 +63,9 @@ describe("views", () => {
   });
 
   test("dimension errors say the valid range", () => {
-    expect(() => transposeView(base([2, 3]), 0, 2)).toThrow("Dimension 2 is out of range for a tensor of rank 2 (shape [2, 3]); use 0..1 or -2..-1.");
+    expect(() => transposeView(base([2, 3]), 0, 2)).toThrow(
+      "Dimension 2 is out of range for a tensor of rank 2 (shape [2, 3]); use 0..1 or -2..-1.",
+    );
     expect(() => selectView(base([]), 0, 0)).toThrow("a tensor of rank 0 (a scalar) has no dimensions");
   });
 

@@ -30,7 +30,9 @@ export function markdownFiles(root: string): string[] {
   const docs = (dir: string): string[] =>
     readdirSync(path.join(root, dir), { withFileTypes: true })
       .sort((p, q) => p.name.localeCompare(q.name))
-      .flatMap((e) => (e.isDirectory() ? docs(`${dir}/${e.name}`) : e.name.endsWith(".md") ? [`${dir}/${e.name}`] : []));
+      .flatMap((e) =>
+        e.isDirectory() ? docs(`${dir}/${e.name}`) : e.name.endsWith(".md") ? [`${dir}/${e.name}`] : [],
+      );
   return ["README.md", ...docs("docs")];
 }
 
@@ -47,9 +49,18 @@ export function codeBlocks(file: string, text: string): Block[] {
     if (open !== null) {
       const [, indent, fence, lang] = open as unknown as [string, string, string, string];
       let end = i + 1;
-      while (end < lines.length && !new RegExp(`^\\s*${fence[0] === "`" ? "`" : "~"}{${fence.length},}\\s*$`).test(lines[end]!)) end++;
+      while (
+        end < lines.length &&
+        !new RegExp(`^\\s*${fence[0] === "`" ? "`" : "~"}{${fence.length},}\\s*$`).test(lines[end]!)
+      )
+        end++;
       const m = i > 0 ? MARKER.exec(lines[i - 1]!) : null;
-      const marker = m === null ? undefined : m[1] === "fragment" ? ({ kind: "fragment" } as const) : { kind: "no-run" as const, reason: m[2] ?? "" };
+      const marker =
+        m === null
+          ? undefined
+          : m[1] === "fragment"
+            ? ({ kind: "fragment" } as const)
+            : { kind: "no-run" as const, reason: m[2] ?? "" };
       add(i + 2, lang === "typescript" ? "ts" : lang, lines.slice(i + 1, end), indent.length, marker);
       i = end;
       continue;
@@ -58,7 +69,11 @@ export function codeBlocks(file: string, text: string): Block[] {
     const indented = (l: string) => /^ {4,}\S/.test(l);
     if (indented(lines[i]!) && (i === 0 || lines[i - 1]!.trim() === "")) {
       let end = i;
-      while (end < lines.length && (indented(lines[end]!) || (lines[end]!.trim() === "" && end + 1 < lines.length && indented(lines[end + 1]!)))) end++;
+      while (
+        end < lines.length &&
+        (indented(lines[end]!) || (lines[end]!.trim() === "" && end + 1 < lines.length && indented(lines[end + 1]!)))
+      )
+        end++;
       const body = lines.slice(i, end);
       const indent = Math.min(...body.filter((l) => l.trim() !== "").map((l) => l.length - l.trimStart().length));
       add(i + 1, "indented", body, indent, undefined);
@@ -70,7 +85,10 @@ export function codeBlocks(file: string, text: string): Block[] {
 
 /** Whether text parses as TypeScript with no syntax error (an indented block that does is TypeScript to fence). */
 export function parsesAsTypeScript(code: string): boolean {
-  const out = ts.transpileModule(code, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  const out = ts.transpileModule(code, {
+    reportDiagnostics: true,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
   return (out.diagnostics ?? []).length === 0;
 }
 
@@ -116,12 +134,35 @@ export function analyze(code: string): Analysis {
   const visit = (node: ts.Node) => {
     if (ts.isIdentifier(node)) {
       const parent = node.parent;
-      const isName = (ts.isPropertyAccessExpression(parent) && parent.name === node) || (ts.isPropertyAssignment(parent) && parent.name === node) || (ts.isQualifiedName(parent) && parent.right === node) || (ts.isPropertySignature(parent) && parent.name === node) || (ts.isMethodDeclaration(parent) && parent.name === node);
-      const isDeclaration = ((ts.isVariableDeclaration(parent) || ts.isFunctionDeclaration(parent) || ts.isClassDeclaration(parent) || ts.isParameter(parent) || ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isNamespaceImport(parent) || ts.isTypeAliasDeclaration(parent) || ts.isInterfaceDeclaration(parent) || ts.isTypeParameterDeclaration(parent)) && parent.name === node) || (ts.isBindingElement(parent) && parent.name === node);
+      const isName =
+        (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
+        (ts.isPropertyAssignment(parent) && parent.name === node) ||
+        (ts.isQualifiedName(parent) && parent.right === node) ||
+        (ts.isPropertySignature(parent) && parent.name === node) ||
+        (ts.isMethodDeclaration(parent) && parent.name === node);
+      const isDeclaration =
+        ((ts.isVariableDeclaration(parent) ||
+          ts.isFunctionDeclaration(parent) ||
+          ts.isClassDeclaration(parent) ||
+          ts.isParameter(parent) ||
+          ts.isImportSpecifier(parent) ||
+          ts.isImportClause(parent) ||
+          ts.isNamespaceImport(parent) ||
+          ts.isTypeAliasDeclaration(parent) ||
+          ts.isInterfaceDeclaration(parent) ||
+          ts.isTypeParameterDeclaration(parent)) &&
+          parent.name === node) ||
+        (ts.isBindingElement(parent) && parent.name === node);
       if (isDeclaration) declared.add(node.text);
-      else if (!isName && !(ts.isImportSpecifier(parent) && parent.propertyName === node) && !(ts.isBindingElement(parent) && parent.propertyName === node)) used.add(node.text);
+      else if (
+        !isName &&
+        !(ts.isImportSpecifier(parent) && parent.propertyName === node) &&
+        !(ts.isBindingElement(parent) && parent.propertyName === node)
+      )
+        used.add(node.text);
     }
-    if (ts.isStatement(node) && !ts.isBlock(node)) statements.push({ first: lineOf(node.getStart(source)), last: lineOf(node.end), start: node.getStart(source) });
+    if (ts.isStatement(node) && !ts.isBlock(node))
+      statements.push({ first: lineOf(node.getStart(source)), last: lineOf(node.end), start: node.getStart(source) });
     ts.forEachChild(node, visit);
   };
   visit(source);
@@ -134,7 +175,12 @@ export function analyze(code: string): Analysis {
     if (token !== ts.SyntaxKind.SingleLineCommentTrivia) continue;
     const pos = scanner.getTokenStart();
     const { line, character } = source.getLineAndCharacterOfPosition(pos);
-    comments.push({ line: line + 1, text: scanner.getTokenText().slice(2), only: lines[line]!.slice(0, character).trim() === "", column: character + 2 });
+    comments.push({
+      line: line + 1,
+      text: scanner.getTokenText().slice(2),
+      only: lines[line]!.slice(0, character).trim() === "",
+      column: character + 2,
+    });
   }
 
   const claims: { kind: ClaimKind; text: string; caret: number | undefined; line: number }[] = [];
@@ -147,7 +193,9 @@ export function analyze(code: string): Analysis {
     if (claim !== null) {
       const caret = claim[1] === undefined ? undefined : c.column + claim[1].length;
       // "eslint and tsc: ..." claims the same words of both.
-      const made = [claim[2], claim[3]].filter((k) => k !== undefined).map((kind) => ({ kind: kind as ClaimKind, text: claim[4]!, caret, line: c.line }));
+      const made = [claim[2], claim[3]]
+        .filter((k) => k !== undefined)
+        .map((kind) => ({ kind: kind as ClaimKind, text: claim[4]!, caret, line: c.line }));
       claims.push(...made);
       last = { line: c.line, claims: made };
     } else if (caretOnly !== null && follows && last!.claims.length > 0 && last!.claims[0]!.caret === undefined) {
@@ -184,8 +232,17 @@ export function analyze(code: string): Analysis {
     const anchor = comments.some((c) => c.line === claim.line && c.only) ? codeLine(claim.line - 1) : claim.line;
     const ending = statements.filter((s) => s.last === anchor);
     const enclosing = statements.filter((s) => s.first <= anchor && s.last >= anchor);
-    const innermost = (list: typeof statements) => list.reduce<(typeof statements)[number] | undefined>((best, s) => (best === undefined || s.last - s.first <= best.last - best.first ? s : best), undefined);
-    const statement = innermost(ending) ?? innermost(enclosing) ?? { first: anchor, last: anchor, start: source.getPositionOfLineAndCharacter(anchor - 1, 0) };
+    const innermost = (list: typeof statements) =>
+      list.reduce<(typeof statements)[number] | undefined>(
+        (best, s) => (best === undefined || s.last - s.first <= best.last - best.first ? s : best),
+        undefined,
+      );
+    const statement = innermost(ending) ??
+      innermost(enclosing) ?? {
+        first: anchor,
+        last: anchor,
+        start: source.getPositionOfLineAndCharacter(anchor - 1, 0),
+      };
     return { ...claim, text: claim.text.replace(/\s+/g, " ").trim(), statement };
   });
   return { free: [...used].filter((n) => !declared.has(n)).sort(), claims: withStatements, types };
@@ -196,7 +253,12 @@ function declaredOnLine(source: ts.SourceFile, line: number): string | undefined
   let found: string | undefined;
   const visit = (node: ts.Node) => {
     if (found !== undefined) return;
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1 === line) found = node.name.text;
+    if (
+      ts.isVariableDeclaration(node) &&
+      ts.isIdentifier(node.name) &&
+      source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1 === line
+    )
+      found = node.name.text;
     else ts.forEachChild(node, visit);
   };
   visit(source);
@@ -233,11 +295,15 @@ export function exportedNames(file: string): Map<string, boolean> {
     if (ts.isExportDeclaration(s) && s.exportClause !== undefined && ts.isNamedExports(s.exportClause)) {
       for (const e of s.exportClause.elements) names.set(e.name.text, s.isTypeOnly || e.isTypeOnly);
     }
-    const exported = ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    const exported =
+      ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
     if (!exported) continue;
-    if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) if (ts.isIdentifier(d.name)) names.set(d.name.text, false);
-    if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name !== undefined) names.set(s.name.text, false);
-    if ((ts.isTypeAliasDeclaration(s) || ts.isInterfaceDeclaration(s)) && s.name !== undefined) names.set(s.name.text, true);
+    if (ts.isVariableStatement(s))
+      for (const d of s.declarationList.declarations) if (ts.isIdentifier(d.name)) names.set(d.name.text, false);
+    if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name !== undefined)
+      names.set(s.name.text, false);
+    if ((ts.isTypeAliasDeclaration(s) || ts.isInterfaceDeclaration(s)) && s.name !== undefined)
+      names.set(s.name.text, true);
   }
   return names;
 }

@@ -16,7 +16,11 @@ export const g = await gpu();
 /** A tensor of this shape holding small distinct values (`t([2, 3])`: `Tensor<[2, 3]>`). */
 export function t<const S extends readonly number[]>(shape: S): Tensor<[...S]> {
   const count = shape.reduce((n, d) => n * d, 1);
-  return tensor(g, Array.from({ length: count }, (_, i) => ((i % 7) - 3) / 4), [...shape]) as Tensor<[...S]>;
+  return tensor(
+    g,
+    Array.from({ length: count }, (_, i) => ((i % 7) - 3) / 4),
+    [...shape],
+  ) as Tensor<[...S]>;
 }
 
 /** Operands of the small examples: `a` [2, 3], `b` [3, 4], `c` [4, 5], `m` [3, 3], `x` [2, 3]. */
@@ -44,7 +48,9 @@ export const data2: number[] = placeholder("data2");
 function placeholder(name: string): number[] {
   return new Proxy([], {
     get() {
-      throw new Error(`'${name}' is a placeholder for a user's numbers (test/docs/prelude.ts): a block that reads it cannot run; make the data in the block, or mark it <!-- no-run: ... -->.`);
+      throw new Error(
+        `'${name}' is a placeholder for a user's numbers (test/docs/prelude.ts): a block that reads it cannot run; make the data in the block, or mark it <!-- no-run: ... -->.`,
+      );
     },
   });
 }

@@ -31,7 +31,17 @@ import { promisify } from "node:util";
 import type * as TS from "typescript";
 import { beforeAll, describe, expect, test } from "vitest";
 import { freshProject, installedVersion } from "../packed/install.js";
-import { analyze, type Analysis, type Block, codeBlocks, exportedNames, markdownFiles, messageMatches, parsesAsTypeScript, printedClaim } from "./blocks.js";
+import {
+  analyze,
+  type Analysis,
+  type Block,
+  codeBlocks,
+  exportedNames,
+  markdownFiles,
+  messageMatches,
+  parsesAsTypeScript,
+  printedClaim,
+} from "./blocks.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const preludeFile = fileURLToPath(new URL("./prelude.ts", import.meta.url));
@@ -66,13 +76,23 @@ const timings: Record<string, number> = {};
 /** The import line prepended to a block: what it uses and does not declare, from the prelude or einsight. */
 function header(analysis: Analysis, prelude: Map<string, boolean>, einsight: Map<string, boolean>): string {
   const fromPrelude = analysis.free.filter((n) => prelude.has(n));
-  const fromEinsight = analysis.free.filter((n) => !prelude.has(n) && einsight.has(n)).map((n) => (einsight.get(n) === true ? `type ${n}` : n));
-  return [fromEinsight.length > 0 ? `import { ${fromEinsight.join(", ")} } from "einsight";` : "", fromPrelude.length > 0 ? `import { ${fromPrelude.join(", ")} } from "../prelude.js";` : "", "export {};"].filter((s) => s !== "").join(" ");
+  const fromEinsight = analysis.free
+    .filter((n) => !prelude.has(n) && einsight.has(n))
+    .map((n) => (einsight.get(n) === true ? `type ${n}` : n));
+  return [
+    fromEinsight.length > 0 ? `import { ${fromEinsight.join(", ")} } from "einsight";` : "",
+    fromPrelude.length > 0 ? `import { ${fromPrelude.join(", ")} } from "../prelude.js";` : "",
+    "export {};",
+  ]
+    .filter((s) => s !== "")
+    .join(" ");
 }
 
 /** docs/eslint.md's config block, which the fresh project uses as its eslint.config.js. */
 function eslintConfig(): string {
-  const block = all.filter((b) => b.file === "docs/eslint.md").find((b) => b.lang === "js" && b.code.includes("eslint.config.js"));
+  const block = all
+    .filter((b) => b.file === "docs/eslint.md")
+    .find((b) => b.lang === "js" && b.code.includes("eslint.config.js"));
   if (block === undefined) throw new Error("docs/eslint.md has no eslint.config.js block");
   return block.code;
 }
@@ -80,14 +100,14 @@ function eslintConfig(): string {
 describe("the claims a block's comments make", () => {
   test("prints, eslint, tsc, carets, continuations, types, and the statement each belongs to", () => {
     const code = [
-      'const X = tensor(g, data, [2, 3]);   // Tensor<[2, 3]>: kept',
+      "const X = tensor(g, data, [2, 3]);   // Tensor<[2, 3]>: kept",
       'console.log("// not a comment"); // prints: 12288 (a remark)',
       'einsum("ij,jq", a);   // eslint and tsc: The equation has ...',
-      '//     ^',
+      "//     ^",
       'einsum("ijk", a);',
-      '//   ^ eslint: Operand 0 has rank 2',
-      '//     (shape [2, 3]) ...',
-      '// just a remark',
+      "//   ^ eslint: Operand 0 has rank 2",
+      "//     (shape [2, 3]) ...",
+      "// just a remark",
     ].join("\n");
     const { free, claims, types } = analyze(code);
     expect(free).toEqual(["a", "console", "data", "einsum", "g", "tensor"]);
@@ -99,13 +119,48 @@ describe("the claims a block's comments make", () => {
       ["eslint", "Operand 0 has rank 2 (shape [2, 3]) ...", 5, 5],
     ]);
     expect(printedClaim("12288 (a remark)")).toBe("12288");
-    expect(messageMatches("eslint", "Operand 0 has rank 2 (shape [2, 3]) ...", "Operand 0 has rank 2 (shape [2, 3]) but its term")).toBe(true);
+    expect(
+      messageMatches(
+        "eslint",
+        "Operand 0 has rank 2 (shape [2, 3]) ...",
+        "Operand 0 has rank 2 (shape [2, 3]) but its term",
+      ),
+    ).toBe(true);
     expect(messageMatches("eslint", "Operand 0 has rank 2", "Operand 0 has rank 2 (shape [2, 3])")).toBe(false);
-    expect(messageMatches("tsc", "The equation has ...", `Argument of type '"ij"' is not assignable to 'EinsumTypeError<"The equation has 2 terms">'`)).toBe(true);
+    expect(
+      messageMatches(
+        "tsc",
+        "The equation has ...",
+        `Argument of type '"ij"' is not assignable to 'EinsumTypeError<"The equation has 2 terms">'`,
+      ),
+    ).toBe(true);
   });
 
   test("blocks, markers and indented blocks are found in Markdown", () => {
-    const markdown = ["Text:", "", "    npm test", "", "<!-- no-run: why -->", "```ts", "const a = 1;", "```", "- item", "", "  <!-- fragment -->", "  ```typescript", "  f(", "  ```", "", "```sh", "ls", "```", "", "```ts", "run();", "```"].join("\n");
+    const markdown = [
+      "Text:",
+      "",
+      "    npm test",
+      "",
+      "<!-- no-run: why -->",
+      "```ts",
+      "const a = 1;",
+      "```",
+      "- item",
+      "",
+      "  <!-- fragment -->",
+      "  ```typescript",
+      "  f(",
+      "  ```",
+      "",
+      "```sh",
+      "ls",
+      "```",
+      "",
+      "```ts",
+      "run();",
+      "```",
+    ].join("\n");
     expect(codeBlocks("x.md", markdown).map((b) => [b.line, b.lang, b.code, b.marker])).toEqual([
       [3, "indented", "npm test", undefined],
       [7, "ts", "const a = 1;", { kind: "no-run", reason: "why" }],
@@ -121,7 +176,16 @@ describe("the claims a block's comments make", () => {
 describe("the TypeScript blocks of README.md and docs/", () => {
   beforeAll(async () => {
     let t0 = performance.now();
-    const deps = ["typescript", "@webgpu/types", "@types/node", "webgpu", "eslint", "typescript-eslint", "@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-webgpu"].map((n) => `${n}@${installedVersion(n)}`);
+    const deps = [
+      "typescript",
+      "@webgpu/types",
+      "@types/node",
+      "webgpu",
+      "eslint",
+      "typescript-eslint",
+      "@tensorflow/tfjs-core",
+      "@tensorflow/tfjs-backend-webgpu",
+    ].map((n) => `${n}@${installedVersion(n)}`);
     const dir = freshProject("docs", deps, {});
     timings.install = performance.now() - t0;
     const prelude = exportedNames(preludeFile);
@@ -129,7 +193,15 @@ describe("the TypeScript blocks of README.md and docs/", () => {
     const analyses = new Map(checkedBlocks.map((b) => [b, analyze(b.code)] as const));
     const files: Record<string, string> = {
       "tsconfig.json": JSON.stringify({
-        compilerOptions: { strict: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext", skipLibCheck: true, noEmit: true, types: ["node", "@webgpu/types"] },
+        compilerOptions: {
+          strict: true,
+          target: "es2022",
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          skipLibCheck: true,
+          noEmit: true,
+          types: ["node", "@webgpu/types"],
+        },
         include: ["prelude.ts", "shims.d.ts", "blocks"],
       }),
       // tfjs is not installed: its blocks need only the module's einsum to type-check.
@@ -139,7 +211,8 @@ describe("the TypeScript blocks of README.md and docs/", () => {
       // What docs/transformer.md's programmatic build compiles.
       "src/main.ts": `import { einsum, gpu, tensor } from "einsight";\nconst g = await gpu();\nconst a = tensor(g, new Float32Array(6), [2, 3]);\nconst b = tensor(g, new Float32Array(12), [3, 4]);\nconsole.log(einsum("ij,jk->ik", a, b).shape);\n`,
     };
-    for (const b of checkedBlocks) files[`blocks/${b.slug}.ts`] = `${header(analyses.get(b)!, prelude, einsight)}\n${b.code}\n`;
+    for (const b of checkedBlocks)
+      files[`blocks/${b.slug}.ts`] = `${header(analyses.get(b)!, prelude, einsight)}\n${b.code}\n`;
     rmSync(path.join(dir, "blocks"), { recursive: true, force: true });
     rmSync(path.join(dir, "run"), { recursive: true, force: true });
     rmSync(path.join(dir, "dist"), { recursive: true, force: true });
@@ -150,13 +223,27 @@ describe("the TypeScript blocks of README.md and docs/", () => {
 
     // ESLint in a child process, while tsc runs here.
     t0 = performance.now();
-    const lint = promisify(execFile)(process.execPath, [path.join(dir, "node_modules/eslint/bin/eslint.js"), "--format", "json", "blocks"], { cwd: dir, maxBuffer: 64 << 20 }).catch((e: { stdout?: string; stderr?: string; message?: string }) => {
-      if (e.stdout === undefined || e.stdout === "") throw new Error(`eslint failed: ${e.stderr ?? e.message ?? "no output"}`);
+    const lint = promisify(execFile)(
+      process.execPath,
+      [path.join(dir, "node_modules/eslint/bin/eslint.js"), "--format", "json", "blocks"],
+      { cwd: dir, maxBuffer: 64 << 20 },
+    ).catch((e: { stdout?: string; stderr?: string; message?: string }) => {
+      if (e.stdout === undefined || e.stdout === "")
+        throw new Error(`eslint failed: ${e.stderr ?? e.message ?? "no output"}`);
       return { stdout: e.stdout };
     });
 
     const ts = createRequire(path.join(dir, "package.json"))("typescript") as typeof TS;
-    const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n")); } })!;
+    const config = ts.getParsedCommandLineOfConfigFile(
+      path.join(dir, "tsconfig.json"),
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+        },
+      },
+    )!;
     const program = ts.createProgram(config.fileNames, config.options);
     const checker = program.getTypeChecker();
     const bySlug = new Map(checkedBlocks.map((b) => [b.slug, b]));
@@ -183,7 +270,11 @@ describe("the TypeScript blocks of README.md and docs/", () => {
         if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
           const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
           const claim = claims.find((c) => c.line === line && c.name === (node.name as TS.Identifier).text);
-          if (claim !== undefined && !found.has(line)) found.set(line, checker.typeToString(checker.getTypeAtLocation(node.name), undefined, ts.TypeFormatFlags.NoTruncation));
+          if (claim !== undefined && !found.has(line))
+            found.set(
+              line,
+              checker.typeToString(checker.getTypeAtLocation(node.name), undefined, ts.TypeFormatFlags.NoTruncation),
+            );
         }
         ts.forEachChild(node, visit);
       };
@@ -192,12 +283,21 @@ describe("the TypeScript blocks of README.md and docs/", () => {
     }
     timings.tsc = performance.now() - t0;
 
-    const report = JSON.parse((await lint).stdout) as { filePath: string; messages: { ruleId: string | null; line: number; column: number; message: string }[] }[];
+    const report = JSON.parse((await lint).stdout) as {
+      filePath: string;
+      messages: { ruleId: string | null; line: number; column: number; message: string }[];
+    }[];
     for (const r of report) {
       const block = blockOf(r.filePath);
       for (const m of r.messages) {
         if (block === undefined) elsewhere.push(`${r.filePath}: ${m.message}`);
-        else diagnostics.get(block)!.push({ kind: "eslint", line: m.line - 1, column: m.column - 1, message: m.ruleId === null ? `${m.message} (no rule)` : m.message });
+        else
+          diagnostics.get(block)!.push({
+            kind: "eslint",
+            line: m.line - 1,
+            column: m.column - 1,
+            message: m.ruleId === null ? `${m.message} (no rule)` : m.message,
+          });
       }
     }
     timings.tscAndLint = performance.now() - t0;
@@ -205,7 +305,9 @@ describe("the TypeScript blocks of README.md and docs/", () => {
     // The runnable blocks, transpiled, with a marker printed before each statement that claims what it prints.
     t0 = performance.now();
     mkdirSync(path.join(dir, "run/blocks"), { recursive: true });
-    const transpile = (code: string) => ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const transpile = (code: string) =>
+      ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } })
+        .outputText;
     writeFileSync(path.join(dir, "run/prelude.js"), transpile(files["prelude.ts"]!));
     for (const b of runBlocks) {
       const prints = analyses.get(b)!.claims.filter((c) => c.kind === "prints");
@@ -213,7 +315,10 @@ describe("the TypeScript blocks of README.md and docs/", () => {
       for (const [i, c] of [...prints.entries()].sort((p, q) => q[1].statement.start - p[1].statement.start)) {
         code = `${code.slice(0, c.statement.start)}process.stdout.write("\\u001eclaim ${i}\\n"); ${code.slice(c.statement.start)}`;
       }
-      writeFileSync(path.join(dir, "run/blocks", `${b.slug}.js`), transpile(`${header(analyses.get(b)!, prelude, einsight)}\n${code}\n`));
+      writeFileSync(
+        path.join(dir, "run/blocks", `${b.slug}.js`),
+        transpile(`${header(analyses.get(b)!, prelude, einsight)}\n${code}\n`),
+      );
     }
     timings.transpile = performance.now() - t0;
     checked = { dir, analyses, diagnostics, types, elsewhere };
@@ -228,18 +333,33 @@ describe("the TypeScript blocks of README.md and docs/", () => {
     const diagnostics = [...checked.diagnostics.get(b)!];
     const analysis = checked.analyses.get(b)!;
     for (const claim of analysis.claims.filter((c) => c.kind !== "prints")) {
-      const i = diagnostics.findIndex((d) => d.kind === claim.kind && d.line >= claim.statement.first && d.line <= claim.statement.last && messageMatches(claim.kind, claim.text, d.message) && (claim.caret === undefined || d.column === claim.caret));
+      const i = diagnostics.findIndex(
+        (d) =>
+          d.kind === claim.kind &&
+          d.line >= claim.statement.first &&
+          d.line <= claim.statement.last &&
+          messageMatches(claim.kind, claim.text, d.message) &&
+          (claim.caret === undefined || d.column === claim.caret),
+      );
       if (i >= 0) diagnostics.splice(i, 1);
       else {
-        const near = checked.diagnostics.get(b)!.filter((d) => d.kind === claim.kind && d.line >= claim.statement.first && d.line <= claim.statement.last);
-        problems.push(`${where(b, claim.line)}: claims ${claim.kind}${claim.caret === undefined ? "" : ` at column ${claim.caret + 1}`}: ${claim.text}\n    but ${claim.kind} reports ${near.length === 0 ? "nothing there" : near.map((d) => `at column ${d.column + 1}: ${d.message}`).join("\n    and ")}`);
+        const near = checked.diagnostics
+          .get(b)!
+          .filter((d) => d.kind === claim.kind && d.line >= claim.statement.first && d.line <= claim.statement.last);
+        problems.push(
+          `${where(b, claim.line)}: claims ${claim.kind}${claim.caret === undefined ? "" : ` at column ${claim.caret + 1}`}: ${claim.text}\n    but ${claim.kind} reports ${near.length === 0 ? "nothing there" : near.map((d) => `at column ${d.column + 1}: ${d.message}`).join("\n    and ")}`,
+        );
       }
     }
-    for (const d of diagnostics) problems.push(`${where(b, d.line)}:${d.column + 1}: ${d.kind} reports, unclaimed: ${d.message}`);
+    for (const d of diagnostics)
+      problems.push(`${where(b, d.line)}:${d.column + 1}: ${d.kind} reports, unclaimed: ${d.message}`);
     const types = checked.types.get(b);
     for (const claim of analysis.types) {
       const actual = types?.get(claim.line);
-      if (actual?.replace(/\s+/g, " ") !== claim.type.replace(/\s+/g, " ")) problems.push(`${where(b, claim.line)}: claims ${claim.name}: ${claim.type}, but tsc says ${actual ?? "nothing"}`);
+      if (actual?.replace(/\s+/g, " ") !== claim.type.replace(/\s+/g, " "))
+        problems.push(
+          `${where(b, claim.line)}: claims ${claim.name}: ${claim.type}, but tsc says ${actual ?? "nothing"}`,
+        );
     }
     expect(problems.join("\n")).toBe("");
   });
@@ -247,24 +367,41 @@ describe("the TypeScript blocks of README.md and docs/", () => {
   test.each(runBlocks.map((b) => ({ name: where(b), b })))("$name runs and prints what it claims", async ({ b }) => {
     const t0 = performance.now();
     const file = path.join(checked.dir, "run/blocks", `${b.slug}.js`);
-    const { stdout, stderr, status } = await new Promise<{ stdout: string; stderr: string; status: number | null }>((resolve) => {
-      execFile(process.execPath, [file], { cwd: checked.dir, timeout: 60_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => resolve({ stdout, stderr, status: error === null ? 0 : ((error as { code?: number }).code ?? null) }));
-    });
+    const { stdout, stderr, status } = await new Promise<{ stdout: string; stderr: string; status: number | null }>(
+      (resolve) => {
+        execFile(
+          process.execPath,
+          [file],
+          { cwd: checked.dir, timeout: 60_000, maxBuffer: 16 << 20 },
+          (error, stdout, stderr) =>
+            resolve({ stdout, stderr, status: error === null ? 0 : ((error as { code?: number }).code ?? null) }),
+        );
+      },
+    );
     timings[`run ${where(b)}`] = performance.now() - t0;
     expect(`exit ${status}${status === 0 ? "" : `\n${stderr}`}`).toBe("exit 0");
     const lines = stdout.split("\n");
     const problems: string[] = [];
-    for (const [i, claim] of checked.analyses.get(b)!.claims.filter((c) => c.kind === "prints").entries()) {
+    for (const [i, claim] of checked.analyses
+      .get(b)!
+      .claims.filter((c) => c.kind === "prints")
+      .entries()) {
       const at = lines.indexOf(`\u001eclaim ${i}`);
-      const printed = at < 0 || at + 1 >= lines.length || lines[at + 1]!.startsWith("\u001e") ? undefined : lines[at + 1]!;
+      const printed =
+        at < 0 || at + 1 >= lines.length || lines[at + 1]!.startsWith("\u001e") ? undefined : lines[at + 1]!;
       const expected = printedClaim(claim.text);
-      if (printed === undefined || !messageMatches("prints", expected, printed)) problems.push(`${where(b, claim.line)}: claims it prints ${expected}, but it printed ${printed === undefined ? "nothing" : printed}`);
+      if (printed === undefined || !messageMatches("prints", expected, printed))
+        problems.push(
+          `${where(b, claim.line)}: claims it prints ${expected}, but it printed ${printed === undefined ? "nothing" : printed}`,
+        );
     }
     expect(problems.join("\n")).toBe("");
   });
 
   test("indented code blocks are not TypeScript (TypeScript goes in ```ts fences)", () => {
-    const typescript = all.filter((b) => b.lang === "indented" && parsesAsTypeScript(b.code)).map((b) => `${where(b)}: ${b.code.split("\n")[0]}`);
+    const typescript = all
+      .filter((b) => b.lang === "indented" && parsesAsTypeScript(b.code))
+      .map((b) => `${where(b)}: ${b.code.split("\n")[0]}`);
     expect(typescript).toEqual([]);
   });
 
@@ -275,7 +412,9 @@ describe("the TypeScript blocks of README.md and docs/", () => {
       [
         `docs: ${tsBlocks.length} TypeScript blocks in ${new Set(tsBlocks.map((b) => b.file)).size} files: ${checkedBlocks.length} type-checked and linted, ${runBlocks.length} run, ${fragments.length} fragments, ${notRun.length} not run:`,
         ...notRun.map((b) => `  ${where(b)}: ${b.marker?.kind === "no-run" ? b.marker.reason : ""}`),
-        `times (ms): ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")}`,
+        `times (ms): ${Object.entries(timings)
+          .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+          .join(", ")}`,
       ].join("\n"),
     );
     expect(notRun.every((b) => b.marker?.kind === "no-run" && b.marker.reason.length > 0)).toBe(true);

@@ -11,14 +11,23 @@ einsum("ij,jk->ik", t([2, 3]), t([4, 5]));
 einsum("ij->ji", t([2, 3]));
 `;
 
-for (const [name, ESLint] of [["ESLint 9", ESLint9], ["ESLint 10", ESLint10]] as const) {
+for (const [name, ESLint] of [
+  ["ESLint 9", ESLint9],
+  ["ESLint 10", ESLint10],
+] as const) {
   describe(name, () => {
     test("recommended reports the bad equation, the mismatch and the view, at their characters", async () => {
       const eslint = new ESLint({
         cwd: fixtures,
         overrideConfigFile: true,
         overrideConfig: [
-          { files: ["**/*.ts"], languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: fixtures } } },
+          {
+            files: ["**/*.ts"],
+            languageOptions: {
+              parser: tseslint.parser,
+              parserOptions: { projectService: true, tsconfigRootDir: fixtures },
+            },
+          },
           einsight.configs.recommended as never,
         ],
       });

@@ -24,7 +24,9 @@ describe("f16 on the CPU", () => {
   });
 
   test("overflow, underflow, signs and specials", () => {
-    expect([65504, 65520, 1e6, -1e6, 2 ** -25, 2 ** -25 * 1.01, -0, Infinity, -Infinity].map(toHalfBits)).toEqual([0x7bff, 0x7c00, 0x7c00, 0xfc00, 0, 1, 0x8000, 0x7c00, 0xfc00]);
+    expect([65504, 65520, 1e6, -1e6, 2 ** -25, 2 ** -25 * 1.01, -0, Infinity, -Infinity].map(toHalfBits)).toEqual([
+      0x7bff, 0x7c00, 0x7c00, 0xfc00, 0, 1, 0x8000, 0x7c00, 0xfc00,
+    ]);
     expect(toHalves([1, 2, 3])).toEqual(new Uint16Array([0x3c00, 0x4000, 0x4200, 0])); // padded to whole words
   });
 });

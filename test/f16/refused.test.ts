@@ -14,8 +14,12 @@ test("f16 tensors are refused on a device without shader-f16, and made where it 
     return;
   }
   const before = g().stats().allocatedBytes;
-  expect(() => tensor(g(), [1, 2], [2], { dtype: "f16" })).toThrow(/tensor\(\): dtype "f16" needs the WebGPU feature 'shader-f16', which this device \(.*\) lacks; use "f32"/);
-  expect(() => zeros(g(), [2], { dtype: "f16" })).toThrow(/zeros\(\): dtype "f16" needs the WebGPU feature 'shader-f16'/);
+  expect(() => tensor(g(), [1, 2], [2], { dtype: "f16" })).toThrow(
+    /tensor\(\): dtype "f16" needs the WebGPU feature 'shader-f16', which this device \(.*\) lacks; use "f32"/,
+  );
+  expect(() => zeros(g(), [2], { dtype: "f16" })).toThrow(
+    /zeros\(\): dtype "f16" needs the WebGPU feature 'shader-f16'/,
+  );
   expect(() => tensor(g(), [1], [1], { dtype: "bf16" as never })).toThrow(/dtype must be "f32" or "f16", got "bf16"/);
   expect(g().stats().allocatedBytes).toBe(before);
 });

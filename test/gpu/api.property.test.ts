@@ -9,7 +9,18 @@
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import { EinsightError } from "../../codegen/errors.js";
-import { contiguousStrides, diagonalView, elementCount, expandView, isContiguous, permuteView, selectView, sliceView, transposeView, type View } from "../../codegen/views.js";
+import {
+  contiguousStrides,
+  diagonalView,
+  elementCount,
+  expandView,
+  isContiguous,
+  permuteView,
+  selectView,
+  sliceView,
+  transposeView,
+  type View,
+} from "../../codegen/views.js";
 import { gpu, type Gpu } from "../../runtime/device.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor, zeros, type Tensor } from "../../runtime/tensor.js";
@@ -18,7 +29,17 @@ import { oracleEinsum } from "../support/oracle.js";
 
 const documented = documentedErrorCodes();
 /** What the runs exercised: asserted at the end, so that a generator gone trivial fails the test. */
-const seen = { steps: 0, runs: 0, einsums: 0, einsumErrors: 0, reads: 0, views: 0, viewErrors: 0, destroyed: 0, outs: 0 };
+const seen = {
+  steps: 0,
+  runs: 0,
+  einsums: 0,
+  einsumErrors: 0,
+  reads: 0,
+  views: 0,
+  viewErrors: 0,
+  destroyed: 0,
+  outs: 0,
+};
 
 /** A buffer's values as the model knows them, and whether it was destroyed. */
 interface Base {
@@ -41,9 +62,21 @@ const int = (min: number, max: number) => fc.integer({ min, max });
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 
 const viewOp = fc.oneof(
-  fc.record({ op: fc.constant("slice" as const), dim: int(-2, 2), start: maybe(int(-4, 4)), end: maybe(int(-4, 4)), step: maybe(int(0, 2)) }),
+  fc.record({
+    op: fc.constant("slice" as const),
+    dim: int(-2, 2),
+    start: maybe(int(-4, 4)),
+    end: maybe(int(-4, 4)),
+    step: maybe(int(0, 2)),
+  }),
   fc.record({ op: fc.constant("transpose" as const), d0: int(-2, 2), d1: int(-2, 2) }),
-  fc.record({ op: fc.constant("permute" as const), dims: fc.oneof(fc.shuffledSubarray([0, 1, 2], { minLength: 0, maxLength: 3 }), fc.array(int(-1, 3), { maxLength: 4 })) }),
+  fc.record({
+    op: fc.constant("permute" as const),
+    dims: fc.oneof(
+      fc.shuffledSubarray([0, 1, 2], { minLength: 0, maxLength: 3 }),
+      fc.array(int(-1, 3), { maxLength: 4 }),
+    ),
+  }),
   fc.record({ op: fc.constant("expand" as const), shape: fc.array(int(-1, 4), { maxLength: 4 }) }),
   fc.record({ op: fc.constant("select" as const), dim: int(-2, 2), index: int(-3, 3) }),
   fc.record({ op: fc.constant("diagonal" as const), offset: int(-1, 1), d1: int(-2, 2), d2: int(-2, 2) }),
@@ -51,7 +84,14 @@ const viewOp = fc.oneof(
 );
 
 const step = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("tensor" as const), shape: fc.array(int(0, 4), { maxLength: 3 }), bad: fc.constantFrom("none", "none", "none", "shape", "data") }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("tensor" as const),
+      shape: fc.array(int(0, 4), { maxLength: 3 }),
+      bad: fc.constantFrom("none", "none", "none", "shape", "data"),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("view" as const), pick: fc.nat(), op: viewOp }) },
   {
     weight: 6,
@@ -75,7 +115,10 @@ type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
 const sequence = fc.record({
   steps: fc.array(step, { minLength: 6, maxLength: 30, size: "max" }),
   // Mostly never: a destroyed device makes every later step the same error.
-  destroyDeviceAt: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat({ max: 30 }) }),
+  destroyDeviceAt: fc.oneof(
+    { weight: 3, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.nat({ max: 30 }) },
+  ),
   seed: fc.nat(),
 });
 
@@ -125,9 +168,20 @@ async function perform(world: World, s: Step, value: () => number): Promise<void
       const count = elementCount(s.shape);
       const data = Array.from({ length: s.bad === "data" ? count + 1 : count }, value);
       world.log.push(`tensor(${JSON.stringify(data)}, ${JSON.stringify(shape)})`);
-      const expected = world.deviceDestroyed ? "destroyedDevice" : s.bad === "shape" ? "invalidShape" : s.bad === "data" ? "invalidData" : undefined;
+      const expected = world.deviceDestroyed
+        ? "destroyedDevice"
+        : s.bad === "shape"
+          ? "invalidShape"
+          : s.bad === "data"
+            ? "invalidData"
+            : undefined;
       const t = outcome(() => tensor(world.g, data, shape), expected);
-      if (t !== undefined) entries.push({ t, base: { data: Float64Array.from(data), destroyed: false }, view: { shape: t.shape, strides: contiguousStrides(shape), offset: 0 } });
+      if (t !== undefined)
+        entries.push({
+          t,
+          base: { data: Float64Array.from(data), destroyed: false },
+          view: { shape: t.shape, strides: contiguousStrides(shape), offset: 0 },
+        });
       return;
     }
     case "view": {
@@ -145,10 +199,19 @@ async function perform(world: World, s: Step, value: () => number): Promise<void
       if (s.op.op === "contiguous") {
         expect(t.shape).toEqual(e.view.shape);
         if (isContiguous(e.view)) expect(t).toBe(e.t);
-        else entries.push({ t, base: { data: gatherView(e.base.data, e.view), destroyed: false }, view: { shape: t.shape, strides: contiguousStrides(t.shape), offset: 0 } });
+        else
+          entries.push({
+            t,
+            base: { data: gatherView(e.base.data, e.view), destroyed: false },
+            view: { shape: t.shape, strides: contiguousStrides(t.shape), offset: 0 },
+          });
         return;
       }
-      expect({ shape: t.shape, strides: t.strides, offset: t.offset }).toEqual({ shape: model.shape, strides: model.strides, offset: model.offset });
+      expect({ shape: t.shape, strides: t.strides, offset: t.offset }).toEqual({
+        shape: model.shape,
+        strides: model.strides,
+        offset: model.offset,
+      });
       entries.push({ t, base: e.base, view: model });
       return;
     }
@@ -181,19 +244,40 @@ async function performEinsum(world: World, s: Extract<Step, { kind: "einsum" }>,
   const operands = s.picks.map((n) => world.entries[n % world.entries.length]!);
   const equation = s.output === "garbage" ? s.garbage : randomEquation(operands, s);
   const options = s.strategy === undefined ? {} : { strategy: s.strategy };
-  world.log.push(`einsum("${equation}", ${operands.map((e) => `[${e.view.shape.join(", ")}]`).join(", ")}, ${JSON.stringify({ ...options, out: s.out })})`);
-  const oracle = attempt(() => oracleEinsum(equation, operands.map((e) => ({ data: e.base.data, ...e.view }))));
-  const blocked = world.deviceDestroyed ? "destroyedDevice" : operands.some((e) => e.base.destroyed) ? "destroyedTensor" : undefined;
+  world.log.push(
+    `einsum("${equation}", ${operands.map((e) => `[${e.view.shape.join(", ")}]`).join(", ")}, ${JSON.stringify({ ...options, out: s.out })})`,
+  );
+  const oracle = attempt(() =>
+    oracleEinsum(
+      equation,
+      operands.map((e) => ({ data: e.base.data, ...e.view })),
+    ),
+  );
+  const blocked = world.deviceDestroyed
+    ? "destroyedDevice"
+    : operands.some((e) => e.base.destroyed)
+      ? "destroyedTensor"
+      : undefined;
   const expected = blocked ?? (oracle instanceof EinsightError ? oracle.code : undefined);
   if (oracle instanceof Error && !(oracle instanceof EinsightError)) throw oracle;
-  const magnitude = oracle instanceof Error ? undefined : oracleEinsum(equation, operands.map((e) => ({ data: e.base.data.map(Math.abs), ...e.view }))).data;
+  const magnitude =
+    oracle instanceof Error
+      ? undefined
+      : oracleEinsum(
+          equation,
+          operands.map((e) => ({ data: e.base.data.map(Math.abs), ...e.view })),
+        ).data;
   let out: Tensor | undefined;
   let prior = new Float64Array(0);
   if (s.out !== "none" && expected === undefined && !(oracle instanceof Error)) {
     prior = Float64Array.from({ length: elementCount(oracle.shape) }, s.out === "accumulate" ? value : () => 0);
     out = s.out === "accumulate" ? tensor(world.g, prior, oracle.shape) : zeros(world.g, oracle.shape);
   }
-  const call = () => einsum(equation, ...operands.map((e) => e.t), { ...options, ...(out === undefined ? {} : { out, accumulate: s.out === "accumulate" }) });
+  const call = () =>
+    einsum(equation, ...operands.map((e) => e.t), {
+      ...options,
+      ...(out === undefined ? {} : { out, accumulate: s.out === "accumulate" }),
+    });
   const result = outcome(call, expected);
   if (result === undefined || oracle instanceof Error) {
     seen.einsumErrors += 1;
@@ -203,8 +287,16 @@ async function performEinsum(world: World, s: Extract<Step, { kind: "einsum" }>,
   if (out !== undefined) seen.outs += 1;
   const want = oracle.data.map((v, k) => v + (prior[k] ?? 0));
   expect(result.shape).toEqual(oracle.shape);
-  expectClose(await result.read(), want, magnitude!.map((v, k) => v + Math.abs(prior[k] ?? 0)));
-  world.entries.push({ t: result, base: { data: want, destroyed: false }, view: { shape: result.shape, strides: result.strides, offset: result.offset } });
+  expectClose(
+    await result.read(),
+    want,
+    magnitude!.map((v, k) => v + Math.abs(prior[k] ?? 0)),
+  );
+  world.entries.push({
+    t: result,
+    base: { data: want, destroyed: false },
+    view: { shape: result.shape, strides: result.strides, offset: result.offset },
+  });
 }
 
 /** An equation for the operands' shapes: a letter per size (two to choose from), sometimes another; `...` for leading dims. */
@@ -221,7 +313,9 @@ function randomEquation(operands: readonly Entry[], s: Extract<Step, { kind: "ei
   });
   if (s.output === "implicit") return terms.join(",");
   const seen = [...new Set(terms.join("").replace(/\./g, ""))];
-  const out = seen.filter((_, i) => s.outOrder[i % 8]! % 2 === 0).sort((x, y) => s.outOrder[seen.indexOf(x) % 8]! - s.outOrder[seen.indexOf(y) % 8]!);
+  const out = seen
+    .filter((_, i) => s.outOrder[i % 8]! % 2 === 0)
+    .sort((x, y) => s.outOrder[seen.indexOf(x) % 8]! - s.outOrder[seen.indexOf(y) % 8]!);
   return `${terms.join(",")}->${s.ellipsis ? "..." : ""}${out.join("")}`;
 }
 
@@ -315,7 +409,8 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, magnitude:
   expect(got.length).toBe(want.length);
   for (let i = 0; i < want.length; i++) {
     const tolerance = 4 * 2 ** -24 * (magnitude[i]! + 1);
-    if (!(Math.abs(got[i]! - want[i]!) <= tolerance)) expect.fail(`element ${i}: got ${got[i]}, want ${want[i]} (within ${tolerance})`);
+    if (!(Math.abs(got[i]! - want[i]!) <= tolerance))
+      expect.fail(`element ${i}: got ${got[i]}, want ${want[i]} (within ${tolerance})`);
   }
 }
 

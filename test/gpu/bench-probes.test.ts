@@ -38,10 +38,14 @@ describe("k-loop probes", () => {
   });
 
   test("a kernel without a single-buffered k loop is refused, not probed wrongly", () => {
-    const plan = planEinsum("ij,jk->ik", [{ shape: [64, 64] }, { shape: [64, 64] }], { tiles: { tm: 64, tn: 64, tk: 8 }, strategy: "direct" });
+    const plan = planEinsum("ij,jk->ik", [{ shape: [64, 64] }, { shape: [64, 64] }], {
+      tiles: { tm: 64, tn: 64, tk: 8 },
+      strategy: "direct",
+    });
     const double = withTiles(plan, { doubleBuffer: true }).programs[0]!.launches[0]!.kernel.code;
     expect(() => probeKernel(double, "staged-once")).toThrow(/no single-buffered k loop/);
-    const loop = compileEinsum("ij,jk->ik", [{ shape: [64, 64] }, { shape: [64, 64] }], { strategy: "loop" }).programs[0]!.launches[0]!.kernel.code;
+    const loop = compileEinsum("ij,jk->ik", [{ shape: [64, 64] }, { shape: [64, 64] }], { strategy: "loop" })
+      .programs[0]!.launches[0]!.kernel.code;
     expect(() => probeKernel(loop, "no-global-loads")).toThrow(/no single-buffered k loop/);
   });
 });

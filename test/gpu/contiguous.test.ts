@@ -30,7 +30,9 @@ function applyStep(t: Tensor, [kind, a, b, c]: Step): Tensor {
       return t.permute(...order);
     }
     case 3:
-      return t.expand(...(r === 0 || a < 0.5 ? [1 + pick(b, 3), ...t.shape] : t.shape.map((n) => (n === 1 ? 1 + pick(c, 3) : n))));
+      return t.expand(
+        ...(r === 0 || a < 0.5 ? [1 + pick(b, 3), ...t.shape] : t.shape.map((n) => (n === 1 ? 1 + pick(c, 3) : n))),
+      );
     case 4:
       return t.shape[pick(a, r)]! > 0 && r > 1 ? t.select(pick(a, r), pick(b, t.shape[pick(a, r)]!)) : t;
     default:
@@ -44,7 +46,15 @@ test("random view chains materialize exactly (contiguous() and read() against th
   const scenario = fc.record({
     shape: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 0, maxLength: 4 }),
     pad: fc.integer({ min: 0, max: 300 }), // elements before the tensor's data: unaligned windows
-    steps: fc.array(fc.tuple(fc.nat(5), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.double({ min: 0, max: 0.999, noNaN: true })), { maxLength: 5 }),
+    steps: fc.array(
+      fc.tuple(
+        fc.nat(5),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+      ),
+      { maxLength: 5 },
+    ),
   });
   await fc.assert(
     fc.asyncProperty(scenario, async ({ shape, pad, steps }) => {
@@ -54,7 +64,9 @@ test("random view chains materialize exactly (contiguous() and read() against th
       let view: Tensor = new Tensor(padded.storage, shape, contiguousStrides(shape), pad);
       for (const step of steps) view = applyStep(view, step);
       const l = labels(view.rank);
-      const expected = oracleEinsum(`${l}->${l}`, [{ data, shape: view.shape, strides: view.strides, offset: view.offset }]);
+      const expected = oracleEinsum(`${l}->${l}`, [
+        { data, shape: view.shape, strides: view.strides, offset: view.offset },
+      ]);
       const copy = view.contiguous();
       expect(copy.shape).toEqual(view.shape);
       expect([...(await copy.read())]).toEqual([...expected.data]);

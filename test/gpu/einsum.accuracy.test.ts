@@ -50,8 +50,17 @@ async function timed(name: string, run: () => Tensor): Promise<{ got: Float32Arr
 }
 
 /** The exact result and sum of |terms| of an einsum, in float64. */
-function exactly(equation: string, operands: readonly OracleOperand[]): { exact: Float64Array; absolute: Float64Array } {
-  return { exact: oracleEinsum(equation, operands).data, absolute: oracleEinsum(equation, operands.map((op) => ({ ...op, data: Array.from(op.data, Math.abs) }))).data };
+function exactly(
+  equation: string,
+  operands: readonly OracleOperand[],
+): { exact: Float64Array; absolute: Float64Array } {
+  return {
+    exact: oracleEinsum(equation, operands).data,
+    absolute: oracleEinsum(
+      equation,
+      operands.map((op) => ({ ...op, data: Array.from(op.data, Math.abs) })),
+    ).data,
+  };
 }
 
 /** `n` values in [-0.75, 1.25): mixed signs with a positive mean, so serial rounding errors add up. */
@@ -98,7 +107,10 @@ describe("the loop kernel's sums are pairwise-accurate", () => {
     const n = 2 ** 20;
     const [a, b] = [biased(n, 5), biased(n, 6)];
     const r = await timed("i,i-> 2^20", () => einsum("i,i->", tensor(g(), a, [n]), tensor(g(), b, [n])));
-    const { exact, absolute } = exactly("i,i->", [{ data: a, shape: [n] }, { data: b, shape: [n] }]);
+    const { exact, absolute } = exactly("i,i->", [
+      { data: a, shape: [n] },
+      { data: b, shape: [n] },
+    ]);
     r.check(worst(r.got, exact, absolute, n));
   });
 
@@ -107,7 +119,9 @@ describe("the loop kernel's sums are pairwise-accurate", () => {
     const data = values(rows * cols, 13).map(Math.abs);
     const view = tensor(g(), data, [rows, cols]).slice(1, 0, kept).transpose(); // [1000, 2048], strides [1, 1100]
     const r = await timed("ij-> transposed slice 1000 x 2048", () => einsum("ij->", view));
-    const { exact, absolute } = exactly("ij->", [{ data, shape: view.shape, strides: view.strides, offset: view.offset }]);
+    const { exact, absolute } = exactly("ij->", [
+      { data, shape: view.shape, strides: view.strides, offset: view.offset },
+    ]);
     r.check(worst(r.got, exact, absolute, rows * kept));
   });
 
@@ -139,17 +153,22 @@ describe("the loop kernel's sums are pairwise-accurate", () => {
   test("f16: i-> of 2^20 halves, summed in f32", async () => {
     const n = 2 ** 20;
     // The kernel every device gets: f16 loads, an f32 cascade and tree.
-    const code = compileEinsum("i->", [{ shape: [n], strides: [0], dtype: "f16" }], { profile: g().profile }).programs[0]!.launches[0]!.kernel.code;
+    const code = compileEinsum("i->", [{ shape: [n], strides: [0], dtype: "f16" }], { profile: g().profile })
+      .programs[0]!.launches[0]!.kernel.code;
     expect(code).toContain("var levels: array<f32,");
     expect(code).toContain("let term = f32(in0[");
     expect(code).toContain("var<workgroup> partial: array<f32,");
     if (!g().device.features.has("shader-f16")) {
       // SwiftShader has no shader-f16: f16 tensors are refused there, with what to do.
-      expect(() => tensor(g(), [0.01], [1], { dtype: "f16" })).toThrow(expect.objectContaining({ code: "unsupportedDtype" }));
+      expect(() => tensor(g(), [0.01], [1], { dtype: "f16" })).toThrow(
+        expect.objectContaining({ code: "unsupportedDtype" }),
+      );
       return;
     }
     const half = fromHalfBits(new Uint16Array([toHalfBits(0.01)]))[0]!;
-    const r = await timed("f16 i-> 2^20 x 0.01", () => einsum("i->", tensor(g(), [0.01], [1], { dtype: "f16" }).expand(n)));
+    const r = await timed("f16 i-> 2^20 x 0.01", () =>
+      einsum("i->", tensor(g(), [0.01], [1], { dtype: "f16" }).expand(n)),
+    );
     // The f16 result rounds once more, by up to half an f16 unit: 2^-11 of the sum.
     const exact = n * half;
     const slack = C * U * Math.log2(n) * exact + 2 ** -11 * exact;
@@ -202,7 +221,17 @@ describe("the parallel reduction's edges", () => {
     // A kernel emitted for at most 16 workgroups a side, run as the runtime runs a plan's kernel.
     const [rows, n] = [2000, 256];
     const data = biased(rows * n, 11);
-    const kernel = emitLoopKernel({ inputs: [{ labels: ["i", "j"], strides: [n, 1] }], output: ["i"], sizes: { i: rows, j: n }, title: "test", fresh: true, lanes: 4 }, 16)!;
+    const kernel = emitLoopKernel(
+      {
+        inputs: [{ labels: ["i", "j"], strides: [n, 1] }],
+        output: ["i"],
+        sizes: { i: rows, j: n },
+        title: "test",
+        fresh: true,
+        lanes: 4,
+      },
+      16,
+    )!;
     expect(kernel.code).toContain("workgroupBarrier"); // lanes share each sum
     expect(kernel.workgroups[0]).toBe(16);
     expect(kernel.workgroups[1]).toBeGreaterThan(1);

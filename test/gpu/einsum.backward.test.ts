@@ -37,7 +37,12 @@ test(`${RUNS} random einsums over random views: gradients match the oracle and f
       const gData = values(elementCount(output.shape), sc.s.seed + 99);
       const gradOutput = tensor(g(), gData, output.shape);
       const made: Tensor[] = [output, gradOutput, ...operands.map((o) => o.base)];
-      const oracleOps = operands.map(({ view, data }) => ({ data, shape: view.shape, strides: view.strides, offset: view.offset }));
+      const oracleOps = operands.map(({ view, data }) => ({
+        data,
+        shape: view.shape,
+        strides: view.strides,
+        offset: view.offset,
+      }));
       const expected = oracleGradients(equation, oracleOps, gData);
 
       // 1. added into buffers laid out like the operands' buffers (a view's gradient lands in its base's)
@@ -47,13 +52,22 @@ test(`${RUNS} random einsums over random views: gradients match the oracle and f
       expect(into).toEqual(targets);
       for (const [k, t] of targets.entries()) {
         const got = await t.read();
-        expect(maxRelativeError(got, expected[k]!), `${equation} ${strategy ?? "planned"}: gradient of operand ${k} into its base`).toBeLessThanOrEqual(TOLERANCE);
+        expect(
+          maxRelativeError(got, expected[k]!),
+          `${equation} ${strategy ?? "planned"}: gradient of operand ${k} into its base`,
+        ).toBeLessThanOrEqual(TOLERANCE);
         // finite differences on two elements of the base (the loss is linear in each: exact up to rounding)
         for (const pick of picks.slice(2 * k, 2 * k + 2)) {
           const e = pick % got.length;
-          const shifted = (h: number) => oracleOps.map((op, j) => (j === k ? { ...op, data: Float64Array.from(op.data, (v, i) => (i === e ? v + h : v)) } : op));
+          const shifted = (h: number) =>
+            oracleOps.map((op, j) =>
+              j === k ? { ...op, data: Float64Array.from(op.data, (v, i) => (i === e ? v + h : v)) } : op,
+            );
           const fd = (loss(equation, shifted(0.5), gData) - loss(equation, shifted(-0.5), gData)) / 1;
-          expect(Math.abs(got[e]! - fd) / Math.max(1, Math.abs(fd)), `${equation}: d/d base ${k}[${e}]`).toBeLessThanOrEqual(TOLERANCE);
+          expect(
+            Math.abs(got[e]! - fd) / Math.max(1, Math.abs(fd)),
+            `${equation}: d/d base ${k}[${e}]`,
+          ).toBeLessThanOrEqual(TOLERANCE);
         }
       }
 
@@ -63,8 +77,15 @@ test(`${RUNS} random einsums over random views: gradients match the oracle and f
         made.push(t!);
         expect(t!.shape).toEqual(views[k]!.shape);
         const dense = await views[k]!.contiguous().read();
-        const reference = oracleGradients(equation, oracleOps.map((op, j) => (j === k ? { data: dense, shape: op.shape } : op)), gData)[k]!;
-        expect(maxRelativeError(await t!.read(), reference), `${equation}: new gradient of operand ${k}`).toBeLessThanOrEqual(TOLERANCE);
+        const reference = oracleGradients(
+          equation,
+          oracleOps.map((op, j) => (j === k ? { data: dense, shape: op.shape } : op)),
+          gData,
+        )[k]!;
+        expect(
+          maxRelativeError(await t!.read(), reference),
+          `${equation}: new gradient of operand ${k}`,
+        ).toBeLessThanOrEqual(TOLERANCE);
       }
       made.forEach((t) => t.destroy());
     }),
@@ -97,7 +118,14 @@ describe("the seed: overlapping slices of one X", () => {
     const wantX = new Float64Array(I * J * K);
     const wantY = new Float64Array(8 * K * L);
     starts.forEach((s, i) => {
-      const [dx, dy] = oracleGradients("ijk,ikl->jl", [{ data: xData, shape: [8, J, K], offset: s * J * K }, { data: yData, shape: [8, K, L] }], gOut[i]!);
+      const [dx, dy] = oracleGradients(
+        "ijk,ikl->jl",
+        [
+          { data: xData, shape: [8, J, K], offset: s * J * K },
+          { data: yData, shape: [8, K, L] },
+        ],
+        gOut[i]!,
+      );
       dx!.forEach((v, e) => (wantX[e]! += v));
       dy!.forEach((v, e) => (wantY[e]! += v));
     });
@@ -115,30 +143,56 @@ describe("out and accumulate", () => {
     const view = target.transpose(0, 1); // [3, 5], strides [1, 3]
     expect(einsum("ij,jk->ik", a, b, { out: view })).toBe(view);
     einsum("ij,jk->ik", a, b, { out: view, accumulate: true, strategy: "loop" });
-    const want = oracleEinsum("ij,jk->ik", [{ data: values(12, 1), shape: [3, 4] }, { data: values(20, 2), shape: [4, 5] }]).data;
-    expect(maxRelativeError(await view.contiguous().read(), want.map((v) => 2 * v))).toBeLessThanOrEqual(TOLERANCE);
+    const want = oracleEinsum("ij,jk->ik", [
+      { data: values(12, 1), shape: [3, 4] },
+      { data: values(20, 2), shape: [4, 5] },
+    ]).data;
+    expect(
+      maxRelativeError(
+        await view.contiguous().read(),
+        want.map((v) => 2 * v),
+      ),
+    ).toBeLessThanOrEqual(TOLERANCE);
     [a, b, target].forEach((t) => t.destroy());
   });
 
-  test.each(["direct", "split-k", "ttgt", "loop"] as const)("accumulate through a strided view with strategy %s", async (strategy) => {
-    const a = tensor(g(), values(6 * 300, 1), [6, 300]);
-    const b = tensor(g(), values(300 * 7, 2), [300, 7]);
-    const target = tensor(g(), new Float32Array(10 * 16).fill(1), [10, 16]);
-    const view = target.slice(0, 2, 8).slice(1, 1, 15, 2); // [6, 7], strides [16, 2], offset 33
-    einsum("ij,jk->ik", a, b, { out: view, accumulate: true, strategy });
-    const want = oracleEinsum("ij,jk->ik", [{ data: values(6 * 300, 1), shape: [6, 300] }, { data: values(300 * 7, 2), shape: [300, 7] }]).data;
-    const all = await target.read();
-    expect(maxRelativeError(await view.contiguous().read(), want.map((v) => v + 1))).toBeLessThanOrEqual(TOLERANCE);
-    expect(all.filter((v) => v === 1).length).toBe(160 - 42); // nothing outside the view was touched
-    [a, b, target].forEach((t) => t.destroy());
-  });
+  test.each(["direct", "split-k", "ttgt", "loop"] as const)(
+    "accumulate through a strided view with strategy %s",
+    async (strategy) => {
+      const a = tensor(g(), values(6 * 300, 1), [6, 300]);
+      const b = tensor(g(), values(300 * 7, 2), [300, 7]);
+      const target = tensor(g(), new Float32Array(10 * 16).fill(1), [10, 16]);
+      const view = target.slice(0, 2, 8).slice(1, 1, 15, 2); // [6, 7], strides [16, 2], offset 33
+      einsum("ij,jk->ik", a, b, { out: view, accumulate: true, strategy });
+      const want = oracleEinsum("ij,jk->ik", [
+        { data: values(6 * 300, 1), shape: [6, 300] },
+        { data: values(300 * 7, 2), shape: [300, 7] },
+      ]).data;
+      const all = await target.read();
+      expect(
+        maxRelativeError(
+          await view.contiguous().read(),
+          want.map((v) => v + 1),
+        ),
+      ).toBeLessThanOrEqual(TOLERANCE);
+      expect(all.filter((v) => v === 1).length).toBe(160 - 42); // nothing outside the view was touched
+      [a, b, target].forEach((t) => t.destroy());
+    },
+  );
 
   test("build-time compiled gradients (compileWithGradients, what the transformer inlines) make no plan at run time, into new or given gradients", async () => {
     const a = tensor(g(), values(12, 1), [3, 4]);
     const b = tensor(g(), values(20, 2), [4, 5]);
     const compiled = compileWithGradients("ij,jk->ik", [a.shape, b.shape], { profile: g().profile });
     const dOut = tensor(g(), values(15, 3), [3, 5]);
-    const want = oracleGradients("ij,jk->ik", [{ data: values(12, 1), shape: [3, 4] }, { data: values(20, 2), shape: [4, 5] }], values(15, 3));
+    const want = oracleGradients(
+      "ij,jk->ik",
+      [
+        { data: values(12, 1), shape: [3, 4] },
+        { data: values(20, 2), shape: [4, 5] },
+      ],
+      values(15, 3),
+    );
     g().resetStats();
     const { output, backward } = einsumWithBackward("ij,jk->ik", a, b, { compiled });
     const [da, db] = backward(dOut);
@@ -162,7 +216,12 @@ describe("out and accumulate", () => {
   test("a compiled einsum for another equation is refused", () => {
     const a = tensor(g(), values(12, 1), [3, 4]);
     const compiled = compileEinsum("ij->ji", [a]);
-    expect(() => einsum("ij->ij", a, { compiled })).toThrow(expect.objectContaining({ code: "compiledMismatch", message: expect.stringMatching(/was compiled for "ij->ji"/) as unknown }));
+    expect(() => einsum("ij->ij", a, { compiled })).toThrow(
+      expect.objectContaining({
+        code: "compiledMismatch",
+        message: expect.stringMatching(/was compiled for "ij->ji"/) as unknown,
+      }),
+    );
     a.destroy();
   });
 
@@ -170,12 +229,20 @@ describe("out and accumulate", () => {
     const a = tensor(g(), values(12, 1), [3, 4]);
     const b = tensor(g(), values(20, 2), [4, 5]);
     const small = zeros(g(), [1, 5]);
-    expect(() => einsum("ij,jk->ik", a, b, { out: small.expand(3, 5) })).toThrow(expect.objectContaining({ code: "overlappingOutput" }));
-    expect(() => einsum("ij,jk->ik", a, b, { out: b.slice(0, 0, 3) })).toThrow(expect.objectContaining({ code: "aliasedOutput" }));
-    expect(() => einsum("ij,jk->ik", a, b, { out: zeros(g(), [5, 3]) })).toThrow(/has shape \[5, 3\], but the result has shape \[3, 5\]/);
+    expect(() => einsum("ij,jk->ik", a, b, { out: small.expand(3, 5) })).toThrow(
+      expect.objectContaining({ code: "overlappingOutput" }),
+    );
+    expect(() => einsum("ij,jk->ik", a, b, { out: b.slice(0, 0, 3) })).toThrow(
+      expect.objectContaining({ code: "aliasedOutput" }),
+    );
+    expect(() => einsum("ij,jk->ik", a, b, { out: zeros(g(), [5, 3]) })).toThrow(
+      /has shape \[5, 3\], but the result has shape \[3, 5\]/,
+    );
     expect(() => einsum("ij,jk->ik", a, b, { accumulate: true })).toThrow(/accumulate but given no 'out'/);
     const { backward } = einsumWithBackward("ij,jk->ik", a, b);
-    expect(() => backward(zeros(g(), [5, 3]))).toThrow(/gradient has shape \[5, 3\], but the output has shape \[3, 5\]/);
+    expect(() => backward(zeros(g(), [5, 3]))).toThrow(
+      /gradient has shape \[5, 3\], but the output has shape \[3, 5\]/,
+    );
     expect(() => backward(zeros(g(), [3, 5]), [a])).toThrow(expect.objectContaining({ code: "aliasedOutput" }));
     expect(() => backward(zeros(g(), [3, 5]), [zeros(g(), [2])])).toThrow(/smaller than the operand's 48-byte buffer/);
     expect(() => einsumWithBackward("ij,jk->ik", a, b, { accumulate: true })).toThrow(/takes no 'out' or 'accumulate'/);

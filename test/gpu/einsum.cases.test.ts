@@ -21,7 +21,10 @@ for (const strategy of [undefined, ...STRATEGIES] as (Strategy | undefined)[]) {
         const ops = c.shapes.map((s, k) => tensor(g(), data[k]!, s));
         const out = einsum(c.equation, ...ops, strategy === undefined ? {} : { strategy });
         expect(out.shape).toEqual(c.output);
-        const expected = oracleEinsum(c.equation, c.shapes.map((shape, k) => ({ data: data[k]!, shape })));
+        const expected = oracleEinsum(
+          c.equation,
+          c.shapes.map((shape, k) => ({ data: data[k]!, shape })),
+        );
         expect(maxRelativeError(await out.read(), expected.data)).toBeLessThanOrEqual(TOLERANCE);
         out.destroy();
         ops.forEach((t) => t.destroy());

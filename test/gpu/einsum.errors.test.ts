@@ -7,7 +7,11 @@ import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();
 const code = (c: string, message?: string): unknown =>
-  expect.objectContaining({ name: "EinsightError", code: c, ...(message === undefined ? {} : { message: expect.stringContaining(message) as unknown }) });
+  expect.objectContaining({
+    name: "EinsightError",
+    code: c,
+    ...(message === undefined ? {} : { message: expect.stringContaining(message) as unknown }),
+  });
 
 test("a bad equation carries its span", () => {
   const a = tensor(g(), [1, 2], [2]);
@@ -30,7 +34,9 @@ test("wrong shapes name the operand and sizes", () => {
 test("operands that are not tensors, destroyed, or on another GPU", async () => {
   const a = tensor(g(), [1, 2], [2]);
   // @ts-expect-error an array is not a Tensor
-  expect(() => einsum("i,i", a, [1, 2] as never)).toThrow(code("invalidOperand", "Operand 1 of einsum(\"i,i\") is an array, not a Tensor"));
+  expect(() => einsum("i,i", a, [1, 2] as never)).toThrow(
+    code("invalidOperand", 'Operand 1 of einsum("i,i") is an array, not a Tensor'),
+  );
   const other = await gpu();
   try {
     expect(() => einsum("i,i", a, tensor(other, [1, 2], [2]))).toThrow(code("mixedDevices"));
@@ -45,7 +51,9 @@ test("operands that are not tensors, destroyed, or on another GPU", async () => 
 
 test("unknown options", () => {
   const a = tensor(g(), [1, 2], [2]);
-  expect(() => einsum("i->", a, { strategy: "fastest" as never })).toThrow(code("invalidOption", "Unknown strategy 'fastest'; use one of 'direct', 'split-k', 'ttgt', 'loop'."));
+  expect(() => einsum("i->", a, { strategy: "fastest" as never })).toThrow(
+    code("invalidOption", "Unknown strategy 'fastest'; use one of 'direct', 'split-k', 'ttgt', 'loop'."),
+  );
   expect(() => einsum("i->", a, { memoryBudget: -1 })).toThrow(code("invalidOption"));
 });
 

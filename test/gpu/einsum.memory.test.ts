@@ -29,9 +29,15 @@ test("the motivating contraction on a slice X[3:11], and a GEMM of two transpose
   const stats = g().stats();
   expect(stats.temporaryBytes).toBe(0);
   expect(stats.allocatedBytes - before).toBe((40 * 70 + 64 * 72) * 4); // the two outputs, nothing else
-  const expectedZ = oracleEinsum("ijk,ikl->jl", [{ data: xData, shape: [8, 40, 24], offset: 3 * 40 * 24 }, { data: yData, shape: [8, 24, 70] }]);
+  const expectedZ = oracleEinsum("ijk,ikl->jl", [
+    { data: xData, shape: [8, 40, 24], offset: 3 * 40 * 24 },
+    { data: yData, shape: [8, 24, 70] },
+  ]);
   expect(maxRelativeError(await z.read(), expectedZ.data)).toBeLessThan(1e-4);
-  const expectedW = oracleEinsum("ij,jk->ik", [{ data: aData, shape: [64, 50], strides: [1, 64] }, { data: bData, shape: [50, 72], strides: [1, 50] }]);
+  const expectedW = oracleEinsum("ij,jk->ik", [
+    { data: aData, shape: [64, 50], strides: [1, 64] },
+    { data: bData, shape: [50, 72], strides: [1, 50] },
+  ]);
   expect(maxRelativeError(await w.read(), expectedW.data)).toBeLessThan(1e-4);
 });
 
@@ -40,10 +46,15 @@ test("memoryBudget: 0 keeps even a small output, which split-k would speed up, f
   const Y = tensor(g(), values(8 * 512 * 4, 10), [8, 512, 4]);
   const x = X.slice(0, 3, 11);
   // On a GPU with many compute units, one output tile and a long contraction: split-k pays.
-  expect(planEinsum("ijk,ikl->jl", [{ shape: [8, 64, 16384] }, { shape: [8, 16384, 64] }], { profile: "nvidia-h100" }).steps[0]!.strategy).toBe("split-k");
+  expect(
+    planEinsum("ijk,ikl->jl", [{ shape: [8, 64, 16384] }, { shape: [8, 16384, 64] }], { profile: "nvidia-h100" })
+      .steps[0]!.strategy,
+  ).toBe("split-k");
   const free = planEinsum("ijk,ikl->jl", [x, Y], { profile: g().profile, memoryBudget: 0 });
   expect(free.totals.temporaryBytes).toBe(0);
-  expect(free.steps[0]!.alternatives.find((a) => a.strategy === "split-k")!.reason).toMatch(/over the memoryBudget of 0/);
+  expect(free.steps[0]!.alternatives.find((a) => a.strategy === "split-k")!.reason).toMatch(
+    /over the memoryBudget of 0/,
+  );
   g().resetStats();
   einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y, { memoryBudget: 0 }).destroy();
   expect(g().stats().temporaryBytes).toBe(0);
@@ -69,7 +80,11 @@ test("split-k and ttgt allocate exactly the temporaries their plan states, and f
 });
 
 test("intermediates of a chain are temporaries, freed as soon as they are used", () => {
-  const [a, b, c] = [[6, 5], [5, 7], [7, 3]].map((s, k) => tensor(g(), values(elementCount(s), k + 10), s));
+  const [a, b, c] = [
+    [6, 5],
+    [5, 7],
+    [7, 3],
+  ].map((s, k) => tensor(g(), values(elementCount(s), k + 10), s));
   g().resetStats();
   const before = g().stats().allocatedBytes;
   const plan = planEinsum("ij,jk,kl->il", [a!, b!, c!], { profile: g().profile });

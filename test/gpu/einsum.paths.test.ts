@@ -14,10 +14,16 @@ const small = (label: string) => 2 + (label.charCodeAt(0) % 2); // 2 or 3: the o
 describe("opt_einsum's test equations on the GPU", () => {
   for (const equation of OPT_EINSUM_EQUATIONS) {
     test(equation, async () => {
-      const shapes = equation.split("->")[0]!.split(",").map((term) => [...term].map(small));
+      const shapes = equation
+        .split("->")[0]!
+        .split(",")
+        .map((term) => [...term].map(small));
       const data = shapes.map((s, k) => values(elementCount(s), k + 1));
       const out = einsum(equation, ...shapes.map((s, k) => tensor(g(), data[k]!, s)));
-      const expected = oracleEinsum(equation, shapes.map((shape, k) => ({ data: data[k]!, shape })));
+      const expected = oracleEinsum(
+        equation,
+        shapes.map((shape, k) => ({ data: data[k]!, shape })),
+      );
       expect(out.shape).toEqual(expected.shape);
       expect(maxRelativeError(await out.read(), expected.data)).toBeLessThanOrEqual(1e-4);
     });

@@ -19,7 +19,10 @@ test(`${RUNS} random einsums over random views match the oracle`, async () => {
     fc.asyncProperty(scenario, async (sc) => {
       const { equation, operands } = realize(g(), sc);
       const strategy = sc.s.strategy;
-      const expected = oracleEinsum(equation, operands.map(({ view, data }) => ({ data, shape: view.shape, strides: view.strides, offset: view.offset })));
+      const expected = oracleEinsum(
+        equation,
+        operands.map(({ view, data }) => ({ data, shape: view.shape, strides: view.strides, offset: view.offset })),
+      );
       const result = einsum(equation, ...operands.map((o) => o.view), strategy === undefined ? {} : { strategy });
       expect(result.shape).toEqual(expected.shape);
       const error = maxRelativeError(await result.read(), expected.data);

@@ -27,7 +27,15 @@ const FIRST = [1, 3, 4, 8, 16, 17, 32, 33, 64, 65, 100];
 const SECOND = [1, 2, 3, 4, 8];
 const K_FIRST = [1, 4, 7, 16, 33, 64, 100, 129, 256, 300];
 /** Tiles the planner may be forced to (the H100 profile's 128 x 64 x 16 among them), or none. */
-const TILES = [undefined, { tm: 16, tn: 16, tk: 16 }, { tm: 32, tn: 32, tk: 8 }, { tm: 64, tn: 64, tk: 16 }, { tm: 128, tn: 64, tk: 16 }, { tm: 64, tn: 128, tk: 8 }, { tm: 32, tn: 64, tk: 32 }];
+const TILES = [
+  undefined,
+  { tm: 16, tn: 16, tk: 16 },
+  { tm: 32, tn: 32, tk: 8 },
+  { tm: 64, tn: 64, tk: 16 },
+  { tm: 128, tn: 64, tk: 16 },
+  { tm: 64, tn: 128, tk: 8 },
+  { tm: 32, tn: 64, tk: 32 },
+];
 /**
  * Workgroup layouts a profile may name (planned only where the tiles divide among them). Fewer
  * invocations than 256 come with the 8-deep tiles the bench times them on: SwiftShader takes
@@ -42,11 +50,20 @@ const LAYOUTS = [
 ];
 
 /** How an operand (or the output) lies in its buffer: storage order, padding of each stored dimension, and where it starts. */
-const layout = fc.record({ order: fc.array(fc.nat(), { minLength: 5, maxLength: 5 }), pads: fc.array(fc.constantFrom(0, 0, 0, 1, 4), { minLength: 5, maxLength: 5 }), offset: fc.constantFrom(0, 0, 1, 2, 4, 8) });
+const layout = fc.record({
+  order: fc.array(fc.nat(), { minLength: 5, maxLength: 5 }),
+  pads: fc.array(fc.constantFrom(0, 0, 0, 1, 4), { minLength: 5, maxLength: 5 }),
+  offset: fc.constantFrom(0, 0, 1, 2, 4, 8),
+});
 
 const scenario = fc
   .record({
-    counts: fc.record({ batch: fc.integer({ min: 0, max: 1 }), m: fc.integer({ min: 1, max: 2 }), n: fc.integer({ min: 1, max: 2 }), k: fc.integer({ min: 1, max: 2 }) }),
+    counts: fc.record({
+      batch: fc.integer({ min: 0, max: 1 }),
+      m: fc.integer({ min: 1, max: 2 }),
+      n: fc.integer({ min: 1, max: 2 }),
+      k: fc.integer({ min: 1, max: 2 }),
+    }),
     batch: fc.integer({ min: 1, max: 3 }),
     first: fc.record({ m: fc.constantFrom(...FIRST), n: fc.constantFrom(...FIRST), k: fc.constantFrom(...K_FIRST) }),
     second: fc.record({ m: fc.constantFrom(...SECOND), n: fc.constantFrom(...SECOND), k: fc.constantFrom(...SECOND) }),
@@ -61,16 +78,38 @@ const scenario = fc
   })
   .filter((s) => {
     const size = (group: "m" | "n" | "k") => s.first[group] * (s.counts[group] === 2 ? s.second[group] : 1);
-    return size("m") <= 300 && size("n") <= 300 && size("k") <= 1200 && s.batch ** s.counts.batch * size("m") * size("n") * size("k") <= 3e6;
+    return (
+      size("m") <= 300 &&
+      size("n") <= 300 &&
+      size("k") <= 1200 &&
+      s.batch ** s.counts.batch * size("m") * size("n") * size("k") <= 3e6
+    );
   });
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 /** The equation's labels by group, their sizes, and the three terms in random orders. */
 function shapeOf(s: Scenario) {
-  const groups = { batch: ["b"].slice(0, s.counts.batch), m: ["i", "j"].slice(0, s.counts.m), n: ["p", "q"].slice(0, s.counts.n), k: ["k", "l"].slice(0, s.counts.k) };
-  const size: Record<string, number> = { b: s.batch, i: s.first.m, j: s.second.m, p: s.first.n, q: s.second.n, k: s.first.k, l: s.second.k };
-  const shuffle = (labels: string[], order: readonly number[]) => labels.map((l, i) => ({ l, o: order[i]! })).sort((x, y) => x.o - y.o).map((e) => e.l);
+  const groups = {
+    batch: ["b"].slice(0, s.counts.batch),
+    m: ["i", "j"].slice(0, s.counts.m),
+    n: ["p", "q"].slice(0, s.counts.n),
+    k: ["k", "l"].slice(0, s.counts.k),
+  };
+  const size: Record<string, number> = {
+    b: s.batch,
+    i: s.first.m,
+    j: s.second.m,
+    p: s.first.n,
+    q: s.second.n,
+    k: s.first.k,
+    l: s.second.k,
+  };
+  const shuffle = (labels: string[], order: readonly number[]) =>
+    labels
+      .map((l, i) => ({ l, o: order[i]! }))
+      .sort((x, y) => x.o - y.o)
+      .map((e) => e.l);
   const terms = [
     shuffle([...groups.batch, ...groups.m, ...groups.k], s.orders[0]!),
     shuffle([...groups.batch, ...groups.k, ...groups.n], s.orders[1]!),
@@ -105,15 +144,30 @@ test(`${RUNS} random contractions on the tiled kernels (edges, slabs, split-k, 1
       const accumulate = s.output === "accumulate";
       const profile = { ...g().profile, ...(s.layout === undefined ? {} : { invocations: s.layout.invocations }) };
       const tiles = s.layout?.tiles ?? s.tiles;
-      const options = { ...(s.strategy === undefined ? {} : { strategy: s.strategy }), ...(tiles === undefined ? {} : { tiles }), profile, accumulate };
+      const options = {
+        ...(s.strategy === undefined ? {} : { strategy: s.strategy }),
+        ...(tiles === undefined ? {} : { tiles }),
+        profile,
+        accumulate,
+      };
       // Sized: i and p left to run time; an out view is compiled as a contiguous one at the nominal sizes.
-      const typed = shapes.slice(0, 2).map((sh, k) => sh.map((n, d) => (["i", "p"].includes(terms[k]![d]!) ? undefined : n)));
+      const typed = shapes
+        .slice(0, 2)
+        .map((sh, k) => sh.map((n, d) => (["i", "p"].includes(terms[k]![d]!) ? undefined : n)));
       const nominal = () => contiguousStrides(compileSized(equation, typed, options).plan.output.shape);
       const compiled = sized
         ? compileSized(equation, typed, { ...options, ...(out === undefined ? {} : { outputStrides: nominal() }) })
-        : compilePlan(planEinsum(equation, [a!.view, b!.view], { ...options, ...(out === undefined ? {} : { outputStrides: out.view.strides, outputOffset: out.view.offset }) }));
+        : compilePlan(
+            planEinsum(equation, [a!.view, b!.view], {
+              ...options,
+              ...(out === undefined ? {} : { outputStrides: out.view.strides, outputOffset: out.view.offset }),
+            }),
+          );
       const before = g().stats().plansMade;
-      const result = einsum(equation, a!.view, b!.view, { compiled, ...(out === undefined ? {} : { out: out.view, accumulate }) });
+      const result = einsum(equation, a!.view, b!.view, {
+        compiled,
+        ...(out === undefined ? {} : { out: out.view, accumulate }),
+      });
       if (g().stats().plansMade === before) {
         used += 1;
         const tiled = compiled.plan.steps.flatMap((step) => (step.tiles === undefined ? [] : [step.tiles]));
@@ -123,7 +177,10 @@ test(`${RUNS} random contractions on the tiled kernels (edges, slabs, split-k, 1
         if (compiled.plan.steps.some((step) => step.strategy === "split-k")) seen.splitK += 1;
         if (sized) seen.sized += 1;
       }
-      const expected = oracleEinsum(equation, [a!, b!].map(({ view, data }) => ({ data, shape: view.shape, strides: view.strides, offset: view.offset })));
+      const expected = oracleEinsum(
+        equation,
+        [a!, b!].map(({ view, data }) => ({ data, shape: view.shape, strides: view.strides, offset: view.offset })),
+      );
       const what = `${equation} sizes ${JSON.stringify(size)} ${s.strategy ?? "planned"} tiles ${JSON.stringify(tiles ?? "planned")} layout ${JSON.stringify(s.layout?.invocations ?? "default")} ${s.output}${sized ? " sized" : ""} starts ${[a!, b!, ...(out === undefined ? [] : [out])].map((o) => o.view.offset).join(",")}`;
       if (out === undefined) {
         expect(maxRelativeError(await result.read(), expected.data), what).toBeLessThanOrEqual(1e-4);

@@ -17,7 +17,12 @@ const Usage = { MAP_READ: 0x1, MAP_WRITE: 0x2, COPY_SRC: 0x4, COPY_DST: 0x8, STO
 const arange = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
 
 /** A buffer of the application's own with `values` (f32) written at byte `offset`. */
-function appBuffer(values: readonly number[], bytes: number, offset = 0, usage: number = Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST): GPUBuffer {
+function appBuffer(
+  values: readonly number[],
+  bytes: number,
+  offset = 0,
+  usage: number = Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST,
+): GPUBuffer {
   const buffer = g().device.createBuffer({ size: bytes, usage, label: "app buffer" });
   if (values.length > 0) g().device.queue.writeBuffer(buffer, offset, new Float32Array(values));
   return buffer;
@@ -60,7 +65,12 @@ describe("buffers in", () => {
     expect([...(await x.read())]).toEqual(a);
     const b = tensor(g(), arange(12), [3, 4]);
     const c = einsum("ij,jk->ik", x, b);
-    expect([...(await c.read())]).toEqual([...oracleEinsum("ij,jk->ik", [{ data: a, shape: [2, 3] }, { data: arange(12), shape: [3, 4] }]).data]);
+    expect([...(await c.read())]).toEqual([
+      ...oracleEinsum("ij,jk->ik", [
+        { data: a, shape: [2, 3] },
+        { data: arange(12), shape: [3, 4] },
+      ]).data,
+    ]);
     // views of it are views too: its transpose, a slice
     expect([...(await x.transpose().slice(0, 1).read())]).toEqual([2, 5, 3, 6]);
     x.destroy();
@@ -105,7 +115,9 @@ describe("buffers out", () => {
     expect(view.isContiguous).toBe(false);
     expect(a.isContiguous).toBe(true);
     const raw = await readRaw(view.gpuBuffer);
-    const values = [0, 1].flatMap((i) => [0, 1, 2].map((j) => raw[view.byteOffset / 4 + i * view.strides[0]! + j * view.strides[1]!]!));
+    const values = [0, 1].flatMap((i) =>
+      [0, 1, 2].map((j) => raw[view.byteOffset / 4 + i * view.strides[0]! + j * view.strides[1]!]!),
+    );
     expect(values).toEqual([...(await view.read())]);
     expect(values).toEqual([1, 5, 9, 13, 17, 21]);
   });
@@ -146,12 +158,43 @@ describe("ownership", () => {
 describe("misuse is an EinsightError before anything reaches the GPU", () => {
   test.each([
     ["not a buffer", () => fromGpuBuffer(g(), {} as GPUBuffer, [2]), "invalidBuffer", /expected a GPUBuffer, got/],
-    ["no STORAGE usage", () => fromGpuBuffer(g(), appBuffer([], 16, 0, Usage.COPY_SRC | Usage.COPY_DST), [4]), "invalidBuffer", /has no STORAGE usage/],
-    ["mapped", () => fromGpuBuffer(g(), g().device.createBuffer({ size: 16, usage: Usage.STORAGE, mappedAtCreation: true }), [4]), "invalidBuffer", /the buffer is mapped; unmap it/],
-    ["an offset inside an element", () => fromGpuBuffer(g(), appBuffer([], 32), [2], { offset: 6 }), "invalidBuffer", /offset 6 is not a whole number of f32 elements/],
-    ["past the end", () => fromGpuBuffer(g(), appBuffer([], 32), [2, 4], { offset: 4 }), "invalidBuffer", /reaches byte 36, past the end of the 32-byte buffer/],
-    ["strides past the end", () => fromGpuBuffer(g(), appBuffer([], 32), [2, 2], { strides: [7, 1] }), "invalidBuffer", /strides \[7, 1\] from byte 0 reaches byte 36, past the end/],
-    ["strides of the wrong rank", () => fromGpuBuffer(g(), appBuffer([], 32), [2, 2], { strides: [1] }), "invalidStrides", /strides \[1\] must be 2 non-negative whole numbers/],
+    [
+      "no STORAGE usage",
+      () => fromGpuBuffer(g(), appBuffer([], 16, 0, Usage.COPY_SRC | Usage.COPY_DST), [4]),
+      "invalidBuffer",
+      /has no STORAGE usage/,
+    ],
+    [
+      "mapped",
+      () =>
+        fromGpuBuffer(g(), g().device.createBuffer({ size: 16, usage: Usage.STORAGE, mappedAtCreation: true }), [4]),
+      "invalidBuffer",
+      /the buffer is mapped; unmap it/,
+    ],
+    [
+      "an offset inside an element",
+      () => fromGpuBuffer(g(), appBuffer([], 32), [2], { offset: 6 }),
+      "invalidBuffer",
+      /offset 6 is not a whole number of f32 elements/,
+    ],
+    [
+      "past the end",
+      () => fromGpuBuffer(g(), appBuffer([], 32), [2, 4], { offset: 4 }),
+      "invalidBuffer",
+      /reaches byte 36, past the end of the 32-byte buffer/,
+    ],
+    [
+      "strides past the end",
+      () => fromGpuBuffer(g(), appBuffer([], 32), [2, 2], { strides: [7, 1] }),
+      "invalidBuffer",
+      /strides \[7, 1\] from byte 0 reaches byte 36, past the end/,
+    ],
+    [
+      "strides of the wrong rank",
+      () => fromGpuBuffer(g(), appBuffer([], 32), [2, 2], { strides: [1] }),
+      "invalidStrides",
+      /strides \[1\] must be 2 non-negative whole numbers/,
+    ],
     ["a bad shape", () => fromGpuBuffer(g(), appBuffer([], 32), [2, -1]), "invalidShape", /shape/],
   ])("%s", (_, run, code, message) => {
     const error = thrown(run);
@@ -161,13 +204,18 @@ describe("misuse is an EinsightError before anything reaches the GPU", () => {
 
   test("two views of one buffer are one buffer: out may not share it with an operand", () => {
     const buffer = appBuffer(arange(8), 32);
-    const error = thrown(() => einsum("i->i", fromGpuBuffer(g(), buffer, [4]), { out: fromGpuBuffer(g(), buffer, [4], { offset: 16 }) }));
+    const error = thrown(() =>
+      einsum("i->i", fromGpuBuffer(g(), buffer, [4]), { out: fromGpuBuffer(g(), buffer, [4], { offset: 16 }) }),
+    );
     expect(error.code).toBe("aliasedOutput");
   });
 
   test("read() of a buffer without COPY_SRC says so", async () => {
     const t = fromGpuBuffer(g(), appBuffer([1, 2], 8, 0, Usage.STORAGE | Usage.COPY_DST), [2]);
-    await expect(t.read()).rejects.toMatchObject({ code: "invalidBuffer", message: expect.stringMatching(/no COPY_SRC usage/) as unknown });
+    await expect(t.read()).rejects.toMatchObject({
+      code: "invalidBuffer",
+      message: expect.stringMatching(/no COPY_SRC usage/) as unknown,
+    });
     // an einsum reads it on the GPU, and its result reads back
     expect([...(await einsum("i->i", t).read())]).toEqual([1, 2]);
   });
@@ -176,12 +224,18 @@ describe("misuse is an EinsightError before anything reaches the GPU", () => {
     const other = await gpu();
     const foreign = other.device.createBuffer({ size: 16, usage: Usage.STORAGE | Usage.COPY_SRC });
     const t = fromGpuBuffer(g(), foreign, [4]);
-    await expect(einsum("i->", t).read()).rejects.toMatchObject({ code: "invalidBuffer", message: expect.stringMatching(/A GPU buffer of another device was used/) as unknown });
+    await expect(einsum("i->", t).read()).rejects.toMatchObject({
+      code: "invalidBuffer",
+      message: expect.stringMatching(/A GPU buffer of another device was used/) as unknown,
+    });
     other.destroy();
     const gone = appBuffer([1, 2, 3, 4], 16);
     const v = fromGpuBuffer(g(), gone, [4]);
     gone.destroy();
-    await expect(einsum("i->", v).read()).rejects.toMatchObject({ code: "invalidBuffer", message: expect.stringMatching(/destroyed while einsight still used it/) as unknown });
+    await expect(einsum("i->", v).read()).rejects.toMatchObject({
+      code: "invalidBuffer",
+      message: expect.stringMatching(/destroyed while einsight still used it/) as unknown,
+    });
     // the Gpu goes on working
     expect([...(await einsum("i->", tensor(g(), [1, 2], [2])).read())]).toEqual([3]);
   });

@@ -15,7 +15,11 @@ const entry = new URL("../../dist/runtime/index.js", import.meta.url).href;
 function runScript(body: string): { status: number | null; signal: string | null; output: string } {
   expect(existsSync(fileURLToPath(entry)), "dist/ is missing: run npm run build (npm test does)").toBe(true);
   const script = `import { gpu, tensor } from ${JSON.stringify(entry)};\n${body}`;
-  const r = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { status: r.status, signal: r.signal, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -49,7 +53,10 @@ test("two GPUs at once: one destroyed and collected while the other keeps workin
 });
 
 /** Runs `body` `times` times, two processes at once; each run's exit status, signal and output. */
-async function runMany(body: string, times: number): Promise<{ status: number | null; signal: string | null; output: string }[]> {
+async function runMany(
+  body: string,
+  times: number,
+): Promise<{ status: number | null; signal: string | null; output: string }[]> {
   expect(existsSync(fileURLToPath(entry)), "dist/ is missing: run npm run build (npm test does)").toBe(true);
   const script = `import { einsum, gpu, tensor } from ${JSON.stringify(entry)};\n${body}`;
   const once = () =>
@@ -68,12 +75,36 @@ async function runMany(body: string, times: number): Promise<{ status: number | 
 /** Each script ends its process on its own; every run must exit 0 with no signal and print `expected`. */
 const exits: [string, string, string][] = [
   // issue: reliability 1. Crashed, aborted or hung in 8 runs of 8 before instances were kept for the process's life.
-  ["an einsum that throws, then destroy()", `const g = await gpu(); try { einsum("ij,jk->ik", tensor(g, [1, 2, 3, 4], [2, 2]), tensor(g, [1, 2, 3], [3])); } catch (e) { console.log(e.code); } finally { g.destroy(); }`, "rankMismatch"],
-  ["an einsum queued and never read, then destroy()", `const g = await gpu(); const a = tensor(g, [1, 2, 3, 4], [2, 2]); einsum("ij,jk->ik", a, a); g.destroy(); console.log("done");`, "done"],
-  ["a read pending at destroy() rejects with destroyedDevice", `const g = await gpu(); const p = einsum("ij->i", tensor(g, [1, 2, 3, 4], [2, 2])).read(); g.destroy(); console.log(await p.then(() => "resolved", (e) => e.code));`, "destroyedDevice"],
-  ["a read pending at destroy() and never awaited", `const g = await gpu(); einsum("ij->i", tensor(g, [1, 2, 3, 4], [2, 2])).read(); g.destroy(); await new Promise((r) => setTimeout(r, 100)); console.log("done");`, "done"],
-  ["no destroy() at all", `const g = await gpu(); console.log([...(await einsum("i->", tensor(g, [1, 2], [2])).read())].join());`, "3"],
-  ["two GPUs made and destroyed in turn", `for (let i = 0; i < 2; i++) { const g = await gpu(); try { einsum("i,i->", tensor(g, [1, 2, 3], [3]), tensor(g, [1, 2], [2])); } catch (e) { console.log(e.code); } g.destroy(); }`, "sizeMismatch\nsizeMismatch"],
+  [
+    "an einsum that throws, then destroy()",
+    `const g = await gpu(); try { einsum("ij,jk->ik", tensor(g, [1, 2, 3, 4], [2, 2]), tensor(g, [1, 2, 3], [3])); } catch (e) { console.log(e.code); } finally { g.destroy(); }`,
+    "rankMismatch",
+  ],
+  [
+    "an einsum queued and never read, then destroy()",
+    `const g = await gpu(); const a = tensor(g, [1, 2, 3, 4], [2, 2]); einsum("ij,jk->ik", a, a); g.destroy(); console.log("done");`,
+    "done",
+  ],
+  [
+    "a read pending at destroy() rejects with destroyedDevice",
+    `const g = await gpu(); const p = einsum("ij->i", tensor(g, [1, 2, 3, 4], [2, 2])).read(); g.destroy(); console.log(await p.then(() => "resolved", (e) => e.code));`,
+    "destroyedDevice",
+  ],
+  [
+    "a read pending at destroy() and never awaited",
+    `const g = await gpu(); einsum("ij->i", tensor(g, [1, 2, 3, 4], [2, 2])).read(); g.destroy(); await new Promise((r) => setTimeout(r, 100)); console.log("done");`,
+    "done",
+  ],
+  [
+    "no destroy() at all",
+    `const g = await gpu(); console.log([...(await einsum("i->", tensor(g, [1, 2], [2])).read())].join());`,
+    "3",
+  ],
+  [
+    "two GPUs made and destroyed in turn",
+    `for (let i = 0; i < 2; i++) { const g = await gpu(); try { einsum("i,i->", tensor(g, [1, 2, 3], [3]), tensor(g, [1, 2], [2])); } catch (e) { console.log(e.code); } g.destroy(); }`,
+    "sizeMismatch\nsizeMismatch",
+  ],
 ];
 
 test.each(exits)("a clean exit every time: %s", async (_, body, expected) => {

@@ -25,7 +25,11 @@ test("a freed buffer is reused for the next allocation of its size, outside allo
 });
 
 test("einsum outputs come from the pool: a repeated einsum creates no buffer after the first", async () => {
-  const x = tensor(g(), Array.from({ length: 64 }, (_, i) => i), [8, 8]);
+  const x = tensor(
+    g(),
+    Array.from({ length: 64 }, (_, i) => i),
+    [8, 8],
+  );
   einsum("ij,jk->ik", x, x).destroy();
   const first = einsum("ij,jk->ik", x, x);
   const buffer = first.storage.buffer;

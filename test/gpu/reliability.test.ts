@@ -12,29 +12,43 @@ import { useGpu } from "./use-gpu.js";
 
 const g = useGpu();
 const code = (c: string, message?: string): unknown =>
-  expect.objectContaining({ name: "EinsightError", code: c, ...(message === undefined ? {} : { message: expect.stringContaining(message) as unknown }) });
+  expect.objectContaining({
+    name: "EinsightError",
+    code: c,
+    ...(message === undefined ? {} : { message: expect.stringContaining(message) as unknown }),
+  });
 
 test("a buffer past maxBufferSize is refused before allocation, and the device goes on", async () => {
   const limit = g().limits.maxBufferSize;
   const before = g().stats().allocatedBytes;
-  expect(() => zeros(g(), [Math.floor(limit / 4) + 1])).toThrow(code("bufferTooLarge", `maxBufferSize of ${limit} bytes`));
+  expect(() => zeros(g(), [Math.floor(limit / 4) + 1])).toThrow(
+    code("bufferTooLarge", `maxBufferSize of ${limit} bytes`),
+  );
   expect(g().stats().allocatedBytes).toBe(before); // nothing counted for a buffer never made
   expect([...(await tensor(g(), [1, 2], [2]).read())]).toEqual([1, 2]); // no GPU error left behind
 });
 
 test("shapes whose element count is not a safe integer", () => {
-  expect(() => zeros(g(), [2 ** 30, 2 ** 30, 2 ** 30])).toThrow(code("bufferTooLarge", "more than any GPU buffer holds"));
+  expect(() => zeros(g(), [2 ** 30, 2 ** 30, 2 ** 30])).toThrow(
+    code("bufferTooLarge", "more than any GPU buffer holds"),
+  );
   expect(() => zeros(g(), [2, -1])).toThrow(code("invalidShape"));
 });
 
 test("sizes past WGSL's u32 index range are refused with the count", () => {
   const one = tensor(g(), [1], [1]);
   expect(() => einsum("i->", one.expand(2 ** 32 + 5))).toThrow(code("indexRange", "4294967301 summed terms"));
-  expect(() => einsum("i,j->ij", one.expand(2 ** 16), one.expand(2 ** 16 + 1))).toThrow(code("indexRange", "output elements"));
+  expect(() => einsum("i,j->ij", one.expand(2 ** 16), one.expand(2 ** 16 + 1))).toThrow(
+    code("indexRange", "output elements"),
+  );
 });
 
 test("read() of a view too long for a Float32Array", async () => {
-  await expect(tensor(g(), [1], [1]).expand(2 ** 33).read()).rejects.toMatchObject({ code: "bufferTooLarge" });
+  await expect(
+    tensor(g(), [1], [1])
+      .expand(2 ** 33)
+      .read(),
+  ).rejects.toMatchObject({ code: "bufferTooLarge" });
 });
 
 test("data that is not numbers", () => {
@@ -95,8 +109,16 @@ test("many sizes of one einsum share kernels sized at run time: compiled pipelin
   const h = await gpu();
   try {
     for (let k = 2; k < 62; k++) {
-      const a = tensor(h, Float32Array.from({ length: 3 * k }, (_, i) => i % 7), [3, k]);
-      const b = tensor(h, Float32Array.from({ length: k * 5 }, (_, i) => i % 5), [k, 5]);
+      const a = tensor(
+        h,
+        Float32Array.from({ length: 3 * k }, (_, i) => i % 7),
+        [3, k],
+      );
+      const b = tensor(
+        h,
+        Float32Array.from({ length: k * 5 }, (_, i) => i % 5),
+        [k, 5],
+      );
       const z = einsum("ij,jk->ik", a, b);
       if (k % 10 === 1 || k < 8) {
         const values = await z.read();
@@ -129,7 +151,10 @@ test("many operands contract right: 64 of 'a,a,...->', a chain of 51 matrices, 1
   const turn = [...(await einsum(chain, ...new Array<typeof r>(51).fill(r)).read())];
   [1, 0, 0, 1].forEach((v, i) => expect(Math.abs(turn[i]! - v)).toBeLessThan(1e-4));
   const start = performance.now();
-  const p = plan(`${new Array<string>(1000).fill("a").join(",")}->a`, new Array<{ shape: number[] }>(1000).fill({ shape: [3] }));
+  const p = plan(
+    `${new Array<string>(1000).fill("a").join(",")}->a`,
+    new Array<{ shape: number[] }>(1000).fill({ shape: [3] }),
+  );
   expect(performance.now() - start).toBeLessThan(1000);
   expect(p.steps).toHaveLength(999);
 });
@@ -158,14 +183,30 @@ test("a shared plan serves only sizes whose own plan takes its path and strategi
       ts.forEach((t) => t.destroy());
       return values;
     };
-    for (const l of [61, 62, 63, 64]) expect((await chain([[2, 2], [2, 4], [4, l]]))[0]).toBe(8);
+    for (const l of [61, 62, 63, 64])
+      expect(
+        (
+          await chain([
+            [2, 2],
+            [2, 4],
+            [4, l],
+          ])
+        )[0],
+      ).toBe(8);
     h.resetStats();
-    const big = await chain([[17000, 2], [2, 17000], [17000, 2]]);
+    const big = await chain([
+      [17000, 2],
+      [2, 17000],
+      [17000, 2],
+    ]);
     expect(big[0]).toBe(2 * 17000);
     expect(h.stats().temporaryBytes).toBeLessThan(1024); // A(BC): a 2 x 2 intermediate
     // Small GEMMs share a loop plan; a large one plans its own tiled kernel.
     const gemm = async (n: number) => {
-      const [a, b] = [tensor(h, new Float32Array(n * n).fill(1), [n, n]), tensor(h, new Float32Array(n * n).fill(1), [n, n])];
+      const [a, b] = [
+        tensor(h, new Float32Array(n * n).fill(1), [n, n]),
+        tensor(h, new Float32Array(n * n).fill(1), [n, n]),
+      ];
       const values = await einsum("ij,jk->ik", a, b).read();
       return { values, strategy: plan("ij,jk->ik", [a, b]).steps[0]!.strategy };
     };

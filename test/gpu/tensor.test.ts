@@ -35,7 +35,9 @@ describe("tensor and read", () => {
     expect([...(await x.select(0, 1).transpose().read())]).toEqual([12, 16, 20, 13, 17, 21, 14, 18, 22, 15, 19, 23]);
     expect([...(await x.permute(2, 0, 1).select(0, 0).read())]).toEqual([0, 4, 8, 12, 16, 20]);
     expect([...(await x.select(2, 0).diagonal(0, 0, 1).read())]).toEqual([0, 16]);
-    expect([...(await tensor(g(), [1, 2], [2, 1]).expand(3, 2, 2).read())]).toEqual([1, 1, 2, 2, 1, 1, 2, 2, 1, 1, 2, 2]);
+    expect([...(await tensor(g(), [1, 2], [2, 1]).expand(3, 2, 2).read())]).toEqual([
+      1, 1, 2, 2, 1, 1, 2, 2, 1, 1, 2, 2,
+    ]);
     expect(x.slice(0, 1).storage).toBe(x.storage);
     const after = g().stats();
     expect(after.dispatches).toBe(stats.dispatches);
@@ -62,7 +64,12 @@ describe("tensor and read", () => {
 
 describe("bad input is an EinsightError with a code", () => {
   test("data that does not fit the shape", () => {
-    expect(() => tensor(g(), [1, 2, 3], [2, 2])).toThrow(expect.objectContaining({ code: "invalidData", message: "tensor(): shape [2, 2] has 4 elements but data has 3." }));
+    expect(() => tensor(g(), [1, 2, 3], [2, 2])).toThrow(
+      expect.objectContaining({
+        code: "invalidData",
+        message: "tensor(): shape [2, 2] has 4 elements but data has 3.",
+      }),
+    );
     expect(() => tensor(g(), [1], [-1])).toThrow(expect.objectContaining({ code: "invalidShape" }));
   });
 

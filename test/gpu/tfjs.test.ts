@@ -23,7 +23,9 @@ beforeAll(async () => {
 });
 
 const arange = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
-const oracle = (equation: string, ...operands: { data: readonly number[]; shape: readonly number[] }[]) => [...oracleEinsum(equation, operands).data];
+const oracle = (equation: string, ...operands: { data: readonly number[]; shape: readonly number[] }[]) => [
+  ...oracleEinsum(equation, operands).data,
+];
 
 describe("fromTfjs: a tfjs tensor read in place", () => {
   test("the output of tfjs ops still recorded, not submitted, is what einsight reads", async () => {
@@ -34,7 +36,9 @@ describe("fromTfjs: a tfjs tensor read in place", () => {
     const b = tensor(g(), arange(12), [3, 4]);
     const c = einsum("ij,jk->ik", view, b);
     const yValues = arange(6).map((v) => 2 * v + 1);
-    expect([...(await c.read())]).toEqual(oracle("ij,jk->ik", { data: yValues, shape: [2, 3] }, { data: arange(12), shape: [3, 4] }));
+    expect([...(await c.read())]).toEqual(
+      oracle("ij,jk->ik", { data: yValues, shape: [2, 3] }, { data: arange(12), shape: [3, 4] }),
+    );
     tf.dispose([x, y]);
     view.destroy();
   });
@@ -96,11 +100,22 @@ describe("toTfjs: an einsight result in tfjs", () => {
 });
 
 test("a tiny two-layer model's steps alternate tfjs and einsight with tfjs's tensor count steady", async () => {
-  const w1 = tensor(g(), arange(12).map((v) => v / 10), [3, 4]);
-  const w2 = tensor(g(), arange(8).map((v) => v / 10 - 0.3), [4, 2]);
+  const w1 = tensor(
+    g(),
+    arange(12).map((v) => v / 10),
+    [3, 4],
+  );
+  const w2 = tensor(
+    g(),
+    arange(8).map((v) => v / 10 - 0.3),
+    [4, 2],
+  );
   const counts: number[] = [];
   for (let step = 0; step < 3; step++) {
-    const input = tf.tensor(arange(6).map((v) => v + step), [2, 3]);
+    const input = tf.tensor(
+      arange(6).map((v) => v + step),
+      [2, 3],
+    );
     const inputView = fromTfjs(g(), input);
     const projected = einsum("bi,ih->bh", inputView, w1);
     const handed = toTfjs(projected);
@@ -108,8 +123,16 @@ test("a tiny two-layer model's steps alternate tfjs and einsight with tfjs's ten
     const view = fromTfjs(g(), hidden);
     const out = einsum("bh,ho->bo", view, w2);
     const values = [...(await out.read())];
-    const h = oracle("bi,ih->bh", { data: arange(6).map((v) => v + step), shape: [2, 3] }, { data: arange(12).map((v) => v / 10), shape: [3, 4] }).map((v) => Math.max(v, 0));
-    oracle("bh,ho->bo", { data: h, shape: [2, 4] }, { data: arange(8).map((v) => v / 10 - 0.3), shape: [4, 2] }).forEach((v, i) => expect(values[i]).toBeCloseTo(v, 4));
+    const h = oracle(
+      "bi,ih->bh",
+      { data: arange(6).map((v) => v + step), shape: [2, 3] },
+      { data: arange(12).map((v) => v / 10), shape: [3, 4] },
+    ).map((v) => Math.max(v, 0));
+    oracle(
+      "bh,ho->bo",
+      { data: h, shape: [2, 4] },
+      { data: arange(8).map((v) => v / 10 - 0.3), shape: [4, 2] },
+    ).forEach((v, i) => expect(values[i]).toBeCloseTo(v, 4));
     tf.dispose([input, handed, hidden]);
     [inputView, projected, view, out].forEach((t) => t.destroy());
     counts.push(tf.memory().numTensors);

@@ -14,7 +14,9 @@ const b = [1, 0, 2, -1, 0, 1, 1, 2, 3, -2, 0, 1];
 /** a [2, 3] times b [3, 4], and the column sums of a. */
 export const expected = {
   shape: [2, 4],
-  values: [0, 1].flatMap((i) => [0, 1, 2, 3].map((k) => [0, 1, 2].reduce((sum, j) => sum + a[i * 3 + j]! * b[j * 4 + k]!, 0))),
+  values: [0, 1].flatMap((i) =>
+    [0, 1, 2, 3].map((k) => [0, 1, 2].reduce((sum, j) => sum + a[i * 3 + j]! * b[j * 4 + k]!, 0)),
+  ),
   sums: [0, 1, 2].map((j) => a[j]! + a[3 + j]!),
   plansMade: 0,
 };
@@ -23,7 +25,10 @@ export const BUNDLERS = ["vite", "rollup", "esbuild", "webpack"] as const;
 export type Bundler = (typeof BUNDLERS)[number];
 
 export const appFiles: Readonly<Record<string, string>> = {
-  "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", target: "es2022", skipLibCheck: true, noEmit: true }, include: ["main.ts"] }),
+  "tsconfig.json": JSON.stringify({
+    compilerOptions: { strict: true, module: "nodenext", target: "es2022", skipLibCheck: true, noEmit: true },
+    include: ["main.ts"],
+  }),
   "main.ts": `import { einsum, gpu, tensor, type Tensor } from "einsight";
 
 const g = await gpu();
@@ -73,7 +78,15 @@ if (bundler === "vite") {
 };
 
 /** Bundles the app in the project `dir` with `bundler` and runs the bundle: the build's output, the bundle's text, and what it printed. */
-export function buildAndRun(dir: string, bundler: Bundler): { build: string; buildStatus: number | null; bundle: string; run: { status: number | null; stdout: string; stderr: string } } {
+export function buildAndRun(
+  dir: string,
+  bundler: Bundler,
+): {
+  build: string;
+  buildStatus: number | null;
+  bundle: string;
+  run: { status: number | null; stdout: string; stderr: string };
+} {
   const build = runIn(dir, process.execPath, ["build.mjs", bundler], 180_000);
   const file = path.join(dir, "out", bundler, "main.mjs");
   const run = runIn(dir, process.execPath, [file]);

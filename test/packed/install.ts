@@ -18,12 +18,16 @@ const out = path.join(tmpdir(), `einsight-packed-${createHash("sha256").update(r
 
 /** The packed tarball of the current dist/ (npm test builds it first). */
 export function packEinsight(): string {
-  if (!existsSync(path.join(root, "dist/runtime/index.js"))) throw new Error("dist/ is missing: run npm run build (npm test does)");
+  if (!existsSync(path.join(root, "dist/runtime/index.js")))
+    throw new Error("dist/ is missing: run npm run build (npm test does)");
   const packs = path.join(out, `pack-${process.pid}`); // one folder a test process: test files may pack at once
   rmSync(packs, { recursive: true, force: true });
   mkdirSync(packs, { recursive: true });
   execFileSync("npm", ["pack", "--silent", "--pack-destination", packs], { cwd: root, stdio: "pipe" });
-  return path.join(packs, readdirSync(packs).find((f) => f.endsWith(".tgz"))!);
+  return path.join(
+    packs,
+    readdirSync(packs).find((f) => f.endsWith(".tgz"))!,
+  );
 }
 
 /**
@@ -31,7 +35,11 @@ export function packEinsight(): string {
  * installed, and `files` written into it; its folder. npm's output (warnings included: an
  * ERESOLVE it overrode would show there) is kept in <folder>/.install.log.
  */
-export function freshProject(kind: string, dependencies: readonly string[], files: Readonly<Record<string, string>>): string {
+export function freshProject(
+  kind: string,
+  dependencies: readonly string[],
+  files: Readonly<Record<string, string>>,
+): string {
   const dir = path.join(out, kind);
   const tarball = packEinsight();
   const stamp = path.join(dir, ".installed");
@@ -39,8 +47,15 @@ export function freshProject(kind: string, dependencies: readonly string[], file
   if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== want) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `fresh-${kind}`, private: true, type: "module" }));
-    const npm = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=warn", tarball, ...dependencies], { cwd: dir, encoding: "utf8" });
+    writeFileSync(
+      path.join(dir, "package.json"),
+      JSON.stringify({ name: `fresh-${kind}`, private: true, type: "module" }),
+    );
+    const npm = spawnSync(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=warn", tarball, ...dependencies],
+      { cwd: dir, encoding: "utf8" },
+    );
     const log = `${npm.stdout}${npm.stderr}`;
     writeFileSync(path.join(dir, ".install.log"), log);
     if (npm.status !== 0) throw new Error(`npm install in ${dir} failed (${npm.status ?? npm.signal}):\n${log}`);
@@ -55,17 +70,26 @@ export function freshProject(kind: string, dependencies: readonly string[], file
 
 /** The version of a package this repository has installed (so that a fresh project gets the same). */
 export function installedVersion(name: string): string {
-  return (JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+  return (
+    JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")) as { version: string }
+  ).version;
 }
 
 /** Runs `command` in the project `dir` (a fresh project's folder); its exit status and output. */
-export function runIn(dir: string, command: string, args: readonly string[], timeout = 120_000): { status: number | null; stdout: string; stderr: string } {
+export function runIn(
+  dir: string,
+  command: string,
+  args: readonly string[],
+  timeout = 120_000,
+): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(command, args, { cwd: dir, encoding: "utf8", timeout });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 /** The names of the packages npm installed in the project `dir` (scoped ones as @scope/name), nested ones included. */
 export function installedPackages(dir: string): string[] {
-  const lock = JSON.parse(readFileSync(path.join(dir, "node_modules/.package-lock.json"), "utf8")) as { packages: Record<string, { link?: boolean }> };
+  const lock = JSON.parse(readFileSync(path.join(dir, "node_modules/.package-lock.json"), "utf8")) as {
+    packages: Record<string, { link?: boolean }>;
+  };
   return Object.keys(lock.packages).map((p) => p.slice(p.lastIndexOf("node_modules/") + "node_modules/".length));
 }

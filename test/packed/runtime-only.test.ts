@@ -51,7 +51,8 @@ beforeAll(() => {
 test("installs without TypeScript, ESLint or unplugin, and runs an einsum on WebGPU", () => {
   expect(readFileSync(path.join(dir, ".install.log"), "utf8")).not.toMatch(/ERESOLVE|peer dep/i);
   const installed = installedPackages(dir);
-  for (const peer of ["typescript", "eslint", "unplugin", "@typescript-eslint/utils"]) expect(installed).not.toContain(peer);
+  for (const peer of ["typescript", "eslint", "unplugin", "@typescript-eslint/utils"])
+    expect(installed).not.toContain(peer);
   expect(installed.length).toBeLessThan(10); // einsight, webgpu and webgpu's few dependencies
   const run = runIn(dir, process.execPath, ["run.mjs"]);
   expect(run.stderr).toBe("");
@@ -62,14 +63,19 @@ test("the build-time subpaths say what to install", () => {
   const run = runIn(dir, process.execPath, ["subpaths.mjs"]);
   expect(run.stderr).toBe("");
   const results = JSON.parse(run.stdout) as Record<string, { code: string; message: string; isEinsightError: boolean }>;
-  for (const result of Object.values(results)) expect(result).toMatchObject({ code: "missingDependency", isEinsightError: true });
+  for (const result of Object.values(results))
+    expect(result).toMatchObject({ code: "missingDependency", isEinsightError: true });
   expect(results["einsight/eslint"]!.message).toBe(
     "einsight/eslint needs the packages @typescript-eslint/utils and typescript, which are not installed in this project (einsight declares them optional peer dependencies, so that an install for the runtime alone leaves them out). Install them: npm i -D @typescript-eslint/utils typescript@6",
   );
-  expect(results["einsight/vite"]!.message).toMatch(/^einsight's bundler plugin \(einsight\/vite, .*\) needs the package unplugin, which is not installed .* npm i -D unplugin$/);
+  expect(results["einsight/vite"]!.message).toMatch(
+    /^einsight's bundler plugin \(einsight\/vite, .*\) needs the package unplugin, which is not installed .* npm i -D unplugin$/,
+  );
   expect(results["einsight/webpack"]!.message).toBe(results["einsight/vite"]!.message);
   expect(results["require einsight/eslint"]!.message).toBe(results["einsight/eslint"]!.message);
-  expect(results["einsight/transformer"]!.message).toMatch(/^einsight\/transformer needs the package typescript, which is not installed .* npm i -D typescript@6$/);
+  expect(results["einsight/transformer"]!.message).toMatch(
+    /^einsight\/transformer needs the package typescript, which is not installed .* npm i -D typescript@6$/,
+  );
 });
 
 test("the command line explains a plan without TypeScript, and `einsight report` says to install it", () => {
@@ -79,5 +85,7 @@ test("the command line explains a plan without TypeScript, and `einsight report`
   expect(explain.stdout).toMatch(/contraction ij,jk->ik/);
   const report = runIn(dir, einsight, ["report", "."]);
   expect(report.status).toBe(1);
-  expect(report.stderr).toMatch(/^einsight: `einsight report` needs the package typescript, which is not installed .* npm i -D typescript@6\n$/);
+  expect(report.stderr).toMatch(
+    /^einsight: `einsight report` needs the package typescript, which is not installed .* npm i -D typescript@6\n$/,
+  );
 });

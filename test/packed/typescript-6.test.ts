@@ -25,7 +25,17 @@ let dir: string;
 beforeAll(() => {
   dir = freshProject("typescript-6", DEPENDENCIES, {
     ...appFiles,
-    "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", target: "es2022", skipLibCheck: true, noEmit: true, plugins: [{ name: "einsight/tsserver" }] }, include: ["main.ts", "hover.ts"] }),
+    "tsconfig.json": JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: "nodenext",
+        target: "es2022",
+        skipLibCheck: true,
+        noEmit: true,
+        plugins: [{ name: "einsight/tsserver" }],
+      },
+      include: ["main.ts", "hover.ts"],
+    }),
     "hover.ts": source,
   });
 }, 300_000);
@@ -43,10 +53,15 @@ test("tsc checks the typed einsums; einsight/vite builds the app with its einsum
 
 test("tsserver loads einsight/tsserver from a fresh project and quickinfo shows the plan", async () => {
   const file = path.join(dir, "hover.ts");
-  const server = spawn(process.execPath, [path.join(dir, "node_modules/typescript/lib/tsserver.js"), "--disableAutomaticTypingAcquisition"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+  const server = spawn(
+    process.execPath,
+    [path.join(dir, "node_modules/typescript/lib/tsserver.js"), "--disableAutomaticTypingAcquisition"],
+    { cwd: dir, stdio: ["pipe", "pipe", "pipe"] },
+  );
   try {
     const responses = tsserverResponses(server.stdout);
-    const send = (seq: number, command: string, args: object) => server.stdin.write(`${JSON.stringify({ seq, type: "request", command, arguments: args })}\n`);
+    const send = (seq: number, command: string, args: object) =>
+      server.stdin.write(`${JSON.stringify({ seq, type: "request", command, arguments: args })}\n`);
     send(1, "open", { file });
     const line = source.split("\n").findIndex((l) => l.includes("einsum(")) + 1;
     const offset = source.split("\n")[line - 1]!.indexOf('"ij') + 2; // inside the equation
@@ -84,5 +99,6 @@ function tsserverResponses(stdout: NodeJS.ReadableStream): (seq: number) => Prom
       else resolve(message);
     }
   });
-  return (seq) => (arrived.has(seq) ? Promise.resolve(arrived.get(seq)) : new Promise((resolve) => waiting.set(seq, resolve)));
+  return (seq) =>
+    arrived.has(seq) ? Promise.resolve(arrived.get(seq)) : new Promise((resolve) => waiting.set(seq, resolve));
 }

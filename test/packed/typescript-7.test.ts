@@ -15,11 +15,20 @@ import { appFiles, buildAndRun, BUNDLERS, expected } from "./app.js";
 import { freshProject, installedPackages, installedVersion, runIn } from "./install.js";
 
 /** The issue's install (npm i -D typescript@7 vite webgpu einsight), with what the build-time plugins use and the other bundlers. */
-const DEPENDENCIES = ["typescript@7.0.2", `ts-morph@${installedVersion("ts-morph")}`, `unplugin@${installedVersion("unplugin")}`, `webgpu@${installedVersion("webgpu")}`, ...BUNDLERS.map((b) => `${b}@${installedVersion(b)}`)];
+const DEPENDENCIES = [
+  "typescript@7.0.2",
+  `ts-morph@${installedVersion("ts-morph")}`,
+  `unplugin@${installedVersion("unplugin")}`,
+  `webgpu@${installedVersion("webgpu")}`,
+  ...BUNDLERS.map((b) => `${b}@${installedVersion(b)}`),
+];
 
 const files = {
   ...appFiles,
-  "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", target: "es2022", skipLibCheck: true, noEmit: true }, include: ["main.ts", "invalid.ts", "complete.ts"] }),
+  "tsconfig.json": JSON.stringify({
+    compilerOptions: { strict: true, module: "nodenext", target: "es2022", skipLibCheck: true, noEmit: true },
+    include: ["main.ts", "invalid.ts", "complete.ts"],
+  }),
   "invalid.ts": `import { einsum, tensor, type Gpu } from "einsight";
 
 declare const g: Gpu;
@@ -65,7 +74,10 @@ beforeAll(() => {
 test("installs beside typescript@7.0.2 with no peer conflict, and none of the packages einsight's lint rules need", () => {
   const log = readFileSync(path.join(dir, ".install.log"), "utf8");
   expect(log).not.toMatch(/ERESOLVE|peer dep/i);
-  expect((JSON.parse(readFileSync(path.join(dir, "node_modules/typescript/package.json"), "utf8")) as { version: string }).version).toBe("7.0.2");
+  expect(
+    (JSON.parse(readFileSync(path.join(dir, "node_modules/typescript/package.json"), "utf8")) as { version: string })
+      .version,
+  ).toBe("7.0.2");
   const installed = installedPackages(dir);
   expect(installed).not.toContain("@typescript-eslint/utils");
   expect(installed).not.toContain("eslint");
@@ -77,7 +89,9 @@ test("TypeScript 7's tsc infers the einsums' output shapes and refuses the inval
   const output = tsc.stdout + tsc.stderr;
   // the only error: invalid.ts's equation (main.ts's annotated shapes hold)
   expect(output.match(/error TS\d+/g)).toHaveLength(1);
-  expect(output).toMatch(/invalid\.ts\(4,25\): error TS2345: .*Label 'q' of the output does not appear in any input; use only labels from the inputs after '->'\./s);
+  expect(output).toMatch(
+    /invalid\.ts\(4,25\): error TS2345: .*Label 'q' of the output does not appear in any input; use only labels from the inputs after '->'\./s,
+  );
   expect(tsc.status).toBe(1); // errors, nothing to emit (noEmit)
 }, 120_000);
 
@@ -128,14 +142,25 @@ test("without ts-morph, the bundler plugin, the transformer and `einsight report
   try {
     const vite = runIn(dir, process.execPath, ["build.mjs", "vite"]);
     expect(vite.status).not.toBe(0);
-    expect(vite.stderr).toContain("EinsightError: einsight/vite plans einsums with TypeScript's compiler API, which the typescript package of version 7.0.2 does not have");
+    expect(vite.stderr).toContain(
+      "EinsightError: einsight/vite plans einsums with TypeScript's compiler API, which the typescript package of version 7.0.2 does not have",
+    );
     expect(vite.stderr).toContain("npm i -D ts-morph");
     expect(vite.stderr).not.toContain("TypeError");
     const transformer = runIn(dir, process.execPath, ["transformer.mjs"]);
-    expect(JSON.parse(transformer.stdout)).toMatchObject({ name: "EinsightError", code: "missingDependency", isEinsightError: true, message: expect.stringMatching(/^einsight\/transformer plans einsums with TypeScript's compiler API, which the typescript package of version 7\.0\.2 does not have .*npm i -D ts-morph/) as unknown });
+    expect(JSON.parse(transformer.stdout)).toMatchObject({
+      name: "EinsightError",
+      code: "missingDependency",
+      isEinsightError: true,
+      message: expect.stringMatching(
+        /^einsight\/transformer plans einsums with TypeScript's compiler API, which the typescript package of version 7\.0\.2 does not have .*npm i -D ts-morph/,
+      ) as unknown,
+    });
     const report = runIn(dir, path.join(dir, "node_modules/.bin/einsight"), ["report", "."]);
     expect(report.status).toBe(1);
-    expect(report.stderr).toMatch(/^einsight: `einsight report` plans einsums with TypeScript's compiler API, which the typescript package of version 7\.0\.2 does not have .*npm i -D ts-morph/);
+    expect(report.stderr).toMatch(
+      /^einsight: `einsight report` plans einsums with TypeScript's compiler API, which the typescript package of version 7\.0\.2 does not have .*npm i -D ts-morph/,
+    );
   } finally {
     renameSync(`${tsMorph}.hidden`, tsMorph);
   }

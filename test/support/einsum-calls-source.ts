@@ -10,11 +10,16 @@ import { cases, isValidCase, type Case } from "../cases.js";
 
 export function einsumCallsSource(runtimeEntry: string, calls: number, typed = true): string {
   const valid = (cases as readonly Case[]).filter(isValidCase);
-  const lines = [`import { einsum, type Tensor } from ${JSON.stringify(runtimeEntry)};`, "declare function t<const S extends readonly number[]>(shape: S): Tensor<S>;"];
+  const lines = [
+    `import { einsum, type Tensor } from ${JSON.stringify(runtimeEntry)};`,
+    "declare function t<const S extends readonly number[]>(shape: S): Tensor<S>;",
+  ];
   for (let i = 0; i < calls; i++) {
     const c = valid[i % valid.length]!;
     const equation = typed ? JSON.stringify(c.equation) : `(${JSON.stringify(c.equation)} as string)`;
-    lines.push(`export const r${i} = einsum(${[equation, ...c.shapes.map((s) => `t([${s.join(", ")}])`)].join(", ")});`);
+    lines.push(
+      `export const r${i} = einsum(${[equation, ...c.shapes.map((s) => `t([${s.join(", ")}])`)].join(", ")});`,
+    );
   }
   return lines.join("\n");
 }
@@ -23,10 +28,20 @@ export function einsumCallsSource(runtimeEntry: string, calls: number, typed = t
  * A temporary project of one such file (`calls.ts`, importing the built runtime at `runtimeEntry`)
  * and its tsconfig.json, for the benchmarks that compile or lint it; the caller removes `dir`.
  */
-export function einsumCallsProject(runtimeEntry: string, calls: number, prefix: string): { readonly dir: string; readonly file: string } {
+export function einsumCallsProject(
+  runtimeEntry: string,
+  calls: number,
+  prefix: string,
+): { readonly dir: string; readonly file: string } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const file = join(dir, "calls.ts");
   writeFileSync(file, einsumCallsSource(runtimeEntry, calls));
-  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", skipLibCheck: true, types: [] }, include: ["calls.ts"] }));
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", skipLibCheck: true, types: [] },
+      include: ["calls.ts"],
+    }),
+  );
   return { dir, file };
 }

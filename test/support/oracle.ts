@@ -38,7 +38,11 @@ export function oracleEinsum(equation: string, operands: readonly OracleOperand[
  * operand's `data` array (so a view's gradient lands where the view reads, and elements read
  * twice get both contributions): the product rule, term by term, independent of codegen/gradient.
  */
-export function oracleGradients(equation: string, operands: readonly OracleOperand[], gradOutput: ArrayLike<number>): Float64Array[] {
+export function oracleGradients(
+  equation: string,
+  operands: readonly OracleOperand[],
+  gradOutput: ArrayLike<number>,
+): Float64Array[] {
   const { walk } = iterate(equation, operands);
   const grads = operands.map((op) => new Float64Array(op.data.length));
   walk((o, at) => {
@@ -64,7 +68,10 @@ function iterate(equation: string, operands: readonly OracleOperand[]) {
   const reads = operands.map((op, k) => {
     const strides = op.strides ?? contiguousStrides(op.shape);
     const dims = binding.operands[k]!.dims;
-    return { offset: op.offset ?? 0, dims: dims.map((l, d) => ({ slot: slot.get(l)!, stride: op.shape[d] === 1 ? 0 : strides[d]! })) };
+    return {
+      offset: op.offset ?? 0,
+      dims: dims.map((l, d) => ({ slot: slot.get(l)!, stride: op.shape[d] === 1 ? 0 : strides[d]! })),
+    };
   });
   const walk = (visit: (outIndex: number, at: readonly number[]) => void) => {
     const total = elementCount(size);

@@ -9,7 +9,12 @@ import type { Plan } from "../../codegen/plan.js";
 
 /** The plan with these tile settings in every tiled step: how the bench compiles a variant the planner does not choose. */
 export function withTiles(plan: Plan, settings: Partial<TileConfig>): CompiledEinsum {
-  return compilePlan({ ...plan, steps: plan.steps.map((s) => (s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, ...settings } as TileConfig })) });
+  return compilePlan({
+    ...plan,
+    steps: plan.steps.map((s) =>
+      s.tiles === undefined ? s : { ...s, tiles: { ...s.tiles, ...settings } as TileConfig },
+    ),
+  });
 }
 
 /**
@@ -29,30 +34,55 @@ export function probeKernel(code: string, probe: Probe): string {
   const lines = code.split("\n");
   const start = lines.indexOf(K_LOOP);
   const end = lines.indexOf("  }", start);
-  if (start < 0 || end < 0 || code.includes("A_SLAB")) throw new Error("probeKernel: the kernel has no single-buffered k loop (a double-buffered or untiled kernel)");
+  if (start < 0 || end < 0 || code.includes("A_SLAB"))
+    throw new Error("probeKernel: the kernel has no single-buffered k loop (a double-buffered or untiled kernel)");
   const body = lines.slice(start + 1, end);
   // A fetch is a register's reset and its guarded global load; a store puts registers into a slab.
-  const isFetch = (l: string) => /^ {4}[ab]_v\d+ = vec4<[uf]32>\(\);$|^ {4}[ab]_v\d+ = 0\.0;$|^ {4}if \([ab]_ok\d+ && k0 \+ TK /.test(l);
+  const isFetch = (l: string) =>
+    /^ {4}[ab]_v\d+ = vec4<[uf]32>\(\);$|^ {4}[ab]_v\d+ = 0\.0;$|^ {4}if \([ab]_ok\d+ && k0 \+ TK /.test(l);
   const isStore = (l: string) => /^ {4}[ab]_(tile|wide)\[.*\] = /.test(l);
   const stores = body.flatMap((l, i) => (isStore(l) ? [i] : []));
-  if (stores.length === 0 || !body.some(isFetch) || stores.some((i, j) => j > 0 && i !== stores[j - 1]! + 1)) throw new Error("probeKernel: the k loop's slab stores and fetches are not where the probe expects them");
+  if (stores.length === 0 || !body.some(isFetch) || stores.some((i, j) => j > 0 && i !== stores[j - 1]! + 1))
+    throw new Error("probeKernel: the k loop's slab stores and fetches are not where the probe expects them");
   const probed =
     probe === "no-global-loads"
       ? body.filter((l) => !isFetch(l))
-      : [...body.slice(0, stores[0]), "    if (k0 == k_begin) {", ...body.slice(stores[0], stores.at(-1)! + 1), "    }", ...body.slice(stores.at(-1)! + 1)];
+      : [
+          ...body.slice(0, stores[0]),
+          "    if (k0 == k_begin) {",
+          ...body.slice(stores[0], stores.at(-1)! + 1),
+          "    }",
+          ...body.slice(stores.at(-1)! + 1),
+        ];
   return [...lines.slice(0, start + 1), ...probed, ...lines.slice(end)].join("\n");
 }
 
 /** A compiled einsum with each of its tiled kernels probed. */
 export function probeCompiled(compiled: CompiledEinsum, probe: Probe): CompiledEinsum {
-  return { ...compiled, programs: compiled.programs.map((p) => ({ ...p, launches: p.launches.map((l) => (l.kernel.code.includes(K_LOOP) ? { ...l, kernel: { ...l.kernel, code: probeKernel(l.kernel.code, probe) } } : l)) })) };
+  return {
+    ...compiled,
+    programs: compiled.programs.map((p) => ({
+      ...p,
+      launches: p.launches.map((l) =>
+        l.kernel.code.includes(K_LOOP) ? { ...l, kernel: { ...l.kernel, code: probeKernel(l.kernel.code, probe) } } : l,
+      ),
+    })),
+  };
 }
 
 /**
  * What a probed `ij,jk->ik` computes at `samples` output positions (row-major a [m, k] and b [k, n]):
  * (k / tk) times the product of the first tk columns of a and rows of b.
  */
-export function probeExpected(a: ArrayLike<number>, b: ArrayLike<number>, m: number, n: number, k: number, tk: number, samples: readonly number[]): number[] {
+export function probeExpected(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  n: number,
+  k: number,
+  tk: number,
+  samples: readonly number[],
+): number[] {
   return samples.map((flat) => {
     const [i, j] = [Math.floor(flat / n), flat % n];
     let sum = 0;

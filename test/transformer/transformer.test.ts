@@ -23,7 +23,11 @@ const out = fileURLToPath(new URL("./.out", import.meta.url));
 
 /** Compiles the fixture with (or without) the transformer into test/transformer/.out/<name>; returns the emitted files and einsight's diagnostics. */
 function build(name: string, transform: boolean, transformerConfig: TransformerConfig = {}) {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(app, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(app, "tsconfig.json"),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  )!;
   const program = ts.createProgram(config.fileNames, config.options);
   const diagnostics: ts.Diagnostic[] = [];
   const dir = path.join(out, name);
@@ -35,7 +39,15 @@ function build(name: string, transform: boolean, transformerConfig: TransformerC
     files[path.basename(fileName)] = text;
     writeFileSync(path.join(dir, path.basename(fileName)), text);
   };
-  program.emit(undefined, writeFile, undefined, false, transform ? { before: [einsightTransformer(program, transformerConfig, { addDiagnostic: (d) => diagnostics.push(d) })] } : undefined);
+  program.emit(
+    undefined,
+    writeFile,
+    undefined,
+    false,
+    transform
+      ? { before: [einsightTransformer(program, transformerConfig, { addDiagnostic: (d) => diagnostics.push(d) })] }
+      : undefined,
+  );
   return { dir, files, diagnostics };
 }
 
@@ -71,7 +83,10 @@ describe("the transformer", () => {
     const dir = path.join(out, "tspc");
     rmSync(dir, { recursive: true, force: true });
     const tspc = fileURLToPath(new URL("../../node_modules/ts-patch/bin/tspc.js", import.meta.url));
-    const r = spawnSync(process.execPath, [tspc, "-p", path.join(app, "tsconfig.tspc.json")], { encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, [tspc, "-p", path.join(app, "tsconfig.tspc.json")], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const result = run(path.join(dir, "test/transformer/fixtures/app/src")); // rootDir is the repository: the path is kept
     expect(result.plansMade).toBe(1);
@@ -81,13 +96,25 @@ describe("the transformer", () => {
   test("a tile table (its JSON file, as tuneTiles() wrote it) reaches the build's plans; an unreadable one or an unknown profile is refused up front", () => {
     const file = path.join(out, "tiles.json");
     mkdirSync(out, { recursive: true });
-    writeFileSync(file, JSON.stringify({ adapter: "test", entries: [{ m: 64, n: 64, k: 64, tiles: { tm: 32, tn: 32, tk: 32 } }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ adapter: "test", entries: [{ m: 64, n: 64, k: 64, tiles: { tm: 32, tn: 32, tk: 32 } }] }),
+    );
     const main = build("tile-table", true, { tileTable: file }).files["main.js"]!;
     expect(main.match(/"profile": "generic with a tile table"/g)).toHaveLength(main.match(/"profile": /g)!.length);
-    expect(() => build("tile-table-missing", true, { tileTable: path.join(out, "nowhere.json") })).toThrow(/tileTable: cannot read a tile table from .*nowhere.json/);
-    writeFileSync(file, JSON.stringify({ adapter: "test", entries: [{ m: 64, n: 64, k: 64, tiles: { tm: 32, tn: 32, tk: 3 } }] }));
-    expect(() => build("tile-table-bad", true, { tileTable: file })).toThrow(/tileTable.entries\[0\].tiles.tk must be one of 8, 16, 32, 64, got 3/);
-    expect(() => build("profile-unknown", true, { profile: "toString" as never })).toThrow(/Unknown device profile 'toString'/);
+    expect(() => build("tile-table-missing", true, { tileTable: path.join(out, "nowhere.json") })).toThrow(
+      /tileTable: cannot read a tile table from .*nowhere.json/,
+    );
+    writeFileSync(
+      file,
+      JSON.stringify({ adapter: "test", entries: [{ m: 64, n: 64, k: 64, tiles: { tm: 32, tn: 32, tk: 3 } }] }),
+    );
+    expect(() => build("tile-table-bad", true, { tileTable: file })).toThrow(
+      /tileTable.entries\[0\].tiles.tk must be one of 8, 16, 32, 64, got 3/,
+    );
+    expect(() => build("profile-unknown", true, { profile: "toString" as never })).toThrow(
+      /Unknown device profile 'toString'/,
+    );
   });
 
   test("an invalid einsum is a build diagnostic at the offending characters, and is left as it is", () => {
@@ -109,6 +136,13 @@ test("a compiled einsum used with tensors of other sizes is refused, naming the 
   const compiled = compileEinsum("ij,jk->ik", [{ shape: [2, 3] }, { shape: [3, 4] }]);
   const a = tensor(g(), [1, 2, 3, 4, 5, 6], [2, 3]);
   const b = tensor(g(), new Array<number>(15).fill(1), [3, 5]);
-  expect(() => einsum("ij,jk->ik", a, b, { compiled })).toThrow(expect.objectContaining({ code: "compiledMismatch", message: expect.stringMatching(/compiled for operand 1 with dimension 1 \(label 'k'\) of size 4, but got 5 \(shape \[3, 5\]\)/) as unknown }));
+  expect(() => einsum("ij,jk->ik", a, b, { compiled })).toThrow(
+    expect.objectContaining({
+      code: "compiledMismatch",
+      message: expect.stringMatching(
+        /compiled for operand 1 with dimension 1 \(label 'k'\) of size 4, but got 5 \(shape \[3, 5\]\)/,
+      ) as unknown,
+    }),
+  );
   [a, b].forEach((t) => t.destroy());
 });

@@ -16,7 +16,18 @@ import { einsumCallsSource } from "../support/einsum-calls-source.js";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const runtime = join(root, "runtime/index.js");
 /** tsc's flags for a lone file of einsums against the repository's runtime. */
-const FLAGS = ["--ignoreConfig", "--noEmit", "--strict", "--skipLibCheck", "--target", "es2022", "--module", "nodenext", "--types", "node,@webgpu/types"];
+const FLAGS = [
+  "--ignoreConfig",
+  "--noEmit",
+  "--strict",
+  "--skipLibCheck",
+  "--target",
+  "es2022",
+  "--module",
+  "nodenext",
+  "--types",
+  "node,@webgpu/types",
+];
 
 /** TypeScript 6's tsc, the repository's own. */
 export const TSC_6 = join(root, "node_modules/typescript/bin/tsc");
@@ -28,7 +39,10 @@ export function instantiationsPerCall(tsc: string, calls: number): number {
     const count = (typed: boolean) => {
       const file = join(dir, typed ? "typed.mts" : "untyped.mts");
       writeFileSync(file, einsumCallsSource(runtime, calls, typed));
-      const out = execFileSync(process.execPath, [tsc, ...FLAGS, "--extendedDiagnostics", file], { encoding: "utf8", cwd: root });
+      const out = execFileSync(process.execPath, [tsc, ...FLAGS, "--extendedDiagnostics", file], {
+        encoding: "utf8",
+        cwd: root,
+      });
       return Number(/Instantiations:\s+(\d+)/.exec(out)![1]);
     };
     return (count(true) - count(false)) / calls;
@@ -43,7 +57,9 @@ export function invalidCasesModule(): { readonly invalid: readonly InvalidCase[]
   const lines = [
     `import { einsum, type Tensor } from ${JSON.stringify(runtime)};`,
     "declare function t<const S extends readonly number[]>(shape: S): Tensor<S>;",
-    ...invalid.map((c) => `einsum(${[JSON.stringify(c.equation), ...c.shapes.map((s) => `t([${s.join(", ")}])`)].join(", ")});`),
+    ...invalid.map(
+      (c) => `einsum(${[JSON.stringify(c.equation), ...c.shapes.map((s) => `t([${s.join(", ")}])`)].join(", ")});`,
+    ),
   ];
   return { invalid, text: lines.join("\n") };
 }
@@ -54,7 +70,10 @@ export function messagesFromTsc(tsc: string, text: string): Map<number, string> 
   try {
     const file = join(dir, "invalid.mts");
     writeFileSync(file, text);
-    const out = spawnSync(process.execPath, [tsc, ...FLAGS, "--pretty", "false", file], { encoding: "utf8", cwd: root }).stdout;
+    const out = spawnSync(process.execPath, [tsc, ...FLAGS, "--pretty", "false", file], {
+      encoding: "utf8",
+      cwd: root,
+    }).stdout;
     const byLine = new Map<number, string>();
     let line: number | undefined;
     for (const row of out.split("\n")) {
@@ -75,7 +94,10 @@ export function messagesFromTsc(tsc: string, text: string): Map<number, string> 
  * counts the cases compared with the runtime (those with non-ASCII equations are exempt: types
  * see UTF-16 units, so no code point to name).
  */
-export function sentenceProblems(invalid: readonly InvalidCase[], byLine: ReadonlyMap<number, string>): { problems: string[]; checked: number; exempt: number } {
+export function sentenceProblems(
+  invalid: readonly InvalidCase[],
+  byLine: ReadonlyMap<number, string>,
+): { problems: string[]; checked: number; exempt: number } {
   const problems: string[] = [];
   let checked = 0;
   let exempt = 0;
@@ -83,14 +105,20 @@ export function sentenceProblems(invalid: readonly InvalidCase[], byLine: Readon
     const call = `${c.equation} ${JSON.stringify(c.shapes)}`;
     const message = byLine.get(i + 3);
     const sentence = message === undefined ? undefined : /EinsumTypeError<"((?:[^"\\]|\\.)*)">/.exec(message)?.[1];
-    if (sentence === undefined) return void problems.push(message === undefined ? `no type error for ${call}` : `not a sentence for ${call}: ${message}`);
+    if (sentence === undefined)
+      return void problems.push(
+        message === undefined ? `no type error for ${call}` : `not a sentence for ${call}: ${message}`,
+      );
     const typed = JSON.parse(`"${sentence.replace(/\\([^"\\])/g, "\\\\$1")}"`) as string;
     if (!/^[A-Z'].*[.]$/s.test(typed)) return void problems.push(`not a sentence for ${call}: ${typed}`);
     if (c.error === "invalidCharacter" && /[^\x20-\x7e]/.test(c.equation)) return void (exempt += 1);
     const reason = runtimeReason(c);
     const runtimeFacts = new Set(facts(reason));
     const extra = facts(typed).filter((f) => !runtimeFacts.has(f));
-    if (extra.length > 0) problems.push(`${call}: tsc states ${extra.join(", ")} which the runtime does not\n  tsc: ${typed}\n  runtime: ${reason}`);
+    if (extra.length > 0)
+      problems.push(
+        `${call}: tsc states ${extra.join(", ")} which the runtime does not\n  tsc: ${typed}\n  runtime: ${reason}`,
+      );
     checked += 1;
   });
   return { problems, checked, exempt };
@@ -98,7 +126,10 @@ export function sentenceProblems(invalid: readonly InvalidCase[], byLine: Readon
 
 function runtimeReason(c: InvalidCase): string {
   try {
-    bindShapes(c.equation, c.shapes.map((shape) => ({ shape })));
+    bindShapes(
+      c.equation,
+      c.shapes.map((shape) => ({ shape })),
+    );
   } catch (e) {
     if (e instanceof EinsightError) return e.reason;
   }

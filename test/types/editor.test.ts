@@ -18,7 +18,14 @@ function languageService(text: string): ts.LanguageService {
       return content === undefined ? undefined : ts.ScriptSnapshot.fromString(content);
     },
     getCurrentDirectory: () => root,
-    getCompilationSettings: () => ({ strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: ["node", "@webgpu/types"], skipLibCheck: true }),
+    getCompilationSettings: () => ({
+      strict: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      types: ["node", "@webgpu/types"],
+      skipLibCheck: true,
+    }),
     getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
     fileExists: (name) => name === file || ts.sys.fileExists(name),
     readFile: (name) => (name === file ? text : ts.sys.readFile(name)),
@@ -62,7 +69,13 @@ export const w = einsum("ij,jk->ik", t([2, 3]), t([3, number()]));
 declare function number(): number;
 `;
   const text = header + source;
-  const service = create({ languageService: languageService(text), config: { profile: "nvidia-h100" } } as unknown as ts.server.PluginCreateInfo, ts);
+  const service = create(
+    {
+      languageService: languageService(text),
+      config: { profile: "nvidia-h100" },
+    } as unknown as ts.server.PluginCreateInfo,
+    ts,
+  );
   const hover = (marker: string) => {
     const info = service.getQuickInfoAtPosition(file, text.indexOf(marker) + 1);
     return ts.displayPartsToString(info?.documentation ?? []);
@@ -70,7 +83,9 @@ declare function number(): number;
 
   test("on the function name: the plan from the types' shapes", () => {
     const doc = hover(`einsum("ijk`);
-    expect(doc).toContain("einsum ijk,ikl->jl   [8, 16384, 2048] [8, 2048, 1024] -> [16384, 1024]   profile nvidia-h100");
+    expect(doc).toContain(
+      "einsum ijk,ikl->jl   [8, 16384, 2048] [8, 2048, 1024] -> [16384, 1024]   profile nvidia-h100",
+    );
     expect(doc).toMatch(/'direct'/);
     expect(doc).toMatch(/ttgt\s+549\.8G/);
     expect(doc).toMatch(/backward keeps 0 B beyond the operands/);
@@ -80,7 +95,9 @@ declare function number(): number;
   });
   test("a size the types do not know: the plan at a nominal size, and that the transformer's kernels read that size at run time", () => {
     const doc = hover(`einsum("ij,jk`);
-    expect(doc).toContain("With einsight's transformer, the size of 'k' is known only at run time: the kernels read it from params (costs estimated with 4096).");
+    expect(doc).toContain(
+      "With einsight's transformer, the size of 'k' is known only at run time: the kernels read it from params (costs estimated with 4096).",
+    );
     expect(doc).toContain("einsum ij,jk->ik");
   });
   test("elsewhere the hover is TypeScript's own", () => {
@@ -89,6 +106,8 @@ declare function number(): number;
 });
 
 test("tsserver can require the plugin by its package name", () => {
-  const required = createRequire(import.meta.url)("einsight/tsserver") as (modules: { typescript: typeof ts }) => ts.server.PluginModule;
+  const required = createRequire(import.meta.url)("einsight/tsserver") as (modules: {
+    typescript: typeof ts;
+  }) => ts.server.PluginModule;
   expect(typeof required({ typescript: ts }).create).toBe("function");
 });

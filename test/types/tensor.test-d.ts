@@ -60,7 +60,9 @@ describe("typed einsum", () => {
   const Y = t([8, 2048, 1024]);
   test("the motivating contraction on a slice infers its output", () => {
     expectTypeOf(einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y)).toEqualTypeOf<Tensor<[16384, 1024]>>();
-    expectTypeOf(einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y, { strategy: "direct" })).toEqualTypeOf<Tensor<[16384, 1024]>>();
+    expectTypeOf(einsum("ijk,ikl->jl", X.slice(0, 3, 11), Y, { strategy: "direct" })).toEqualTypeOf<
+      Tensor<[16384, 1024]>
+    >();
   });
   test("a size tsc cannot check is accepted and stays unknown", () => {
     expectTypeOf(einsum("ij,jk->ik", t([2, 3]), t([3, 4]).slice(1, 0, 4096))).toEqualTypeOf<Tensor<[2, number]>>();

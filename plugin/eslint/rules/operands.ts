@@ -1,4 +1,7 @@
-/** einsight/operands: operand count and ranks against the equation (ranks from the type checker when linting with types). */
+/**
+ * einsight/operands: operand count and ranks against the equation (ranks from the type checker when linting with
+ * types).
+ */
 import { bindError, tryParse } from "../bind-types.js";
 import { createRule } from "../create-rule.js";
 import { onEinsumCall, operandShapes } from "../einsum-calls.js";
@@ -10,7 +13,10 @@ export default createRule<[], MessageIds>({
   name: "operands",
   meta: {
     type: "problem",
-    docs: { description: "Check the number of einsum operands and their ranks against the equation", recommended: "error" },
+    docs: {
+      description: "Check the number of einsum operands and their ranks against the equation",
+      recommended: "error",
+    },
     schema: [],
     messages: { operandCount: "{{reason}}", rankMismatch: "{{reason}}", missingOutputEllipsis: "{{reason}}" },
   },
@@ -22,8 +28,16 @@ export default createRule<[], MessageIds>({
       if (source === undefined || eq === undefined) return; // valid-equation reports syntax
       const shapes = operandShapes(context, call.operands) ?? call.operands.map(() => undefined);
       const error = bindError(eq, shapes);
-      if (error?.span === undefined || !(error.code === "operandCount" || error.code === "rankMismatch" || error.code === "missingOutputEllipsis")) return;
-      context.report({ loc: spanLocation(source, context.sourceCode, error.span), messageId: error.code, data: { reason: error.reason } });
+      if (
+        error?.span === undefined ||
+        !(error.code === "operandCount" || error.code === "rankMismatch" || error.code === "missingOutputEllipsis")
+      )
+        return;
+      context.report({
+        loc: spanLocation(source, context.sourceCode, error.span),
+        messageId: error.code,
+        data: { reason: error.reason },
+      });
     });
   },
 });

@@ -16,7 +16,10 @@ export default createRule<[], MessageIds>({
   meta: {
     type: "suggestion",
     hasSuggestions: true,
-    docs: { description: "Prefer a view to an einsum that only permutes dimensions or takes a diagonal", recommended: "warn" },
+    docs: {
+      description: "Prefer a view to an einsum that only permutes dimensions or takes a diagonal",
+      recommended: "warn",
+    },
     schema: [],
     messages: {
       preferView: "This einsum only {{what}}; `{{view}}` does the same as a view, with no kernel and no copy.",
@@ -29,7 +32,14 @@ export default createRule<[], MessageIds>({
       const source = call.equation === undefined ? undefined : equationSource(call.equation);
       const eq = source === undefined ? undefined : tryParse(source.text);
       // einsumWithBackward returns { output, backward }, which a view is not
-      if (call.name !== "einsum" || eq === undefined || eq.inputs.length !== 1 || call.operands.length !== 1 || call.options !== undefined) return;
+      if (
+        call.name !== "einsum" ||
+        eq === undefined ||
+        eq.inputs.length !== 1 ||
+        call.operands.length !== 1 ||
+        call.options !== undefined
+      )
+        return;
       const input = eq.inputs[0]!.labels;
       const output = eq.output.labels;
       if (input.includes(ELLIPSIS) || output.includes(ELLIPSIS)) return;
@@ -53,9 +63,14 @@ function viewFor(input: readonly string[], output: readonly string[]): { method:
   if (distinct && output.length === input.length && output.every((l) => input.includes(l))) {
     const order = output.map((l) => input.indexOf(l));
     if (order.every((d, i) => d === i)) return undefined; // an identity einsum is a copy, which may be the point
-    const isSwapOfLastTwo = order.length >= 2 && order.slice(0, -2).every((d, i) => d === i) && order[order.length - 2] === order.length - 1;
-    return { method: isSwapOfLastTwo ? ".transpose()" : `.permute(${order.join(", ")})`, what: "permutes its operand's dimensions" };
+    const isSwapOfLastTwo =
+      order.length >= 2 && order.slice(0, -2).every((d, i) => d === i) && order[order.length - 2] === order.length - 1;
+    return {
+      method: isSwapOfLastTwo ? ".transpose()" : `.permute(${order.join(", ")})`,
+      what: "permutes its operand's dimensions",
+    };
   }
-  if (input.length === 2 && input[0] === input[1] && output.length === 1 && output[0] === input[0]) return { method: ".diagonal()", what: "takes a diagonal" };
+  if (input.length === 2 && input[0] === input[1] && output.length === 1 && output[0] === input[0])
+    return { method: ".diagonal()", what: "takes a diagonal" };
   return undefined;
 }

@@ -10,7 +10,11 @@ export default createRule<[], MessageIds>({
   name: "shape-mismatch",
   meta: {
     type: "problem",
-    docs: { description: "Report einsum labels bound to different sizes by the operands' shape types", recommended: "error", requiresTypeChecking: true },
+    docs: {
+      description: "Report einsum labels bound to different sizes by the operands' shape types",
+      recommended: "error",
+      requiresTypeChecking: true,
+    },
     schema: [],
     messages: { sizeMismatch: "{{reason}}", nonSquareDiagonal: "{{reason}}", ellipsisMismatch: "{{reason}}" },
   },
@@ -22,10 +26,18 @@ export default createRule<[], MessageIds>({
       const shapes = operandShapes(context, call.operands);
       if (source === undefined || eq === undefined || shapes === undefined) return;
       const error = bindError(eq, shapes);
-      if (error?.span === undefined || !(error.code === "sizeMismatch" || error.code === "nonSquareDiagonal" || error.code === "ellipsisMismatch")) return;
+      if (
+        error?.span === undefined ||
+        !(error.code === "sizeMismatch" || error.code === "nonSquareDiagonal" || error.code === "ellipsisMismatch")
+      )
+        return;
       // An unknown size stands in as 1: fine for broadcasting, not for a diagonal's squareness.
       if (error.code === "nonSquareDiagonal" && !isFullyKnown(shapes)) return;
-      context.report({ loc: spanLocation(source, context.sourceCode, error.span), messageId: error.code, data: { reason: error.reason } });
+      context.report({
+        loc: spanLocation(source, context.sourceCode, error.span),
+        messageId: error.code,
+        data: { reason: error.reason },
+      });
     });
   },
 });

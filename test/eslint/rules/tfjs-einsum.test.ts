@@ -13,9 +13,18 @@ untypedTester.run("tfjs-einsum", rule, {
   ],
   invalid: [
     { code: `${tf}tf.einsum("ij,jk", a, b);`, errors: [{ messageId: "noArrow", line: 2, column: 12, endColumn: 17 }] },
-    { code: `${tf}tf.einsum("...ij->ij", a);`, errors: [{ messageId: "ellipsis", line: 2, column: 12, endColumn: 15 }] },
-    { code: `${tf}tf.einsum("ij,jk,kl->il", a, b, c);`, errors: [{ messageId: "tooManyOperands", data: { count: "3" }, line: 2, column: 12, endColumn: 20 }] },
-    { code: `import { einsum } from "@tensorflow/tfjs-core";\neinsum("iij->j", a);`, errors: [{ messageId: "repeatedLabel", data: { label: "i" }, line: 2, column: 10, endColumn: 11 }] },
+    {
+      code: `${tf}tf.einsum("...ij->ij", a);`,
+      errors: [{ messageId: "ellipsis", line: 2, column: 12, endColumn: 15 }],
+    },
+    {
+      code: `${tf}tf.einsum("ij,jk,kl->il", a, b, c);`,
+      errors: [{ messageId: "tooManyOperands", data: { count: "3" }, line: 2, column: 12, endColumn: 20 }],
+    },
+    {
+      code: `import { einsum } from "@tensorflow/tfjs-core";\neinsum("iij->j", a);`,
+      errors: [{ messageId: "repeatedLabel", data: { label: "i" }, line: 2, column: 10, endColumn: 11 }],
+    },
     {
       // every refusal in one equation, each at its characters
       code: `${tf}tf.einsum("...ii", a);`,
@@ -41,9 +50,16 @@ typedTester.run("tfjs-einsum with shape types: the materialized product", rule, 
       filename: typedFile,
     },
     // the limit is an option
-    { code: `${typed}tf.einsum("ij,jk->ik", t([1024, 1024]), t([1024, 1024]));`, filename: typedFile, options: [{ maxProductBytes: 4 * 2 ** 30 }] },
+    {
+      code: `${typed}tf.einsum("ij,jk->ik", t([1024, 1024]), t([1024, 1024]));`,
+      filename: typedFile,
+      options: [{ maxProductBytes: 4 * 2 ** 30 }],
+    },
     // an unknown size: the product's bytes are not known before run time
-    { code: `${typed}declare const n: number;\ntf.einsum("ij,jk->ik", t([n, 1024]), t([1024, 1024]));`, filename: typedFile },
+    {
+      code: `${typed}declare const n: number;\ntf.einsum("ij,jk->ik", t([n, 1024]), t([1024, 1024]));`,
+      filename: typedFile,
+    },
     // shapes that do not bind are operands' and shape-mismatch's business
     { code: `${typed}tf.einsum("ij,jk->ik", t([1024, 1024]), t([512, 1024]));`, filename: typedFile },
   ],
@@ -59,7 +75,16 @@ typedTester.run("tfjs-einsum with shape types: the materialized product", rule, 
       code: `${typed}tf.einsum("ij,jk->ik", t([64, 64]), t([64, 64]));`,
       filename: typedFile,
       options: [{ maxProductBytes: 1024 }],
-      errors: [{ messageId: "broadcastProduct", line: 4, column: 1, endLine: 4, endColumn: 49, data: { bytes: "1.0 MiB", elements: "262144", limit: "1.0 KiB" } }],
+      errors: [
+        {
+          messageId: "broadcastProduct",
+          line: 4,
+          column: 1,
+          endLine: 4,
+          endColumn: 49,
+          data: { bytes: "1.0 MiB", elements: "262144", limit: "1.0 KiB" },
+        },
+      ],
     },
     {
       // a label of size 1 broadcasts: the product counts the larger size

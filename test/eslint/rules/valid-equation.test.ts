@@ -52,11 +52,27 @@ untypedTester.run("valid-equation", rule, {
     },
     {
       code: `${prelude}einsum("ij-jk", a, b);`,
-      errors: [{ messageId: "invalidArrow", line: 4, column: 11, endColumn: 12, data: { reason: "'-' must be followed by '>' to form '->'." } }],
+      errors: [
+        {
+          messageId: "invalidArrow",
+          line: 4,
+          column: 11,
+          endColumn: 12,
+          data: { reason: "'-' must be followed by '>' to form '->'." },
+        },
+      ],
     },
     {
       code: `${prelude}einsum("ij>jk", a, b);`,
-      errors: [{ messageId: "invalidArrow", line: 4, column: 11, endColumn: 12, data: { reason: "'>' must follow '-' to form '->'." } }],
+      errors: [
+        {
+          messageId: "invalidArrow",
+          line: 4,
+          column: 11,
+          endColumn: 12,
+          data: { reason: "'>' must follow '-' to form '->'." },
+        },
+      ],
     },
     {
       code: `${prelude}einsum("ij,jk->iki", a, b);`,
@@ -66,19 +82,43 @@ untypedTester.run("valid-equation", rule, {
           line: 4,
           column: 18,
           endColumn: 19,
-          data: { reason: "Label 'i' appears more than once in the output (first at 7); each output label must be unique. For a diagonal, repeat the label in an input instead." },
+          data: {
+            reason:
+              "Label 'i' appears more than once in the output (first at 7); each output label must be unique. For a diagonal, repeat the label in an input instead.",
+          },
         },
       ],
     },
     {
       // a line continuation inside the string: the output label is on the next source line
       code: `${prelude}einsum("ij,\\\njk->iq", a, b);`,
-      errors: [{ messageId: "unknownOutputLabel", line: 5, column: 6, endLine: 5, endColumn: 7, data: { reason: "Label 'q' of the output does not appear in any input; use only labels from the inputs after '->'." } }],
+      errors: [
+        {
+          messageId: "unknownOutputLabel",
+          line: 5,
+          column: 6,
+          endLine: 5,
+          endColumn: 7,
+          data: {
+            reason: "Label 'q' of the output does not appear in any input; use only labels from the inputs after '->'.",
+          },
+        },
+      ],
     },
     {
       // a control character, written as an escape: named by its code point, the whole escape pointed at
       code: `${prelude}einsum("ij\\u0001k", a);`,
-      errors: [{ messageId: "invalidCharacter", line: 4, column: 11, endColumn: 17, data: { reason: "The control character U+0001 is not a valid einsum label; labels are the letters a-z and A-Z." } }],
+      errors: [
+        {
+          messageId: "invalidCharacter",
+          line: 4,
+          column: 11,
+          endColumn: 17,
+          data: {
+            reason: "The control character U+0001 is not a valid einsum label; labels are the letters a-z and A-Z.",
+          },
+        },
+      ],
     },
   ],
 });
