@@ -37,5 +37,5 @@ export default tseslint.config(
       "max-len": ["error", { code: 120, ignoreUrls: true }],
     },
   },
-  { files: ["**/*.js"], ...tseslint.configs.disableTypeChecked },
+  { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
 );

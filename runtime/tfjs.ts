@@ -12,7 +12,7 @@ import { check, EinsightError } from "../codegen/errors.js";
 import { describeValue } from "./describe.js";
 import type { Gpu } from "./device.js";
 import { einsum } from "./einsum.js";
-import { wrapBuffer } from "./gpu-buffer.js";
+import { copyEquation, wrapBuffer } from "./gpu-buffer.js";
 import { Tensor } from "./tensor.js";
 
 /** What einsight uses of tfjs-backend-webgpu's backend (public members of WebGPUBackend). */
@@ -113,7 +113,7 @@ export function toTfjs(t: Tensor, options: ToTfjsOptions = {}): tf.Tensor {
       `${what}: tfjs's webgpu tensors are float32; this tensor is ${t.dtype}: einsum it into an f32 ` + `tensor first.`,
   );
   backendOn(t.gpu, what);
-  const dense = t.isContiguous && t.offset === 0 ? t : einsum(identity(t.rank), t);
+  const dense = t.isContiguous && t.offset === 0 ? t : einsum(copyEquation(t.rank), t);
   const made = tf.tensor(
     { buffer: dense.gpuBuffer, zeroCopy: options.zeroCopy === true && dense === t },
     [...t.shape],
@@ -121,10 +121,4 @@ export function toTfjs(t: Tensor, options: ToTfjsOptions = {}): tf.Tensor {
   );
   if (dense !== t) dense.destroy(); // tfjs copied it, submitted at once: queued before any reuse of the buffer
   return made;
-}
-
-/** "abc->abc" for rank 3: the einsum that copies a view into a dense tensor. */
-function identity(rank: number): string {
-  const labels = Array.from({ length: rank }, (_, i) => String.fromCharCode(97 + i)).join("");
-  return `${labels}->${labels}`;
 }

@@ -14,6 +14,7 @@ const TYPES: Readonly<Record<string, string>> = {
   ".html": "text/html",
   ".js": "text/javascript",
   ".mjs": "text/javascript",
+  ".wasm": "application/wasm",
 };
 
 /** Serves `folder` (index.html for a folder's path); `close()` stops it. */
