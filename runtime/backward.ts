@@ -88,6 +88,17 @@ export function einsumWithBackward(
   return { output, backward } as EinsumWithBackward<number[], number[][]>;
 }
 
+/**
+ * @internal Each operand's gradient of `einsum(equation, ...operands)` for the output's gradient
+ * `gradOutput`, as new tensors, with no forward pass (an autograd that kept the operands, such as
+ * tfjs's, calls it: runtime/tfjs).
+ */
+export function operandGradients(equation: string, operands: readonly Tensor[], gradOutput: Tensor): Tensor[] {
+  const call: BackwardCall = { equation, operands, options: {}, gradOutput };
+  flushOwners([gradOutput]);
+  return gradOutput.gpu.batch(() => operands.map((_, k) => gradient(call, k, undefined)!));
+}
+
 /** One backward() call: the forward einsum's equation, operands and options, and the output's gradient. */
 interface BackwardCall {
   readonly equation: string;

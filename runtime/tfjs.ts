@@ -4,14 +4,17 @@
  * the view); `toTfjs` hands an einsight tensor to tfjs (a copy on the GPU by default, or the same
  * buffer with `zeroCopy`). Work is ordered on the shared queue: einsight submits tfjs's recorded
  * commands before its own that touch a tfjs buffer, and submits its own before returning, so a
- * tfjs op recorded later runs after it.
+ * tfjs op recorded later runs after it. `einsum` is tf.einsum's stand-in: numpy's whole grammar,
+ * any number of operands, tfjs tensors in and out, gradients through tfjs's autograd.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import { check, EinsightError } from "../codegen/errors.js";
 import { describeValue } from "./describe.js";
-import type { Gpu } from "./device.js";
-import { einsum } from "./einsum.js";
+import { operandGradients } from "./backward.js";
+import { Gpu } from "./device.js";
+import { givenDevice } from "./device-setup.js";
+import { einsum as einsightEinsum } from "./einsum.js";
 import { copyEquation, wrapBuffer } from "./gpu-buffer.js";
 import { Tensor } from "./tensor.js";
 
@@ -113,7 +116,7 @@ export function toTfjs(t: Tensor, options: ToTfjsOptions = {}): tf.Tensor {
       `${what}: tfjs's webgpu tensors are float32; this tensor is ${t.dtype}: einsum it into an f32 ` + `tensor first.`,
   );
   backendOn(t.gpu, what);
-  const dense = t.isContiguous && t.offset === 0 ? t : einsum(copyEquation(t.rank), t);
+  const dense = t.isContiguous && t.offset === 0 ? t : einsightEinsum(copyEquation(t.rank), t);
   const made = tf.tensor(
     { buffer: dense.gpuBuffer, zeroCopy: options.zeroCopy === true && dense === t },
     [...t.shape],
@@ -121,4 +124,73 @@ export function toTfjs(t: Tensor, options: ToTfjsOptions = {}): tf.Tensor {
   );
   if (dense !== t) dense.destroy(); // tfjs copied it, submitted at once: queued before any reuse of the buffer
   return made;
+}
+
+/** einsight's Gpu on each device tfjs runs on, made on first use (it never destroys the device). */
+const gpus = new WeakMap<GPUDevice, Gpu>();
+
+function tfjsGpu(what: string): Gpu {
+  check(
+    tf.getBackend() === "webgpu",
+    "invalidOperand",
+    () =>
+      `${what}: tfjs's active backend is '${tf.getBackend()}'; einsight's einsum runs on the 'webgpu' backend ` +
+      `(await tf.setBackend("webgpu")). On other backends use tf.einsum (two operands, no '...').`,
+  );
+  const device = (tf.backend() as Partial<Backend>).device!;
+  let g = gpus.get(device);
+  if (g === undefined || g.destroyed) {
+    const { adapterName, profile } = givenDevice(device);
+    gpus.set(device, (g = new Gpu(device, adapterName, false, profile)));
+  }
+  return g;
+}
+
+/**
+ * `einsum(equation, ...tensors)` on tfjs tensors of the webgpu backend, computed by einsight's
+ * kernels on tfjs's device: numpy's whole grammar (`...`, repeated labels, any number of
+ * operands), operands read in place, the result a tfjs tensor. Differentiable: `tf.grad`,
+ * `tf.variableGrads` and optimizers take each operand's gradient einsum; backward keeps the
+ * operands themselves (tfjs keeps them alive), never a copy.
+ */
+export function einsum(equation: string, ...tensors: tf.Tensor[]): tf.Tensor {
+  const g = tfjsGpu(`einsum("${String(equation)}")`);
+  tensors.forEach((t, k) =>
+    check(
+      t instanceof tf.Tensor,
+      "invalidOperand",
+      () => `Operand ${k} of einsum("${equation}") is ${describeValue(t)}, not a tfjs Tensor.`,
+    ),
+  );
+  const forward = tf.customGrad((...args: unknown[]) => {
+    const inputs = args.slice(0, -1) as tf.Tensor[];
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const value = withViews(g, inputs, (views) => einsightEinsum(equation, ...views));
+    save(inputs);
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
+      withViews(g, [dy as tf.Tensor, ...saved], ([grad, ...operands]) => operandGradients(equation, operands, grad!));
+    return { value, gradFunc };
+  });
+  return forward(...tensors);
+}
+
+/**
+ * Runs `compute` on einsight views of `inputs` and hands its results to tfjs (GPU copies); the
+ * views and einsight's results are let go of before returning.
+ */
+function withViews<R extends Tensor | Tensor[]>(
+  g: Gpu,
+  inputs: readonly tf.Tensor[],
+  compute: (views: Tensor[]) => R,
+): R extends Tensor[] ? tf.Tensor[] : tf.Tensor {
+  const views = inputs.map((t) => fromTfjs(g, t));
+  try {
+    const result = compute(views);
+    const results: Tensor[] = Array.isArray(result) ? result : [result];
+    const handed = results.map((t) => toTfjs(t));
+    results.forEach((t) => t.destroy());
+    return (Array.isArray(result) ? handed : handed[0]) as R extends Tensor[] ? tf.Tensor[] : tf.Tensor;
+  } finally {
+    views.forEach((v) => v.destroy());
+  }
 }

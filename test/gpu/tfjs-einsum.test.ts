@@ -1,0 +1,170 @@
+/**
+ * einsight/tfjs's einsum on tfjs tensors of the webgpu backend (on einsight's test device):
+ * forward values against tf.einsum where tfjs can run the case and against the oracle where it
+ * cannot (three operands, '...', repeated labels); gradients through tf.grad against the oracle's;
+ * a few optimizer steps of a tiny model whose layers are einsums, the loss going down and tfjs's
+ * tensor count steady; misuse is an EinsightError.
+ */
+import type * as TfCore from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, test } from "vitest";
+import { EinsightError } from "../../codegen/errors.js";
+import { einsum } from "../../runtime/tfjs.js";
+import { oracleEinsum, oracleGradients } from "../support/oracle.js";
+import { tfjsOnDevice } from "../support/tfjs.js";
+import { useGpu } from "./use-gpu.js";
+
+const g = useGpu();
+let tf: typeof TfCore;
+beforeAll(async () => {
+  ({ tf } = await tfjsOnDevice(g().device));
+  await import("@tensorflow/tfjs-core/dist/register_all_gradients.js"); // tf.sum's, tf.mean's... (the tfjs package registers them)
+  tf.env().set("WEBGPU_CPU_FORWARD", false);
+});
+
+/** Small distinct values for a shape. */
+const values = (shape: readonly number[], seed: number) =>
+  Array.from({ length: shape.reduce((n, d) => n * d, 1) }, (_, i) => (((i * 7 + seed * 3) % 11) - 5) / 4);
+const close = (got: ArrayLike<number>, want: ArrayLike<number>) => {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) expect(got[i]!).toBeCloseTo(want[i]!, 4);
+};
+
+const CASES: readonly { equation: string; shapes: number[][]; tfjs: boolean }[] = [
+  {
+    equation: "ij,jk->ik",
+    shapes: [
+      [3, 4],
+      [4, 5],
+    ],
+    tfjs: true,
+  },
+  {
+    equation: "bij,bjk->bik",
+    shapes: [
+      [2, 3, 4],
+      [2, 4, 3],
+    ],
+    tfjs: true,
+  },
+  { equation: "ij->ji", shapes: [[3, 5]], tfjs: true },
+  {
+    equation: "ij,ij->",
+    shapes: [
+      [3, 4],
+      [3, 4],
+    ],
+    tfjs: true,
+  },
+  {
+    equation: "ij,jk,kl->il",
+    shapes: [
+      [2, 3],
+      [3, 4],
+      [4, 2],
+    ],
+    tfjs: false,
+  }, // three operands
+  {
+    equation: "...ij,...jk->...ik",
+    shapes: [
+      [2, 2, 3],
+      [2, 3, 2],
+    ],
+    tfjs: false,
+  }, // '...'
+  { equation: "ii->i", shapes: [[4, 4]], tfjs: false }, // a repeated label
+  {
+    equation: "bii,bi->b",
+    shapes: [
+      [2, 3, 3],
+      [2, 3],
+    ],
+    tfjs: false,
+  },
+];
+
+describe("forward", () => {
+  for (const c of CASES) {
+    test(`${c.equation} ${JSON.stringify(c.shapes)}: the oracle's values${c.tfjs ? ", and tf.einsum's" : ""}`, async () => {
+      const data = c.shapes.map((s, k) => values(s, k));
+      const inputs = c.shapes.map((s, k) => tf.tensor(data[k]!, s));
+      const out = einsum(c.equation, ...inputs);
+      const want = oracleEinsum(
+        c.equation,
+        c.shapes.map((shape, k) => ({ data: data[k]!, shape })),
+      );
+      expect(out.shape).toEqual([...want.shape]);
+      close(await out.data(), want.data);
+      if (c.tfjs) close(await out.data(), await tf.einsum(c.equation, ...inputs).data());
+      tf.dispose([...inputs, out]);
+    });
+  }
+});
+
+describe("gradients through tf.grad", () => {
+  for (const c of CASES.filter((c) => c.equation !== "ij,ij->")) {
+    test(`${c.equation}: each operand's gradient is the oracle's`, async () => {
+      const data = c.shapes.map((s, k) => values(s, k));
+      const inputs = c.shapes.map((s, k) => tf.tensor(data[k]!, s));
+      const outShape = oracleEinsum(
+        c.equation,
+        c.shapes.map((shape, k) => ({ data: data[k]!, shape })),
+      ).shape;
+      const dy = values(outShape, 9);
+      const weights = tf.tensor(dy, [...outShape]);
+      // d/dx sum(einsum(...) * weights): the output's gradient is `weights`
+      const grads = tf.grads((...xs: TfCore.Tensor[]) => tf.sum(tf.mul(einsum(c.equation, ...xs), weights)))(inputs);
+      const want = oracleGradients(
+        c.equation,
+        c.shapes.map((shape, k) => ({ data: data[k]!, shape })),
+        dy,
+      );
+      for (let k = 0; k < inputs.length; k++) {
+        expect(grads[k]!.shape).toEqual(c.shapes[k]);
+        close(await grads[k]!.data(), want[k]!);
+      }
+      tf.dispose([...inputs, weights, ...grads]);
+    });
+  }
+});
+
+test("an optimizer trains a tiny model of einsum layers: the loss goes down, tfjs's tensor count stays", async () => {
+  const x = tf.tensor(values([8, 4], 1), [8, 4]);
+  const target = tf.tensor(values([8, 3], 2), [8, 3]);
+  const w1 = tf.variable(tf.mul(tf.tensor(values([4, 6], 3), [4, 6]), 0.3));
+  const w2 = tf.variable(tf.mul(tf.tensor(values([6, 3], 4), [6, 3]), 0.3));
+  const optimizer = tf.train.sgd(0.05);
+  const losses: number[] = [];
+  const counts: number[] = [];
+  for (let step = 0; step < 6; step++) {
+    const cost = optimizer.minimize(() => {
+      const hidden = tf.tanh(einsum("bi,ih->bh", x, w1));
+      const out = einsum("bh,ho->bo", hidden, w2);
+      return tf.mean(tf.square(tf.sub(out, target)));
+    }, true)!;
+    losses.push((await cost.data())[0]!);
+    cost.dispose();
+    counts.push(tf.memory().numTensors);
+  }
+  expect(losses[losses.length - 1]!).toBeLessThan(losses[0]!);
+  losses.slice(1).forEach((l, i) => expect(l).toBeLessThan(losses[i]!));
+  expect(new Set(counts.slice(1)).size).toBe(1);
+  tf.dispose([x, target, w1, w2]);
+  optimizer.dispose();
+});
+
+test("misuse: an invalid equation and operands that are not tfjs tensors are EinsightErrors", () => {
+  const a = tf.tensor([1, 2, 3, 4], [2, 2]);
+  const error = (run: () => unknown) => {
+    try {
+      run();
+    } catch (e) {
+      return e instanceof EinsightError ? e.code : `not an EinsightError: ${String(e)}`;
+    }
+    return "no error";
+  };
+  expect(error(() => einsum("ij,jk->iq", a, a))).toBe("unknownOutputLabel");
+  expect(error(() => einsum("ij->ji", [1, 2] as unknown as TfCore.Tensor))).toBe("invalidOperand");
+  expect(error(() => einsum("ij,jk->ik", a))).toBe("operandCount");
+  a.dispose();
+});
