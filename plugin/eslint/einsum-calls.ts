@@ -14,7 +14,8 @@ import {
 import ts from "typescript";
 import { isEinsightEinsum, readEinsumCall, tensorShape, type EinsumCall } from "../typescript/einsum-calls.js";
 
-export type Library = "einsight" | "tfjs";
+/** Whose einsum: einsight's, TensorFlow.js's tf.einsum, or einsight/tfjs's (on tfjs tensors). */
+export type Library = "einsight" | "tfjs" | "einsight/tfjs";
 
 export interface LintEinsumCall {
   readonly node: TSESTree.CallExpression;
@@ -27,10 +28,15 @@ export interface LintEinsumCall {
 }
 
 /** The functions of each library that take an einsum equation and operands. */
-const FUNCTIONS: Record<Library, readonly string[]> = { einsight: ["einsum", "einsumWithBackward"], tfjs: ["einsum"] };
+const FUNCTIONS: Record<Library, readonly string[]> = {
+  einsight: ["einsum", "einsumWithBackward"],
+  tfjs: ["einsum"],
+  "einsight/tfjs": ["einsum"],
+};
 
 const SOURCES: Record<string, Library> = {
   einsight: "einsight",
+  "einsight/tfjs": "einsight/tfjs",
   "@tensorflow/tfjs": "tfjs",
   "@tensorflow/tfjs-core": "tfjs",
   "@tensorflow/tfjs-node": "tfjs",

@@ -22,7 +22,7 @@ export default createRule<[], MessageIds>({
   },
   defaultOptions: [],
   create(context) {
-    return onEinsumCall(context, ["einsight", "tfjs"], (call) => {
+    return onEinsumCall(context, ["einsight", "tfjs", "einsight/tfjs"], (call) => {
       const source = call.equation === undefined ? undefined : equationSource(call.equation);
       const eq = source === undefined ? undefined : tryParse(source.text);
       if (source === undefined || eq === undefined) return; // valid-equation reports syntax

@@ -20,7 +20,7 @@ export default createRule<[], MessageIds>({
   },
   defaultOptions: [],
   create(context) {
-    return onEinsumCall(context, ["einsight", "tfjs"], (call) => {
+    return onEinsumCall(context, ["einsight", "tfjs", "einsight/tfjs"], (call) => {
       const source = call.equation === undefined ? undefined : equationSource(call.equation);
       const eq = source === undefined ? undefined : tryParse(source.text);
       const shapes = operandShapes(context, call.operands);

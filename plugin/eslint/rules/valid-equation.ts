@@ -30,7 +30,7 @@ export default createRule<[], MessageIds>({
   },
   defaultOptions: [],
   create(context) {
-    return onEinsumCall(context, ["einsight", "tfjs"], (call) => {
+    return onEinsumCall(context, ["einsight", "tfjs", "einsight/tfjs"], (call) => {
       const source = call.equation === undefined ? undefined : equationSource(call.equation);
       if (source === undefined) return;
       try {

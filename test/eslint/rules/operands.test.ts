@@ -14,6 +14,12 @@ typedTester.run("operands", rule, {
   ],
   invalid: [
     {
+      // einsight/tfjs's einsum: the same checks on tfjs tensors' ranks
+      code: `import { einsum as tfEinsum } from "einsight/tfjs";\n${prelude}tfEinsum("ijk,kl", t([2, 3]), t([3, 4]));`,
+      filename,
+      errors: [{ messageId: "rankMismatch", line: 5, column: 11, endColumn: 14 }],
+    },
+    {
       code: `${prelude}einsum("ij,jk->ik", t([2, 3]));`,
       filename,
       errors: [{ messageId: "operandCount", line: 4, column: 12, endColumn: 14 }],

@@ -14,6 +14,8 @@ typedTester.run("prefer-view", rule, {
     { code: `${prelude}einsum("iii->i", t([3, 3, 3]));`, filename }, // diagonal() takes two dimensions
     { code: `${prelude}einsum("ii", t([3, 3]));`, filename }, // the trace: a sum, not a view
     { code: `${prelude}${tfImport}tf.einsum("ij->ji", t([2, 3]));`, filename }, // tfjs tensors have no views
+    // einsight/tfjs's einsum takes tfjs tensors, which have no views
+    { code: `import { einsum as tfEinsum } from "einsight/tfjs";\n${prelude}tfEinsum("ij->ji", t([2, 3]));`, filename },
     // einsumWithBackward returns { output, backward }: a view is no replacement (imported by name, as a namespace, renamed)
     {
       code: `import { einsumWithBackward } from "einsight";\n${prelude}einsumWithBackward("ij->ji", t([2, 3]));`,

@@ -3,6 +3,8 @@ import { tfImport as tf, typedFile, typedTester, untypedTester } from "../tester
 
 untypedTester.run("tfjs-einsum", rule, {
   valid: [
+    // einsight/tfjs's einsum takes what tf.einsum refuses
+    `import { einsum } from "einsight/tfjs";\neinsum("...ij,jk,kl->...il", a, b, c);`,
     `${tf}tf.einsum("ij,jk->ik", a, b);`,
     `import { einsum } from "einsight";\neinsum("...ii", a);`,
     `${tf}tf.einsum("ij,jk->ik,", a, b);`, // does not parse: valid-equation's business

@@ -10,12 +10,18 @@ untypedTester.run("valid-equation", rule, {
     `import { einsum } from "other"; einsum("ij->q");`,
     `import * as tf from "@tensorflow/tfjs";\ntf.einsumWithBackward("ij->q", a);`, // tfjs has no such function: not checked
     `import * as tf from "@tensorflow/tfjs";\ntf.matMul(a, b);`,
+    `import { einsum as tfEinsum } from "einsight/tfjs";\ntfEinsum("...ij,jk->...ik", a, b);`, // einsight/tfjs's einsum takes '...'
     `${prelude}einsum(\`ij->\${"q"}\`, a);`, // a template with a substitution has no literal value
     `${prelude}einsum("...ij,...jk->...ik", a, b);`,
     `${prelude}einsum("ii->...", a);`, // numpy: an output '...' with no input ellipsis means no dimensions
     `${tfImport}tf.einsum("ij,jk", a, b);`, // tfjs-einsum's business, not a syntax error
   ],
   invalid: [
+    {
+      // einsight/tfjs's einsum, on tfjs tensors, is checked as einsight's
+      code: `import { einsum as tfEinsum } from "einsight/tfjs";\ntfEinsum("ij,jk->iq", a, b);`,
+      errors: [{ messageId: "unknownOutputLabel", line: 2, column: 19, endColumn: 20 }],
+    },
     {
       code: `${prelude}einsum("ij,jk->iq", t([2, 3]), t([3, 4]));`,
       errors: [{ messageId: "unknownOutputLabel", line: 4, column: 17, endLine: 4, endColumn: 18 }],
