@@ -10,7 +10,7 @@ import { check } from "../codegen/errors.js";
 import { gradientEinsum } from "../codegen/gradient.js";
 import { contiguousStrides, sameDims } from "../codegen/views.js";
 import { einsum, type OperandShapes } from "./einsum.js";
-import { einsumArguments, flushOwners, type EinsumOptions } from "./einsum-arguments.js";
+import { einsumArguments, flushOwners, notifyWritten, type EinsumOptions } from "./einsum-arguments.js";
 import { Tensor, tensor, zeros } from "./tensor.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
 
@@ -83,7 +83,9 @@ export function einsumWithBackward(
     );
     const call: BackwardCall = { equation, operands, options, gradOutput };
     flushOwners([gradOutput, ...(into as readonly (Tensor | null | undefined)[]).map((t) => t ?? undefined)]);
-    return output.gpu.batch(() => operands.map((_, k) => gradient(call, k, into[k])));
+    const grads = output.gpu.batch(() => operands.map((_, k) => gradient(call, k, into[k])));
+    notifyWritten(into);
+    return grads;
   };
   return { output, backward } as EinsumWithBackward<number[], number[][]>;
 }

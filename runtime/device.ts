@@ -8,75 +8,16 @@
 import { check, EinsightError } from "../codegen/errors.js";
 import type { KernelSpec } from "../codegen/wgsl/kernel.js";
 import { PROFILES, type DeviceProfile } from "../codegen/profile.js";
-import { checkTileTable, type TileTable } from "../codegen/tiles.js";
+import { checkTileTable } from "../codegen/tiles.js";
 import { BufferPool } from "./buffer-pool.js";
 import { gpuErrorOf } from "./gpu-errors.js";
-import { createDevice, givenDevice, retireDevice, type DeviceRequest } from "./device-setup.js";
+import { createDevice, givenDevice, retireDevice } from "./device-setup.js";
 import { PipelineCache } from "./pipelines.js";
 import { Submitter, type Work } from "./submit.js";
 
-export interface GpuOptions extends DeviceRequest {
-  /** Use this device instead of requesting one (it stays yours: `destroy()` leaves it alive). */
-  readonly device?: GPUDevice;
-  /**
-   * Features to request when einsight creates the device (those the adapter lacks are skipped).
-   * Default: `shader-f16` (f16 tensors), `subgroups` and `chromium-experimental-subgroup-matrix`
-   * (tensor cores for f16 einsums), where the adapter has them.
-   */
-  readonly features?: readonly GPUFeatureName[];
-  /**
-   * Bytes of freed buffers kept for reuse (default 4 GiB; 0 turns the pool off). Creating a large
-   * buffer costs far more than the kernel that fills it (about 60 ms for 1 GiB on an H200), so
-   * einsum outputs and temporaries come from here when a freed buffer of the same size waits.
-   */
-  readonly poolBytes?: number;
-  /**
-   * Tile shapes measured on this device by `tuneTiles()` (a stored copy of its result): plans
-   * made just in time take the fastest measured tiles for each step's sizes instead of the
-   * profile's rule. Build-time plans keep the tiles they were built with.
-   */
-  readonly tileTable?: TileTable;
-  /**
-   * Compute pipelines kept compiled (default 256), least recently used evicted first; an evicted
-   * kernel is compiled again when it comes back (`stats().pipelinesEvicted` counts them).
-   */
-  readonly pipelineCacheSize?: number;
-  /**
-   * After one einsum layout (equation, ranks, which strides are 0 or 1, options) has been planned
-   * for this many sets of sizes, plan it once more with its sizes read at run time, and let every
-   * later size it fits share those kernels (default 4; `Infinity`: always plan and compile per
-   * size, the fastest kernels for a program that meets few sizes).
-   */
-  readonly sizedPlansAfter?: number;
-}
+import type { GpuOptions, GpuStats } from "./gpu-options.js";
 
-export interface GpuStats {
-  /** Bytes of GPU buffers einsight holds now: tensors, temporaries and read-back staging. */
-  readonly allocatedBytes: number;
-  /** The most `allocatedBytes` has been since the device was made or `resetStats()` was called. */
-  readonly peakBytes: number;
-  /** Bytes of temporary buffers allocated (summed over all of them) since the last reset. */
-  readonly temporaryBytes: number;
-  /** Einsum plans made just in time (plan cache misses without a build-time plan) since the last reset. */
-  readonly plansMade: number;
-  /** Compute pipelines compiled (cache misses) since the last reset. */
-  readonly pipelinesCompiled: number;
-  /** Pipelines dropped from the cache (least recently used, past `pipelineCacheSize`) since the last reset. */
-  readonly pipelinesEvicted: number;
-  /** Pipelines held compiled now. */
-  readonly pipelinesCached: number;
-  /** Compute dispatches issued since the last reset. */
-  readonly dispatches: number;
-  /**
-   * Bytes of freed buffers the pool keeps for reuse (not in `allocatedBytes`, as torch's reserved memory is not in
-   * its allocated).
-   */
-  readonly pooledBytes: number;
-  /** Bytes of GPU buffers einsight views but does not own (`fromGpuBuffer`, `fromTfjs`): not in `allocatedBytes`. */
-  readonly wrappedBytes: number;
-  /** Bytes copied back to the CPU by `read()` since the last reset. */
-  readonly bytesRead: number;
-}
+export type { GpuOptions, GpuStats } from "./gpu-options.js";
 
 const DEFAULT_POOL_BYTES = 4 * 2 ** 30;
 const DEFAULT_PIPELINE_CACHE_SIZE = 256;
@@ -102,11 +43,18 @@ export interface External {
   readonly flush?: () => void;
   /** Called once when einsight lets go of the buffer: every view destroyed, or the Gpu. */
   readonly release?: () => void;
+  /** Called after einsight queued a write into the buffer (`out`, gradients): the owner's copies are stale. */
+  readonly written?: () => void;
 }
 
 /** One GPU buffer and its accounting; tensors and their views share one. */
 export class Storage {
   destroyed = false;
+  /**
+   * Set while another library reads this buffer in place (`toTfjs` with zeroCopy): submits that
+   * library's recorded work, so that einsight's next write is queued after its reads.
+   */
+  lentFlush: (() => void) | undefined = undefined;
   constructor(
     readonly gpu: Gpu,
     readonly buffer: GPUBuffer,
@@ -175,9 +123,6 @@ export class Gpu {
     this.#owned = owned;
     this.adapterName = adapterName;
     this.limits = device.limits;
-    device.addEventListener("uncapturederror", (event) => {
-      this.#gpuError ??= gpuErrorOf(event.error.message);
-    });
     void device.lost.then((info) => {
       // Lost while still ours: a driver reset, or a device passed in and destroyed by its owner.
       if (this.#device !== undefined) this.#lost = info.message || `reason: ${info.reason}`;
@@ -281,7 +226,8 @@ export class Gpu {
     let buffer: GPUBuffer;
     if (pooled !== undefined) {
       buffer = pooled;
-      if (zeroed) this.#record({ clear: buffer }); // queued: ordered after the work that used the buffer before
+      // queued: after the work that used the buffer before
+      if (zeroed) this.batch(() => this.#record({ clear: buffer }));
     } else {
       buffer = device.createBuffer({ size, usage, label: `einsight ${role}` });
     }
@@ -325,6 +271,7 @@ export class Gpu {
    * Inside `batch()` the dispatch is recorded and submitted with the rest.
    */
   dispatch(kernel: KernelSpec, bindings: readonly GPUBufferBinding[], params: readonly number[]): void {
+    if (this.#batch === undefined) return this.batch(() => this.dispatch(kernel, bindings, params));
     // compiled (or found) now, so a bad kernel fails where it is dispatched, and looked up once
     this.#record({ kernel, pipeline: this.#pipelines.get(this.device, kernel.code), bindings, params });
     this.#dispatches += 1;
@@ -339,12 +286,34 @@ export class Gpu {
     if (this.#batch !== undefined) return record();
     const batch: Batch = (this.#batch = { work: [], freed: [] });
     try {
-      const result = record();
-      this.#submit(batch.work);
-      return result;
+      return this.scoped(() => {
+        const result = record();
+        this.#submit(batch.work);
+        return result;
+      });
     } finally {
       this.#batch = undefined;
       batch.freed.forEach((s) => this.#recycle(s));
+    }
+  }
+
+  /**
+   * @internal Runs `run`, which calls the device, inside a validation error scope: an error the
+   * GPU reports for it is this Gpu's, raised by its next call or read. (No device-wide listener:
+   * other libraries on a shared device, and other Gpus on it, keep their errors.)
+   */
+  scoped<T>(run: () => T): T {
+    const device = this.device;
+    device.pushErrorScope("validation");
+    try {
+      return run();
+    } finally {
+      device.popErrorScope().then(
+        (error) => {
+          if (error !== null && this.#device !== undefined) this.#gpuError ??= gpuErrorOf(error.message);
+        },
+        () => undefined, // the device went away: its loss is reported as such
+      );
     }
   }
 
@@ -382,9 +351,11 @@ export class Gpu {
     const device = this.device;
     const staging = this.allocate(size, "staging");
     try {
-      const encoder = device.createCommandEncoder();
-      encoder.copyBufferToBuffer(storage.buffer, offset, staging.buffer, 0, staging.bytes);
-      device.queue.submit([encoder.finish()]);
+      this.scoped(() => {
+        const encoder = device.createCommandEncoder();
+        encoder.copyBufferToBuffer(storage.buffer, offset, staging.buffer, 0, staging.bytes);
+        device.queue.submit([encoder.finish()]);
+      });
       try {
         await staging.buffer.mapAsync(MAP_MODE_READ);
       } catch (cause) {

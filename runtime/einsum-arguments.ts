@@ -126,7 +126,15 @@ export function checkOut(equation: string, options: EinsumOptions, operands: rea
  * that einsight's submit that follows is queued after it.
  */
 export function flushOwners(tensors: readonly (Tensor | undefined)[]): void {
-  for (const t of tensors) t?.storage.external?.flush?.();
+  for (const t of tensors) {
+    t?.storage.external?.flush?.();
+    t?.storage.lentFlush?.();
+  }
+}
+
+/** Tells the owners of the buffers einsight just wrote into (`out`, gradient targets) that their copies are stale. */
+export function notifyWritten(tensors: readonly (Tensor | null | undefined)[]): void {
+  for (const t of tensors) t?.storage.external?.written?.();
 }
 
 function isPlainObject(v: unknown): boolean {

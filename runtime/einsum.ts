@@ -23,7 +23,7 @@ import { checkCompiledSizes, fitCompiled, withoutWideAccess } from "../codegen/s
 import { compileEinsum, compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu, Storage } from "./device.js";
 import { Tensor } from "./tensor.js";
-import { checkOut, einsumArguments, flushOwners, type EinsumOptions } from "./einsum-arguments.js";
+import { checkOut, einsumArguments, flushOwners, notifyWritten, type EinsumOptions } from "./einsum-arguments.js";
 
 export type { EinsumOptions } from "./einsum-arguments.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
@@ -54,10 +54,13 @@ export function einsum<const E extends string, const A extends readonly (Tensor 
 export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptions)[]): Tensor {
   const { operands: tensors, options } = einsumArguments(equation, args);
   const g = tensors[0]!.gpu;
+  g.throwGpuError(); // what the GPU reported of this Gpu's earlier work, before more is queued
   const call: EinsumCall = { equation, tensors, options, out: checkOut(equation, options, tensors) };
   const compiled = compile(g, call);
   flushOwners([...tensors, call.out]);
-  return g.batch(() => run(g, compiled, tensors, call.out));
+  const result = g.batch(() => run(g, compiled, tensors, call.out));
+  notifyWritten([call.out]);
+  return result;
 }
 
 /** One einsum() call as it is planned: its equation, its checked operands and options, and its `out` tensor if any. */

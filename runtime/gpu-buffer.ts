@@ -8,7 +8,7 @@ import { contiguousStrides, viewExtent } from "../codegen/views.js";
 import { DTYPE_BYTES, type Dtype } from "../codegen/dtype.js";
 import { describeValue } from "./describe.js";
 import type { External, Gpu } from "./device.js";
-import { checkDtype, checkShape, Tensor, type Shape, type Writable } from "./tensor.js";
+import { checkDtype, checkShape, Tensor, zeros, type Shape, type Writable } from "./tensor.js";
 
 /** Buffer usage STORAGE, numerically as the WebGPU spec fixes it. */
 const STORAGE = 0x80;
@@ -83,7 +83,8 @@ export function wrapBuffer<const S extends Shape>(
   );
   const view = { shape, strides, offset: offset / bytes };
   const extent = viewExtent(view);
-  const end = extent === undefined ? offset : (extent.last + 1) * bytes;
+  // copies and bindings move whole 4-byte words: an f16 view's last word must lie in the buffer too
+  const end = Math.ceil((extent === undefined ? offset : (extent.last + 1) * bytes) / 4) * 4;
   check(
     end <= buffer.size,
     "invalidBuffer",
@@ -91,6 +92,11 @@ export function wrapBuffer<const S extends Shape>(
       `${what}: the view of shape [${shape.join(", ")}], strides [${strides.join(", ")}] from byte ` +
       `${offset} reaches byte ${end}, past the end of the ${buffer.size}-byte buffer.`,
   );
+  if (extent === undefined) {
+    // a view with no elements shares nothing (and a buffer may be 0 bytes, which no binding takes)
+    external.release?.();
+    return zeros(g, shape, { dtype });
+  }
   return new Tensor<Writable<S>>(g.wrap(buffer, external), shape, strides, offset / bytes, dtype);
 }
 
@@ -111,6 +117,7 @@ function checkBuffer(buffer: unknown, what: string): asserts buffer is GPUBuffer
 
 /** "abc->abc" for rank 3: the einsum that copies a view into another (a dense tensor, a buffer of another owner). */
 export function copyEquation(rank: number): string {
-  const labels = Array.from({ length: rank }, (_, i) => String.fromCharCode(97 + i)).join("");
+  const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const labels = letters.slice(0, rank);
   return `${labels}->${labels}`;
 }

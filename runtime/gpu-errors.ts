@@ -1,4 +1,4 @@
-/** Errors the GPU reports (asynchronously, through the device's uncapturederror event) turned into EinsightErrors. */
+/** Errors the GPU reports for a Gpu's work (asynchronously, through its error scopes) as EinsightErrors. */
 import { EinsightError } from "../codegen/errors.js";
 
 /**
@@ -17,8 +17,9 @@ export function gpuErrorOf(message: string): EinsightError {
   if (/used in submit while destroyed/.test(message)) {
     return new EinsightError(
       "invalidBuffer",
-      `A GPU buffer was destroyed while einsight still used it: a buffer given to fromGpuBuffer() must ` +
-        `stay alive until its tensors are destroyed and their reads are done. The GPU said: ` +
+      `A GPU buffer was destroyed while einsight still used it: a buffer given to fromGpuBuffer() (or ` +
+        `lent to another library through gpuBuffer) must stay alive until the tensors over it are ` +
+        `destroyed and their reads are done. The GPU said: ` +
         `${message.trim()}`,
     );
   }

@@ -73,11 +73,16 @@ export function toOrt(ort: { readonly Tensor: Pick<typeof Ort.Tensor, "fromGpuBu
   );
   const dataType = ORT_TYPES[t.dtype];
   const dims = [...t.shape];
-  if (t.isContiguous && t.offset === 0 && t.gpuBuffer.size % 16 === 0) {
+  if (t.isContiguous && t.offset === 0 && t.gpuBuffer.size % 16 === 0 && t.size > 0) {
     return ort.Tensor.fromGpuBuffer(t.gpuBuffer, { dataType, dims });
   }
-  const bytes = Math.ceil((t.size * DTYPE_BYTES[t.dtype]) / 16) * 16;
+  const bytes = Math.max(16, Math.ceil((t.size * DTYPE_BYTES[t.dtype]) / 16) * 16);
   const copy = new Tensor(t.gpu.allocate(bytes), t.shape, contiguousStrides(t.shape), 0, t.dtype);
-  einsum(copyEquation(t.rank), t, { out: copy });
+  try {
+    einsum(copyEquation(t.rank), t, { out: copy });
+  } catch (e) {
+    copy.destroy();
+    throw e;
+  }
   return ort.Tensor.fromGpuBuffer(copy.gpuBuffer, { dataType, dims, dispose: () => copy.destroy() });
 }

@@ -242,7 +242,8 @@ export function tensor<const S extends Shape>(
   checkData(data, count, shape);
   const values = dtype === "f16" ? toHalves(data) : data instanceof Float32Array ? data : Float32Array.from(data);
   const storage = g.allocate(count * DTYPE_BYTES[dtype]);
-  if (count > 0) g.device.queue.writeBuffer(storage.buffer, 0, values.buffer, values.byteOffset, values.byteLength);
+  if (count > 0)
+    g.scoped(() => g.device.queue.writeBuffer(storage.buffer, 0, values.buffer, values.byteOffset, values.byteLength));
   return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
 }
 

@@ -18,6 +18,9 @@ import { einsum as einsightEinsum } from "./einsum.js";
 import { copyEquation, wrapBuffer } from "./gpu-buffer.js";
 import { Tensor } from "./tensor.js";
 
+/** Buffer usage COPY_SRC, numerically as the WebGPU spec fixes it. */
+const COPY_SRC = 0x4;
+
 /** What einsight uses of tfjs-backend-webgpu's backend (public members of WebGPUBackend). */
 type Backend = Pick<
   WebGPUBackend,
@@ -88,7 +91,15 @@ export function fromTfjs<R extends tf.Rank>(g: Gpu, t: tf.Tensor<R>): Tensor<tf.
     resource,
     t.shape,
     {},
-    { external: { flush: () => flushTfjs(backend), release: () => kept.dispose() }, what },
+    {
+      external: {
+        flush: () => flushTfjs(backend),
+        release: () => kept.dispose(),
+        // tfjs keeps a tensor's values on the CPU once read: drop them, so its next read is the GPU's
+        written: () => void ((backend.tensorMap.get(t.dataId) as { values: unknown }).values = null),
+      },
+      what,
+    },
   );
   return view as unknown as Tensor<tf.ShapeMap[R]>;
 }
@@ -116,17 +127,19 @@ export function toTfjs(t: Tensor, options: ToTfjsOptions = {}): tf.Tensor {
       `${what}: tfjs's webgpu tensors are float32; this tensor is ${t.dtype}: einsum it into an f32 ` + `tensor first.`,
   );
   backendOn(t.gpu, what);
-  const dense = t.isContiguous && t.offset === 0 ? t : einsightEinsum(copyEquation(t.rank), t);
-  const made = tf.tensor(
-    { buffer: dense.gpuBuffer, zeroCopy: options.zeroCopy === true && dense === t },
-    [...t.shape],
-    "float32",
-  );
+  // tfjs takes a dense buffer from its start that it may copy from (COPY_SRC); any other view is copied first
+  const usable = t.isContiguous && t.offset === 0 && (t.gpuBuffer.usage & COPY_SRC) !== 0;
+  const dense = usable ? t : einsightEinsum(copyEquation(t.rank), t);
+  const zeroCopy = options.zeroCopy === true && dense === t;
+  const made = tf.tensor({ buffer: dense.gpuBuffer, zeroCopy }, [...t.shape], "float32");
   if (dense !== t) dense.destroy(); // tfjs copied it, submitted at once: queued before any reuse of the buffer
+  // lent: tfjs's ops recorded on it are submitted before einsight next writes it
+  if (zeroCopy) t.storage.lentFlush = () => flushTfjs(backendOn(t.gpu, what));
   return made;
 }
 
 /** einsight's Gpu on each device tfjs runs on, made on first use (it never destroys the device). */
+const HIDDEN_POOL_BYTES = 64 * 2 ** 20;
 const gpus = new WeakMap<GPUDevice, Gpu>();
 
 function tfjsGpu(what: string): Gpu {
@@ -141,7 +154,8 @@ function tfjsGpu(what: string): Gpu {
   let g = gpus.get(device);
   if (g === undefined || g.destroyed) {
     const { adapterName, profile } = givenDevice(device);
-    gpus.set(device, (g = new Gpu(device, adapterName, false, profile)));
+    // a small pool: its buffers are einsum's results until tfjs has copied them
+    gpus.set(device, (g = new Gpu(device, adapterName, false, profile, { poolBytes: HIDDEN_POOL_BYTES })));
   }
   return g;
 }
@@ -183,8 +197,9 @@ function withViews<R extends Tensor | Tensor[]>(
   inputs: readonly tf.Tensor[],
   compute: (views: Tensor[]) => R,
 ): R extends Tensor[] ? tf.Tensor[] : tf.Tensor {
-  const views = inputs.map((t) => fromTfjs(g, t));
+  const views: Tensor[] = [];
   try {
+    for (const t of inputs) views.push(fromTfjs(g, t));
     const result = compute(views);
     const results: Tensor[] = Array.isArray(result) ? result : [result];
     const handed = results.map((t) => toTfjs(t));

@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import { EinsightError } from "../../codegen/errors.js";
 import { gpu } from "../../runtime/device.js";
 import { einsum } from "../../runtime/einsum.js";
-import { fromGpuBuffer } from "../../runtime/gpu-buffer.js";
+import { copyEquation, fromGpuBuffer } from "../../runtime/gpu-buffer.js";
 import { tensor } from "../../runtime/tensor.js";
 import { oracleEinsum } from "../support/oracle.js";
 import { useGpu } from "./use-gpu.js";
@@ -238,5 +238,37 @@ describe("misuse is an EinsightError before anything reaches the GPU", () => {
     });
     // the Gpu goes on working
     expect([...(await einsum("i->", tensor(g(), [1, 2], [2])).read())]).toEqual([3]);
+  });
+});
+
+describe("edges", () => {
+  test("an empty view of a 0-byte buffer is an empty tensor of einsight's own, and sums to zeros", async () => {
+    const empty = g().device.createBuffer({ size: 0, usage: Usage.STORAGE | Usage.COPY_SRC });
+    const before = g().stats().wrappedBytes;
+    const a = fromGpuBuffer(g(), empty, [2, 0]);
+    expect(g().stats().wrappedBytes).toBe(before);
+    const b = tensor(g(), [], [0, 3]);
+    expect([...(await einsum("ij,jk->ik", a, b).read())]).toEqual([0, 0, 0, 0, 0, 0]);
+    empty.destroy();
+  });
+
+  test("the GPU's errors belong to the Gpu whose work caused them, and the next einsum raises them", async () => {
+    const owner = await gpu();
+    const first = await gpu({ device: owner.device });
+    const second = await gpu({ device: owner.device });
+    const other = await gpu();
+    const foreign = other.device.createBuffer({ size: 16, usage: Usage.STORAGE | Usage.COPY_SRC });
+    einsum("i->", fromGpuBuffer(first, foreign, [4]));
+    await owner.device.queue.onSubmittedWorkDone();
+    // the second Gpu on the same device goes on working: the error is not its own
+    expect([...(await einsum("i->", tensor(second, [1, 2], [2])).read())]).toEqual([3]);
+    // the first raises it at its next call
+    expect(() => einsum("i->", tensor(first, [1, 2], [2]))).toThrow(/A GPU buffer of another device was used/);
+    [first, second, owner, other].forEach((x) => x.destroy());
+  });
+
+  test("views of any rank copy with one equation (labels past 'z' go on with 'A')", () => {
+    expect(copyEquation(0)).toBe("->");
+    expect(copyEquation(28)).toBe("abcdefghijklmnopqrstuvwxyzAB->abcdefghijklmnopqrstuvwxyzAB");
   });
 });

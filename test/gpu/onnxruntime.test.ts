@@ -70,3 +70,12 @@ describe("misuse", () => {
     expect(code(() => fromOrt(g(), small))).toMatch(/^invalidBuffer: .*past the end of the 16-byte buffer/);
   });
 });
+
+test("a copy that cannot be made leaves nothing allocated", () => {
+  const base = tensor(g(), [1, 2, 3, 4, 5, 6], [2, 3]);
+  const view = base.transpose();
+  base.destroy();
+  const before = g().stats().allocatedBytes;
+  expect(code(() => toOrt(ort, view))).toMatch(/^destroyedTensor/);
+  expect(g().stats().allocatedBytes).toBe(before);
+});

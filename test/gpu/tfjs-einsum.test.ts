@@ -168,3 +168,16 @@ test("misuse: an invalid equation and operands that are not tfjs tensors are Ein
   expect(error(() => einsum("ij,jk->ik", a))).toBe("operandCount");
   a.dispose();
 });
+
+test("edges: size-0 operands give zeros, and a refused operand leaves no tfjs tensor behind", async () => {
+  const big = einsum("ij,jk->ik", tf.ones([2, 3]), tf.ones([3, 3])); // leaves a 24-byte result in the pool
+  const empty = einsum("ij,jk->ik", tf.zeros([2, 0]), tf.zeros([0, 3]));
+  expect([...(await empty.data())]).toEqual([0, 0, 0, 0, 0, 0]);
+  tf.dispose([big, empty]);
+  const before = tf.memory().numTensors;
+  const a = tf.tensor([1, 2], [2]);
+  const ints = tf.tensor([1, 2], [2], "int32");
+  expect(() => einsum("i,i->", a, ints)).toThrow(EinsightError);
+  tf.dispose([a, ints]);
+  expect(tf.memory().numTensors).toBe(before);
+});

@@ -10,6 +10,7 @@ import { EinsightError } from "../../codegen/errors.js";
 import { gpu } from "../../runtime/device.js";
 import { einsum } from "../../runtime/einsum.js";
 import { tensor } from "../../runtime/tensor.js";
+import { fromGpuBuffer } from "../../runtime/gpu-buffer.js";
 import { fromTfjs, toTfjs } from "../../runtime/tfjs.js";
 import { oracleEinsum } from "../support/oracle.js";
 import { tfjsOnDevice } from "../support/tfjs.js";
@@ -165,5 +166,35 @@ describe("misuse", () => {
     expect(code(() => toTfjs(tensor(other, [1, 2], [2])))).toBe("mixedDevices");
     other.destroy();
     tf.dispose([ints, t]);
+  });
+});
+
+describe("what tfjs caches, and what it reads later", () => {
+  test("a tfjs tensor read to the CPU, then written by einsight (out), reads einsight's values", async () => {
+    const z = tf.zeros([2, 2]);
+    expect([...(await z.data())]).toEqual([0, 0, 0, 0]); // tfjs now keeps the values on the CPU
+    einsum("ij->ji", tensor(g(), [1, 2, 3, 4], [2, 2]), { out: fromTfjs(g(), z) }).destroy();
+    expect([...(await z.data())]).toEqual([1, 3, 2, 4]);
+    z.dispose();
+  });
+
+  test("with zeroCopy, a tfjs op recorded before einsight writes the lent buffer reads the old values", async () => {
+    const a = tensor(g(), [1, 2, 3, 4], [4]);
+    const t = toTfjs(a, { zeroCopy: true });
+    const doubled = tf.mul(t, 2); // recorded, not yet submitted
+    einsum("i->i", tensor(g(), [10, 20, 30, 40], [4]), { out: a });
+    expect([...(await doubled.data())]).toEqual([2, 4, 6, 8]);
+    expect([...(await tf.mul(t, 1).data())]).toEqual([10, 20, 30, 40]);
+    tf.dispose([t, doubled]);
+    a.destroy();
+  });
+
+  test("a buffer without COPY_SRC is copied for tfjs rather than refused", async () => {
+    const buffer = g().device.createBuffer({ size: 16, usage: 0x80 | 0x8 });
+    g().device.queue.writeBuffer(buffer, 0, new Float32Array([1, 2, 3, 4]));
+    const t = toTfjs(fromGpuBuffer(g(), buffer, [4]));
+    expect([...(await t.data())]).toEqual([1, 2, 3, 4]);
+    t.dispose();
+    buffer.destroy();
   });
 });
