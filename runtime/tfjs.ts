@@ -17,6 +17,29 @@ import { givenDevice } from "./device-setup.js";
 import { einsum as einsightEinsum } from "./einsum.js";
 import { copyEquation, wrapBuffer } from "./gpu-buffer.js";
 import { Tensor } from "./tensor.js";
+import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
+
+/**
+ * A tfjs tensor's shape as einsight's types read it: its rank's tuple of `number`s (tfjs types
+ * ranks, not sizes), or `number[]` where the rank is unknown (`tf.Tensor`).
+ */
+type TfShape<T> = T extends tf.Tensor<infer R> ? (tf.Rank extends R ? number[] : tf.ShapeMap[R]) : never;
+type TfShapes<A extends readonly tf.Tensor[]> = { -readonly [K in keyof A]: TfShape<A[K]> };
+/** The tfjs rank of a shape tuple (`tf.Rank` where the length is unknown or past 6). */
+type RankOf<S extends readonly number[]> = number extends S["length"]
+  ? tf.Rank
+  : S["length"] extends keyof RANKS
+    ? RANKS[S["length"]]
+    : tf.Rank;
+interface RANKS {
+  0: tf.Rank.R0;
+  1: tf.Rank.R1;
+  2: tf.Rank.R2;
+  3: tf.Rank.R3;
+  4: tf.Rank.R4;
+  5: tf.Rank.R5;
+  6: tf.Rank.R6;
+}
 
 /** Buffer usage COPY_SRC, numerically as the WebGPU spec fixes it. */
 const COPY_SRC = 0x4;
@@ -167,6 +190,10 @@ function tfjsGpu(what: string): Gpu {
  * `tf.variableGrads` and optimizers take each operand's gradient einsum; backward keeps the
  * operands themselves (tfjs keeps them alive), never a copy.
  */
+export function einsum<const E extends string, const A extends readonly tf.Tensor[]>(
+  equation: (E & CheckEinsum<E, TfShapes<A>>) | NoInfer<EinsumCompletions<E, TfShapes<A>>>,
+  ...tensors: A
+): tf.Tensor<RankOf<EinsumOutput<E, TfShapes<A>>>>;
 export function einsum(equation: string, ...tensors: tf.Tensor[]): tf.Tensor {
   const g = tfjsGpu(`einsum("${String(equation)}")`);
   tensors.forEach((t, k) =>

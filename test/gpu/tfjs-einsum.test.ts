@@ -163,8 +163,10 @@ test("misuse: an invalid equation and operands that are not tfjs tensors are Ein
     }
     return "no error";
   };
+  // @ts-expect-error the types refuse it too: "Label 'q' of the output does not appear in any input"
   expect(error(() => einsum("ij,jk->iq", a, a))).toBe("unknownOutputLabel");
   expect(error(() => einsum("ij->ji", [1, 2] as unknown as TfCore.Tensor))).toBe("invalidOperand");
+  // @ts-expect-error the types refuse it too: "The equation has 2 input terms but 1 operand was given"
   expect(error(() => einsum("ij,jk->ik", a))).toBe("operandCount");
   a.dispose();
 });
