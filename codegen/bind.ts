@@ -9,7 +9,7 @@
  */
 import { ELLIPSIS, parseEquation, type Equation, type Term } from "./equation.js";
 import { EinsightError, type Span } from "./errors.js";
-import { contiguousStrides } from "./views.js";
+import { contiguousStrides, isIndex, isStrideList } from "./views.js";
 
 /** What a caller knows about one operand: a view of a flat buffer, in elements. */
 export interface OperandLayout {
@@ -134,10 +134,6 @@ function checkOperandCount(eq: Equation, given: number): void {
   fail(eq, "operandCount", span, reason);
 }
 
-function isIndex(n: unknown): n is number {
-  return typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
-}
-
 function checkLayout(eq: Equation, k: number, op: OperandLayout): Required<OperandLayout> {
   const term = eq.inputs[k]!;
   const shape = op?.shape;
@@ -150,7 +146,7 @@ function checkLayout(eq: Equation, k: number, op: OperandLayout): Required<Opera
     );
   }
   const strides = op.strides ?? contiguousStrides(shape);
-  if (!Array.isArray(strides) || strides.length !== shape.length || !strides.every(isIndex)) {
+  if (!isStrideList(strides, shape.length)) {
     fail(
       eq,
       "invalidStrides",

@@ -15,7 +15,7 @@ import type { Plan, PlanOperand, PlanOptions, PlanStep, StepInput } from "./plan
 import { kernelReads, pairStep, singleStep, type StepContext } from "./plan-steps.js";
 import { PROFILES, type DeviceProfile } from "./profile.js";
 import { checkTileShape } from "./tiles.js";
-import { contiguousStrides, elementCount, mayOverlap } from "./views.js";
+import { contiguousStrides, elementCount, isStrideList, mayOverlap } from "./views.js";
 
 export type {
   Alternative,
@@ -239,9 +239,7 @@ function checkOutputStrides(strides: readonly number[], shape: readonly number[]
     () => `outputOffset must be a non-negative integer element offset, got ${String(offset)}.`,
   );
   check(
-    Array.isArray(strides) &&
-      strides.length === shape.length &&
-      strides.every((s) => Number.isSafeInteger(s) && s >= 0),
+    isStrideList(strides, shape.length),
     "invalidOption",
     () =>
       `outputStrides must be ${shape.length} non-negative integer element strides (one per output ` +

@@ -30,6 +30,16 @@ export function sameDims(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((n, d) => n === b[d]);
 }
 
+/** A whole, non-negative number: a size, a stride or an offset in elements. */
+export function isIndex(n: unknown): n is number {
+  return typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
+}
+
+/** Whether `strides` is one whole, non-negative stride (in elements) per dimension of a rank-`rank` view. */
+export function isStrideList(strides: unknown, rank: number): strides is readonly number[] {
+  return Array.isArray(strides) && strides.length === rank && strides.every(isIndex);
+}
+
 /** True when the view reads elements offset..offset+count-1 in row-major order. */
 export function isContiguous(v: View): boolean {
   const want = contiguousStrides(v.shape);

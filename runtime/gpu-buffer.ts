@@ -4,7 +4,7 @@
  * resizes or destroys such a buffer: `destroy()` only lets go of it.
  */
 import { check, EinsightError } from "../codegen/errors.js";
-import { contiguousStrides, viewExtent } from "../codegen/views.js";
+import { contiguousStrides, isStrideList, viewExtent } from "../codegen/views.js";
 import { DTYPE_BYTES, type Dtype } from "../codegen/dtype.js";
 import { describeValue } from "./describe.js";
 import type { External, Gpu } from "./device.js";
@@ -72,9 +72,7 @@ export function wrapBuffer<const S extends Shape>(
   );
   const strides = options.strides ?? contiguousStrides(shape);
   check(
-    Array.isArray(strides) &&
-      strides.length === shape.length &&
-      strides.every((n) => Number.isSafeInteger(n) && n >= 0),
+    isStrideList(strides, shape.length),
     "invalidStrides",
     () =>
       `${what}: strides ${Array.isArray(strides) ? JSON.stringify(strides) : describeValue(strides)} ` +
