@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
+import type { CompiledEinsum } from "../codegen/compiled.js";
 import { check, EinsightError } from "../codegen/errors.js";
 import { describeValue } from "./describe.js";
 import { operandGradients } from "./backward.js";
@@ -161,6 +162,16 @@ export function toTfjs(t: Tensor, options: ToTfjsOptions = {}): tf.Tensor {
   return made;
 }
 
+/** What einsum takes after its tensors: set by the build (einsight's bundler plugins and transformer), not by hand. */
+interface TfjsEinsumOptions {
+  readonly compiled?: CompiledEinsum;
+}
+
+function isPlainObject(v: unknown): v is TfjsEinsumOptions {
+  const proto: unknown = typeof v === "object" && v !== null ? Object.getPrototypeOf(v) : undefined;
+  return proto === Object.prototype || proto === null;
+}
+
 /** einsight's Gpu on each device tfjs runs on, made on first use (it never destroys the device). */
 const HIDDEN_POOL_BYTES = 64 * 2 ** 20;
 const gpus = new WeakMap<GPUDevice, Gpu>();
@@ -194,8 +205,12 @@ export function einsum<const E extends string, const A extends readonly tf.Tenso
   equation: (E & CheckEinsum<E, TfShapes<A>>) | NoInfer<EinsumCompletions<E, TfShapes<A>>>,
   ...tensors: A
 ): tf.Tensor<RankOf<EinsumOutput<E, TfShapes<A>>>>;
-export function einsum(equation: string, ...tensors: tf.Tensor[]): tf.Tensor {
+export function einsum(equation: string, ...args: (tf.Tensor | TfjsEinsumOptions)[]): tf.Tensor {
   const g = tfjsGpu(`einsum("${String(equation)}")`);
+  // a trailing plain object is what the build passes: the call's plan and kernels, made at build time
+  const last = args[args.length - 1];
+  const options = last !== undefined && !(last instanceof tf.Tensor) && isPlainObject(last) ? last : {};
+  const tensors = (options === last ? args.slice(0, -1) : args) as tf.Tensor[];
   tensors.forEach((t, k) =>
     check(
       t instanceof tf.Tensor,
@@ -206,7 +221,7 @@ export function einsum(equation: string, ...tensors: tf.Tensor[]): tf.Tensor {
   const forward = tf.customGrad((...args: unknown[]) => {
     const inputs = args.slice(0, -1) as tf.Tensor[];
     const save = args[args.length - 1] as tf.GradSaveFunc;
-    const value = withViews(g, inputs, (views) => einsightEinsum(equation, ...views));
+    const value = withViews(g, inputs, (views) => einsightEinsum(equation, ...views, options));
     save(inputs);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
       withViews(g, [dy as tf.Tensor, ...saved], ([grad, ...operands]) => operandGradients(equation, operands, grad!));

@@ -201,7 +201,9 @@ export function einsightFunction(
 ): EinsightFunction | undefined {
   let symbol = checker.getSymbolAtLocation(tsm.isPropertyAccessExpression(callee) ? callee.name : callee);
   if (symbol !== undefined && symbol.flags & tsm.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-  const file = symbol?.name === "einsum" ? "einsum" : symbol?.name === "einsumWithBackward" ? "backward" : undefined;
+  // einsum is einsight's (runtime/einsum) or einsight/tfjs's (runtime/tfjs: the same arguments, on tfjs tensors)
+  const file =
+    symbol?.name === "einsum" ? "(einsum|tfjs)" : symbol?.name === "einsumWithBackward" ? "backward" : undefined;
   const declared =
     file !== undefined &&
     (symbol!.declarations ?? []).some((d) =>

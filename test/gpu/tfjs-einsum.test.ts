@@ -6,8 +6,12 @@
  * tensor count steady; misuse is an EinsightError.
  */
 import type * as TfCore from "@tensorflow/tfjs-core";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import { beforeAll, describe, expect, test } from "vitest";
 import { EinsightError } from "../../codegen/errors.js";
+import { buildCall, einsumCalls } from "../../plugin/typescript/einsum-calls.js";
 import { einsum } from "../../runtime/tfjs.js";
 import { oracleEinsum, oracleGradients } from "../support/oracle.js";
 import { tfjsOnDevice } from "../support/tfjs.js";
@@ -182,4 +186,52 @@ test("edges: size-0 operands give zeros, and a refused operand leaves no tfjs te
   expect(() => einsum("i,i->", a, ints)).toThrow(EinsightError);
   tf.dispose([a, ints]);
   expect(tf.memory().numTensors).toBe(before);
+});
+
+test("a literal einsum of einsight/tfjs is compiled at build time from tfjs's ranks (sizes read at run time), and the call runs it", async () => {
+  // what the transformer and the bundler plugins see: tfjs's rank types, through the compiler API
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  const file = path.join(root, "test/gpu/tfjs-build.ts"); // virtual: only this program sees it
+  const text = [
+    'import type * as tf from "@tensorflow/tfjs-core";',
+    `import { einsum } from ${JSON.stringify(path.join(root, "runtime/tfjs.js"))};`,
+    "declare const a: tf.Tensor2D;",
+    "declare const b: tf.Tensor2D;",
+    'export const c = einsum("ij,jk->ik", a, b);',
+  ].join("\n");
+  const options: ts.CompilerOptions = {
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    skipLibCheck: true,
+    noEmit: true,
+    types: ["@webgpu/types"],
+  };
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, language, ...rest) =>
+    name === file ? ts.createSourceFile(name, text, language) : getSourceFile(name, language, ...rest);
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (name) => name === file || fileExists(name);
+  const program = ts.createProgram([file], options, host);
+  const calls = einsumCalls(ts, program.getTypeChecker(), program.getSourceFile(file)!);
+  expect(calls).toHaveLength(1);
+  const built = buildCall(ts, program.getTypeChecker(), calls[0]!);
+  expect(built.kind).toBe("sized");
+  if (built.kind !== "sized") return;
+  const x = tf.tensor(values([2, 3], 1), [2, 3]);
+  const y = tf.tensor(values([3, 4], 2), [3, 4]);
+  const run = einsum as unknown as (equation: string, ...args: unknown[]) => TfCore.Tensor; // the build's extra argument
+  const out = run("ij,jk->ik", x, y, { compiled: built.compiled });
+  const want = oracleEinsum("ij,jk->ik", [
+    { data: values([2, 3], 1), shape: [2, 3] },
+    { data: values([3, 4], 2), shape: [3, 4] },
+  ]);
+  close(await out.data(), want.data);
+  // the build's plan is the one consulted: operands of another rank are refused, naming the compiled one
+  const z = tf.tensor(values([2, 3, 3], 3), [2, 3, 3]);
+  expect(() => run("ij,jk->ik", z, y, { compiled: built.compiled })).toThrow(
+    expect.objectContaining({ code: "compiledMismatch" }) as Error,
+  );
+  tf.dispose([x, y, z, out]);
 });
