@@ -12,7 +12,7 @@ import {
   type TSESTree,
 } from "@typescript-eslint/utils";
 import ts from "typescript";
-import { isEinsightEinsum, readEinsumCall, tensorShape, type EinsumCall } from "../typescript/einsum-calls.js";
+import { einsumLibrary, readEinsumCall, tensorShape, type EinsumCall } from "../typescript/einsum-calls.js";
 
 /** Whose einsum: einsight's, TensorFlow.js's tf.einsum, or einsight/tfjs's (on tfjs tensors). */
 export type Library = "einsight" | "tfjs" | "einsight/tfjs";
@@ -51,13 +51,14 @@ export function onEinsumCall(
   const imported = new Map<TSESTree.Node, { library: Library; namespace: boolean; name?: string }>();
   const services = typeServices(context);
   // With type information, einsight's einsum however it was imported (a relative path, a re-export).
-  const resolvesToEinsight = (node: TSESTree.CallExpression) =>
-    services !== undefined &&
-    isEinsightEinsum(
-      ts,
-      services.program.getTypeChecker(),
-      services.esTreeNodeToTSNodeMap.get<TSESTree.CallExpression>(node).expression,
-    );
+  const resolvedLibrary = (node: TSESTree.CallExpression) =>
+    services === undefined
+      ? undefined
+      : einsumLibrary(
+          ts,
+          services.program.getTypeChecker(),
+          services.esTreeNodeToTSNodeMap.get<TSESTree.CallExpression>(node).expression,
+        );
   /** The name the callee was declared with (through aliases), with type information. */
   const declaredName = (node: TSESTree.CallExpression): string => {
     const checker = services!.program.getTypeChecker();
@@ -97,10 +98,11 @@ export function onEinsumCall(
         byImport !== undefined &&
         byImport.namespace === (member !== undefined) &&
         (member === undefined || FUNCTIONS[byImport.library].includes(member));
+      const resolved = viaImport ? undefined : resolvedLibrary(node);
       const found = viaImport
         ? { library: byImport.library, name: byImport.name ?? member! }
-        : resolvesToEinsight(node)
-          ? { library: "einsight" as const, name: declaredName(node) }
+        : resolved !== undefined
+          ? { library: resolved, name: declaredName(node) }
           : undefined;
       if (found === undefined || !libraries.includes(found.library)) return;
       const [equation, ...rest] = node.arguments;

@@ -188,28 +188,42 @@ export type CallPlan =
 
 export type EinsightFunction = "einsum" | "einsumWithBackward";
 
-/** Whether `callee` resolves to einsight's `einsum` or `einsumWithBackward` (which takes the same arguments). */
-export function isEinsightEinsum(tsm: typeof ts, checker: ts.TypeChecker, callee: ts.Expression): boolean {
-  return einsightFunction(tsm, checker, callee) !== undefined;
-}
-
-/** Which of einsight's einsum functions `callee` resolves to, if any. */
+/** Which of einsight's einsum functions `callee` resolves to, if any (einsight/tfjs's `einsum` included). */
 export function einsightFunction(
   tsm: typeof ts,
   checker: ts.TypeChecker,
   callee: ts.Expression,
 ): EinsightFunction | undefined {
+  return declaration(tsm, checker, callee)?.fn;
+}
+
+/** Whose einsum `callee` resolves to: einsight's (runtime/einsum, backward) or einsight/tfjs's (runtime/tfjs). */
+export function einsumLibrary(
+  tsm: typeof ts,
+  checker: ts.TypeChecker,
+  callee: ts.Expression,
+): "einsight" | "einsight/tfjs" | undefined {
+  const found = declaration(tsm, checker, callee);
+  return found === undefined ? undefined : found.file === "tfjs" ? "einsight/tfjs" : "einsight";
+}
+
+function declaration(
+  tsm: typeof ts,
+  checker: ts.TypeChecker,
+  callee: ts.Expression,
+): { readonly fn: EinsightFunction; readonly file: string } | undefined {
   let symbol = checker.getSymbolAtLocation(tsm.isPropertyAccessExpression(callee) ? callee.name : callee);
   if (symbol !== undefined && symbol.flags & tsm.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
   // einsum is einsight's (runtime/einsum) or einsight/tfjs's (runtime/tfjs: the same arguments, on tfjs tensors)
-  const file =
-    symbol?.name === "einsum" ? "(einsum|tfjs)" : symbol?.name === "einsumWithBackward" ? "backward" : undefined;
-  const declared =
-    file !== undefined &&
-    (symbol!.declarations ?? []).some((d) =>
-      new RegExp(`[\\\\/]runtime[\\\\/]${file}\\.(d\\.)?ts$`).test(d.getSourceFile().fileName),
+  const files =
+    symbol?.name === "einsum" ? ["einsum", "tfjs"] : symbol?.name === "einsumWithBackward" ? ["backward"] : [];
+  for (const d of symbol?.declarations ?? []) {
+    const file = files.find((f) =>
+      new RegExp(`[\\\\/]runtime[\\\\/]${f}\\.(d\\.)?ts$`).test(d.getSourceFile().fileName),
     );
-  return declared ? (symbol!.name as EinsightFunction) : undefined;
+    if (file !== undefined) return { fn: symbol!.name as EinsightFunction, file };
+  }
+  return undefined;
 }
 
 /**
