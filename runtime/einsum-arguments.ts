@@ -137,7 +137,8 @@ export function notifyWritten(tensors: readonly (Tensor | null | undefined)[]): 
   for (const t of tensors) t?.storage.external?.written?.();
 }
 
-function isPlainObject(v: unknown): boolean {
+/** An object literal's kind of object (not a Tensor, an array or a class instance): einsum's options. */
+export function isPlainObject(v: unknown): boolean {
   if (typeof v !== "object" || v === null) return false;
   const proto: unknown = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;

@@ -112,10 +112,3 @@ function checkBuffer(buffer: unknown, what: string): asserts buffer is GPUBuffer
     throw new EinsightError("invalidBuffer", `${what}: expected a GPUBuffer, got ${describeValue(buffer)}.`);
   }
 }
-
-/** "abc->abc" for rank 3: the einsum that copies a view into another (a dense tensor, a buffer of another owner). */
-export function copyEquation(rank: number): string {
-  const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  const labels = letters.slice(0, rank);
-  return `${labels}->${labels}`;
-}

@@ -9,11 +9,9 @@
 import type * as Ort from "onnxruntime-common";
 import { DTYPE_BYTES, type Dtype } from "../codegen/dtype.js";
 import { check } from "../codegen/errors.js";
-import { contiguousStrides } from "../codegen/views.js";
 import { describeValue } from "./describe.js";
 import type { Gpu } from "./device.js";
-import { einsum } from "./einsum.js";
-import { copyEquation, wrapBuffer } from "./gpu-buffer.js";
+import { wrapBuffer } from "./gpu-buffer.js";
 import { Tensor } from "./tensor.js";
 
 /** ORT's data types einsight computes in. */
@@ -76,13 +74,6 @@ export function toOrt(ort: { readonly Tensor: Pick<typeof Ort.Tensor, "fromGpuBu
   if (t.isContiguous && t.offset === 0 && t.gpuBuffer.size % 16 === 0 && t.size > 0) {
     return ort.Tensor.fromGpuBuffer(t.gpuBuffer, { dataType, dims });
   }
-  const bytes = Math.max(16, Math.ceil((t.size * DTYPE_BYTES[t.dtype]) / 16) * 16);
-  const copy = new Tensor(t.gpu.allocate(bytes), t.shape, contiguousStrides(t.shape), 0, t.dtype);
-  try {
-    einsum(copyEquation(t.rank), t, { out: copy });
-  } catch (e) {
-    copy.destroy();
-    throw e;
-  }
+  const copy = t.denseCopy(Math.max(16, Math.ceil((t.size * DTYPE_BYTES[t.dtype]) / 16) * 16));
   return ort.Tensor.fromGpuBuffer(copy.gpuBuffer, { dataType, dims, dispose: () => copy.destroy() });
 }

@@ -136,19 +136,21 @@ export class Tensor<S extends Shape = Shape> implements View {
 
   /** This tensor if its elements are already contiguous, else a contiguous copy made on the GPU. */
   contiguous(): Tensor<S> {
+    return isContiguous(this.#alive()) ? this : this.denseCopy();
+  }
+
+  /**
+   * @internal A dense copy from the start of a buffer of its own, of at least `minBytes` bytes
+   * (another library may read whole blocks: onnxruntime 16 bytes), made on the GPU by the copy kernel.
+   */
+  denseCopy(minBytes = 0): Tensor<S> {
     const v = this.#alive();
-    if (isContiguous(v)) return this;
-    this.storage.external?.flush?.();
     const g = this.gpu;
-    const out = new Tensor(
-      g.allocate(this.size * DTYPE_BYTES[this.dtype]),
-      this.shape,
-      contiguousStrides(this.shape),
-      0,
-      this.dtype,
-    );
     const window = bindingWindow(v, DTYPE_BYTES[this.dtype], g.limits, "The view to copy");
     const kernel = window && emitCopyKernel(window.view, g.limits.maxComputeWorkgroupsPerDimension, this.dtype);
+    this.storage.external?.flush?.();
+    const bytes = Math.max(minBytes, this.size * DTYPE_BYTES[this.dtype]);
+    const out = new Tensor(g.allocate(bytes), this.shape, contiguousStrides(this.shape), 0, this.dtype);
     if (window !== undefined && kernel !== undefined) {
       g.dispatch(
         kernel,

@@ -16,7 +16,8 @@ import { operandGradients } from "./backward.js";
 import { Gpu } from "./device.js";
 import { givenDevice } from "./device-setup.js";
 import { einsum as einsightEinsum } from "./einsum.js";
-import { copyEquation, wrapBuffer } from "./gpu-buffer.js";
+import { isPlainObject } from "./einsum-arguments.js";
+import { wrapBuffer } from "./gpu-buffer.js";
 import { Tensor } from "./tensor.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
 
@@ -153,7 +154,7 @@ export function toTfjs(t: Tensor, options: ToTfjsOptions = {}): tf.Tensor {
   backendOn(t.gpu, what);
   // tfjs takes a dense buffer from its start that it may copy from (COPY_SRC); any other view is copied first
   const usable = t.isContiguous && t.offset === 0 && (t.gpuBuffer.usage & COPY_SRC) !== 0;
-  const dense = usable ? t : einsightEinsum(copyEquation(t.rank), t);
+  const dense = usable ? t : t.denseCopy();
   const zeroCopy = options.zeroCopy === true && dense === t;
   const made = tf.tensor({ buffer: dense.gpuBuffer, zeroCopy }, [...t.shape], "float32");
   if (dense !== t) dense.destroy(); // tfjs copied it, submitted at once: queued before any reuse of the buffer
@@ -165,11 +166,6 @@ export function toTfjs(t: Tensor, options: ToTfjsOptions = {}): tf.Tensor {
 /** What einsum takes after its tensors: set by the build (einsight's bundler plugins and transformer), not by hand. */
 interface TfjsEinsumOptions {
   readonly compiled?: CompiledEinsum;
-}
-
-function isPlainObject(v: unknown): v is TfjsEinsumOptions {
-  const proto: unknown = typeof v === "object" && v !== null ? Object.getPrototypeOf(v) : undefined;
-  return proto === Object.prototype || proto === null;
 }
 
 /** einsight's Gpu on each device tfjs runs on, made on first use (it never destroys the device). */
@@ -209,7 +205,8 @@ export function einsum(equation: string, ...args: (tf.Tensor | TfjsEinsumOptions
   const g = tfjsGpu(`einsum("${String(equation)}")`);
   // a trailing plain object is what the build passes: the call's plan and kernels, made at build time
   const last = args[args.length - 1];
-  const options = last !== undefined && !(last instanceof tf.Tensor) && isPlainObject(last) ? last : {};
+  const options: TfjsEinsumOptions =
+    last !== undefined && !(last instanceof tf.Tensor) && isPlainObject(last) ? last : {};
   const tensors = (options === last ? args.slice(0, -1) : args) as tf.Tensor[];
   tensors.forEach((t, k) =>
     check(

@@ -3,7 +3,6 @@
  * run (test/support/tfjs). tfjs is a dev dependency, loaded only by the benchmark.
  */
 import type * as TfCore from "@tensorflow/tfjs-core";
-import type { WebGPUBackend as TfWebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import type { Gpu } from "../../runtime/device.js";
 import { tfjsOnDevice } from "../../test/support/index.js";
 import type { MatMulForm } from "./suite.js";
@@ -24,9 +23,9 @@ export interface TfjsPeer {
 
 export async function tfjsOn(g: Gpu): Promise<TfjsPeer | string> {
   let tf: Tf;
-  let backend: TfWebGPUBackend;
+  let sync: () => Promise<void>;
   try {
-    ({ tf, backend } = await tfjsOnDevice(g.device));
+    ({ tf, sync } = await tfjsOnDevice(g.device));
   } catch (e) {
     return `tfjs-backend-webgpu not loaded: ${(e as Error).message}`;
   }
@@ -41,12 +40,7 @@ export async function tfjsOn(g: Gpu): Promise<TfjsPeer | string> {
       product.dispose();
       return sum;
     },
-    sync: async () => {
-      backend.endComputePassEncoder(); // tfjs keeps one pass open across ops
-      backend.ensureCommandEncoderReady();
-      backend.submitQueue();
-      await g.device.queue.onSubmittedWorkDone();
-    },
+    sync,
     read: async (t) => Float32Array.from(await t.data()),
     dispose: (ts) => ts.forEach((t) => t.dispose()),
   };

@@ -62,14 +62,8 @@ const { values: args } = parseArgs({ options: { json: { type: "string" }, "min-s
 const minSeconds = Number(args["min-seconds"] ?? 0.5);
 
 const g = await gpu();
-const { tf, backend } = await tfjsOnDevice(g.device);
+const { tf, sync } = await tfjsOnDevice(g.device);
 tf.env().set("WEBGPU_CPU_FORWARD", false);
-const sync = async () => {
-  backend.endComputePassEncoder();
-  backend.ensureCommandEncoderReady();
-  backend.submitQueue();
-  await g.device.queue.onSubmittedWorkDone();
-};
 
 /** Milliseconds of one training step's forward and backward (`step` returns the output and every gradient). */
 async function stepMs(step: Step, operands: readonly TfCore.Tensor[], dy: TfCore.Tensor): Promise<number> {

@@ -9,6 +9,8 @@ import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 export interface TfjsOnDevice {
   readonly tf: typeof TfCore;
   readonly backend: WebGPUBackend;
+  /** Submits what tfjs recorded (its open pass ended first) and waits for the device to finish. */
+  readonly sync: () => Promise<void>;
 }
 
 export async function tfjsOnDevice(device: GPUDevice): Promise<TfjsOnDevice> {
@@ -25,5 +27,11 @@ export async function tfjsOnDevice(device: GPUDevice): Promise<TfjsOnDevice> {
   tf.removeBackend("webgpu");
   tf.registerBackend("webgpu", () => backend);
   if (!(await tf.setBackend("webgpu"))) throw new Error("tfjs-backend-webgpu did not start on the given device");
-  return { tf, backend };
+  const sync = async () => {
+    backend.endComputePassEncoder(); // tfjs keeps one pass open across ops
+    backend.ensureCommandEncoderReady();
+    backend.submitQueue();
+    await device.queue.onSubmittedWorkDone();
+  };
+  return { tf, backend, sync };
 }
