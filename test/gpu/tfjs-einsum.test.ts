@@ -1,7 +1,7 @@
 /**
  * einsight/tfjs's einsum on tfjs tensors of the webgpu backend (on einsight's test device):
  * forward values against tf.einsum where tfjs can run the case and against the oracle where it
- * cannot (three operands, '...', repeated labels); gradients through tf.grad against the oracle's;
+ * cannot (three operands, '...', repeated labels, a product past the device's buffer limit); gradients through tf.grad against the oracle's;
  * a few optimizer steps of a tiny model whose layers are einsums, the loss going down and tfjs's
  * tensor count steady; misuse is an EinsightError.
  */
@@ -131,6 +131,38 @@ describe("gradients through tf.grad", () => {
     });
   }
 });
+
+test("past tfjs's binding limit: a product larger than the device's maxBufferSize, where tf.einsum returns zeros, gives tf.matMul's values and gradients", async () => {
+  // tf.einsum multiplies the broadcast operands into one [m, k, n] tensor before summing; past
+  // maxBufferSize that buffer is invalid and tf.einsum reads back zeros (Dawn logs a validation
+  // error). einsight never builds the product.
+  const [m, n] = [512, 512];
+  const k = Math.ceil(g().limits.maxBufferSize / (m * n * 4)) + 16;
+  expect(m * k * n * 4).toBeGreaterThan(g().limits.maxBufferSize);
+  const a = tf.randomUniform([m, k], -1, 1, "float32", 1);
+  const b = tf.randomUniform([k, n], -1, 1, "float32", 2);
+  const w = tf.randomUniform([m, n], -1, 1, "float32", 3);
+  const out = einsum("ij,jk->ik", a, b);
+  const want = tf.matMul(a, b);
+  const got = await out.data();
+  const expected = await want.data();
+  const scale = Math.sqrt(k); // sums of k terms of size < 1
+  for (let i = 0; i < expected.length; i += 997) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThan(1e-4 * scale);
+  const [da, db] = tf.grads((x: TfCore.Tensor, y: TfCore.Tensor) => tf.sum(tf.mul(einsum("ij,jk->ik", x, y), w)))([
+    a,
+    b,
+  ]);
+  const [wantA, wantB] = [tf.matMul(w, b, false, true), tf.matMul(a, w, true, false)];
+  for (const [mine, theirs] of [
+    [da!, wantA],
+    [db!, wantB],
+  ] as const) {
+    expect(mine.shape).toEqual(theirs.shape);
+    const [x, y] = [await mine.data(), await theirs.data()];
+    for (let i = 0; i < y.length; i += 997) expect(Math.abs(x[i]! - y[i]!)).toBeLessThan(1e-4 * Math.sqrt(m));
+  }
+  tf.dispose([a, b, w, out, want, da!, db!, wantA, wantB]);
+}, 120_000);
 
 test("an optimizer trains a tiny model of einsum layers: the loss goes down, tfjs's tensor count stays", async () => {
   const x = tf.tensor(values([8, 4], 1), [8, 4]);
