@@ -53,6 +53,7 @@ export type EinsightErrorCode =
   | "workgroupStorage"
   | "aliasedOutput"
   | "compiledMismatch"
+  | "plannerMissing"
   | "gpuError";
 
 export interface EinsightErrorOptions {

@@ -14,6 +14,10 @@ export default defineConfig(({ mode }) => ({
   root: here("."),
   logLevel: "warn",
   plugins: [einsight({ tsconfig: here("./tsconfig.json"), report: here("../dist/examples-built/einsums") })],
+  // The example imports the runtime's source, runtime/index (the browser entry); for Node it gets
+  // runtime/index.node, the entry Node's `node` condition picks for `einsight`.
+  resolve:
+    mode === "node" ? { alias: [{ find: /^\.\.\/runtime\/index\.js$/, replacement: here("../runtime/index.node.ts") }] } : {},
   build:
     mode === "node"
       ? {

@@ -1,9 +1,19 @@
 /**
  * Finding a WebGPU adapter: `navigator.gpu` in a browser; in Node the npm package `webgpu` (Dawn),
  * on the machine's GPU when it has one, else on SwiftShader (a CPU Vulkan driver that Debian's
- * `chromium` package ships). No adapter at all is an error that says how to get one.
+ * `chromium` package ships), through runtime/node-adapter, which only the package's `node` entries
+ * install: a bundle for the browser never reaches node:fs or the webgpu package. No adapter at all
+ * is an error that says how to get one.
  */
 import { noAdapter, wgslFeaturesOf, type AdapterRequest, type FoundAdapter } from "./found-adapter.js";
+
+type AdapterFinder = (request: AdapterRequest) => Promise<FoundAdapter>;
+let nodeAdapter: AdapterFinder | undefined;
+
+/** Installs the adapter finder for Node (the package's `node` entries: runtime/*.node.ts). */
+export function useNodeAdapter(find: AdapterFinder): void {
+  nodeAdapter = find;
+}
 
 export async function requestAdapter(request: AdapterRequest = {}): Promise<FoundAdapter> {
   const browser = browserGpu();
@@ -15,9 +25,13 @@ export async function requestAdapter(request: AdapterRequest = {}): Promise<Foun
         "--enable-unsafe-webgpu; with no GPU also --enable-unsafe-swiftshader).",
     );
   }
-  // Loaded only in Node, so that browser bundles never see node:fs or the webgpu package.
-  const { requestNodeAdapter } = await import("./node-adapter.js");
-  return requestNodeAdapter(request);
+  if (nodeAdapter !== undefined) return nodeAdapter(request);
+  throw noAdapter(
+    "This JavaScript environment has no navigator.gpu. In Node, einsight finds a GPU through the webgpu " +
+      "package from its 'node' entry, which Node picks by itself; a bundle made for the browser (the " +
+      "'browser' export condition) has none, so bundle for Node to run there, or pass gpu({ device }) " +
+      "a GPUDevice of your own.",
+  );
 }
 
 /**

@@ -6,6 +6,7 @@
  * like the operand's buffer: the gradient of a slice lands in the slice of its base's gradient, and
  * overlapping slices add up.
  */
+import "./jit.js"; // its einsums are planned just in time
 import { check } from "../codegen/errors.js";
 import { gradientEinsum } from "../codegen/gradient.js";
 import { contiguousStrides, sameDims } from "../codegen/views.js";

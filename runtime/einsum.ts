@@ -1,38 +1,25 @@
 /**
- * `einsum()`: plans just in time (cached per device by equation, shapes, strides and options),
- * binds operand views as they are, takes intermediates and scratch space as temporaries (counted
- * in `g.stats()`), queues every kernel, and returns the output tensor at once; `read()` awaits it.
+ * `einsum()`: runs the call's build-time plan where it fits the operands, else the plan the planner
+ * (runtime/jit, where installed) makes just in time; binds operand views as they are, takes
+ * intermediates and scratch space as temporaries (counted in `g.stats()`), queues every kernel,
+ * and returns the output tensor at once; `read()` awaits it.
  */
-import { bindShapes } from "../codegen/bind.js";
 import { formatEquation, parseEquation } from "../codegen/equation.js";
 import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
 import { startsAligned } from "../codegen/access.js";
 import { DTYPE_BYTES } from "../codegen/dtype.js";
-import {
-  checkIndexRange,
-  planEinsum,
-  stepOutputBytes,
-  wideAccessHolds,
-  type Plan,
-  type PlanOptions,
-} from "../codegen/plan.js";
+import { checkIndexRange, stepOutputBytes, wideAccessHolds } from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
 import { launchArguments, type BufferRef } from "../codegen/wgsl/step.js";
 import { checkCompiledSizes, fitCompiled, withoutWideAccess } from "../codegen/sized.js";
-import { compileEinsum, compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
+import type { CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu, Storage } from "./device.js";
 import { Tensor } from "./tensor.js";
 import { checkOut, einsumArguments, flushOwners, notifyWritten, type EinsumOptions } from "./einsum-arguments.js";
 
 export type { EinsumOptions } from "./einsum-arguments.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
-
-/** Plans and kernels per device, by the canonical JSON of what determines them. Bounded: cleared when full. */
-const compiledByGpu = new WeakMap<Gpu, Map<string, CompiledEinsum>>();
-const CACHE_LIMIT = 512;
-/** Per device and einsum layout: size sets met so far, then the plan sized at run time they share. */
-const sizedByGpu = new WeakMap<Gpu, Map<string, number | CompiledEinsum>>();
 
 /** The shapes of the tensors among einsum's arguments (a trailing options object is not one). */
 export type OperandShapes<A extends readonly unknown[]> = A extends readonly [...infer T, infer Last]
@@ -64,135 +51,52 @@ export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptio
 }
 
 /** One einsum() call as it is planned: its equation, its checked operands and options, and its `out` tensor if any. */
-interface EinsumCall {
+export interface EinsumCall {
   readonly equation: string;
   readonly tensors: readonly Tensor[];
   readonly options: EinsumOptions;
   readonly out: Tensor | undefined;
 }
 
+/**
+ * What plans a call that no build-time plan fits: installed by runtime/jit (einsight and
+ * einsight/jit import it; einsight/runtime does not, so a bundle of compiled einsums ships no planner).
+ */
+export interface Planner {
+  /** The call's plan and kernels, made for this device now (cached by the planner). */
+  readonly plan: (g: Gpu, call: EinsumCall) => CompiledEinsum;
+  /** A compiled einsum sized at run time as it runs element by element (no 16-byte loads or stores). */
+  readonly narrow: (compiled: CompiledEinsum) => CompiledEinsum["programs"];
+}
+
+let planner: Planner | undefined;
+
+/** Installs the planner (runtime/jit). */
+export function usePlanner(p: Planner): void {
+  planner = p;
+}
+
 function compile(g: Gpu, call: EinsumCall): CompiledEinsum {
-  const { equation, tensors, options, out } = call;
-  let cache = compiledByGpu.get(g);
-  if (cache === undefined) compiledByGpu.set(g, (cache = new Map<string, CompiledEinsum>()));
-  const { out: _, compiled: precompiled, ...planOptions } = options;
+  const precompiled = call.options.compiled;
   const built = precompiled === undefined ? undefined : usable(call, precompiled);
-  if (built !== undefined) {
+  if (typeof built === "object") {
     checkLimits(g, built); // built without knowing this adapter's limits
     return built;
   }
-  const key = layoutKey(call, (t) => [t.shape, t.strides]);
-  let compiled = cache.get(key);
-  if (compiled === undefined) {
-    if (out !== undefined) {
-      const shape = bindShapes(equation, tensors).output.shape;
-      check(
-        sameDims(out.shape, shape),
-        "sizeMismatch",
-        () =>
-          `The 'out' tensor of einsum("${equation}") has shape [${out.shape.join(", ")}], but the result ` +
-          `has shape [${shape.join(", ")}].`,
-      );
-    }
-    const fullOptions: PlanOptions = {
-      ...planOptions,
-      profile: g.profile,
-      ...(out === undefined ? {} : { outputStrides: out.strides, outputOffset: out.offset }),
-    };
-    // Planning is cheap and made for these sizes (path, strategies, memory budget); kernels are
-    // what sizes can share.
-    const plan = planEinsum(equation, tensors, fullOptions);
-    g.notePlanMade();
-    compiled = sharedSizes(g, call, plan, fullOptions) ?? compilePlan(plan, g.limits.maxComputeWorkgroupsPerDimension);
-    checkLimits(g, compiled);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, compiled);
-  }
-  return compiled;
-}
-
-/**
- * After an einsum of one layout (equation, ranks, which strides are 0 or 1, options) has met
- * `g.sizedPlansAfter` size sets, it is planned once more with every size read at run time
- * (nominal sizes: this call's; codegen/sized), and a later call shares its kernels where it fits
- * and `plan`, the call's own plan, takes the same path with the same strategies (and subgroup
- * matrices or not): a program that meets many sizes compiles a bounded number of pipelines, and
- * each call still runs the path, strategies and memory its sizes call for. Undefined otherwise.
- * `planOptions`: the options `plan` was made with.
- */
-function sharedSizes(g: Gpu, call: EinsumCall, plan: Plan, planOptions: PlanOptions): CompiledEinsum | undefined {
-  const { equation, tensors } = call;
-  const sizes = plan.sizes;
-  let layouts = sizedByGpu.get(g);
-  if (layouts === undefined) sizedByGpu.set(g, (layouts = new Map<string, number | CompiledEinsum>()));
-  // Only the strides the kernels bake in (0 and 1) tell layouts apart; sizes and other strides may differ.
-  const key = layoutKey(call, (t) => [t.strides.map((s) => (s === 0 || s === 1 ? s : 2))]);
-  let entry = layouts.get(key) ?? 0;
-  if (typeof entry === "number") {
-    const labels = Object.keys(sizes);
-    // Nominal sizes of 0 or 1 would plan for an edge case; the next call may serve instead.
-    if (entry + 1 < g.sizedPlansAfter || labels.length === 0 || labels.some((l) => sizes[l]! < 2)) {
-      layouts.set(key, entry + 1);
-      return undefined;
-    }
-    entry = compileEinsum(
-      equation,
-      tensors,
-      { ...planOptions, runtimeSizes: labels },
-      g.limits.maxComputeWorkgroupsPerDimension,
+  check(planner !== undefined, "plannerMissing", () => {
+    const why =
+      built ??
+      "it was not compiled at build time (the build ran without einsight's bundler plugin or " +
+        "transformer, or the types do not know the equation or the operands' ranks)";
+    return (
+      `einsum("${call.equation}") needs a plan made at run time: ${why}. This program imports ` +
+      `einsight/runtime, which only runs einsums compiled at build time; import "einsight/jit" once ` +
+      `to add the planner, or import from "einsight".`
     );
-    g.notePlanMade();
-    if (layouts.size >= CACHE_LIMIT) layouts.clear();
-    layouts.set(key, entry);
-  }
-  if (planShape(entry.plan) !== planShape(plan)) return undefined;
-  return usable(call, entry);
-}
-
-/**
- * The key of what determines an einsum's plan and kernels: the equation, the options, and per
- * operand (and `out`) its dtype, whether it starts 16-byte aligned, and `view`'s part of its layout.
- */
-function layoutKey({ equation, tensors, options, out }: EinsumCall, view: (t: Tensor) => unknown[]): string {
-  const layout = (t: Tensor) => [...view(t), t.dtype, startsAligned(t.offset, t.dtype)];
-  return JSON.stringify([
-    equation,
-    tensors.map(layout),
-    options.strategy ?? null,
-    options.memoryBudget ?? null,
-    options.tiles ?? null,
-    out === undefined ? null : layout(out),
-    options.accumulate === true,
-  ]);
-}
-
-/**
- * A plan's path and kernels apart from sizes: each step's inputs, output labels, strategy and whether it multiplies
- * on subgroup matrices.
- */
-function planShape(plan: Plan): string {
-  return JSON.stringify(
-    plan.steps.map((s) => [
-      s.strategy,
-      s.inputs.map((i) => [i.ref, i.labels]),
-      s.output.labels,
-      s.tiles?.matrix !== undefined,
-    ]),
-  );
-}
-
-/**
- * The kernels of each compiled einsum sized at run time without its 16-byte loads, made when a call first needs
- * them.
- */
-const narrowByCompiled = new WeakMap<CompiledEinsum, CompiledEinsum["programs"]>();
-
-function narrowPrograms(compiled: CompiledEinsum): CompiledEinsum["programs"] {
-  const made = narrowByCompiled.get(compiled);
-  if (made !== undefined) return made;
-  const programs = compilePlan(withoutWideAccess(compiled.plan)).programs;
-  narrowByCompiled.set(compiled, programs);
-  return programs;
+  });
+  const compiled = planner.plan(g, call);
+  checkLimits(g, compiled);
+  return compiled;
 }
 
 /** Compiled einsums whose equation was checked against a call's, by the equation text. */
@@ -202,11 +106,11 @@ const verifiedEquation = new WeakMap<CompiledEinsum, string>();
  * A build-time compiled einsum, as it runs with these operands: the same sizes where the build knew
  * them (else an error naming the operand and dimension), the same strides (a plan sized at run
  * time: fitted to the operands' sizes), and the output it was compiled for (a fresh one, or an
- * `out` view with those strides and the same accumulate); undefined where it does not fit, and
- * the call is planned just in time instead.
+ * `out` view with those strides and the same accumulate). Where it does not fit, why not (the call
+ * is then planned just in time).
  */
-function usable({ equation, tensors, options, out }: EinsumCall, compiled: CompiledEinsum): CompiledEinsum | undefined {
-  const accumulate = options.accumulate === true;
+export function usable(call: EinsumCall, compiled: CompiledEinsum): CompiledEinsum | string {
+  const { equation, tensors, out } = call;
   // from user code: checked, not trusted
   const ops: unknown = (compiled as { plan?: { operands?: unknown } }).plan?.operands;
   check(
@@ -232,23 +136,50 @@ function usable({ equation, tensors, options, out }: EinsumCall, compiled: Compi
     tensors.map((t) => t.shape),
     `einsum("${equation}")`,
   );
-  if ((compiled.plan.dtype ?? "f32") !== tensors[0]!.dtype) return undefined; // compiled for f32 (types carry no dtype)
+  const dtype = compiled.plan.dtype ?? "f32";
+  const given = tensors[0]!.dtype;
+  if (dtype !== given) return `the build compiled it for ${dtype} and the operands are ${given}`;
   const aligned = tensors.map((t) => startsAligned(t.offset, t.dtype));
   const outputAligned = out === undefined || startsAligned(out.offset, out.dtype);
-  if (compiled.plan.runtimeSizes !== undefined) {
-    // Sized at run time: the kernels read every stride but 0s and 1s, so views whose 0s and 1s are the compiled
-    // ones fit.
-    if (out !== undefined && compiled.plan.output.accumulate !== accumulate) return undefined;
-    const plan = fitCompiled(compiled.plan, tensors, out?.strides);
-    if (plan === undefined || (out !== undefined && !sameDims(out.shape, plan.output.shape))) return undefined;
-    // Its 16-byte loads and stores were chosen at nominal sizes: where this call's sizes or starts
-    // break them, the same tiles go an element at a time (their kernels made once per compiled einsum).
-    if (wideAccessHolds(plan, aligned, outputAligned)) return { plan, programs: compiled.programs };
-    return { plan: withoutWideAccess(plan), programs: narrowPrograms(compiled) };
-  }
+  return compiled.plan.runtimeSizes === undefined
+    ? fixedFit(call, compiled, aligned, outputAligned)
+    : sizedFit(call, compiled, aligned, outputAligned);
+}
+
+/**
+ * A plan sized at run time: its kernels read every stride but 0s and 1s, so views whose 0s and 1s
+ * are the compiled ones fit.
+ */
+function sizedFit(
+  { tensors, options, out }: EinsumCall,
+  compiled: CompiledEinsum,
+  aligned: readonly boolean[],
+  outputAligned: boolean,
+): CompiledEinsum | string {
+  if (out !== undefined && compiled.plan.output.accumulate !== (options.accumulate === true))
+    return "the build compiled it with another 'accumulate'";
+  const plan = fitCompiled(compiled.plan, tensors, out?.strides);
+  if (plan === undefined || (out !== undefined && !sameDims(out.shape, plan.output.shape)))
+    return "a view's strides broadcast (0) or run along (1) other dimensions than the build's";
+  // Its 16-byte loads and stores were chosen at nominal sizes: where this call's sizes or starts
+  // break them, the same tiles go an element at a time (their kernels made once per compiled einsum).
+  if (wideAccessHolds(plan, aligned, outputAligned)) return { plan, programs: compiled.programs };
+  if (planner === undefined)
+    return "its kernels load 16 bytes at a time and a view starts off a 16-byte boundary or has other sizes";
+  return { plan: withoutWideAccess(plan), programs: planner.narrow(compiled) };
+}
+
+/** A plan for fixed sizes: the same strides, and an output laid out as it was compiled. */
+function fixedFit(
+  { tensors, options, out }: EinsumCall,
+  compiled: CompiledEinsum,
+  aligned: readonly boolean[],
+  outputAligned: boolean,
+): CompiledEinsum | string {
   // Kernels that read (or store into an `out` view) 16 bytes at a time were compiled for aligned starts (offset 0):
   // a view may start elsewhere.
-  if (!wideAccessHolds(compiled.plan, aligned, outputAligned)) return undefined;
+  if (!wideAccessHolds(compiled.plan, aligned, outputAligned))
+    return "its kernels load 16 bytes at a time and a view starts off a 16-byte boundary";
   const output = compiled.plan.output;
   const layouts = compiled.plan.operands;
   const outputFits =
@@ -257,8 +188,14 @@ function usable({ equation, tensors, options, out }: EinsumCall, compiled: Compi
       : output.view === true &&
         sameDims(out.shape, output.shape) &&
         sameDims(out.strides, output.strides) &&
-        output.accumulate === accumulate;
-  return outputFits && tensors.every((t, k) => sameDims(t.strides, layouts[k]!.strides)) ? compiled : undefined;
+        output.accumulate === (options.accumulate === true);
+  if (!outputFits) return "the build compiled it for another output";
+  const k = tensors.findIndex((t, k) => !sameDims(t.strides, layouts[k]!.strides));
+  if (k < 0) return compiled;
+  return (
+    `operand ${k} is a view with strides [${tensors[k]!.strides.join(", ")}], and the build compiled it for ` +
+    `[${layouts[k]!.strides.join(", ")}]`
+  );
 }
 
 /**

@@ -1,11 +1,12 @@
-/** einsight: typed, planned, copy-free einsum on WebGPU. */
-export { gpu, Gpu, type GpuOptions, type GpuStats } from "./device.js";
-export { tensor, zeros, Tensor, type Dtype, type Shape, type TensorOptions } from "./tensor.js";
-export { fromGpuBuffer, type GpuBufferOptions } from "./gpu-buffer.js";
-export { einsum, type EinsumOptions } from "./einsum.js";
-export type { CompiledEinsum } from "../codegen/compiled.js";
+/**
+ * einsight: typed, planned, copy-free einsum on WebGPU. The whole runtime with the planner, for
+ * browsers and any environment without Node's `node` condition (runtime/index.node adds Node's GPU).
+ * runtime/thin is the same runtime without the planner.
+ */
+import "./jit.js";
+
+export * from "./thin.js";
 export { einsumWithBackward, type EinsumWithBackward, type GradientTargets } from "./backward.js";
-export { EinsightError, isEinsightError, type EinsightErrorCode, type Span } from "../codegen/errors.js";
 export { plan } from "./plan.js";
 export type { Plan, PlanOptions, PlanOperand } from "../codegen/plan.js";
 export { explain } from "../codegen/explain.js";

@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
+import "./jit.js"; // its einsums are planned just in time
 import type { CompiledEinsum } from "../codegen/compiled.js";
 import { check, EinsightError } from "../codegen/errors.js";
 import { describeValue } from "./describe.js";

@@ -4,6 +4,7 @@
  * (a file, localStorage) and give it to `gpu({ tileTable })` in later sessions; plans made with
  * the same table are the same. Also the timing loop the benchmarks use (`measure`).
  */
+import "./jit.js"; // its einsums are planned just in time
 import { compileEinsum } from "../codegen/compiled.js";
 import { check, EinsightError } from "../codegen/errors.js";
 import {

@@ -10,7 +10,7 @@
  *
  * then, on the GPU machine: `AB=1 bash bench/device/run.sh OUT` (or `node dist/bench/suites/ab.js [--json file]`).
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type * as DeviceModule from "../../runtime/device.js";
 import type * as EinsumModule from "../../runtime/einsum.js";
@@ -28,6 +28,9 @@ interface Build {
 /** One build's runtime, from its dist/ folder (relative to this file's, dist/bench/suites/). */
 async function load(root: string): Promise<Build> {
   const module = async <T>(path: string) => (await import(`${root}/${path}`)) as T;
+  // builds with a `node` entry install the planner and Node's adapter there (earlier ones need nothing)
+  const nodeEntry = new URL(`${root}/runtime/index.node.js`, import.meta.url);
+  if (existsSync(nodeEntry)) await import(nodeEntry.href);
   return {
     gpu: (await module<typeof DeviceModule>("runtime/device.js")).gpu,
     einsum: (await module<typeof EinsumModule>("runtime/einsum.js")).einsum,

@@ -22,8 +22,7 @@ import type { Strategy, TileConfig } from "../../codegen/cost.js";
 import { planEinsum } from "../../codegen/plan.js";
 import { compileSized } from "../../codegen/sized.js";
 import { compilePlan, type CompiledEinsum } from "../../codegen/compiled.js";
-import { gpu, type Gpu } from "../../runtime/device.js";
-import { einsum } from "../../runtime/einsum.js";
+import { einsum, gpu, type Gpu } from "../../runtime/index.node.js";
 import { fromHalfBits, toHalves } from "../../runtime/half.js";
 import { Tensor, tensor } from "../../runtime/tensor.js";
 import {

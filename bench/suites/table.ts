@@ -13,7 +13,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { planEinsum } from "../../codegen/plan.js";
-import { gpu } from "../../runtime/device.js";
+import { gpu } from "../../runtime/index.node.js";
 import { slowToCompile, tuneTiles } from "../../runtime/tune.js";
 import { candidateName, parseCandidates, TILE_CANDIDATES } from "../../codegen/tiles.js";
 

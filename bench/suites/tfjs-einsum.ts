@@ -8,7 +8,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type * as TfCore from "@tensorflow/tfjs-core";
-import { gpu } from "../../runtime/device.js";
+import { gpu } from "../../runtime/index.node.js";
 import { einsum } from "../../runtime/tfjs.js";
 import { maxRelativeError, tfjsOnDevice, values } from "../../test/support/index.js";
 import { measure } from "../lib/measure.js";

@@ -21,8 +21,8 @@ import {
 } from "../../codegen/tiles.js";
 import { planEinsum } from "../../codegen/plan.js";
 import { elementCount } from "../../codegen/views.js";
-import { gpu } from "../../runtime/device.js";
-import { einsum } from "../../runtime/einsum.js";
+import { gpu } from "../../runtime/index.node.js";
+import { einsum } from "../../runtime/index.node.js";
 import type { Tensor } from "../../runtime/tensor.js";
 import { slowToCompile } from "../../runtime/tune.js";
 import { maxRelativeError, withTiles } from "../../test/support/index.js";
