@@ -17,7 +17,9 @@ export default defineConfig(({ mode }) => ({
   // The example imports the runtime's source, runtime/index (the browser entry); for Node it gets
   // runtime/index.node, the entry Node's `node` condition picks for `einsight`.
   resolve:
-    mode === "node" ? { alias: [{ find: /^\.\.\/runtime\/index\.js$/, replacement: here("../runtime/index.node.ts") }] } : {},
+    mode === "node"
+      ? { alias: [{ find: /^\.\.\/runtime\/index\.js$/, replacement: here("../runtime/index.node.ts") }] }
+      : {},
   build:
     mode === "node"
       ? {
