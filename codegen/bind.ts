@@ -8,6 +8,7 @@
  * numpy broadcasting. Later stages treat them exactly like letters.
  */
 import { ELLIPSIS, parseEquation, type Equation, type Term } from "./equation.js";
+import { bindOperand, bindSizes, isEllipsisLabel, type BoundOperand } from "./bind-dims.js";
 import { EinsightError, type Span } from "./errors.js";
 import { contiguousStrides, isIndex, isStrideList } from "./views.js";
 
@@ -20,18 +21,6 @@ export interface OperandLayout {
   readonly offset?: number | undefined;
 }
 
-export interface BoundOperand {
-  /** Label of each dimension, ellipsis dimensions expanded. */
-  readonly dims: readonly string[];
-  /** Distinct labels in first-appearance order. */
-  readonly labels: readonly string[];
-  /** Element stride per entry of `labels`: 0 where the operand broadcasts, summed for diagonals. */
-  readonly strides: readonly number[];
-  readonly offset: number;
-  /** Labels written more than once in this operand. */
-  readonly diagonal: readonly string[];
-}
-
 export interface Binding {
   readonly equation: Equation;
   /** Size of every label, ellipsis labels included. */
@@ -42,12 +31,10 @@ export interface Binding {
   readonly output: { readonly labels: readonly string[]; readonly shape: readonly number[] };
 }
 
+export { isEllipsisLabel, type BoundOperand } from "./bind-dims.js";
+
 /** The class of a label in one pairwise contraction step, as torch and TCCG name them. */
 export type LabelClass = "batch" | "leftFree" | "rightFree" | "contracted" | "leftSummed" | "rightSummed";
-
-export function isEllipsisLabel(label: string): boolean {
-  return label >= "0" && label <= "9";
-}
 
 /**
  * The label of every dimension of operands of the given shapes, ellipsis dimensions expanded as
@@ -79,7 +66,11 @@ export function bindShapes(equation: string | Equation, operands: readonly Opera
   const ellipsisRank = Math.max(0, ...layouts.map((l, k) => l.shape.length - explicitCount(eq.inputs[k]!)));
   const ellipsis = Array.from({ length: ellipsisRank }, (_, k) => String(k));
   const dims = layouts.map((l, k) => expandDims(eq, k, l.shape.length, ellipsisRank));
-  const sizes = bindSizes(eq, layouts, dims);
+  const sizes = bindSizes(
+    dims,
+    layouts.map((l) => l.shape),
+    (code, k, d, reason) => fail(eq, code, dimSpan(eq, k, dims[k]!, d), reason),
+  );
   const bound = layouts.map((l, k) => bindOperand(l, dims[k]!, sizes));
   const outLabels = expandOutput(eq, ellipsis);
   return {
@@ -207,87 +198,6 @@ function dimSpan(eq: Equation, k: number, dims: readonly string[], d: number): S
   const nth = dims.slice(0, d).filter((l) => l === label).length;
   const positions = term.labels.flatMap((l, i) => (l === label ? [i] : []));
   return term.spans[positions[nth]!]!;
-}
-
-function bindSizes(
-  eq: Equation,
-  layouts: readonly Required<OperandLayout>[],
-  dims: readonly string[][],
-): Record<string, number> {
-  const sizes: Record<string, number> = {};
-  const from: Record<string, number> = {}; // which operand fixed a size > 1
-  layouts.forEach((layout, k) => {
-    const own = operandSizes(eq, k, layout.shape, dims[k]!);
-    for (const [label, [size, d]] of own) {
-      const known = sizes[label];
-      if (known === undefined || known === 1) {
-        sizes[label] = size;
-        if (size !== 1) from[label] = k;
-      } else if (size !== 1 && size !== known) {
-        const span = dimSpan(eq, k, dims[k]!, d);
-        if (isEllipsisLabel(label)) {
-          fail(
-            eq,
-            "ellipsisMismatch",
-            span,
-            `The '...' dimensions of operand ${k} (shape ${show(layout.shape)}) do not broadcast with ` +
-              `operand ${from[label]}: ellipsis dimension ${label} is ${size} here and ${known} there. Sizes ` +
-              `must match or be 1.`,
-          );
-        }
-        fail(
-          eq,
-          "sizeMismatch",
-          span,
-          `Label '${label}' is ${size} in operand ${k} (dimension ${d}) but ${known} in operand ` +
-            `${from[label]}; a label must have one size across operands (or be 1 to broadcast).`,
-        );
-      }
-    }
-  });
-  return sizes;
-}
-
-/** Size of each label within one operand, checking that repeated labels (diagonals) are square. */
-function operandSizes(
-  eq: Equation,
-  k: number,
-  shape: readonly number[],
-  dims: readonly string[],
-): Map<string, [number, number]> {
-  const own = new Map<string, [number, number]>();
-  dims.forEach((label, d) => {
-    const size = shape[d]!;
-    const first = own.get(label);
-    if (first === undefined) own.set(label, [size, d]);
-    else if (first[0] !== size) {
-      fail(
-        eq,
-        "nonSquareDiagonal",
-        dimSpan(eq, k, dims, d),
-        `Operand ${k} repeats label '${label}' (a diagonal), so its dimensions ${first[1]} and ${d} must ` +
-          `be equal, but they are ${first[0]} and ${size}.`,
-      );
-    }
-  });
-  return own;
-}
-
-function bindOperand(
-  layout: Required<OperandLayout>,
-  dims: readonly string[],
-  sizes: Record<string, number>,
-): BoundOperand {
-  const labels = [...new Set(dims)];
-  const strides = labels.map((label) => {
-    let stride = 0;
-    dims.forEach((l, d) => {
-      if (l === label) stride += layout.shape[d] === 1 && sizes[label] !== 1 ? 0 : layout.strides[d]!;
-    });
-    return stride;
-  });
-  const diagonal = labels.filter((l) => dims.indexOf(l) !== dims.lastIndexOf(l));
-  return { dims, labels, strides, offset: layout.offset, diagonal };
 }
 
 function expandOutput(eq: Equation, ellipsis: readonly string[]): string[] {

@@ -3,6 +3,7 @@
  * the runtime makes one just in time, the transformer makes one at build time and passes it to
  * `einsum()` as the `compiled` option, so that nothing is planned or generated at run time.
  */
+import { bindShapes } from "./bind.js";
 import { planEinsum, type Plan, type PlanOperand, type PlanOptions } from "./plan.js";
 import type { Equation } from "./equation.js";
 import { gradientEinsum, type GradientEinsum } from "./gradient.js";
@@ -11,6 +12,13 @@ import { emitStep, type StepProgram } from "./wgsl/step.js";
 
 export interface CompiledEinsum {
   readonly plan: Plan;
+  /** The equation as the call spells it (the transformer's literal), where it differs from `plan.equation`. */
+  readonly source?: string;
+  /**
+   * The label of each dimension of each operand (ellipsis dimensions as digits), and the output's
+   * labels: what the runtime binds a call's sizes to without parsing the equation (codegen/bind-dims).
+   */
+  readonly dims: { readonly inputs: readonly (readonly string[])[]; readonly output: readonly string[] };
   readonly programs: readonly StepProgram[];
   /** For `einsumWithBackward`: each operand's gradient einsum (written into its gradient with `accumulate`). */
   readonly gradients?: readonly CompiledEinsum[];
@@ -77,5 +85,10 @@ function gradientLayouts(derived: GradientEinsum, outShape: readonly number[]): 
 
 /** A plan with the kernels of each of its steps. */
 export function compilePlan(plan: Plan, maxWorkgroupsPerDimension = PORTABLE_MAX_WORKGROUPS): CompiledEinsum {
-  return { plan, programs: plan.steps.map((_, i) => emitStep(plan, i, maxWorkgroupsPerDimension)) };
+  const binding = bindShapes(plan.equation, plan.operands);
+  return {
+    plan,
+    dims: { inputs: binding.operands.map((op) => op.dims), output: binding.output.labels },
+    programs: plan.steps.map((_, i) => emitStep(plan, i, maxWorkgroupsPerDimension)),
+  };
 }

@@ -9,7 +9,8 @@
  * sizes); `fitCompiled` then fits the plan to the call's sizes, and the runtime writes the params
  * (`launchArguments` in wgsl/step.ts).
  */
-import { bindShapes, dimensionLabels, isEllipsisLabel } from "./bind.js";
+import { dimensionLabels } from "./bind.js";
+import { bindLabels, isEllipsisLabel } from "./bind-dims.js";
 import {
   compileEinsum,
   compilePlan,
@@ -19,7 +20,7 @@ import {
 } from "./compiled.js";
 import { parseEquation, type Equation } from "./equation.js";
 import { check } from "./errors.js";
-import { planEinsum, type Plan, type PlanOperand, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
+import { planEinsum, type Plan, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
 import { withWide } from "./tile-config.js";
 import { contiguousStrides, sameDims } from "./views.js";
 
@@ -98,15 +99,16 @@ function nominal(
   return { eq, filled, runtime };
 }
 
-/** Each compiled plan's dimension labels per operand, worked out once. */
-const labelsOf = new WeakMap<Plan, readonly (readonly string[])[]>();
-
 /**
  * The guard of a build-time compiled einsum: throws `compiledMismatch` where an operand's rank, or
  * a size the build knew, differs from the tensors'; sizes the build left to run time may be
  * anything. `call` is how the error names the call, e.g. `einsum("ij,jk->ik")`.
  */
-export function checkCompiledSizes(plan: Plan, shapes: readonly (readonly number[])[], call: string): void {
+export function checkCompiledSizes(
+  { plan, dims }: CompiledEinsum,
+  shapes: readonly (readonly number[])[],
+  call: string,
+): void {
   const compiled = plan.operands;
   const runtime = new Set(plan.runtimeSizes ?? []);
   if (runtime.size === 0 && shapes.every((shape, k) => sameDims(shape, compiled[k]!.shape))) return;
@@ -120,12 +122,9 @@ export function checkCompiledSizes(plan: Plan, shapes: readonly (readonly number
         `[${shape.join(", ")}]; the types said one thing and the tensors at run time another.`,
     );
   });
-  let labels = labelsOf.get(plan);
-  if (labels === undefined)
-    labelsOf.set(plan, (labels = bindShapes(plan.equation, compiled).operands.map((op) => op.dims)));
   shapes.forEach((shape, k) =>
     shape.forEach((got, d) => {
-      const label = labels[k]![d]!;
+      const label = dims.inputs[k]![d]!;
       const want = compiled[k]!.shape[d]!;
       if (runtime.has(label) || got === want) return;
       const name = isEllipsisLabel(label) ? "an ellipsis dimension" : `label '${label}'`;
@@ -150,12 +149,16 @@ export function checkCompiledSizes(plan: Plan, shapes: readonly (readonly number
  * call is then planned just in time. Check the sizes with `checkCompiledSizes` first.
  */
 export function fitCompiled(
-  plan: Plan,
-  operands: readonly PlanOperand[],
+  { plan, dims }: CompiledEinsum,
+  operands: readonly {
+    readonly shape: readonly number[];
+    readonly strides: readonly number[];
+    readonly offset: number;
+  }[],
   outputStrides?: readonly number[],
 ): Plan | undefined {
   if ((plan.output.view === true) !== (outputStrides !== undefined)) return undefined;
-  const binding = bindShapes(plan.equation, operands);
+  const binding = bindLabels(dims, operands, plan.equation);
   const sizes = binding.sizes;
   const steps: PlanStep[] = [];
   const input = (i: StepInput): StepInput => {
@@ -181,7 +184,7 @@ export function fitCompiled(
     sizes,
     operands: operands.map((op, k) => ({
       shape: [...op.shape],
-      strides: [...(op.strides ?? contiguousStrides(op.shape))],
+      strides: [...op.strides],
       dtype: plan.operands[k]!.dtype,
     })),
     output: { ...plan.output, shape: binding.output.shape, strides: [...outStrides] },

@@ -8,7 +8,7 @@
 import { check, EinsightError } from "../codegen/errors.js";
 import type { KernelSpec } from "../codegen/wgsl/kernel.js";
 import { PROFILES, type DeviceProfile } from "../codegen/profile.js";
-import { checkTileTable } from "../codegen/tiles.js";
+import type { TileTable } from "../codegen/tiles.js";
 import { BufferPool } from "./buffer-pool.js";
 import { gpuErrorOf } from "./gpu-errors.js";
 import { createDevice, givenDevice, retireDevice } from "./device-setup.js";
@@ -380,6 +380,13 @@ export class Gpu {
   }
 }
 
+let tileTableCheck: ((table: TileTable) => void) | undefined;
+
+/** Installs the tile table's check, with the planner that reads the table (runtime/jit). */
+export function useTileTableCheck(check: (table: TileTable) => void): void {
+  tileTableCheck = check;
+}
+
 /** A GPU for einsight: the device you pass, or one from the best adapter found (see runtime/adapter). */
 export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
   const pool = options.poolBytes;
@@ -402,7 +409,19 @@ export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
     () => `gpu(): sizedPlansAfter must be a whole number, at least 1, or Infinity, got ${String(after)}.`,
   );
   const table = options.tileTable;
-  if (table !== undefined) checkTileTable(table);
+  if (table !== undefined) {
+    // tiles are the planner's to choose: the build's plans carry theirs
+    const check_ = tileTableCheck;
+    check(
+      check_ !== undefined,
+      "plannerMissing",
+      () =>
+        "gpu(): a tileTable guides the planner, and this program imports einsight/runtime, which has none " +
+        '(the build\'s plans carry their tiles: give the table to the bundler plugin instead); import "einsight/jit" ' +
+        'to plan with it, or import from "einsight".',
+    );
+    check_(table);
+  }
   const tuned = (profile: DeviceProfile): DeviceProfile =>
     table === undefined ? profile : { ...profile, tileTable: table };
   const owned = options.device === undefined;

@@ -4,7 +4,6 @@
  * intermediates and scratch space as temporaries (counted in `g.stats()`), queues every kernel,
  * and returns the output tensor at once; `read()` awaits it.
  */
-import { formatEquation, parseEquation } from "../codegen/equation.js";
 import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
 import { startsAligned } from "../codegen/access.js";
@@ -17,6 +16,7 @@ import type { CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu, Storage } from "./device.js";
 import { Tensor } from "./tensor.js";
 import { checkOut, einsumArguments, flushOwners, notifyWritten, type EinsumOptions } from "./einsum-arguments.js";
+import { installedPlanner, type EinsumCall } from "./planner.js";
 
 export type { EinsumOptions } from "./einsum-arguments.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
@@ -50,32 +50,6 @@ export function einsum(equation: string, ...args: readonly (Tensor | EinsumOptio
   return result;
 }
 
-/** One einsum() call as it is planned: its equation, its checked operands and options, and its `out` tensor if any. */
-export interface EinsumCall {
-  readonly equation: string;
-  readonly tensors: readonly Tensor[];
-  readonly options: EinsumOptions;
-  readonly out: Tensor | undefined;
-}
-
-/**
- * What plans a call that no build-time plan fits: installed by runtime/jit (einsight and
- * einsight/jit import it; einsight/runtime does not, so a bundle of compiled einsums ships no planner).
- */
-export interface Planner {
-  /** The call's plan and kernels, made for this device now (cached by the planner). */
-  readonly plan: (g: Gpu, call: EinsumCall) => CompiledEinsum;
-  /** A compiled einsum sized at run time as it runs element by element (no 16-byte loads or stores). */
-  readonly narrow: (compiled: CompiledEinsum) => CompiledEinsum["programs"];
-}
-
-let planner: Planner | undefined;
-
-/** Installs the planner (runtime/jit). */
-export function usePlanner(p: Planner): void {
-  planner = p;
-}
-
 function compile(g: Gpu, call: EinsumCall): CompiledEinsum {
   const precompiled = call.options.compiled;
   const built = precompiled === undefined ? undefined : usable(call, precompiled);
@@ -83,6 +57,7 @@ function compile(g: Gpu, call: EinsumCall): CompiledEinsum {
     checkLimits(g, built); // built without knowing this adapter's limits
     return built;
   }
+  const planner = installedPlanner();
   check(planner !== undefined, "plannerMissing", () => {
     const why =
       built ??
@@ -113,17 +88,23 @@ export function usable(call: EinsumCall, compiled: CompiledEinsum): CompiledEins
   const { equation, tensors, out } = call;
   // from user code: checked, not trusted
   const ops: unknown = (compiled as { plan?: { operands?: unknown } }).plan?.operands;
+  const dims: unknown = (compiled as { dims?: { inputs?: unknown } }).dims?.inputs;
   check(
-    Array.isArray(ops) && Array.isArray(compiled.programs) && ops.length === tensors.length,
+    Array.isArray(ops) &&
+      Array.isArray(compiled.programs) &&
+      ops.length === tensors.length &&
+      Array.isArray(dims) &&
+      dims.length === tensors.length,
     "compiledMismatch",
     () =>
       `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ` +
       `${tensors.length} operand(s); rebuild, or leave the option out.`,
   );
   if (verifiedEquation.get(compiled) !== equation) {
-    const canonical = formatEquation(parseEquation(equation));
+    // as the build spelled it, else as the planner (where installed) spells it
+    const canonical = installedPlanner()?.canonical(equation);
     check(
-      compiled.plan.equation === canonical,
+      equation === compiled.plan.equation || equation === compiled.source || compiled.plan.equation === canonical,
       "compiledMismatch",
       () =>
         `The 'compiled' option of einsum("${equation}") was compiled for "${compiled.plan.equation}"; ` +
@@ -132,7 +113,7 @@ export function usable(call: EinsumCall, compiled: CompiledEinsum): CompiledEins
     verifiedEquation.set(compiled, equation); // the call site passes the same pair every time: parse once
   }
   checkCompiledSizes(
-    compiled.plan,
+    compiled,
     tensors.map((t) => t.shape),
     `einsum("${equation}")`,
   );
@@ -158,15 +139,16 @@ function sizedFit(
 ): CompiledEinsum | string {
   if (out !== undefined && compiled.plan.output.accumulate !== (options.accumulate === true))
     return "the build compiled it with another 'accumulate'";
-  const plan = fitCompiled(compiled.plan, tensors, out?.strides);
+  const plan = fitCompiled(compiled, tensors, out?.strides);
   if (plan === undefined || (out !== undefined && !sameDims(out.shape, plan.output.shape)))
     return "a view's strides broadcast (0) or run along (1) other dimensions than the build's";
   // Its 16-byte loads and stores were chosen at nominal sizes: where this call's sizes or starts
   // break them, the same tiles go an element at a time (their kernels made once per compiled einsum).
-  if (wideAccessHolds(plan, aligned, outputAligned)) return { plan, programs: compiled.programs };
+  if (wideAccessHolds(plan, aligned, outputAligned)) return { ...compiled, plan };
+  const planner = installedPlanner();
   if (planner === undefined)
     return "its kernels load 16 bytes at a time and a view starts off a 16-byte boundary or has other sizes";
-  return { plan: withoutWideAccess(plan), programs: planner.narrow(compiled) };
+  return { ...compiled, plan: withoutWideAccess(plan), programs: planner.narrow(compiled) };
 }
 
 /** A plan for fixed sizes: the same strides, and an output laid out as it was compiled. */

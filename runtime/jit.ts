@@ -6,15 +6,18 @@
  * bundle.
  */
 import { bindShapes } from "../codegen/bind.js";
+import { formatEquation, parseEquation } from "../codegen/equation.js";
 import { check } from "../codegen/errors.js";
+import { checkTileTable } from "../codegen/tiles.js";
 import { startsAligned } from "../codegen/access.js";
 import { planEinsum, type Plan, type PlanOptions } from "../codegen/plan.js";
 import { sameDims } from "../codegen/views.js";
 import { withoutWideAccess } from "../codegen/sized.js";
 import { compileEinsum, compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
-import type { Gpu } from "./device.js";
+import { useTileTableCheck, type Gpu } from "./device.js";
 import type { Tensor } from "./tensor.js";
-import { usable, usePlanner, type EinsumCall } from "./einsum.js";
+import { usable } from "./einsum.js";
+import { usePlanner, type EinsumCall } from "./planner.js";
 
 /** Plans and kernels per device, by the canonical JSON of what determines them. Bounded: cleared when full. */
 const compiledByGpu = new WeakMap<Gpu, Map<string, CompiledEinsum>>();
@@ -141,4 +144,9 @@ function narrowPrograms(compiled: CompiledEinsum): CompiledEinsum["programs"] {
   return programs;
 }
 
-usePlanner({ plan: planJustInTime, narrow: narrowPrograms });
+usePlanner({
+  plan: planJustInTime,
+  narrow: narrowPrograms,
+  canonical: (equation) => formatEquation(parseEquation(equation)),
+});
+useTileTableCheck(checkTileTable);

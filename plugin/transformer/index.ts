@@ -63,7 +63,7 @@ export default function einsightTransformer(
       if (built.kind === "error")
         extras.addDiagnostic?.(diagnostic(tsm, original, call, built.error.reason, built.error.span));
       if (built.kind === "planned" || built.kind === "sized")
-        compiled.set(call.node, literal(tsm, slim(built.compiled)));
+        compiled.set(call.node, literal(tsm, slim(built.compiled, call.equation?.text)));
     }
     if (compiled.size === 0) return sourceFile;
     const visit = (node: ts.Node): ts.Node => {
@@ -112,8 +112,12 @@ function diagnostic(
   };
 }
 
-/** What the runtime reads of a compiled einsum: the losing alternatives and the notes stay out of the bundle. */
-function slim(compiled: CompiledEinsum): CompiledEinsum {
+/**
+ * What the runtime reads of a compiled einsum: the losing alternatives and the notes stay out of
+ * the bundle; the call's own spelling of the equation goes in where it differs from the plan's
+ * (einsight/runtime matches the two without a parser).
+ */
+function slim(compiled: CompiledEinsum, source?: string): CompiledEinsum {
   const plan = {
     ...compiled.plan,
     steps: compiled.plan.steps.map((step) => ({ ...step, alternatives: [], notes: [] })),
@@ -121,7 +125,8 @@ function slim(compiled: CompiledEinsum): CompiledEinsum {
   return {
     ...compiled,
     plan,
-    ...(compiled.gradients === undefined ? {} : { gradients: compiled.gradients.map(slim) }),
+    ...(source === undefined || source === plan.equation ? {} : { source }),
+    ...(compiled.gradients === undefined ? {} : { gradients: compiled.gradients.map((g) => slim(g)) }),
   };
 }
 

@@ -292,6 +292,15 @@ export function exportedNames(file: string): Map<string, boolean> {
   const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
   const names = new Map<string, boolean>();
   for (const s of source.statements) {
+    if (ts.isExportDeclaration(s) && s.exportClause === undefined && s.moduleSpecifier !== undefined) {
+      // `export * from "./x.js"`: x's names, from x.d.ts beside a .d.ts, else x.ts
+      const target = (s.moduleSpecifier as ts.StringLiteral).text.replace(
+        /\.js$/,
+        file.endsWith(".d.ts") ? ".d.ts" : ".ts",
+      );
+      for (const [name, typeOnly] of exportedNames(path.join(path.dirname(file), target)))
+        names.set(name, typeOnly || s.isTypeOnly);
+    }
     if (ts.isExportDeclaration(s) && s.exportClause !== undefined && ts.isNamedExports(s.exportClause)) {
       for (const e of s.exportClause.elements) names.set(e.name.text, s.isTypeOnly || e.isTypeOnly);
     }
