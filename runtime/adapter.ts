@@ -26,10 +26,14 @@ export async function requestAdapter(request: AdapterRequest = {}): Promise<Foun
     );
   }
   if (nodeAdapter !== undefined) return nodeAdapter(request);
+  if (inNode())
+    throw noAdapter(
+      "einsight was loaded in Node without its Node entry, which finds a GPU through the webgpu package: " +
+        'import from "einsight" or "einsight/runtime" (Node\'s \'node\' export condition picks that entry), not ' +
+        "from a file inside the package, and bundle for Node (not for the browser) a program that runs in Node.",
+    );
   throw noAdapter(
-    "This JavaScript environment has no navigator.gpu. In Node, einsight finds a GPU through the webgpu " +
-      "package from its 'node' entry, which Node picks by itself; a bundle made for the browser (the " +
-      "'browser' export condition) has none, so bundle for Node to run there, or pass gpu({ device }) " +
+    "This JavaScript environment has no navigator.gpu: run in a browser with WebGPU, or pass gpu({ device }) " +
       "a GPUDevice of your own.",
   );
 }
@@ -39,9 +43,12 @@ export async function requestAdapter(request: AdapterRequest = {}): Promise<Foun
  * (tfjs in Node wants `navigator.gpu` to exist): there einsight uses Dawn through `webgpu`.
  */
 export function browserGpu(): GPU | undefined {
-  if ((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== undefined)
-    return undefined;
+  if (inNode()) return undefined;
   return (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+}
+
+function inNode(): boolean {
+  return (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== undefined;
 }
 
 /** A short human-readable name, e.g. "google swiftshader: SwiftShader driver 5.0.0 (software fallback)". */

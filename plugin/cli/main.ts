@@ -233,10 +233,7 @@ export async function tune(argv: readonly string[]): Promise<{ code: number; out
     const sizes = opts.sizes === undefined ? undefined : triples(opts.sizes, "--sizes");
     const candidates = opts.candidates === undefined ? undefined : parseCandidates(opts.candidates, "--candidates");
     const minSeconds = opts["min-seconds"] === undefined ? undefined : Number(opts["min-seconds"]);
-    const [{ gpu }, { tuneTiles }] = await Promise.all([
-      import("../../runtime/device.js"),
-      import("../../runtime/tune.js"),
-    ]);
+    const { gpu, tuneTiles } = await import("../../runtime/index.node.js"); // a Node program: Node's entry
     const g = await gpu();
     let table;
     try {

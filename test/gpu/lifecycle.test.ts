@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const entry = new URL("../../dist/runtime/index.js", import.meta.url).href;
+const entry = new URL("../../dist/runtime/index.node.js", import.meta.url).href; // what Node's `einsight` loads
 
 function runScript(body: string): { status: number | null; signal: string | null; output: string } {
   expect(existsSync(fileURLToPath(entry)), "dist/ is missing: run npm run build (npm test does)").toBe(true);

@@ -13,7 +13,11 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
+/** The repository: the nearest folder above this file with a package.json (also from dist/test/packed/, for bench/). */
+const root = ((dir: string): string => {
+  while (!existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
+  return dir;
+})(fileURLToPath(new URL(".", import.meta.url)));
 const out = path.join(tmpdir(), `einsight-packed-${createHash("sha256").update(root).digest("hex").slice(0, 12)}`);
 
 /** The packed tarball of the current dist/ (npm test builds it first). */
