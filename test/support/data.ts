@@ -11,14 +11,4 @@ export function values(n: number, seed: number): Float32Array {
   return out;
 }
 
-/** Largest |a - b| / max(1, |b|) over all elements; Infinity for a length mismatch or NaN. */
-export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return Infinity;
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) {
-    const e = expected[i]!;
-    const err = Math.abs(actual[i]! - e) / Math.max(1, Math.abs(e));
-    worst = Number.isNaN(err) ? Infinity : Math.max(worst, err);
-  }
-  return worst;
-}
+export { maxRelativeError } from "../../codegen/reference.js";
