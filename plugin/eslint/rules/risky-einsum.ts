@@ -8,31 +8,23 @@
  * `out` view, options not all literals) is planned with the literal ones, as einsum() will plan it.
  */
 import ts from "typescript";
-import { formatBytes } from "../../../codegen/explain.js";
-import { stepOutputBytes, type Plan } from "../../../codegen/plan.js";
-import { elementCount } from "../../../codegen/views.js";
-import { PROFILES, type ProfileName } from "../../../codegen/profile.js";
+import { PROFILES } from "../../../codegen/profile.js";
 import { createRule } from "../create-rule.js";
 import { onEinsumCall, typedEinsumCall } from "../einsum-calls.js";
 import { equationSource } from "../equation-source.js";
 import { planCall } from "../../typescript/einsum-calls.js";
 import { buildProfile } from "../../typescript/profile.js";
+import { RISK_DEFAULTS, RISK_MESSAGES, risks, type RiskId, type RiskyEinsumOptions } from "../risks.js";
 
-const MiB = 2 ** 20;
+export type { RiskyEinsumOptions } from "../risks.js";
+
+const NON_LITERAL = "The equation is not a string literal, so einsight cannot check it or plan it before run time.";
+const CANNOT_PLAN = "einsight cannot run this einsum: {{reason}}";
 
 /** Errors the planner raises for shapes that bind fine: no order within the budget, indices past u32. */
 const PLANNING_CODES: ReadonlySet<string> = new Set(["memoryBudget", "indexRange"]);
 
-export interface RiskyEinsumOptions {
-  maxTemporaryBytes?: number;
-  maxOutputBytes?: number;
-  maxBackwardBytes?: number;
-  profile?: ProfileName;
-  /** A tile table measured on the device by `tuneTiles()` (its JSON file): plans take their tiles from it. */
-  tileTable?: string;
-}
-
-type MessageIds = "nonLiteral" | "cannotPlan" | "temporaries" | "copiesView" | "blowUp" | "backward" | "slowAccess";
+type MessageIds = "nonLiteral" | "cannotPlan" | RiskId;
 
 export default createRule<[RiskyEinsumOptions], MessageIds>({
   name: "risky-einsum",
@@ -78,23 +70,9 @@ export default createRule<[RiskyEinsumOptions], MessageIds>({
         },
       },
     ],
-    messages: {
-      nonLiteral: "The equation is not a string literal, so einsight cannot check it or plan it before run time.",
-      cannotPlan: "einsight cannot run this einsum: {{reason}}",
-      temporaries: "This einsum allocates {{bytes}} of temporaries ({{what}}), more than {{limit}}.",
-      copiesView:
-        "'{{strategy}}' copies {{bytes}} of operands into GEMM layout before multiplying; 'direct' reads " +
-        "them in place and copies nothing.",
-      blowUp: "This einsum makes {{what}} of {{bytes}} from {{inputs}} of operands ({{ratio}}x their size).",
-      backward:
-        "A backward pass through this einsum would keep {{bytes}} alive beyond its operands ({{what}}), " +
-        "more than {{limit}}.",
-      slowAccess: "The cost model rates this einsum's memory access slow: {{note}}.",
-    },
+    messages: { ...RISK_MESSAGES, nonLiteral: NON_LITERAL, cannotPlan: CANNOT_PLAN },
   },
-  defaultOptions: [
-    { maxTemporaryBytes: 64 * MiB, maxOutputBytes: 1024 * MiB, maxBackwardBytes: 256 * MiB, profile: "generic" },
-  ],
+  defaultOptions: [{ ...RISK_DEFAULTS, profile: "generic" }],
   create(context, [options]) {
     const profile =
       buildProfile({
@@ -115,53 +93,3 @@ export default createRule<[RiskyEinsumOptions], MessageIds>({
     });
   },
 });
-
-function risks(plan: Plan, o: RiskyEinsumOptions): { messageId: MessageIds; data: Record<string, string> }[] {
-  const out: { messageId: MessageIds; data: Record<string, string> }[] = [];
-  const t = plan.totals;
-  const inputs = plan.operands.reduce((acc, op) => acc + elementCount(op.shape) * 4, 0);
-  const copies = plan.steps.filter((s) => s.strategy === "ttgt" && (s.copies?.length ?? 0) > 0);
-  if (copies.length > 0)
-    out.push({
-      messageId: "copiesView",
-      data: { strategy: "ttgt", bytes: formatBytes(copies.reduce((a, s) => a + s.cost.temporaryBytes, 0)) },
-    });
-  if (t.peakTemporaryBytes > (o.maxTemporaryBytes ?? Infinity)) {
-    const what =
-      plan.steps.length > 1
-        ? `${plan.steps.length - 1} intermediate(s) and scratch, at the peak`
-        : `'${plan.steps[0]!.strategy}' scratch`;
-    out.push({
-      messageId: "temporaries",
-      data: { bytes: formatBytes(t.peakTemporaryBytes), what, limit: formatBytes(o.maxTemporaryBytes!) },
-    });
-  }
-  plan.steps.forEach((step, i) => {
-    const bytes = stepOutputBytes(step, plan.dtype);
-    if (bytes > (o.maxOutputBytes ?? Infinity) && bytes > 4 * inputs) {
-      const what = i === plan.steps.length - 1 ? "an output" : `an intermediate (step ${i + 1})`;
-      out.push({
-        messageId: "blowUp",
-        data: {
-          what,
-          bytes: formatBytes(bytes),
-          inputs: formatBytes(inputs),
-          ratio: (bytes / Math.max(inputs, 1)).toFixed(0),
-        },
-      });
-    }
-    for (const note of step.notes.filter((n) => n.includes("do not coalesce")))
-      out.push({ messageId: "slowAccess", data: { note } });
-  });
-  if (t.backwardKeepsBytes > (o.maxBackwardBytes ?? Infinity)) {
-    out.push({
-      messageId: "backward",
-      data: {
-        bytes: formatBytes(t.backwardKeepsBytes),
-        what: copies.length > 0 ? "ttgt's copies" : "the intermediates",
-        limit: formatBytes(o.maxBackwardBytes!),
-      },
-    });
-  }
-  return out;
-}
