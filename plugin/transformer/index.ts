@@ -22,8 +22,7 @@
  */
 import type ts from "typescript";
 import type { CompiledEinsum } from "../../codegen/compiled.js";
-import { mapRaw } from "../typescript/equation-offsets.js";
-import { buildCall, einsumCalls, type BuiltCall, type EinsumCall } from "../typescript/einsum-calls.js";
+import { buildCall, einsumCalls, errorRange, type BuiltCall, type EinsumCall } from "../typescript/einsum-calls.js";
 import { buildProfile, type BuildProfileConfig } from "../typescript/profile.js";
 import { classicTypeScript } from "../typescript/compiler.js";
 
@@ -92,15 +91,7 @@ function diagnostic(
   reason: string,
   span: readonly [number, number] | undefined,
 ): ts.Diagnostic {
-  const literalNode = call.equation?.node;
-  const source =
-    literalNode === undefined
-      ? undefined
-      : mapRaw(literalNode.getText(sourceFile).slice(1, -1), literalNode.getStart(sourceFile) + 1, literalNode.text);
-  const [start, end] =
-    source !== undefined && span !== undefined
-      ? [source.offsets[span[0]]!, source.offsets[Math.min(span[1], source.offsets.length - 1)]!]
-      : [call.node.getStart(sourceFile), call.node.getEnd()];
+  const [start, end] = errorRange(sourceFile, call, span);
   return {
     file: sourceFile,
     start,

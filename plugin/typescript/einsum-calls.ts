@@ -12,6 +12,7 @@ import { compilePlan, compileWithGradients, type CompiledEinsum } from "../../co
 import { planEinsum, type Plan, type PlanOptions } from "../../codegen/plan.js";
 import { compileSized, compileSizedWithGradients } from "../../codegen/sized.js";
 import { callOptions, type CallOptions } from "./call-options.js";
+import { mapRaw } from "./equation-offsets.js";
 
 export interface EinsumCall {
   readonly node: ts.CallExpression;
@@ -22,6 +23,25 @@ export interface EinsumCall {
   readonly operands: readonly ts.Expression[];
   /** The options argument: an object literal, or a last argument whose type is not a tensor. */
   readonly options: ts.Expression | undefined;
+}
+
+/**
+ * The source characters of an error in the call's equation (`span`, into the equation's value:
+ * mapped through escapes), else the whole call.
+ */
+export function errorRange(
+  sourceFile: ts.SourceFile,
+  call: EinsumCall,
+  span: readonly [number, number] | undefined,
+): [start: number, end: number] {
+  const literal = call.equation?.node;
+  const source =
+    literal === undefined
+      ? undefined
+      : mapRaw(literal.getText(sourceFile).slice(1, -1), literal.getStart(sourceFile) + 1, literal.text);
+  return source !== undefined && span !== undefined
+    ? [source.offsets[span[0]]!, source.offsets[Math.min(span[1], source.offsets.length - 1)]!]
+    : [call.node.getStart(sourceFile), call.node.getEnd()];
 }
 
 /** The einsight einsum call that encloses `position`, if any. */

@@ -1,0 +1,146 @@
+/**
+ * Running the einsum under the cursor on the visitor's WebGPU adapter: random operands of the
+ * shapes the types know, the result checked against the CPU reference (codegen/reference), and
+ * timed beside the one-thread-per-output kernel (einsight's `loop` strategy) and, where they run,
+ * tf.einsum and tf.matMul on tfjs's WebGPU backend.
+ */
+import { maxRelativeError, oracleEinsum as referenceEinsum } from "../codegen/reference.js";
+import { einsum, gpu, tensor, type Gpu, type Tensor } from "../runtime/index.js";
+import { measure } from "../runtime/tune.js";
+import type * as Tf from "@tensorflow/tfjs-core";
+
+export interface Timing {
+  readonly what: string;
+  readonly ms: number | undefined;
+  /** Why it was not timed. */
+  readonly note?: string;
+}
+
+export interface RunReport {
+  readonly adapter: string;
+  readonly shape: readonly number[];
+  readonly first: readonly number[];
+  /** Largest relative difference from the CPU reference, or why it was not checked. */
+  readonly check: { readonly error: number } | { readonly skipped: string };
+  readonly timings: readonly Timing[];
+}
+
+/** Products past this many multiply-adds are not checked on the CPU (it would take seconds). */
+const REFERENCE_LIMIT = 2e8;
+const MIN_SECONDS = 0.2;
+
+let device: Promise<Gpu> | undefined;
+
+/** Deterministic values in [-1, 1). */
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let x = (seed * 2654435761) >>> 0;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1664525 + 1013904223) >>> 0;
+    out[i] = x / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+export async function runEinsum(equation: string, shapes: readonly (readonly number[])[]): Promise<RunReport> {
+  const g = await (device ??= gpu());
+  const data = shapes.map((s, k) => values(count(s), k + 1));
+  const operands: Tensor[] = shapes.map((s, k) => tensor(g, data[k]!, [...s]));
+  const run = (options = {}) => einsum(equation, ...operands, options);
+  try {
+    const out = run();
+    const got = await out.read();
+    const labels = new Set(equation.replace(/[^A-Za-z]/g, ""));
+    const work = [...labels].length === 0 ? 0 : estimateWork(equation, shapes);
+    const check =
+      work > REFERENCE_LIMIT
+        ? { skipped: `about ${work.toExponential(1)} multiply-adds: too many for the CPU reference in a page` }
+        : {
+            error: maxRelativeError(
+              got,
+              referenceEinsum(
+                equation,
+                shapes.map((shape, k) => ({ shape, data: data[k]! })),
+              ).data,
+            ),
+          };
+    const sync = () => g.device.queue.onSubmittedWorkDone();
+    const timed = async (what: string, options: object) => {
+      const ms = await measure(() => run(options).destroy(), sync, MIN_SECONDS); // milliseconds per run
+      return { what, ms };
+    };
+    const timings: Timing[] = [
+      await timed("einsight, as planned", {}),
+      await timed("one thread per output (einsight's 'loop')", { strategy: "loop" }),
+      ...(await tfjsTimings(equation, shapes, data)),
+    ];
+    const report = { adapter: g.adapterName, shape: out.shape, first: [...got.slice(0, 8)], check, timings };
+    out.destroy();
+    return report;
+  } finally {
+    operands.forEach((t) => t.destroy());
+  }
+}
+
+/** The multiply-adds of the einsum written as one loop nest (what the reference does). */
+function estimateWork(equation: string, shapes: readonly (readonly number[])[]): number {
+  const sizes = new Map<string, number>();
+  const inputs = equation.split("->")[0]!.split(",");
+  inputs.forEach((term, k) => {
+    const letters = term.replace(/[^A-Za-z]/g, "");
+    const shape = shapes[k] ?? [];
+    const offset = shape.length - letters.length; // '...' dimensions first: counted as their own product
+    [...letters].forEach((l, d) => sizes.set(l, Math.max(sizes.get(l) ?? 1, shape[offset + d] ?? 1)));
+    for (let d = 0; d < offset && term.startsWith("..."); d++)
+      sizes.set(`.${d}`, Math.max(sizes.get(`.${d}`) ?? 1, shape[d]!));
+  });
+  return [...sizes.values()].reduce((a, b) => a * b, 1);
+}
+
+/** tf.einsum (and tf.matMul for a plain matrix product) on tfjs's WebGPU backend, where tfjs runs them. */
+async function tfjsTimings(
+  equation: string,
+  shapes: readonly (readonly number[])[],
+  data: readonly Float32Array[],
+): Promise<Timing[]> {
+  let tf: typeof Tf;
+  try {
+    tf = await import("@tensorflow/tfjs-core");
+    await import("@tensorflow/tfjs-backend-webgpu");
+    if (!(await tf.setBackend("webgpu"))) throw new Error("tfjs's webgpu backend did not start");
+  } catch (e) {
+    return [{ what: "tf.einsum", ms: undefined, note: `tfjs did not start: ${String(e)}` }];
+  }
+  const inputs = shapes.map((s, k) => tf.tensor(data[k]!, [...s]));
+  const time = async (what: string, op: () => Tf.Tensor): Promise<Timing> => {
+    try {
+      (await op().data()) as unknown;
+      let reps = 1;
+      for (;;) {
+        const started = performance.now();
+        let last: Tf.Tensor | undefined;
+        for (let i = 0; i < reps; i++) {
+          last?.dispose();
+          last = op();
+        }
+        await last!.data();
+        last!.dispose();
+        const seconds = (performance.now() - started) / 1000;
+        if (seconds >= MIN_SECONDS || reps >= 1 << 12) return { what, ms: (1000 * seconds) / reps };
+        reps *= 2;
+      }
+    } catch (e) {
+      return { what, ms: undefined, note: `tfjs refuses it: ${String((e as Error).message ?? e).split("\n")[0]}` };
+    }
+  };
+  try {
+    const out: Timing[] = [await time("tf.einsum", () => tf.einsum(equation, ...inputs))];
+    const gemm = /^(b?)ij,\1jk->\1ik$/.exec(equation.replace(/\s/g, ""));
+    if (gemm !== null) out.push(await time("tf.matMul", () => tf.matMul(inputs[0]!, inputs[1]!)));
+    return out;
+  } finally {
+    tf.dispose(inputs);
+  }
+}
