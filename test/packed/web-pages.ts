@@ -59,7 +59,20 @@ export const pageExpected = (page: Exclude<Page, "planner-missing">) => ({
 });
 
 /** The packages of the web project (webgpu too: the docs suggest it for Node, and a web build must not see it). */
-export const WEB_DEPENDENCIES = ["typescript", "vite", "unplugin", "webgpu"];
+export const WEB_DEPENDENCIES = [
+  "typescript",
+  "vite",
+  "unplugin",
+  "webgpu",
+  "esbuild",
+  "rollup",
+  "@rollup/plugin-node-resolve",
+  "webpack",
+];
+
+/** The bundlers other than vite that build the precompiled page for the browser (bundle-web.mjs). */
+export const OTHER_BUNDLERS = ["esbuild", "rollup", "webpack"] as const;
+export type OtherBundler = (typeof OTHER_BUNDLERS)[number];
 
 /** The fresh project the pages are built in (installed once per tarball), with the pages written; its folder. */
 export const webProject = (): string =>
@@ -68,6 +81,58 @@ export const webProject = (): string =>
     WEB_DEPENDENCIES.map((p) => `${p}@${installedVersion(p)}`),
     webFiles,
   );
+
+/**
+ * bundle-web.mjs: the precompiled page's script bundled for the browser by esbuild, rollup (with
+ * node-resolve's browser resolution) or webpack (target web), each with einsight's plugin, into
+ * out/web-<bundler>/ beside an index.html; prints what the bundler warned and the modules bundled.
+ */
+const BUNDLE_WEB = `import { mkdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+
+const bundler = process.argv[2];
+const input = path.resolve("web/precompiled.ts");
+const outDir = path.resolve("out", "web-" + bundler);
+const tsconfig = "web/tsconfig.json";
+mkdirSync(outDir, { recursive: true });
+writeFileSync(path.join(outDir, "index.html"), '<!doctype html><meta charset="utf-8"><pre id="result"></pre><script type="module" src="./main.js"></script>\\n');
+const { default: einsight } = await import("einsight/" + bundler);
+let warnings = [];
+let modules = [];
+if (bundler === "esbuild") {
+  const { build } = await import("esbuild");
+  const result = await build({ entryPoints: [input], bundle: true, platform: "browser", format: "esm", target: "es2022", minify: true, metafile: true, logLevel: "silent", outfile: path.join(outDir, "main.js"), plugins: [einsight({ tsconfig })] });
+  warnings = result.warnings.map((w) => w.text);
+  modules = Object.keys(result.metafile.inputs);
+} else if (bundler === "rollup") {
+  const { rollup } = await import("rollup");
+  const { nodeResolve } = await import("@rollup/plugin-node-resolve");
+  const bundle = await rollup({ input, plugins: [einsight({ tsconfig }), nodeResolve({ browser: true })], onwarn: (w) => warnings.push(w.message) });
+  const { output } = await bundle.write({ file: path.join(outDir, "main.js"), format: "es" });
+  await bundle.close();
+  modules = output.flatMap((o) => (o.type === "chunk" ? Object.keys(o.modules) : []));
+} else {
+  const { default: webpack } = await import("webpack");
+  const compiler = webpack({
+    mode: "production",
+    target: "web",
+    entry: input,
+    output: { path: outDir, filename: "main.js", module: true, chunkFormat: "module" },
+    experiments: { outputModule: true, topLevelAwait: true },
+    resolve: { extensions: [".ts", ".js"] },
+    performance: false,
+    plugins: [einsight({ tsconfig })],
+  });
+  const stats = await new Promise((resolve, reject) => compiler.run((error, result) => (error ? reject(error) : resolve(result))));
+  await new Promise((resolve) => compiler.close(resolve));
+  const json = stats.toJson({ all: false, modules: true, nestedModules: true, warnings: true, errors: true });
+  if (stats.hasErrors()) throw new Error(JSON.stringify(json.errors));
+  warnings = (json.warnings ?? []).map((w) => w.message);
+  const names = (m) => [m.name ?? "", ...(m.modules ?? []).flatMap(names)];
+  modules = (json.modules ?? []).flatMap(names);
+}
+console.log(JSON.stringify({ warnings, modules }));
+`;
 
 export const webFiles: Readonly<Record<string, string>> = {
   "web/tsconfig.json": JSON.stringify({
@@ -91,6 +156,7 @@ export const webFiles: Readonly<Record<string, string>> = {
       ],
     ]),
   ),
+  "bundle-web.mjs": BUNDLE_WEB,
   "build-web.mjs": `import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -136,6 +202,22 @@ const sizes = chunks.map((c) => {
 console.log(JSON.stringify({ warnings, chunks: sizes }));
 `,
 };
+
+/** Bundles the precompiled page's script with `bundler` in the project `dir`: its warnings and the modules it holds. */
+export function bundlePage(
+  dir: string,
+  bundler: OtherBundler,
+): { status: number | null; output: string; warnings: string[]; modules: string[] } {
+  const run = runIn(dir, process.execPath, ["bundle-web.mjs", bundler], 180_000);
+  const last = run.stdout.trim().split("\n").pop() ?? "";
+  const parsed = run.status === 0 ? (JSON.parse(last) as { warnings: string[]; modules: string[] }) : undefined;
+  return {
+    status: run.status,
+    output: run.stdout + run.stderr,
+    warnings: parsed?.warnings ?? [],
+    modules: parsed?.modules ?? [],
+  };
+}
 
 export interface WebBuild {
   readonly status: number | null;

@@ -1,15 +1,27 @@
 /**
  * einsight in a web page built by vite from the packed package (test/packed/web-pages): the
  * browser bundle reaches no Node module and not the webgpu package (vite warns of neither),
- * and in headless Chromium each page shows the app's values: with einsight/runtime and every
+ * and in headless Chromium each page shows the app's values (esbuild, rollup and webpack bundle the
+ * precompiled page for the browser as well, with the same result): with einsight/runtime and every
  * einsum compiled by einsight/vite it makes no plan and ships no planner; one einsum whose
  * equation the build cannot know is planned just in time; without the plugin the runtime plans
  * both; and einsight/runtime without the plugin says the planner is missing and how to add it.
  */
-import { afterAll, beforeAll, expect, test } from "vitest";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser } from "playwright-core";
 import { launchChromium, serveFolder } from "../browser/chromium.js";
-import { buildPage, pageExpected, pageFolder, PAGES, webProject, type Page, type WebBuild } from "./web-pages.js";
+import {
+  buildPage,
+  bundlePage,
+  OTHER_BUNDLERS,
+  pageExpected,
+  pageFolder,
+  PAGES,
+  webProject,
+  type Page,
+  type WebBuild,
+} from "./web-pages.js";
 
 let dir: string;
 let browser: Browser | undefined;
@@ -94,4 +106,28 @@ test("sizes: einsight's JavaScript in each page, minified and gzipped", () => {
   // within the budget the runtime alone is held to (docs/transformer.md has the figures)
   expect(sizes["precompiled"]!.bytes).toBeLessThan(sizes["no-plugin"]!.bytes / 2);
   expect(sizes["precompiled"]!.bytes).toBeLessThan(40_000);
+});
+
+describe.each(OTHER_BUNDLERS)("the precompiled page bundled by %s for the browser", (bundler) => {
+  test("no Node module or webgpu in the bundle, no warning, and in Chromium no plan made", async () => {
+    const bundle = bundlePage(dir, bundler);
+    expect(bundle.status, bundle.output).toBe(0);
+    expect(bundle.warnings).toEqual([]);
+    expect(bundle.modules.some((m) => m.includes("einsight/dist/runtime/einsum.js"))).toBe(true);
+    expect(bundle.modules.filter((m) => /node-adapter|\.node\.js|webgpu\/|node:|runtime\/jit\.js/.test(m))).toEqual([]);
+    const server = await serveFolder(path.join(dir, "out", `web-${bundler}`));
+    const tab = await browser!.newPage();
+    try {
+      await tab.goto(server.url);
+      await tab.waitForFunction(
+        () => (globalThis as unknown as PageGlobals).document.getElementById("result")?.textContent !== "",
+        undefined,
+        { timeout: 60_000 },
+      );
+      expect(JSON.parse((await tab.textContent("#result"))!)).toEqual(pageExpected("precompiled"));
+    } finally {
+      await tab.close();
+      await server.close();
+    }
+  }, 240_000);
 });
