@@ -2,8 +2,8 @@
  * The playground as a visitor uses it: playground/ built by vite (what `npm run build:playground`
  * writes), served locally and driven in headless Chromium (WebGPU on SwiftShader). The page checks
  * code as it is typed (an invalid equation is an error at its characters, with einsight's
- * sentence), completes an equation inside the string, shows the plan picture with the planner's
- * strategy, runs the einsum on the GPU and checks it against the CPU reference, and a shared link
+ * sentence), completes an equation inside the string, shows the plan on hover and as a picture
+ * with the planner's strategy, runs the einsum (from the keyboard alone) on the GPU and checks it against the CPU reference, and a shared link
  * opens with the code it carries.
  */
 import { fileURLToPath } from "node:url";
@@ -36,6 +36,7 @@ const c = einsum("ij,jk->ik", a, b);
 
 /** What the page's functions read of its document (the tests compile without the DOM's types). */
 type PageDocument = {
+  activeElement: { id: string } | null;
   getElementById(id: string): { textContent: string | null } | null;
   querySelector(selector: string): { textContent: string | null } | null;
 };
@@ -104,8 +105,17 @@ test("type, see errors at their characters, complete, read the plan, run, share"
     expect(STRATEGIES).toContain(strategy);
     expect(await page.textContent("#wgsl")).toContain("@compute");
 
-    // Run: on this browser's adapter, checked against the CPU reference
-    await page.click("#run");
+    // hover on the equation: the plan, as einsight's tsserver plugin writes it
+    await page.locator(".cm-content .cm-line", { hasText: "einsum(" }).locator("text=ij,jk->ik").hover();
+    await page.locator(".cm-tooltip-hover").waitFor({ timeout: 30_000 });
+    expect(await page.textContent(".cm-tooltip-hover")).toContain("einsum ij,jk->ik");
+    await page.mouse.move(0, 0);
+
+    // Run, keyboard only: from the editor, Shift+Tab back to the Run button, Enter
+    await page.locator(".cm-content").focus();
+    await page.keyboard.press("Shift+Tab");
+    expect(await page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.id)).toBe("run");
+    await page.keyboard.press("Enter");
     await page.locator("#run-result [data-check]").waitFor({ timeout: 120_000 });
     const check = Number(await page.getAttribute("#run-result [data-check]", "data-check"));
     expect(check).toBeLessThan(1e-4);
