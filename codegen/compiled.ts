@@ -8,6 +8,7 @@ import { planEinsum, type Plan, type PlanOperand, type PlanOptions } from "./pla
 import type { Equation } from "./equation.js";
 import { gradientEinsum, type GradientEinsum } from "./gradient.js";
 import { contiguousStrides } from "./views.js";
+import { withWide } from "./tile-config.js";
 import { emitStep, type StepProgram } from "./wgsl/step.js";
 
 export interface CompiledEinsum {
@@ -19,6 +20,12 @@ export interface CompiledEinsum {
    * labels: what the runtime binds a call's sizes to without parsing the equation (codegen/bind-dims).
    */
   readonly dims: { readonly inputs: readonly (readonly string[])[]; readonly output: readonly string[] };
+  /**
+   * For a plan sized at run time whose kernels load or store 16 bytes at a time: the same tiles'
+   * kernels an element at a time (`withoutWideAccess`), for the calls whose sizes or starts break
+   * 16-byte access. Made with the plan, so that the runtime never needs an emitter to run it.
+   */
+  readonly narrow?: readonly StepProgram[];
   readonly programs: readonly StepProgram[];
   /** For `einsumWithBackward`: each operand's gradient einsum (written into its gradient with `accumulate`). */
   readonly gradients?: readonly CompiledEinsum[];
@@ -83,12 +90,38 @@ function gradientLayouts(derived: GradientEinsum, outShape: readonly number[]): 
   );
 }
 
-/** A plan with the kernels of each of its steps. */
-export function compilePlan(plan: Plan, maxWorkgroupsPerDimension = PORTABLE_MAX_WORKGROUPS): CompiledEinsum {
+/** The label of each operand dimension (ellipsis dimensions as digits) and the output's labels. */
+export function compiledDims(plan: Plan): CompiledEinsum["dims"] {
   const binding = bindShapes(plan.equation, plan.operands);
+  return { inputs: binding.operands.map((op) => op.dims), output: binding.output.labels };
+}
+
+/**
+ * A plan with the kernels of each of its steps; with `narrow` (the build's plans sized at run time),
+ * their element-at-a-time kernels too where they load or store 16 bytes at a time.
+ */
+export function compilePlan(
+  plan: Plan,
+  maxWorkgroupsPerDimension = PORTABLE_MAX_WORKGROUPS,
+  narrow = false,
+): CompiledEinsum {
+  const emit = (p: Plan) => p.steps.map((_, i) => emitStep(p, i, maxWorkgroupsPerDimension));
+  const wide = narrow && plan.runtimeSizes !== undefined && plan.steps.some((s) => s.tiles?.wide !== undefined);
   return {
     plan,
-    dims: { inputs: binding.operands.map((op) => op.dims), output: binding.output.labels },
-    programs: plan.steps.map((_, i) => emitStep(plan, i, maxWorkgroupsPerDimension)),
+    dims: compiledDims(plan),
+    programs: emit(plan),
+    ...(wide ? { narrow: emit(withoutWideAccess(plan)) } : {}),
+  };
+}
+
+/**
+ * The plan with every operand read and every output written an element at a time: the same
+ * tiles, kernels that hold for any sizes and starts (where `wideAccessHolds` does not).
+ */
+export function withoutWideAccess(plan: Plan): Plan {
+  return {
+    ...plan,
+    steps: plan.steps.map((s) => (s.tiles?.wide === undefined ? s : { ...s, tiles: withWide(s.tiles, undefined) })),
   };
 }

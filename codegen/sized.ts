@@ -18,10 +18,11 @@ import {
   PORTABLE_MAX_WORKGROUPS,
   type CompiledEinsum,
 } from "./compiled.js";
+
+export { withoutWideAccess } from "./compiled.js";
 import { parseEquation, type Equation } from "./equation.js";
 import { check } from "./errors.js";
 import { planEinsum, type Plan, type PlanOptions, type PlanStep, type StepInput } from "./plan.js";
-import { withWide } from "./tile-config.js";
 import { contiguousStrides, sameDims } from "./views.js";
 
 /**
@@ -46,7 +47,12 @@ export function compileSized(
 ): CompiledEinsum {
   const { eq, filled, runtime } = nominal(equation, shapes);
   if (runtime.size === 0) return compileEinsum(eq, filled, options, maxWorkgroupsPerDimension);
-  return compilePlan(planEinsum(eq, filled, { ...options, runtimeSizes: [...runtime] }), maxWorkgroupsPerDimension);
+  // with the element-at-a-time kernels, so that einsight/runtime runs any sizes without an emitter
+  return compilePlan(
+    planEinsum(eq, filled, { ...options, runtimeSizes: [...runtime] }),
+    maxWorkgroupsPerDimension,
+    true,
+  );
 }
 
 /**
@@ -189,17 +195,6 @@ export function fitCompiled(
     })),
     output: { ...plan.output, shape: binding.output.shape, strides: [...outStrides] },
     steps,
-  };
-}
-
-/**
- * The plan with every operand read and every output written an element at a time: the same
- * tiles, kernels that hold for any sizes and starts (where `wideAccessHolds` does not).
- */
-export function withoutWideAccess(plan: Plan): Plan {
-  return {
-    ...plan,
-    steps: plan.steps.map((s) => (s.tiles?.wide === undefined ? s : { ...s, tiles: withWide(s.tiles, undefined) })),
   };
 }
 

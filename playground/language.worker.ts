@@ -48,6 +48,7 @@ files.set(
     exports: {
       ".": { types: "./dist/runtime/index.d.ts" },
       "./runtime": { types: "./dist/runtime/thin.d.ts" },
+      "./jit": { types: "./dist/runtime/jit.d.ts" },
     },
   }),
 );
@@ -167,6 +168,7 @@ function inspect(pos: number): Inspection | undefined {
     kind: built.kind,
     equation,
     shapes,
+    runShapes: runShapes(built.compiled.dims.inputs, built.shapes),
     ...(built.kind === "sized" ? { reason: built.reason } : {}),
     plan,
     explain: explain(plan),
@@ -176,6 +178,27 @@ function inspect(pos: number): Inspection | undefined {
     risks: risks(plan, { ...RISK_DEFAULTS }).map(riskSentence),
   };
 }
+
+/**
+ * Shapes to run the call with: the types' sizes, a size the types leave `number` taken from
+ * another operand's dimension of the same label, else RUN_SIZE.
+ */
+function runShapes(
+  dims: readonly (readonly string[])[],
+  shapes: readonly (readonly (number | undefined)[] | undefined)[],
+): number[][] {
+  const known = new Map<string, number>();
+  dims.forEach((labels, k) =>
+    labels.forEach((label, d) => {
+      const size = shapes[k]?.[d];
+      if (size !== undefined && (known.get(label) ?? 1) === 1) known.set(label, size);
+    }),
+  );
+  return dims.map((labels, k) => labels.map((label, d) => shapes[k]?.[d] ?? known.get(label) ?? RUN_SIZE));
+}
+
+/** The size a run gives a label no type sizes. */
+const RUN_SIZE = 64;
 
 self.onmessage = (event: MessageEvent<Request>) => {
   const request = event.data;

@@ -113,11 +113,9 @@ function show(inspection: Inspection | undefined): void {
   );
 }
 
-/** Concrete shapes for a run: the types' sizes, 64 where they leave `number`. */
+/** The shapes a run uses (the build's: compiled calls only), or undefined where it cannot run. */
 function runnable(inspection: Inspection | undefined): readonly (readonly number[])[] | undefined {
-  if (inspection?.equation === undefined || inspection.kind === "error") return undefined;
-  if (inspection.shapes.some((s) => s === undefined)) return undefined;
-  return inspection.shapes.map((s) => s!.map((n) => n ?? 64));
+  return inspection?.equation === undefined ? undefined : inspection.runShapes;
 }
 
 async function run(): Promise<void> {

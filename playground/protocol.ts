@@ -31,6 +31,8 @@ export interface Inspection {
   readonly equation: string | undefined;
   /** Each operand's shape as the types know it (null: a size they leave `number`). */
   readonly shapes: readonly (readonly (number | null)[] | undefined)[];
+  /** The shapes Run uses: the types' sizes, and for the sizes they leave `number` another operand's or 64. */
+  readonly runShapes?: readonly (readonly number[])[];
   /** Why it is left to run time, or its error, or how its sizes are read at run time. */
   readonly reason?: string;
   readonly plan?: Plan;

@@ -28,9 +28,10 @@ export async function requestAdapter(request: AdapterRequest = {}): Promise<Foun
   if (nodeAdapter !== undefined) return nodeAdapter(request);
   if (inNode())
     throw noAdapter(
-      "einsight was loaded in Node without its Node entry, which finds a GPU through the webgpu package: " +
-        'import from "einsight" or "einsight/runtime" (Node\'s \'node\' export condition picks that entry), not ' +
-        "from a file inside the package, and bundle for Node (not for the browser) a program that runs in Node.",
+      "einsight runs in Node here through its browser entry (the 'browser' export condition, as under jsdom " +
+        "or --conditions=browser) or from a file inside the package, so it has no Node adapter: " +
+        'import "einsight/node" once to find a GPU through the webgpu package, or pass gpu({ device }) a ' +
+        "GPUDevice of your own.",
     );
   throw noAdapter(
     "This JavaScript environment has no navigator.gpu: run in a browser with WebGPU, or pass gpu({ device }) " +

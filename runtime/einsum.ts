@@ -8,7 +8,7 @@ import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
 import { startsAligned } from "../codegen/access.js";
 import { DTYPE_BYTES } from "../codegen/dtype.js";
-import { checkIndexRange, stepOutputBytes, wideAccessHolds } from "../codegen/plan.js";
+import { checkIndexRange, stepOutputBytes, wideAccessHolds, type Plan } from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
 import { launchArguments, type BufferRef } from "../codegen/wgsl/step.js";
 import { checkCompiledSizes, fitCompiled, withoutWideAccess } from "../codegen/sized.js";
@@ -84,33 +84,27 @@ const verifiedEquation = new WeakMap<CompiledEinsum, string>();
  * `out` view with those strides and the same accumulate). Where it does not fit, why not (the call
  * is then planned just in time).
  */
-export function usable(call: EinsumCall, compiled: CompiledEinsum): CompiledEinsum | string {
+export function usable(call: EinsumCall, given: CompiledEinsum): CompiledEinsum | string {
   const { equation, tensors, out } = call;
-  // from user code: checked, not trusted
-  const ops: unknown = (compiled as { plan?: { operands?: unknown } }).plan?.operands;
-  const dims: unknown = (compiled as { dims?: { inputs?: unknown } }).dims?.inputs;
-  check(
-    Array.isArray(ops) &&
-      Array.isArray(compiled.programs) &&
-      ops.length === tensors.length &&
-      Array.isArray(dims) &&
-      dims.length === tensors.length,
-    "compiledMismatch",
-    () =>
-      `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ` +
-      `${tensors.length} operand(s); rebuild, or leave the option out.`,
-  );
-  if (verifiedEquation.get(compiled) !== equation) {
+  const compiled = checkedCompiled(call, given);
+  if (verifiedEquation.get(given) !== equation) {
     // as the build spelled it, else as the planner (where installed) spells it
-    const canonical = installedPlanner()?.canonical(equation);
+    const planner = installedPlanner();
+    const same =
+      equation === compiled.plan.equation ||
+      equation === compiled.source ||
+      (planner !== undefined && compiled.plan.equation === planner.canonical(equation));
     check(
-      equation === compiled.plan.equation || equation === compiled.source || compiled.plan.equation === canonical,
+      same,
       "compiledMismatch",
       () =>
         `The 'compiled' option of einsum("${equation}") was compiled for "${compiled.plan.equation}"; ` +
-        `rebuild, or leave the option out.`,
+        (planner === undefined
+          ? `einsight/runtime compares the equation as the build wrote it (it has no parser): rebuild, or ` +
+            `import "einsight/jit" to compare equations however they are spelled.`
+          : `rebuild, or leave the option out.`),
     );
-    verifiedEquation.set(compiled, equation); // the call site passes the same pair every time: parse once
+    verifiedEquation.set(given, equation); // the call site passes the same pair every time: parse once
   }
   checkCompiledSizes(
     compiled,
@@ -118,8 +112,8 @@ export function usable(call: EinsumCall, compiled: CompiledEinsum): CompiledEins
     `einsum("${equation}")`,
   );
   const dtype = compiled.plan.dtype ?? "f32";
-  const given = tensors[0]!.dtype;
-  if (dtype !== given) return `the build compiled it for ${dtype} and the operands are ${given}`;
+  const operandDtype = tensors[0]!.dtype;
+  if (dtype !== operandDtype) return `the build compiled it for ${dtype} and the operands are ${operandDtype}`;
   const aligned = tensors.map((t) => startsAligned(t.offset, t.dtype));
   const outputAligned = out === undefined || startsAligned(out.offset, out.dtype);
   return compiled.plan.runtimeSizes === undefined
@@ -127,28 +121,89 @@ export function usable(call: EinsumCall, compiled: CompiledEinsum): CompiledEins
     : sizedFit(call, compiled, aligned, outputAligned);
 }
 
+/** Compiled einsums given `dims` by the planner (made by an earlier build, or by hand). */
+const withDims = new WeakMap<CompiledEinsum, CompiledEinsum>();
+
+/**
+ * The `compiled` option checked (it comes from user code): a plan for as many operands as the call
+ * has, kernels, and each operand dimension's label (`dims`, which the planner works out where
+ * an earlier build left them out).
+ */
+function checkedCompiled({ equation, tensors }: EinsumCall, compiled: CompiledEinsum): CompiledEinsum {
+  const plan = (compiled as { plan?: { operands?: unknown; equation?: unknown } } | null)?.plan;
+  const ops = plan?.operands;
+  check(
+    Array.isArray(ops) &&
+      ops.length === tensors.length &&
+      typeof plan?.equation === "string" &&
+      Array.isArray(compiled.programs),
+    "compiledMismatch",
+    () =>
+      `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ` +
+      `${tensors.length} operand(s); rebuild, or leave the option out.`,
+  );
+  if ((compiled as { dims?: unknown }).dims === undefined) {
+    const planner = installedPlanner();
+    check(
+      planner !== undefined,
+      "compiledMismatch",
+      () =>
+        `The 'compiled' option of einsum("${equation}") has no 'dims' (an earlier einsight built it), and ` +
+        `einsight/runtime cannot work them out without the planner: rebuild, or import "einsight/jit".`,
+    );
+    let made = withDims.get(compiled);
+    if (made === undefined) withDims.set(compiled, (made = { ...compiled, dims: planner.dims(compiled.plan) }));
+    return made;
+  }
+  const dims = compiled.dims as { inputs?: unknown; output?: unknown };
+  const labels = (l: unknown): l is string[] => Array.isArray(l) && l.every((x) => typeof x === "string");
+  check(
+    Array.isArray(dims.inputs) &&
+      dims.inputs.length === tensors.length &&
+      dims.inputs.every((d, k) => labels(d) && d.length === compiled.plan.operands[k]!.shape.length) &&
+      labels(dims.output),
+    "compiledMismatch",
+    () =>
+      `The 'compiled' option of einsum("${equation}") has 'dims' that do not label each dimension of its ` +
+      `operands; rebuild, or leave the option out.`,
+  );
+  return compiled;
+}
+
 /**
  * A plan sized at run time: its kernels read every stride but 0s and 1s, so views whose 0s and 1s
  * are the compiled ones fit.
  */
 function sizedFit(
-  { tensors, options, out }: EinsumCall,
+  { equation, tensors, options, out }: EinsumCall,
   compiled: CompiledEinsum,
   aligned: readonly boolean[],
   outputAligned: boolean,
 ): CompiledEinsum | string {
   if (out !== undefined && compiled.plan.output.accumulate !== (options.accumulate === true))
     return "the build compiled it with another 'accumulate'";
-  const plan = fitCompiled(compiled, tensors, out?.strides);
+  let plan: Plan | undefined;
+  try {
+    plan = fitCompiled(compiled, tensors, out?.strides);
+  } catch (e) {
+    installedPlanner()?.bind(equation, tensors); // the same error, at its characters in the equation
+    throw e;
+  }
   if (plan === undefined || (out !== undefined && !sameDims(out.shape, plan.output.shape)))
-    return "a view's strides broadcast (0) or run along (1) other dimensions than the build's";
+    return (
+      "the build's kernels take strides of 0 and 1 as they were at build time, and here an operand's " +
+      "size of 1 broadcasts (stride 0) or a view's strides differ there"
+    );
   // Its 16-byte loads and stores were chosen at nominal sizes: where this call's sizes or starts
-  // break them, the same tiles go an element at a time (their kernels made once per compiled einsum).
+  // break them, the same tiles go an element at a time (their kernels made with the plan, else now).
   if (wideAccessHolds(plan, aligned, outputAligned)) return { ...compiled, plan };
-  const planner = installedPlanner();
-  if (planner === undefined)
-    return "its kernels load 16 bytes at a time and a view starts off a 16-byte boundary or has other sizes";
-  return { ...compiled, plan: withoutWideAccess(plan), programs: planner.narrow(compiled) };
+  const narrow = compiled.narrow ?? installedPlanner()?.narrow(compiled);
+  if (narrow === undefined)
+    return (
+      "its kernels load 16 bytes at a time, this call's sizes or starts break that, and the build's " +
+      "element-at-a-time kernels are missing (rebuild)"
+    );
+  return { ...compiled, plan: withoutWideAccess(plan), programs: narrow };
 }
 
 /** A plan for fixed sizes: the same strides, and an output laid out as it was compiled. */

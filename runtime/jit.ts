@@ -12,8 +12,13 @@ import { checkTileTable } from "../codegen/tiles.js";
 import { startsAligned } from "../codegen/access.js";
 import { planEinsum, type Plan, type PlanOptions } from "../codegen/plan.js";
 import { sameDims } from "../codegen/views.js";
-import { withoutWideAccess } from "../codegen/sized.js";
-import { compileEinsum, compilePlan, type CompiledEinsum } from "../codegen/compiled.js";
+import {
+  compiledDims,
+  compileEinsum,
+  compilePlan,
+  withoutWideAccess,
+  type CompiledEinsum,
+} from "../codegen/compiled.js";
 import { useTileTableCheck, type Gpu } from "./device.js";
 import type { Tensor } from "./tensor.js";
 import { usable } from "./einsum.js";
@@ -139,7 +144,7 @@ const narrowByCompiled = new WeakMap<CompiledEinsum, CompiledEinsum["programs"]>
 function narrowPrograms(compiled: CompiledEinsum): CompiledEinsum["programs"] {
   const made = narrowByCompiled.get(compiled);
   if (made !== undefined) return made;
-  const programs = compilePlan(withoutWideAccess(compiled.plan)).programs;
+  const programs = compiled.narrow ?? compilePlan(withoutWideAccess(compiled.plan)).programs;
   narrowByCompiled.set(compiled, programs);
   return programs;
 }
@@ -148,5 +153,7 @@ usePlanner({
   plan: planJustInTime,
   narrow: narrowPrograms,
   canonical: (equation) => formatEquation(parseEquation(equation)),
+  bind: (equation, operands) => void bindShapes(equation, operands),
+  dims: (plan) => compiledDims(plan),
 });
 useTileTableCheck(checkTileTable);

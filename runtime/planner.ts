@@ -4,6 +4,7 @@
  * einsum() asks for it where a build-time plan does not serve.
  */
 import type { CompiledEinsum } from "../codegen/compiled.js";
+import type { Plan } from "../codegen/plan.js";
 import type { Gpu } from "./device.js";
 import type { EinsumOptions } from "./einsum-arguments.js";
 import type { Tensor } from "./tensor.js";
@@ -23,6 +24,10 @@ export interface Planner {
   readonly narrow: (compiled: CompiledEinsum) => CompiledEinsum["programs"];
   /** The equation in the planner's canonical spelling (as a plan's `equation`); throws where it is invalid. */
   readonly canonical: (equation: string) => string;
+  /** Binds the operands to the equation: throws its binding error with the characters at fault. */
+  readonly bind: (equation: string, operands: readonly Tensor[]) => void;
+  /** The label of each operand dimension and the output's labels, from a plan (codegen/compiled `dims`). */
+  readonly dims: (plan: Plan) => CompiledEinsum["dims"];
 }
 
 let planner: Planner | undefined;

@@ -4,23 +4,21 @@
  * reads pending, after errors, with two GPUs, or with no destroy() at all (Dawn on SwiftShader
  * aborted, segfaulted or hung at exit on several of these paths). Runs the built package in dist/.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
+import { built, runNodeScript } from "../support/node-script.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const entry = new URL("../../dist/runtime/index.node.js", import.meta.url).href; // what Node's `einsight` loads
+const entry = built("runtime/index.node.js"); // what Node's `einsight` loads
 
 function runScript(body: string): { status: number | null; signal: string | null; output: string } {
   expect(existsSync(fileURLToPath(entry)), "dist/ is missing: run npm run build (npm test does)").toBe(true);
-  const script = `import { gpu, tensor } from ${JSON.stringify(entry)};\n${body}`;
-  const r = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], {
-    cwd: root,
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  return { status: r.status, signal: r.signal, output: `${r.stdout}${r.stderr}` };
+  const { status, signal, output } = runNodeScript(`import { gpu, tensor } from ${JSON.stringify(entry)};\n${body}`, [
+    "--expose-gc",
+  ]);
+  return { status, signal, output };
 }
 
 test("a process with one GPU exits by itself after destroy()", () => {
