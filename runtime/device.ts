@@ -206,11 +206,13 @@ export class Gpu {
   }
 
   /**
-   * A buffer of at least `bytes` bytes (WebGPU buffers are whole 4-byte words): a pooled one of
+   * A buffer of at least `bytes` bytes (WebGPU buffers are whole 4-byte words), and one a kernel
+   * binds at least 16: a kernel that reads 16 bytes at a time binds an empty tensor's buffer too (a
+   * sum over a size of 0), and WebGPU refuses a binding smaller than one element. A pooled one of
    * the same size if one waits (its old contents remain unless `zeroed`), else a new one (zeros).
    */
   allocate(bytes: number, role: BufferRole = "tensor", zeroed = false): Storage {
-    const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+    const size = Math.max(role === "staging" ? 4 : 16, Math.ceil(bytes / 4) * 4);
     const device = this.device;
     const limit = this.limits.maxBufferSize;
     check(

@@ -472,3 +472,17 @@ describe("einsumWithBackward sized at run time", () => {
     }
   });
 });
+
+test("a compiled sized einsumWithBackward summing over a size of 0: gradients of zeros, no GPU error", async () => {
+  const compiled = compileSizedWithGradients("ij,jk->ik", [
+    [undefined, undefined],
+    [undefined, undefined],
+  ]);
+  const a = tensor(g(), [], [0, 4]);
+  const b = tensor(g(), values(16, 1), [4, 4]);
+  const { output, backward } = einsumWithBackward("ij,jk->ik", a, b, { compiled });
+  expect(output.shape).toEqual([0, 4]);
+  const [da, db] = backward(tensor(g(), [], [0, 4]));
+  expect(da!.shape).toEqual([0, 4]);
+  expect([...(await db!.read())]).toEqual(new Array(16).fill(0)); // the sum over i has no terms
+});
