@@ -1,7 +1,8 @@
 /**
  * The CPU reference (the tests' oracle, the playground's check): a plain einsum with float64
  * accumulation over (shape, strides, offset) views of flat arrays, for every equation the grammar
- * allows. It is the reference for every GPU result.
+ * allows. It is the reference for every GPU result; with it, deterministic operand values and the
+ * measure of how far a result is from the reference.
  *
  * It takes label sizes and each dimension's label from codegen/bind (checked on their own by the
  * case table) but does its own indexing, dimension by dimension: a size-1 dimension reads index 0,
@@ -102,4 +103,15 @@ export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<
     worst = Number.isNaN(err) ? Infinity : Math.max(worst, err);
   }
   return worst;
+}
+
+/** `n` values in [-1, 1) from a small LCG, different for each seed. */
+export function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let x = (seed * 2654435761) >>> 0;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1664525 + 1013904223) >>> 0;
+    out[i] = x / 2 ** 31 - 1;
+  }
+  return out;
 }

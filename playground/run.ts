@@ -4,7 +4,7 @@
  * timed beside the one-thread-per-output kernel (einsight's `loop` strategy) and, where they run,
  * tf.einsum and tf.matMul on tfjs's WebGPU backend.
  */
-import { maxRelativeError, oracleEinsum as referenceEinsum } from "../codegen/reference.js";
+import { maxRelativeError, oracleEinsum as referenceEinsum, values } from "../codegen/reference.js";
 import { einsum, gpu, tensor, type Gpu, type Tensor } from "../runtime/index.js";
 import { measure } from "../runtime/tune.js";
 import type * as Tf from "@tensorflow/tfjs-core";
@@ -30,17 +30,6 @@ const REFERENCE_LIMIT = 2e8;
 const MIN_SECONDS = 0.2;
 
 let device: Promise<Gpu> | undefined;
-
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let x = (seed * 2654435761) >>> 0;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1664525 + 1013904223) >>> 0;
-    out[i] = x / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
