@@ -9,7 +9,9 @@
  * - a label found only in the operand and summed there (`ij->j` for `i`) gets the same gradient at
  *   every index: the einsum takes a stride-0 view of a single 1.0 over it ("ones"), so nothing is
  *   materialized (the same view sums a broadcast label found nowhere else).
- * The operands are taken as the views they are: backward keeps no copy of them.
+ * The operands are taken as the views they are: backward keeps no copy of them. An operand with no
+ * elements has an empty gradient and no gradient einsum (a size-0 label would be dropped here as a
+ * size-1 one is): the caller skips it.
  */
 import { bindShapes, type OperandLayout } from "./bind.js";
 import { parseEquation, type Equation } from "./equation.js";

@@ -152,6 +152,7 @@ function gradient(
     );
   }
   const target = into ?? zeros(g, operand.shape);
+  if (operand.size === 0) return target; // an empty operand's gradient has no elements to compute
   // A fresh gradient is contiguous in the operand's shape; a given one is laid out like the operand's buffer.
   const [strides, offset] =
     into === undefined ? [contiguousStrides(operand.shape), 0] : [operand.strides, operand.offset];

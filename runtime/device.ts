@@ -76,6 +76,7 @@ export class Gpu {
   readonly #owned: boolean;
   readonly #live = new Set<Storage>();
   readonly #pipelines: PipelineCache;
+  #empty: Storage | undefined;
   /** Reads not yet settled: `destroy()` marks them handled, so one never awaited cannot crash the process. */
   readonly #reads = new Set<Promise<unknown>>();
   /** Encodes and submits recorded work; holds the params buffer. */
@@ -183,9 +184,22 @@ export class Gpu {
     for (const s of this.#live) this.free(s);
     this.trim();
     this.#pipelines.clear();
+    this.#empty?.buffer.destroy();
     this.#submitter.destroy();
     if (this.#owned) retireDevice(this.#device);
     this.#device = undefined;
+  }
+
+  /**
+   * What a kernel binds for an empty operand, which it never reads: 16 bytes, so that a kernel that
+   * would read 16 bytes at a time (a sum over a size of 0) binds it too. Made once, not counted.
+   */
+  emptyStorage(): Storage {
+    return (this.#empty ??= new Storage(
+      this,
+      this.device.createBuffer({ size: 16, usage: Usage.STORAGE, label: "einsight empty operand" }),
+      16,
+    ));
   }
 
   /** `using g = await gpu()` destroys it at the end of the scope. */
@@ -206,13 +220,11 @@ export class Gpu {
   }
 
   /**
-   * A buffer of at least `bytes` bytes (WebGPU buffers are whole 4-byte words), and one a kernel
-   * binds at least 16: a kernel that reads 16 bytes at a time binds an empty tensor's buffer too (a
-   * sum over a size of 0), and WebGPU refuses a binding smaller than one element. A pooled one of
+   * A buffer of at least `bytes` bytes (WebGPU buffers are whole 4-byte words): a pooled one of
    * the same size if one waits (its old contents remain unless `zeroed`), else a new one (zeros).
    */
   allocate(bytes: number, role: BufferRole = "tensor", zeroed = false): Storage {
-    const size = Math.max(role === "staging" ? 4 : 16, Math.ceil(bytes / 4) * 4);
+    const size = Math.max(4, Math.ceil(bytes / 4) * 4);
     const device = this.device;
     const limit = this.limits.maxBufferSize;
     check(

@@ -321,7 +321,7 @@ type InputBinding = { buffer: Storage; offset: number; window?: { offset: number
 /** An operand is bound through the aligned window its view touches; the kernel gets the rest of its offset. */
 function operandBinding(g: Gpu, t: Tensor, what = "An operand"): InputBinding {
   const window = bindingWindow(t, DTYPE_BYTES[t.dtype], g.limits, what);
-  if (window === undefined) return { buffer: t.storage, offset: 0 }; // empty view: never read
+  if (window === undefined) return { buffer: g.emptyStorage(), offset: 0 }; // empty view: never read
   return { buffer: t.storage, offset: window.view.offset, window: { offset: window.offset, size: window.size } };
 }
 

@@ -473,16 +473,22 @@ describe("einsumWithBackward sized at run time", () => {
   });
 });
 
-test("a compiled sized einsumWithBackward summing over a size of 0: gradients of zeros, no GPU error", async () => {
+test("einsumWithBackward summing over a size of 0, compiled sized or planned: an empty gradient makes no einsum, the other is zeros", async () => {
   const compiled = compileSizedWithGradients("ij,jk->ik", [
     [undefined, undefined],
     [undefined, undefined],
   ]);
-  const a = tensor(g(), [], [0, 4]);
-  const b = tensor(g(), values(16, 1), [4, 4]);
-  const { output, backward } = einsumWithBackward("ij,jk->ik", a, b, { compiled });
-  expect(output.shape).toEqual([0, 4]);
-  const [da, db] = backward(tensor(g(), [], [0, 4]));
-  expect(da!.shape).toEqual([0, 4]);
-  expect([...(await db!.read())]).toEqual(new Array(16).fill(0)); // the sum over i has no terms
+  for (const options of [{ compiled }, {}]) {
+    const a = tensor(g(), [], [0, 4]);
+    const b = tensor(g(), values(16, 1), [4, 4]);
+    const { output, backward } = einsumWithBackward("ij,jk->ik", a, b, options);
+    expect(output.shape).toEqual([0, 4]);
+    const [da] = backward(tensor(g(), [], [0, 4]));
+    expect(da!.shape).toEqual([0, 4]);
+    // a's gradient goes into a view of a larger buffer: an empty gradient writes none of it
+    const base = tensor(g(), [7, 7, 7, 7], [4]);
+    const [, db] = backward(tensor(g(), [], [0, 4]), [new Tensor(base.storage, [0, 4], [4, 1], 0), undefined]);
+    expect([...(await base.read())]).toEqual([7, 7, 7, 7]);
+    expect([...(await db!.read())]).toEqual(new Array(16).fill(0)); // the sum over i has no terms
+  }
 });
