@@ -39,6 +39,8 @@ export interface EditorHooks {
   readonly profile: () => ProfileName;
   /** Called after each check with the einsum under the cursor (or the file's first). */
   readonly inspected: (inspection: Inspection | undefined, code: string) => void;
+  /** Called when the visitor changes the code. */
+  readonly edited: () => void;
 }
 
 export function createEditor(parent: HTMLElement, code: string, hooks: EditorHooks): EditorView {
@@ -109,6 +111,8 @@ export function createEditor(parent: HTMLElement, code: string, hooks: EditorHoo
       autocompletion({ override: [complete], activateOnTyping: true }),
       hover,
       EditorView.updateListener.of((update) => {
+        if (update.docChanged && update.transactions.some((t) => t.isUserEvent("input") || t.isUserEvent("delete")))
+          hooks.edited();
         if (update.selectionSet && !update.docChanged) void inspect(update.view);
       }),
       EditorView.contentAttributes.of({ "aria-label": "TypeScript code using einsight" }),

@@ -139,7 +139,9 @@ function completions(pos: number): Response["completions"] {
 function hover(pos: number): Response["hover"] {
   const info = withHover.getQuickInfoAtPosition(FILE, pos);
   if (info === undefined) return undefined;
-  const parts = [ts.displayPartsToString(info.displayParts), ts.displayPartsToString(info.documentation)];
+  // the plugin writes markdown for editors: its code fences are not shown here
+  const documentation = ts.displayPartsToString(info.documentation).replace(/^```\w*\n?/gm, "");
+  const parts = [ts.displayPartsToString(info.displayParts), documentation];
   return {
     from: info.textSpan.start,
     to: info.textSpan.start + info.textSpan.length,
@@ -147,15 +149,20 @@ function hover(pos: number): Response["hover"] {
   };
 }
 
-/** The einsum call at `pos`, else the first of the file: what the build makes of it. */
+/** The einsum call at `pos`, else one on its line, else the file's first: what the build makes of it. */
 function inspect(pos: number): Inspection | undefined {
   const program = plain.getProgram()!;
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(FILE)!;
-  const call = einsumCallAt(ts, checker, source, pos) ?? einsumCalls(ts, checker, source)[0];
+  const line = (p: number) => source.getLineAndCharacterOfPosition(p).line;
+  const calls = einsumCalls(ts, checker, source);
+  const call =
+    einsumCallAt(ts, checker, source, pos) ??
+    calls.find((c) => line(c.node.getStart(source)) <= line(pos) && line(pos) <= line(c.node.getEnd())) ??
+    calls[0];
   if (call === undefined) return undefined;
   const built = buildCall(ts, checker, call, { profile });
-  const at = { from: call.node.getStart(source), to: call.node.getEnd() };
+  const at = { from: call.node.getStart(source), to: call.node.getEnd(), fn: call.fn };
   const equation = call.equation?.text;
   const shapes = built.shapes.map((s) => (s === undefined ? undefined : s.map((n) => n ?? null)));
   if (built.kind === "error" || built.kind === "runtime") {
@@ -172,9 +179,17 @@ function inspect(pos: number): Inspection | undefined {
     ...(built.kind === "sized" ? { reason: built.reason } : {}),
     plan,
     explain: explain(plan),
-    kernels: built.compiled.programs.flatMap((p, step) =>
-      p.launches.map((l, i) => ({ step, launch: i, wgsl: l.kernel.code })),
+    kernels: [built.compiled, ...(built.compiled.gradients ?? [])].flatMap((compiled, k) =>
+      compiled.programs.flatMap((p, step) =>
+        p.launches.map((l, i) => ({
+          of: k === 0 ? "the einsum" : `operand ${k - 1}'s gradient`,
+          step,
+          launch: i,
+          wgsl: l.kernel.code,
+        })),
+      ),
     ),
+    options: { strategy: plan.strategy, memoryBudget: plan.memoryBudget },
     risks: risks(plan, { ...RISK_DEFAULTS }).map(riskSentence),
   };
 }

@@ -3,6 +3,7 @@
  * build's plan as a picture, the lint rule's warnings, the WGSL of each kernel, and a Run button
  * (run.ts) on the right. Examples to start from; Share puts the code into the page's link.
  */
+import { forceLinting } from "@codemirror/lint";
 import type { EditorView } from "@codemirror/view";
 import { PROFILES, type ProfileName } from "../codegen/profile.js";
 import { planPicture, PICTURE_CSS } from "../plugin/report/picture.js";
@@ -25,13 +26,27 @@ Object.keys(PROFILES).forEach((p) => profiles.append(new Option(p, p)));
 profiles.value = "generic";
 
 let current: Inspection | undefined;
+let running = false;
+const RUN_HINT = $("run-result").textContent ?? "";
+
+/** Whether two inspections describe the same call with the same shapes (a result shown still applies). */
+const sameCall = (a: Inspection | undefined, b: Inspection | undefined) =>
+  a?.equation === b?.equation && JSON.stringify(a?.runShapes) === JSON.stringify(b?.runShapes);
 const language = new Language();
 const editor: EditorView = createEditor($("editor"), (await codeFrom(location.hash)) ?? EXAMPLES[0]!.code, {
   language,
   profile: () => profiles.value as ProfileName,
   inspected: (inspection) => {
+    const same = sameCall(current, inspection);
     current = inspection;
     show(inspection);
+    if (!same && !running) $("run-result").textContent = RUN_HINT;
+  },
+  edited: () => {
+    // a shared link carries the code as it was: once edited, the page's address no longer does
+    if (location.hash.startsWith("#code=")) history.replaceState(null, "", location.pathname + location.search);
+    $("share-link").textContent = "";
+    $("share-status").textContent = "";
   },
 });
 
@@ -40,7 +55,7 @@ function setCode(code: string): void {
 }
 
 examples.addEventListener("change", () => setCode(EXAMPLES[Number(examples.value)]!.code));
-profiles.addEventListener("change", () => setCode(editor.state.doc.toString())); // re-check with the new profile
+profiles.addEventListener("change", () => forceLinting(editor)); // checked again, planned for the new profile
 window.addEventListener("hashchange", () => {
   void codeFrom(location.hash).then((code) => code !== undefined && setCode(code));
 });
@@ -63,7 +78,7 @@ function show(inspection: Inspection | undefined): void {
   const plan = $("plan");
   const lint = $("lint");
   const wgsl = $("wgsl");
-  $<HTMLButtonElement>("run").disabled = !runnable(inspection);
+  $<HTMLButtonElement>("run").disabled = running || runnable(inspection) === undefined;
   if (inspection === undefined) {
     summary.textContent = 'No einsum in the code: write einsum("...", ...) with operands of known shapes.';
     plan.replaceChildren();
@@ -71,18 +86,7 @@ function show(inspection: Inspection | undefined): void {
     wgsl.replaceChildren();
     return;
   }
-  const shapes = inspection.shapes.map((s) => (s === undefined ? "?" : `[${s.map((n) => n ?? "number").join(", ")}]`));
-  summary.textContent =
-    `einsum("${inspection.equation ?? "…"}") on ${shapes.join(", ")}: ` +
-    (
-      {
-        planned: "compiled at build time",
-        sized: "compiled at build time, sizes read at run time",
-        runtime: "planned at run time",
-        error: "an error",
-      } as const
-    )[inspection.kind] +
-    (inspection.reason === undefined ? "" : `: ${inspection.reason}`);
+  summary.textContent = summaryOf(inspection);
   plan.innerHTML = inspection.plan === undefined ? "" : planPicture(inspection.plan);
   if (inspection.explain !== undefined) {
     const details = document.createElement("details");
@@ -104,13 +108,27 @@ function show(inspection: Inspection | undefined): void {
       const details = document.createElement("details");
       details.open = i === 0;
       const title = document.createElement("summary");
-      title.textContent = `Step ${k.step + 1}, launch ${k.launch + 1} (${k.wgsl.split("\n").length} lines)`;
+      title.textContent = `${k.of}: step ${k.step + 1}, launch ${k.launch + 1} (${k.wgsl.split("\n").length} lines)`;
       const pre = document.createElement("pre");
       pre.textContent = k.wgsl;
       details.append(title, pre);
       return details;
     }),
   );
+}
+
+/** One sentence on the call: what it is, its shapes, and what the build makes of it. */
+function summaryOf(inspection: Inspection): string {
+  const equation =
+    inspection.equation === undefined ? "an equation known only at run time" : `"${inspection.equation}"`;
+  const shapes = inspection.shapes.map((s) => (s === undefined ? "?" : `[${s.map((n) => n ?? "number").join(", ")}]`));
+  const call = `${inspection.fn}(${equation})${shapes.length === 0 ? "" : ` on ${shapes.join(", ")}`}`;
+  const reason = inspection.reason ?? "";
+  if (inspection.kind === "planned") return `${call}: compiled at build time.`;
+  if (inspection.kind === "sized") return `${call}: compiled at build time, sizes read at run time: ${reason}`;
+  return inspection.kind === "error"
+    ? `${call}: ${reason}`
+    : `${call}: ${reason} Run needs an einsum the build compiles.`;
 }
 
 /** The shapes a run uses (the build's: compiled calls only), or undefined where it cannot run. */
@@ -127,11 +145,16 @@ async function run(): Promise<void> {
       "This browser has no WebGPU (navigator.gpu): try a recent Chrome or Edge, or Firefox Nightly or Safari with WebGPU on.";
     return;
   }
-  out.textContent = `Running einsum("${current.equation}")…`;
+  out.textContent = `Running ${current.fn}("${current.equation}")…`;
+  running = true;
+  $<HTMLButtonElement>("run").disabled = true;
   try {
-    out.replaceChildren(report(current.equation, await runEinsum(current.equation, shapes)));
+    out.replaceChildren(report(current.equation, await runEinsum(current.equation, shapes, current.options)));
   } catch (e) {
     out.textContent = `The run failed: ${(e as Error).message ?? String(e)}`;
+  } finally {
+    running = false;
+    $<HTMLButtonElement>("run").disabled = runnable(current) === undefined;
   }
 }
 

@@ -28,6 +28,8 @@ export interface Inspection {
   readonly from: number;
   readonly to: number;
   readonly kind: "planned" | "sized" | "runtime" | "error";
+  /** Which of einsight's functions the call is. */
+  readonly fn: string;
   readonly equation: string | undefined;
   /** Each operand's shape as the types know it (null: a size they leave `number`). */
   readonly shapes: readonly (readonly (number | null)[] | undefined)[];
@@ -37,7 +39,10 @@ export interface Inspection {
   readonly reason?: string;
   readonly plan?: Plan;
   readonly explain?: string;
-  readonly kernels?: readonly { step: number; launch: number; wgsl: string }[];
+  /** Every kernel: the einsum's, then each operand's gradient einsum's (einsumWithBackward). */
+  readonly kernels?: readonly { of: string; step: number; launch: number; wgsl: string }[];
+  /** The plan options the call writes as literals, which Run passes too. */
+  readonly options?: { readonly strategy: string | null; readonly memoryBudget: number | null };
   /** einsight/risky-einsum's warnings, as sentences. */
   readonly risks?: readonly string[];
 }

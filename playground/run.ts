@@ -5,7 +5,7 @@
  * tf.einsum and tf.matMul on tfjs's WebGPU backend.
  */
 import { maxRelativeError, oracleEinsum as referenceEinsum, values } from "../codegen/reference.js";
-import { einsum, gpu, tensor, type Gpu, type Tensor } from "../runtime/index.js";
+import { einsum, gpu, tensor, type EinsumOptions, type Gpu, type Strategy, type Tensor } from "../runtime/index.js";
 import { measure } from "../runtime/tune.js";
 import type * as Tf from "@tensorflow/tfjs-core";
 
@@ -27,19 +27,36 @@ export interface RunReport {
 
 /** Products past this many multiply-adds are not checked on the CPU (it would take seconds). */
 const REFERENCE_LIMIT = 2e8;
+/** Past this many, the slower kernels (the loop kernel, tfjs) are not timed: minutes on a software adapter. */
+const BASELINE_LIMIT = 2e9;
 const MIN_SECONDS = 0.2;
 
 let device: Promise<Gpu> | undefined;
 
 const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-export async function runEinsum(equation: string, shapes: readonly (readonly number[])[]): Promise<RunReport> {
+/**
+ * Runs `equation` on operands of `shapes`; `options`: the plan options the call writes (a forced
+ * strategy, a memory budget), which the planned run takes too.
+ */
+export async function runEinsum(
+  equation: string,
+  shapes: readonly (readonly number[])[],
+  options: { readonly strategy: string | null; readonly memoryBudget: number | null } = {
+    strategy: null,
+    memoryBudget: null,
+  },
+): Promise<RunReport> {
   const g = await (device ??= gpu());
   const data = shapes.map((s, k) => values(count(s), k + 1));
   const operands: Tensor[] = shapes.map((s, k) => tensor(g, data[k]!, [...s]));
-  const run = (options = {}) => einsum(equation, ...operands, options);
+  const planned = {
+    ...(options.strategy === null ? {} : { strategy: options.strategy as Strategy }),
+    ...(options.memoryBudget === null ? {} : { memoryBudget: options.memoryBudget }),
+  };
+  const run = (o: EinsumOptions) => einsum(equation, ...operands, o);
   try {
-    const out = run();
+    const out = run(planned);
     const got = await out.read();
     const labels = new Set(equation.replace(/[^A-Za-z]/g, ""));
     const work = [...labels].length === 0 ? 0 : estimateWork(equation, shapes);
@@ -56,15 +73,24 @@ export async function runEinsum(equation: string, shapes: readonly (readonly num
             ),
           };
     const sync = () => g.device.queue.onSubmittedWorkDone();
-    const timed = async (what: string, options: object) => {
-      const ms = await measure(() => run(options).destroy(), sync, MIN_SECONDS); // milliseconds per run
+    const timed = async (what: string, o: EinsumOptions) => {
+      const ms = await measure(() => run(o).destroy(), sync, MIN_SECONDS); // milliseconds per run
       return { what, ms };
     };
-    const timings: Timing[] = [
-      await timed("einsight, as planned", {}),
-      await timed("one thread per output (einsight's 'loop')", { strategy: "loop" }),
-      ...(await tfjsTimings(equation, shapes, data)),
-    ];
+    const baselines =
+      work > BASELINE_LIMIT
+        ? [
+            {
+              what: "the loop kernel and tfjs",
+              ms: undefined,
+              note: `not timed: ${work.toExponential(1)} multiply-adds`,
+            },
+          ]
+        : [
+            await timed("one thread per output (einsight's 'loop')", { strategy: "loop" }),
+            ...(await tfjsTimings(equation, shapes, data, got)),
+          ];
+    const timings: Timing[] = [await timed("einsight, its plan for this adapter", planned), ...baselines];
     const report = { adapter: g.adapterName, shape: out.shape, first: [...got.slice(0, 8)], check, timings };
     out.destroy();
     return report;
@@ -93,19 +119,26 @@ async function tfjsTimings(
   equation: string,
   shapes: readonly (readonly number[])[],
   data: readonly Float32Array[],
+  expected: Float32Array,
 ): Promise<Timing[]> {
   let tf: typeof Tf;
   try {
     tf = await import("@tensorflow/tfjs-core");
     await import("@tensorflow/tfjs-backend-webgpu");
     if (!(await tf.setBackend("webgpu"))) throw new Error("tfjs's webgpu backend did not start");
+    tf.env().set("WEBGPU_CPU_FORWARD", false); // small ops on the GPU too: the GPU is what is timed
   } catch (e) {
     return [{ what: "tf.einsum", ms: undefined, note: `tfjs did not start: ${String(e)}` }];
   }
   const inputs = shapes.map((s, k) => tf.tensor(data[k]!, [...s]));
   const time = async (what: string, op: () => Tf.Tensor): Promise<Timing> => {
     try {
-      (await op().data()) as unknown;
+      const first = op();
+      const values = await first.data();
+      first.dispose();
+      // tfjs does not throw on WebGPU validation errors (a buffer past the limit): its values tell
+      const error = maxRelativeError(values, expected);
+      if (error > 1e-3) return { what, ms: undefined, note: `wrong values (relative error ${error.toExponential(1)})` };
       let reps = 1;
       for (;;) {
         const started = performance.now();

@@ -16,7 +16,7 @@ const STYLE =
   "background:#fff}h1,h2,h3{line-height:1.25;overflow-wrap:anywhere}" +
   "a{color:#1a4fb5}a:focus-visible,summary:focus-visible{outline:2px solid #1a4fb5;outline-offset:2px}" +
   "table{border-collapse:collapse;width:100%}td,th{border:1px solid #b9c0ca;padding:.3em .6em;text-align:left;" +
-  "vertical-align:top;overflow-wrap:anywhere}th{background:#eef1f5}" +
+  "vertical-align:top;overflow-wrap:break-word}th{background:#eef1f5}" +
   "pre{background:#f3f5f8;padding:.8em;white-space:pre-wrap;overflow-wrap:anywhere}" +
   "summary{cursor:pointer;font-weight:600;padding:.2em 0}section{border-top:1px solid #b9c0ca;margin-top:1.5em}" +
   ".error{color:#a00}" +

@@ -119,7 +119,22 @@ test("type, see errors at their characters, complete, read the plan, run, share"
     await page.locator("#run-result [data-check]").waitFor({ timeout: 120_000 });
     const check = Number(await page.getAttribute("#run-result [data-check]", "data-check"));
     expect(check).toBeLessThan(1e-4);
-    expect(await page.textContent("#run-result")).toMatch(/einsight, as planned\s*[\d.]+ ms/);
+    expect(await page.textContent("#run-result")).toMatch(/einsight, its plan for this adapter\s*[\d.]+ ms/);
+
+    // two einsums: the cursor at the end of the second's line describes the second, and planning for
+    // another profile keeps it (and the cursor) where it is
+    await typeCode(page, `${GEMM}const t = einsum("ij->ji", a);\n`);
+    await page.keyboard.press("ArrowUp");
+    await page.keyboard.press("End");
+    await summaryFor(page, "ij->ji");
+    await page.selectOption("#profile", "swiftshader");
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as InPage).document.querySelector("#plan")?.textContent?.includes("swiftshader") ===
+        true,
+    );
+    expect(await summaryFor(page, "ij->ji")).toContain("[24, 40]");
+    await typeCode(page, GEMM);
 
     // Share: the link carries the code; opened afresh, the page shows it
     await page.click("#share");
