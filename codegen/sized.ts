@@ -75,6 +75,24 @@ export function compileSizedWithGradients(
   );
 }
 
+/**
+ * A known size of each label of operands whose dimensions have labels `dims` and whose shapes the
+ * types know up to some sizes (`undefined`): one above 1 where there is one (a 1 broadcasts).
+ */
+export function knownSizes(
+  dims: readonly (readonly string[])[],
+  shapes: readonly (readonly (number | null | undefined)[] | undefined)[],
+): Map<string, number> {
+  const known = new Map<string, number>();
+  dims.forEach((labels, k) =>
+    labels.forEach((label, d) => {
+      const size = shapes[k]?.[d];
+      if (typeof size === "number" && (known.get(label) ?? 1) <= 1) known.set(label, size);
+    }),
+  );
+  return known;
+}
+
 /** The shapes with a nominal size where the types give none, and the labels sized at run time. */
 function nominal(
   equation: string | Equation,
@@ -82,15 +100,10 @@ function nominal(
 ): { eq: Equation; filled: { shape: number[] }[]; runtime: Set<string> } {
   const eq = typeof equation === "string" ? parseEquation(equation) : equation;
   const dims = dimensionLabels(eq, shapes);
-  const runtime = new Set<string>();
-  const known = new Map<string, number>(); // a known size of each label, > 1 where there is one (1 broadcasts)
-  shapes.forEach((shape, k) =>
-    shape.forEach((size, d) => {
-      const label = dims[k]![d]!;
-      if (size === undefined) runtime.add(label);
-      else if ((known.get(label) ?? 1) <= 1) known.set(label, size);
-    }),
+  const runtime = new Set(
+    shapes.flatMap((shape, k) => shape.flatMap((size, d) => (size === undefined ? [dims[k]![d]!] : []))),
   );
+  const known = knownSizes(dims, shapes);
   // Labels no type sizes share what is left of NOMINAL_ELEMENTS after the known sizes, at most
   // NOMINAL_SIZE each and at least 2 (1 would read as broadcasting).
   const open = [...runtime].filter((l) => !known.has(l));

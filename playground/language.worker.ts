@@ -7,6 +7,7 @@
  */
 import ts from "typescript";
 import { explain } from "../codegen/explain.js";
+import { knownSizes } from "../codegen/sized.js";
 import type { ProfileName } from "../codegen/profile.js";
 import { risks, riskSentence, RISK_DEFAULTS } from "../plugin/eslint/risks.js";
 import { create as withPlanHover } from "../plugin/tsserver/index.js";
@@ -202,13 +203,7 @@ function runShapes(
   dims: readonly (readonly string[])[],
   shapes: readonly (readonly (number | undefined)[] | undefined)[],
 ): number[][] {
-  const known = new Map<string, number>();
-  dims.forEach((labels, k) =>
-    labels.forEach((label, d) => {
-      const size = shapes[k]?.[d];
-      if (size !== undefined && (known.get(label) ?? 1) === 1) known.set(label, size);
-    }),
-  );
+  const known = knownSizes(dims, shapes);
   return dims.map((labels, k) => labels.map((label, d) => shapes[k]?.[d] ?? known.get(label) ?? RUN_SIZE));
 }
 

@@ -4,6 +4,7 @@
  * timed beside the one-thread-per-output kernel (einsight's `loop` strategy) and, where they run,
  * tf.einsum and tf.matMul on tfjs's WebGPU backend.
  */
+import { bindShapes } from "../codegen/bind.js";
 import { maxRelativeError, oracleEinsum as referenceEinsum, values } from "../codegen/reference.js";
 import { einsum, gpu, tensor, type EinsumOptions, type Gpu, type Strategy, type Tensor } from "../runtime/index.js";
 import { measure } from "../runtime/tune.js";
@@ -58,8 +59,8 @@ export async function runEinsum(
   try {
     const out = run(planned);
     const got = await out.read();
-    const labels = new Set(equation.replace(/[^A-Za-z]/g, ""));
-    const work = [...labels].length === 0 ? 0 : estimateWork(equation, shapes);
+    // the reference's loop nest: every label's size, multiplied (codegen/bind's sizes)
+    const work = Object.values(bindShapes(equation, operands).sizes).reduce((a, b) => a * b, 1);
     const check =
       work > REFERENCE_LIMIT
         ? { skipped: `about ${work.toExponential(1)} multiply-adds: too many for the CPU reference in a page` }
@@ -97,21 +98,6 @@ export async function runEinsum(
   } finally {
     operands.forEach((t) => t.destroy());
   }
-}
-
-/** The multiply-adds of the einsum written as one loop nest (what the reference does). */
-function estimateWork(equation: string, shapes: readonly (readonly number[])[]): number {
-  const sizes = new Map<string, number>();
-  const inputs = equation.split("->")[0]!.split(",");
-  inputs.forEach((term, k) => {
-    const letters = term.replace(/[^A-Za-z]/g, "");
-    const shape = shapes[k] ?? [];
-    const offset = shape.length - letters.length; // '...' dimensions first: counted as their own product
-    [...letters].forEach((l, d) => sizes.set(l, Math.max(sizes.get(l) ?? 1, shape[offset + d] ?? 1)));
-    for (let d = 0; d < offset && term.startsWith("..."); d++)
-      sizes.set(`.${d}`, Math.max(sizes.get(`.${d}`) ?? 1, shape[d]!));
-  });
-  return [...sizes.values()].reduce((a, b) => a * b, 1);
 }
 
 /** tf.einsum (and tf.matMul for a plain matrix product) on tfjs's WebGPU backend, where tfjs runs them. */

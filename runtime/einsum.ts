@@ -121,6 +121,8 @@ export function usable(call: EinsumCall, given: CompiledEinsum): CompiledEinsum 
     : sizedFit(call, compiled, aligned, outputAligned);
 }
 
+/** Compiled einsums whose `dims` were checked. */
+const labelled = new WeakSet<CompiledEinsum>();
 /** Compiled einsums given `dims` by the planner (made by an earlier build, or by hand). */
 const withDims = new WeakMap<CompiledEinsum, CompiledEinsum>();
 
@@ -155,6 +157,7 @@ function checkedCompiled({ equation, tensors }: EinsumCall, compiled: CompiledEi
     if (made === undefined) withDims.set(compiled, (made = { ...compiled, dims: planner.dims(compiled.plan) }));
     return made;
   }
+  if (labelled.has(compiled)) return compiled; // the call site passes the same object every time: check once
   const dims = compiled.dims as { inputs?: unknown; output?: unknown };
   const labels = (l: unknown): l is string[] => Array.isArray(l) && l.every((x) => typeof x === "string");
   check(
@@ -167,6 +170,7 @@ function checkedCompiled({ equation, tensors }: EinsumCall, compiled: CompiledEi
       `The 'compiled' option of einsum("${equation}") has 'dims' that do not label each dimension of its ` +
       `operands; rebuild, or leave the option out.`,
   );
+  labelled.add(compiled);
   return compiled;
 }
 
@@ -276,7 +280,7 @@ function checkLimits(g: Gpu, { plan, programs }: CompiledEinsum): void {
 
 function run(g: Gpu, { plan, programs }: CompiledEinsum, operands: readonly Tensor[], out: Tensor | undefined): Tensor {
   const operandBindings = operands.map((t) => operandBinding(g, t)); // may refuse a view before anything is allocated
-  const outBinding = out === undefined ? undefined : operandBinding(g, out, "The 'out' tensor");
+  const outBinding = out === undefined ? undefined : operandBinding(g, out, "The 'out' tensor", out.storage);
   const results: Storage[] = [];
   let output: Storage | undefined;
   plan.steps.forEach((step, i) => {
@@ -319,9 +323,11 @@ type Bound = { binding: GPUBufferBinding; offset: number };
 type InputBinding = { buffer: Storage; offset: number; window?: { offset: number; size: number } };
 
 /** An operand is bound through the aligned window its view touches; the kernel gets the rest of its offset. */
-function operandBinding(g: Gpu, t: Tensor, what = "An operand"): InputBinding {
+function operandBinding(g: Gpu, t: Tensor, what = "An operand", empty?: Storage): InputBinding {
   const window = bindingWindow(t, DTYPE_BYTES[t.dtype], g.limits, what);
-  if (window === undefined) return { buffer: g.emptyStorage(), offset: 0 }; // empty view: never read
+  // An empty view is never read (nor written); an empty operand binds the Gpu's 16-byte buffer, which
+  // read-only bindings may share (an empty `out` keeps its own: a written binding may not alias).
+  if (window === undefined) return { buffer: empty ?? g.emptyStorage(), offset: 0 };
   return { buffer: t.storage, offset: window.view.offset, window: { offset: window.offset, size: window.size } };
 }
 
