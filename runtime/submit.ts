@@ -36,13 +36,14 @@ export class Submitter {
     const dispatches = work.filter((w): w is Dispatch => "kernel" in w);
     // One uniform buffer for every submit: each dispatch's params at an aligned slot, written by the
     // queue in order, so the work queued before reads the values it was recorded with.
-    const slot = Math.max(256, device.limits.minUniformBufferOffsetAlignment);
+    // A slot holds the longest params (a copy of a high-rank view reads 4 words per dimension).
+    const most = paramsWords(Math.max(0, ...dispatches.map((d) => d.params.length))) * 4;
+    const align = device.limits.minUniformBufferOffsetAlignment;
+    const slot = Math.ceil(Math.max(256, most) / align) * align;
     let uniform: GPUBuffer | undefined;
     if (dispatches.length > 0) {
       uniform = this.#uniformBuffer(device, slot * dispatches.length);
-      const words = new Uint32Array(
-        (slot / 4) * (dispatches.length - 1) + paramsWords(Math.max(...dispatches.map((d) => d.params.length))),
-      );
+      const words = new Uint32Array((slot / 4) * (dispatches.length - 1) + most / 4);
       dispatches.forEach((d, i) => words.set(d.params, (i * slot) / 4));
       device.queue.writeBuffer(uniform, 0, words);
     }

@@ -19,7 +19,7 @@ import {
   viewExtent,
   type View,
 } from "../codegen/views.js";
-import { emitCopyKernel } from "../codegen/wgsl/copy.js";
+import { viewCopy } from "../codegen/wgsl/view-copy.js";
 import { DTYPE_BYTES, type Dtype } from "../codegen/dtype.js";
 import { describeValue } from "./describe.js";
 import { fromHalfBits, toHalves } from "./half.js";
@@ -147,17 +147,16 @@ export class Tensor<S extends Shape = Shape> implements View {
     const v = this.#alive();
     const g = this.gpu;
     const window = bindingWindow(v, DTYPE_BYTES[this.dtype], g.limits, "The view to copy");
-    const kernel = window && emitCopyKernel(window.view, g.limits.maxComputeWorkgroupsPerDimension, this.dtype);
     this.storage.external?.flush?.();
     const bytes = Math.max(minBytes, this.size * DTYPE_BYTES[this.dtype]);
     const out = new Tensor(g.allocate(bytes), this.shape, contiguousStrides(this.shape), 0, this.dtype);
-    if (window !== undefined && kernel !== undefined) {
+    const copy = window && viewCopy(window.view, g.limits.maxComputeWorkgroupsPerDimension, this.dtype);
+    if (copy !== undefined)
       g.dispatch(
-        kernel,
-        [{ buffer: this.storage.buffer, offset: window.offset, size: window.size }, { buffer: out.storage.buffer }],
-        [window.view.offset, 0],
+        copy.kernel,
+        [{ buffer: this.storage.buffer, offset: window!.offset, size: window!.size }, { buffer: out.storage.buffer }],
+        copy.params,
       );
-    }
     return out;
   }
 
