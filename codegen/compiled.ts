@@ -4,7 +4,7 @@
  * `einsum()` as the `compiled` option, so that nothing is planned or generated at run time.
  */
 import { bindShapes } from "./bind.js";
-import { planEinsum, type Plan, type PlanOperand, type PlanOptions } from "./plan.js";
+import { planEinsum, wideAccessHolds, type Plan, type PlanOperand, type PlanOptions } from "./plan.js";
 import type { Equation } from "./equation.js";
 import { gradientEinsum, type GradientEinsum } from "./gradient.js";
 import { contiguousStrides } from "./views.js";
@@ -12,6 +12,8 @@ import { withWide } from "./tile-config.js";
 import { emitStep, type StepProgram } from "./wgsl/step.js";
 
 export interface CompiledEinsum {
+  /** COMPILED_VERSION where this einsight compiled it: the runtime plans again (or asks for a rebuild) otherwise. */
+  readonly version: typeof COMPILED_VERSION;
   readonly plan: Plan;
   /** The equation as the call spells it (the transformer's literal), where it differs from `plan.equation`. */
   readonly source?: string;
@@ -20,6 +22,12 @@ export interface CompiledEinsum {
    * labels: what the runtime binds a call's sizes to without parsing the equation (codegen/bind-dims).
    */
   readonly dims: { readonly inputs: readonly (readonly string[])[]; readonly output: readonly string[] };
+  /**
+   * At the plan's own sizes, which starts the kernels need on a 16-byte boundary (they read or
+   * store 16 bytes at a time there): each operand's, and an `out` view's. Where a call's view
+   * starts elsewhere, it is planned again (sizes known at run time are judged on the fitted plan).
+   */
+  readonly aligned: { readonly operands: readonly boolean[]; readonly output: boolean };
   /**
    * For a plan sized at run time whose kernels load or store 16 bytes at a time: the same tiles'
    * kernels an element at a time (`withoutWideAccess`), for the calls whose sizes or starts break
@@ -30,6 +38,12 @@ export interface CompiledEinsum {
   /** For `einsumWithBackward`: each operand's gradient einsum (written into its gradient with `accumulate`). */
   readonly gradients?: readonly CompiledEinsum[];
 }
+
+/**
+ * The layout of CompiledEinsum, counted up where it changes (2: `dims` and `aligned`), so that
+ * objects an earlier einsight built are never read as this one's.
+ */
+export const COMPILED_VERSION = 2;
 
 /** WebGPU's default `maxComputeWorkgroupsPerDimension`: a grid every adapter accepts. */
 export const PORTABLE_MAX_WORKGROUPS = 65535;
@@ -108,10 +122,31 @@ export function compilePlan(
   const emit = (p: Plan) => p.steps.map((_, i) => emitStep(p, i, maxWorkgroupsPerDimension));
   const wide = narrow && plan.runtimeSizes !== undefined && plan.steps.some((s) => s.tiles?.wide !== undefined);
   return {
+    version: COMPILED_VERSION,
     plan,
     dims: compiledDims(plan),
+    aligned: alignedStarts(plan),
     programs: emit(plan),
     ...(wide ? { narrow: emit(withoutWideAccess(plan)) } : {}),
+  };
+}
+
+/**
+ * The starts a plan's kernels need 16-byte aligned: `wideAccessHolds` is a conjunction over the
+ * operands and the output, so each is judged with every other start aligned.
+ */
+function alignedStarts(plan: Plan): CompiledEinsum["aligned"] {
+  const all = plan.operands.map(() => true);
+  return {
+    operands: all.map(
+      (_, k) =>
+        !wideAccessHolds(
+          plan,
+          all.map((_, j) => j !== k),
+          true,
+        ),
+    ),
+    output: !wideAccessHolds(plan, all, false),
   };
 }
 

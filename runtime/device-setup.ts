@@ -1,19 +1,25 @@
 /**
  * Making and retiring the WebGPU devices behind `gpu()`: the features and limits einsight asks an
- * adapter for, the device profile the planner reads from what the adapter says, and the one at a
- * time teardown that Dawn on SwiftShader needs.
+ * adapter for, what the adapter says of itself (the planner's device profile is read from it:
+ * runtime/device-profile), and the one at a time teardown that Dawn on SwiftShader needs.
  */
 import { EinsightError } from "../codegen/errors.js";
-import { PROFILES, profileForAdapter, type DeviceProfile } from "../codegen/profile.js";
 import { browserGpu, describeAdapter, requestAdapter } from "./adapter.js";
 import { wgslFeaturesOf, type AdapterRequest } from "./found-adapter.js";
+
+/** What an adapter says of itself: its info (unknown for a caller's device outside a browser) and its WGSL. */
+export interface AdapterFacts {
+  readonly info: GPUAdapterInfo | undefined;
+  /** The WGSL language features of the WebGPU implementation it came from (`GPU.wgslLanguageFeatures`). */
+  readonly wgslFeatures: ReadonlySet<string>;
+}
 
 /** A device and what einsight knows of it. */
 export interface SetUpDevice {
   readonly device: GPUDevice;
   /** A short name of the adapter it came from. */
   readonly adapterName: string;
-  readonly profile: DeviceProfile;
+  readonly adapter: AdapterFacts;
 }
 
 export interface DeviceRequest extends AdapterRequest {
@@ -42,59 +48,15 @@ export async function createDevice(request: DeviceRequest): Promise<SetUpDevice>
       { cause },
     );
   }
-  return {
-    device,
-    adapterName: describeAdapter(adapter.info),
-    profile: deviceProfile(device, adapter.info, wgslFeatures),
-  };
+  return { device, adapterName: describeAdapter(adapter.info), adapter: { info: adapter.info, wgslFeatures } };
 }
 
-/** A device the caller made: its profile where it says which adapter it came from, else the generic one. */
+/** A device the caller made, and what it says of the adapter it came from. */
 export function givenDevice(device: GPUDevice): SetUpDevice {
   const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  if (info === undefined) return { device, adapterName: "device given by the caller", profile: PROFILES.generic };
   // A browser says which WGSL features it has; a device made in Node by the caller does not.
-  return {
-    device,
-    adapterName: describeAdapter(info),
-    profile: deviceProfile(device, info, wgslFeaturesOf(browserGpu())),
-  };
-}
-
-interface SubgroupMatrixConfig {
-  readonly componentType: string;
-  readonly resultComponentType: string;
-  readonly M: number;
-  readonly N: number;
-  readonly K: number;
-}
-
-/**
- * The adapter's profile, with whether its WGSL has buffer views, and the subgroup-matrix shape f16
- * steps multiply on where the device has the feature, an f16 x f16 -> f32 configuration, and
- * subgroups of exactly 32 invocations (the kernel lays 8 subgroups over a 256-invocation workgroup).
- */
-function deviceProfile(device: GPUDevice, info: GPUAdapterInfo, wgslFeatures: ReadonlySet<string>): DeviceProfile {
-  const known = profileForAdapter(info);
-  const profile = wgslFeatures.has("buffer_view") ? { ...known, bufferViews: true } : known;
-  const details = info as {
-    subgroupMinSize?: number;
-    subgroupMaxSize?: number;
-    subgroupMatrixConfigs?: Iterable<SubgroupMatrixConfig>;
-  };
-  if (!device.features.has("shader-f16") || !device.features.has("chromium-experimental-subgroup-matrix"))
-    return profile;
-  if (details.subgroupMinSize !== 32 || details.subgroupMaxSize !== 32) return profile;
-  const configs = [...(details.subgroupMatrixConfigs ?? [])].filter(
-    (c) =>
-      c.componentType === "f16" &&
-      c.resultComponentType === "f32" &&
-      [8, 16].includes(c.M) &&
-      [8, 16].includes(c.N) &&
-      [8, 16].includes(c.K),
-  );
-  const best = configs.sort((x, y) => y.M * y.N * y.K - x.M * x.N * x.K)[0];
-  return best === undefined ? profile : { ...profile, subgroupMatrix: { m: best.M, n: best.N, k: best.K } };
+  const adapter = { info, wgslFeatures: wgslFeaturesOf(browserGpu()) };
+  return { device, adapterName: info === undefined ? "device given by the caller" : describeAdapter(info), adapter };
 }
 
 /**

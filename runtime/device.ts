@@ -7,15 +7,16 @@
  */
 import { check, EinsightError } from "../codegen/errors.js";
 import type { KernelSpec } from "../codegen/wgsl/kernel.js";
-import { PROFILES, type DeviceProfile } from "../codegen/profile.js";
+import type { DeviceProfile } from "../codegen/profile.js";
 import type { TileTable } from "../codegen/tiles.js";
 import { BufferPool } from "./buffer-pool.js";
 import { gpuErrorOf } from "./gpu-errors.js";
-import { createDevice, givenDevice, retireDevice } from "./device-setup.js";
+import { createDevice, givenDevice, retireDevice, type AdapterFacts } from "./device-setup.js";
+import { installedPlanner } from "./planner.js";
 import { PipelineCache } from "./pipelines.js";
 import { Submitter, type Work } from "./submit.js";
 
-import type { GpuOptions, GpuStats } from "./gpu-options.js";
+import { checkGpuOptions, type GpuOptions, type GpuStats } from "./gpu-options.js";
 
 export type { GpuOptions, GpuStats } from "./gpu-options.js";
 
@@ -70,8 +71,9 @@ export class Gpu {
   /** A short name of the adapter the device came from. */
   readonly adapterName: string;
   readonly limits: GPUSupportedLimits;
-  /** What the planner assumes about this device (codegen/profile). */
-  readonly profile: DeviceProfile;
+  readonly #adapter: AdapterFacts;
+  readonly #tileTable: TileTable | undefined;
+  #profile: DeviceProfile | undefined;
   #device: GPUDevice | undefined;
   readonly #owned: boolean;
   readonly #live = new Set<Storage>();
@@ -108,10 +110,11 @@ export class Gpu {
     device: GPUDevice,
     adapterName: string,
     owned: boolean,
-    profile: DeviceProfile = PROFILES.generic,
-    options: Pick<GpuOptions, "poolBytes" | "pipelineCacheSize" | "sizedPlansAfter"> = {},
+    adapter: AdapterFacts = { info: undefined, wgslFeatures: new Set() },
+    options: Pick<GpuOptions, "poolBytes" | "pipelineCacheSize" | "sizedPlansAfter" | "tileTable"> = {},
   ) {
-    this.profile = profile;
+    this.#adapter = adapter;
+    this.#tileTable = options.tileTable;
     const {
       poolBytes = DEFAULT_POOL_BYTES,
       pipelineCacheSize = DEFAULT_PIPELINE_CACHE_SIZE,
@@ -141,6 +144,25 @@ export class Gpu {
           `upload the data again.`,
       );
     return this.#device;
+  }
+
+  /**
+   * What the planner assumes about this device (codegen/profile): read from the adapter, with
+   * `gpu({ tileTable })`'s table. The planner's: einsight/runtime alone has none.
+   */
+  get profile(): DeviceProfile {
+    if (this.#profile !== undefined) return this.#profile;
+    const planner = installedPlanner();
+    check(
+      planner !== undefined,
+      "plannerMissing",
+      () =>
+        "g.profile is what the planner plans for, and this program imports einsight/runtime, which has " +
+        'none (the build\'s plans carry their profile); import "einsight/jit", or import from "einsight".',
+    );
+    const profile = planner.profile(this.device, this.#adapter);
+    const table = this.#tileTable;
+    return (this.#profile = table === undefined ? profile : { ...profile, tileTable: table });
   }
 
   get destroyed(): boolean {
@@ -394,51 +416,24 @@ export class Gpu {
   }
 }
 
-let tileTableCheck: ((table: TileTable) => void) | undefined;
-
-/** Installs the tile table's check, with the planner that reads the table (runtime/jit). */
-export function useTileTableCheck(check: (table: TileTable) => void): void {
-  tileTableCheck = check;
-}
-
 /** A GPU for einsight: the device you pass, or one from the best adapter found (see runtime/adapter). */
 export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
-  const pool = options.poolBytes;
-  if (pool !== undefined && !(typeof pool === "number" && pool >= 0))
-    throw new EinsightError(
-      "invalidOption",
-      `gpu(): poolBytes must be a non-negative number of bytes, got ${String(pool)}.`,
-    );
-  const pipelines = options.pipelineCacheSize;
-  check(
-    pipelines === undefined || (Number.isSafeInteger(pipelines) && pipelines >= 1),
-    "invalidOption",
-    () => `gpu(): pipelineCacheSize must be a whole number of pipelines, at least 1, got ` + `${String(pipelines)}.`,
-  );
-  const after = options.sizedPlansAfter;
-  check(
-    after === undefined ||
-      (typeof after === "number" && after >= 1 && (Number.isSafeInteger(after) || after === Infinity)),
-    "invalidOption",
-    () => `gpu(): sizedPlansAfter must be a whole number, at least 1, or Infinity, got ${String(after)}.`,
-  );
+  checkGpuOptions(options);
   const table = options.tileTable;
   if (table !== undefined) {
     // tiles are the planner's to choose: the build's plans carry theirs
-    const check_ = tileTableCheck;
+    const planner = installedPlanner();
     check(
-      check_ !== undefined,
+      planner !== undefined,
       "plannerMissing",
       () =>
         "gpu(): a tileTable guides the planner, and this program imports einsight/runtime, which has none " +
         '(the build\'s plans carry their tiles: give the table to the bundler plugin instead); import "einsight/jit" ' +
         'to plan with it, or import from "einsight".',
     );
-    check_(table);
+    planner.checkTileTable(table);
   }
-  const tuned = (profile: DeviceProfile): DeviceProfile =>
-    table === undefined ? profile : { ...profile, tileTable: table };
   const owned = options.device === undefined;
-  const { device, adapterName, profile } = owned ? await createDevice(options) : givenDevice(options.device);
-  return new Gpu(device, adapterName, owned, tuned(profile), options);
+  const { device, adapterName, adapter } = owned ? await createDevice(options) : givenDevice(options.device);
+  return new Gpu(device, adapterName, owned, adapter, options);
 }

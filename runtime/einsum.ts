@@ -8,15 +8,15 @@ import { bindingWindow } from "../codegen/binding.js";
 import { check } from "../codegen/errors.js";
 import { startsAligned } from "../codegen/access.js";
 import { DTYPE_BYTES } from "../codegen/dtype.js";
-import { checkIndexRange, stepOutputBytes, wideAccessHolds, type Plan } from "../codegen/plan.js";
+import { stepOutputBytes } from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
 import { launchArguments, type BufferRef } from "../codegen/wgsl/step.js";
-import { checkCompiledSizes, fitCompiled, withoutWideAccess } from "../codegen/sized.js";
-import type { CompiledEinsum } from "../codegen/compiled.js";
+import { checkCompiledSizes } from "../codegen/sized.js";
+import { COMPILED_VERSION, type CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu, Storage } from "./device.js";
 import { Tensor } from "./tensor.js";
 import { checkOut, einsumArguments, flushOwners, notifyWritten, type EinsumOptions } from "./einsum-arguments.js";
-import { installedPlanner, type EinsumCall } from "./planner.js";
+import { installedPlanner, installedSizedFit, type EinsumCall } from "./planner.js";
 
 export type { EinsumOptions } from "./einsum-arguments.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
@@ -87,6 +87,7 @@ const verifiedEquation = new WeakMap<CompiledEinsum, string>();
 export function usable(call: EinsumCall, given: CompiledEinsum): CompiledEinsum | string {
   const { equation, tensors, out } = call;
   const compiled = checkedCompiled(call, given);
+  if (typeof compiled === "string") return compiled;
   if (verifiedEquation.get(given) !== equation) {
     // as the build spelled it, else as the planner (where installed) spells it
     const planner = installedPlanner();
@@ -116,98 +117,38 @@ export function usable(call: EinsumCall, given: CompiledEinsum): CompiledEinsum 
   if (dtype !== operandDtype) return `the build compiled it for ${dtype} and the operands are ${operandDtype}`;
   const aligned = tensors.map((t) => startsAligned(t.offset, t.dtype));
   const outputAligned = out === undefined || startsAligned(out.offset, out.dtype);
-  return compiled.plan.runtimeSizes === undefined
-    ? fixedFit(call, compiled, aligned, outputAligned)
-    : sizedFit(call, compiled, aligned, outputAligned);
+  if (compiled.plan.runtimeSizes === undefined) return fixedFit(call, compiled, aligned, outputAligned);
+  const fit = installedSizedFit();
+  return fit === undefined
+    ? 'it was compiled for sizes read at run time, which einsight/sized fits to a call (import "einsight/sized": ' +
+        "the build adds it beside such calls)"
+    : fit(call, compiled, aligned, outputAligned);
 }
 
-/** Compiled einsums whose `dims` were checked. */
-const labelled = new WeakSet<CompiledEinsum>();
-/** Compiled einsums given `dims` by the planner (made by an earlier build, or by hand). */
-const withDims = new WeakMap<CompiledEinsum, CompiledEinsum>();
+/** Compiled einsums found to be this einsight's (the call site passes the same object every time: checked once). */
+const current = new WeakSet<CompiledEinsum>();
 
 /**
- * The `compiled` option checked (it comes from user code): a plan for as many operands as the call
- * has, kernels, and each operand dimension's label (`dims`, which the planner works out where
- * an earlier build left them out).
+ * The `compiled` option checked (it comes from user code): a compiled einsum of this einsight's
+ * for as many operands as the call has; one an earlier einsight built is planned again (why, where
+ * it is not).
  */
-function checkedCompiled({ equation, tensors }: EinsumCall, compiled: CompiledEinsum): CompiledEinsum {
-  const plan = (compiled as { plan?: { operands?: unknown; equation?: unknown } } | null)?.plan;
-  const ops = plan?.operands;
+function checkedCompiled({ equation, tensors }: EinsumCall, compiled: CompiledEinsum): CompiledEinsum | string {
+  const c = compiled as Partial<CompiledEinsum> | null;
   check(
-    Array.isArray(ops) &&
-      ops.length === tensors.length &&
-      typeof plan?.equation === "string" &&
-      Array.isArray(compiled.programs),
+    Array.isArray(c?.plan?.operands) &&
+      c.plan.operands.length === tensors.length &&
+      typeof c.plan.equation === "string" &&
+      Array.isArray(c.programs),
     "compiledMismatch",
     () =>
       `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ` +
       `${tensors.length} operand(s); rebuild, or leave the option out.`,
   );
-  if ((compiled as { dims?: unknown }).dims === undefined) {
-    const planner = installedPlanner();
-    check(
-      planner !== undefined,
-      "compiledMismatch",
-      () =>
-        `The 'compiled' option of einsum("${equation}") has no 'dims' (an earlier einsight built it), and ` +
-        `einsight/runtime cannot work them out without the planner: rebuild, or import "einsight/jit".`,
-    );
-    let made = withDims.get(compiled);
-    if (made === undefined) withDims.set(compiled, (made = { ...compiled, dims: planner.dims(compiled.plan) }));
-    return made;
-  }
-  if (labelled.has(compiled)) return compiled; // the call site passes the same object every time: check once
-  const dims = compiled.dims as { inputs?: unknown; output?: unknown };
-  const labels = (l: unknown): l is string[] => Array.isArray(l) && l.every((x) => typeof x === "string");
-  check(
-    Array.isArray(dims.inputs) &&
-      dims.inputs.length === tensors.length &&
-      dims.inputs.every((d, k) => labels(d) && d.length === compiled.plan.operands[k]!.shape.length) &&
-      labels(dims.output),
-    "compiledMismatch",
-    () =>
-      `The 'compiled' option of einsum("${equation}") has 'dims' that do not label each dimension of its ` +
-      `operands; rebuild, or leave the option out.`,
-  );
-  labelled.add(compiled);
+  if (current.has(compiled)) return compiled;
+  if (c.version !== COMPILED_VERSION) return "an earlier einsight compiled it (rebuild)";
+  current.add(compiled);
   return compiled;
-}
-
-/**
- * A plan sized at run time: its kernels read every stride but 0s and 1s, so views whose 0s and 1s
- * are the compiled ones fit.
- */
-function sizedFit(
-  { equation, tensors, options, out }: EinsumCall,
-  compiled: CompiledEinsum,
-  aligned: readonly boolean[],
-  outputAligned: boolean,
-): CompiledEinsum | string {
-  if (out !== undefined && compiled.plan.output.accumulate !== (options.accumulate === true))
-    return "the build compiled it with another 'accumulate'";
-  let plan: Plan | undefined;
-  try {
-    plan = fitCompiled(compiled, tensors, out?.strides);
-  } catch (e) {
-    installedPlanner()?.bind(equation, tensors); // the same error, at its characters in the equation
-    throw e;
-  }
-  if (plan === undefined || (out !== undefined && !sameDims(out.shape, plan.output.shape)))
-    return (
-      "the build's kernels take strides of 0 and 1 as they were at build time, and here an operand's " +
-      "size of 1 broadcasts (stride 0) or a view's strides differ there"
-    );
-  // Its 16-byte loads and stores were chosen at nominal sizes: where this call's sizes or starts
-  // break them, the same tiles go an element at a time (their kernels made with the plan, else now).
-  if (wideAccessHolds(plan, aligned, outputAligned)) return { ...compiled, plan };
-  const narrow = compiled.narrow ?? installedPlanner()?.narrow(compiled);
-  if (narrow === undefined)
-    return (
-      "its kernels load 16 bytes at a time, this call's sizes or starts break that, and the build's " +
-      "element-at-a-time kernels are missing (rebuild)"
-    );
-  return { ...compiled, plan: withoutWideAccess(plan), programs: narrow };
 }
 
 /** A plan for fixed sizes: the same strides, and an output laid out as it was compiled. */
@@ -219,7 +160,8 @@ function fixedFit(
 ): CompiledEinsum | string {
   // Kernels that read (or store into an `out` view) 16 bytes at a time were compiled for aligned starts (offset 0):
   // a view may start elsewhere.
-  if (!wideAccessHolds(compiled.plan, aligned, outputAligned))
+  const need = compiled.aligned;
+  if (!aligned.every((a, k) => a || !need.operands[k]) || !(outputAligned || !need.output))
     return "its kernels load 16 bytes at a time and a view starts off a 16-byte boundary";
   const output = compiled.plan.output;
   const layouts = compiled.plan.operands;
@@ -244,7 +186,6 @@ function fixedFit(
  * tiles must fit the device's workgroup memory; checked before anything is allocated.
  */
 function checkLimits(g: Gpu, { plan, programs }: CompiledEinsum): void {
-  if (plan.runtimeSizes !== undefined) checkIndexRange(plan); // fitted to this call's sizes
   const limit = g.limits.maxStorageBufferBindingSize;
   plan.steps.forEach((step, i) => {
     const bytes = stepOutputBytes(step, plan.dtype);

@@ -1,4 +1,5 @@
-/** What `gpu()` takes, and what `g.stats()` reports. */
+/** What `gpu()` takes (and its checks of the numbers), and what `g.stats()` reports. */
+import { check } from "../codegen/errors.js";
 import type { TileTable } from "../codegen/tiles.js";
 import type { DeviceRequest } from "./device-setup.js";
 
@@ -63,4 +64,27 @@ export interface GpuStats {
   readonly wrappedBytes: number;
   /** Bytes copied back to the CPU by `read()` since the last reset. */
   readonly bytesRead: number;
+}
+
+/** The numeric options checked (the tile table is the planner's to check). */
+export function checkGpuOptions(options: GpuOptions): void {
+  const pool = options.poolBytes;
+  check(
+    pool === undefined || (typeof pool === "number" && pool >= 0),
+    "invalidOption",
+    () => `gpu(): poolBytes must be a non-negative number of bytes, got ${String(pool)}.`,
+  );
+  const pipelines = options.pipelineCacheSize;
+  check(
+    pipelines === undefined || (Number.isSafeInteger(pipelines) && pipelines >= 1),
+    "invalidOption",
+    () => `gpu(): pipelineCacheSize must be a whole number of pipelines, at least 1, got ${String(pipelines)}.`,
+  );
+  const after = options.sizedPlansAfter;
+  check(
+    after === undefined ||
+      (typeof after === "number" && after >= 1 && (Number.isSafeInteger(after) || after === Infinity)),
+    "invalidOption",
+    () => `gpu(): sizedPlansAfter must be a whole number, at least 1, or Infinity, got ${String(after)}.`,
+  );
 }

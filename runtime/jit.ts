@@ -12,17 +12,13 @@ import { checkTileTable } from "../codegen/tiles.js";
 import { startsAligned } from "../codegen/access.js";
 import { planEinsum, type Plan, type PlanOptions } from "../codegen/plan.js";
 import { sameDims } from "../codegen/views.js";
-import {
-  compiledDims,
-  compileEinsum,
-  compilePlan,
-  withoutWideAccess,
-  type CompiledEinsum,
-} from "../codegen/compiled.js";
-import { useTileTableCheck, type Gpu } from "./device.js";
+import { compileEinsum, compilePlan, withoutWideAccess, type CompiledEinsum } from "../codegen/compiled.js";
+import type { Gpu } from "./device.js";
+import { deviceProfile } from "./device-profile.js";
 import type { Tensor } from "./tensor.js";
 import { usable } from "./einsum.js";
 import { usePlanner, type EinsumCall } from "./planner.js";
+import "./sized.js"; // the planner's plans sized at run time are fitted to each call
 
 /** Plans and kernels per device, by the canonical JSON of what determines them. Bounded: cleared when full. */
 const compiledByGpu = new WeakMap<Gpu, Map<string, CompiledEinsum>>();
@@ -154,6 +150,6 @@ usePlanner({
   narrow: narrowPrograms,
   canonical: (equation) => formatEquation(parseEquation(equation)),
   bind: (equation, operands) => void bindShapes(equation, operands),
-  dims: (plan) => compiledDims(plan),
+  profile: deviceProfile,
+  checkTileTable,
 });
-useTileTableCheck(checkTileTable);

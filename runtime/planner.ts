@@ -1,11 +1,13 @@
 /**
  * Where the planner plugs into the runtime: runtime/jit installs it (einsight and einsight/jit
- * import it; einsight/runtime does not, so a bundle of compiled einsums ships no planner), and
- * einsum() asks for it where a build-time plan does not serve.
+ * import it; einsight/runtime does not, so a bundle of compiled einsums ships no planner), einsum()
+ * asks for it where a build-time plan does not serve, and a Gpu for its device profile.
  */
 import type { CompiledEinsum } from "../codegen/compiled.js";
-import type { Plan } from "../codegen/plan.js";
+import type { DeviceProfile } from "../codegen/profile.js";
+import type { TileTable } from "../codegen/tiles.js";
 import type { Gpu } from "./device.js";
+import type { AdapterFacts } from "./device-setup.js";
 import type { EinsumOptions } from "./einsum-arguments.js";
 import type { Tensor } from "./tensor.js";
 
@@ -26,8 +28,10 @@ export interface Planner {
   readonly canonical: (equation: string) => string;
   /** Binds the operands to the equation: throws its binding error with the characters at fault. */
   readonly bind: (equation: string, operands: readonly Tensor[]) => void;
-  /** The label of each operand dimension and the output's labels, from a plan (codegen/compiled `dims`). */
-  readonly dims: (plan: Plan) => CompiledEinsum["dims"];
+  /** The profile plans are made for on a device from this adapter (`g.profile`). */
+  readonly profile: (device: GPUDevice, adapter: AdapterFacts) => DeviceProfile;
+  /** Throws where `gpu({ tileTable })` is not a tile table. */
+  readonly checkTileTable: (table: TileTable) => void;
 }
 
 let planner: Planner | undefined;
@@ -40,4 +44,28 @@ export function usePlanner(p: Planner): void {
 /** The installed planner, if any. */
 export function installedPlanner(): Planner | undefined {
   return planner;
+}
+
+/**
+ * A compiled einsum sized at run time as it runs for a call: fitted to the operands' sizes and
+ * strides, with element-at-a-time kernels where the call breaks 16-byte access (`aligned`: whether
+ * each operand's view starts 16-byte aligned, `outputAligned`: the `out` view's); or why it does not fit.
+ */
+export type SizedFit = (
+  call: EinsumCall,
+  compiled: CompiledEinsum,
+  aligned: readonly boolean[],
+  outputAligned: boolean,
+) => CompiledEinsum | string;
+
+let sizedFit: SizedFit | undefined;
+
+/** Installs the fitting of plans sized at run time (runtime/sized). */
+export function useSizedFit(fit: SizedFit): void {
+  sizedFit = fit;
+}
+
+/** The installed fitting of plans sized at run time, if any. */
+export function installedSizedFit(): SizedFit | undefined {
+  return sizedFit;
 }

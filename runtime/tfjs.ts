@@ -184,9 +184,9 @@ function tfjsGpu(what: string): Gpu {
   const device = (tf.backend() as Partial<Backend>).device!;
   let g = gpus.get(device);
   if (g === undefined || g.destroyed) {
-    const { adapterName, profile } = givenDevice(device);
+    const { adapterName, adapter } = givenDevice(device);
     // a small pool: its buffers are einsum's results until tfjs has copied them
-    gpus.set(device, (g = new Gpu(device, adapterName, false, profile, { poolBytes: HIDDEN_POOL_BYTES })));
+    gpus.set(device, (g = new Gpu(device, adapterName, false, adapter, { poolBytes: HIDDEN_POOL_BYTES })));
   }
   return g;
 }

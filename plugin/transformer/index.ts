@@ -4,7 +4,8 @@
  * them as its `compiled` option, so nothing is planned or generated at run time (the runtime still
  * checks the operands' sizes, and plans just in time for views, whose strides types do not carry).
  * Where the types know the ranks but leave some sizes `number`, the kernels read those sizes at
- * run time (codegen/sized) and the runtime checks the sizes the build knew.
+ * run time (codegen/sized) and the runtime checks the sizes the build knew; the file then imports
+ * einsight/sized, which fits such plans to each call's sizes (runtime/sized).
  * A call whose options are not all literals (or that writes into an `out`) is left to run time
  * (plugin/typescript/call-options, which the report, the hover and the lint rules read too).
  * An invalid equation or shape is a build diagnostic at its characters. A TypeScript transformer
@@ -22,7 +23,14 @@
  */
 import type ts from "typescript";
 import type { CompiledEinsum } from "../../codegen/compiled.js";
-import { buildCall, einsumCalls, errorRange, type BuiltCall, type EinsumCall } from "../typescript/einsum-calls.js";
+import {
+  buildCall,
+  einsumCalls,
+  errorRange,
+  fromEinsightPackage,
+  type BuiltCall,
+  type EinsumCall,
+} from "../typescript/einsum-calls.js";
 import { buildProfile, type BuildProfileConfig } from "../typescript/profile.js";
 import { classicTypeScript } from "../typescript/compiler.js";
 
@@ -55,6 +63,7 @@ export default function einsightTransformer(
   return (context) => (sourceFile) => {
     const original = program.getSourceFile(sourceFile.fileName) ?? sourceFile; // the checker knows the program's nodes
     const compiled = new Map<ts.CallExpression, ts.Expression>();
+    let sized = false;
     for (const call of einsumCalls(tsm, checker, original)) {
       // with the call's literal options; options known only at run time, or an `out`: left to run time
       const built = buildCall(tsm, checker, call, options);
@@ -63,6 +72,7 @@ export default function einsightTransformer(
         extras.addDiagnostic?.(diagnostic(tsm, original, call, built.error.reason, built.error.span));
       if (built.kind === "planned" || built.kind === "sized")
         compiled.set(call.node, literal(tsm, slim(built.compiled, call.equation?.text)));
+      sized ||= built.kind === "sized" && fromEinsightPackage(tsm, checker, call.node.expression);
     }
     if (compiled.size === 0) return sourceFile;
     const visit = (node: ts.Node): ts.Node => {
@@ -79,8 +89,19 @@ export default function einsightTransformer(
           : [...args, tsm.factory.createObjectLiteralExpression([property])];
       return tsm.factory.updateCallExpression(node, node.expression, node.typeArguments, withOptions);
     };
-    return tsm.visitNode(sourceFile, visit) as ts.SourceFile;
+    const transformed = tsm.visitNode(sourceFile, visit) as ts.SourceFile;
+    return sized ? withSizedFitting(tsm, transformed) : transformed;
   };
+}
+
+/**
+ * The file with `import "einsight/sized"` first: the runtime's fitting of plans sized at run time,
+ * which einsight/runtime leaves out of bundles that need none.
+ */
+function withSizedFitting(tsm: typeof ts, sourceFile: ts.SourceFile): ts.SourceFile {
+  const f = tsm.factory;
+  const load = f.createImportDeclaration(undefined, undefined, f.createStringLiteral("einsight/sized"));
+  return f.updateSourceFile(sourceFile, [load, ...sourceFile.statements]);
 }
 
 /** A build diagnostic at the equation's offending characters (mapped through escapes), else at the call. */

@@ -227,21 +227,28 @@ export function einsumLibrary(
   return found === undefined ? undefined : found.file === "tfjs" ? "einsight/tfjs" : "einsight";
 }
 
+/**
+ * Whether `callee` is one of einsight's einsum functions as the einsight package declares it (its
+ * .d.ts files), so that the package's other entries (einsight/sized) resolve beside it.
+ */
+export function fromEinsightPackage(tsm: typeof ts, checker: ts.TypeChecker, callee: ts.Expression): boolean {
+  return declaration(tsm, checker, callee)?.packaged === true;
+}
+
 function declaration(
   tsm: typeof ts,
   checker: ts.TypeChecker,
   callee: ts.Expression,
-): { readonly fn: EinsightFunction; readonly file: string } | undefined {
+): { readonly fn: EinsightFunction; readonly file: string; readonly packaged: boolean } | undefined {
   let symbol = checker.getSymbolAtLocation(tsm.isPropertyAccessExpression(callee) ? callee.name : callee);
   if (symbol !== undefined && symbol.flags & tsm.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
   // einsum is einsight's (runtime/einsum) or einsight/tfjs's (runtime/tfjs: the same arguments, on tfjs tensors)
   const files =
     symbol?.name === "einsum" ? ["einsum", "tfjs"] : symbol?.name === "einsumWithBackward" ? ["backward"] : [];
   for (const d of symbol?.declarations ?? []) {
-    const file = files.find((f) =>
-      new RegExp(`[\\\\/]runtime[\\\\/]${f}\\.(d\\.)?ts$`).test(d.getSourceFile().fileName),
-    );
-    if (file !== undefined) return { fn: symbol!.name as EinsightFunction, file };
+    const fileName = d.getSourceFile().fileName;
+    const file = files.find((f) => new RegExp(`[\\\\/]runtime[\\\\/]${f}\\.(d\\.)?ts$`).test(fileName));
+    if (file !== undefined) return { fn: symbol!.name as EinsightFunction, file, packaged: fileName.endsWith(".d.ts") };
   }
   return undefined;
 }

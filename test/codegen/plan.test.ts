@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { describeTiles, explain } from "../../codegen/explain.js";
-import { planEinsum } from "../../codegen/plan.js";
-import { PROFILES } from "../../codegen/profile.js";
+import { compileEinsum } from "../../codegen/compiled.js";
+import { planEinsum, wideAccessHolds, type PlanOperand, type PlanOptions } from "../../codegen/plan.js";
+import { PROFILES, type DeviceProfile } from "../../codegen/profile.js";
 import { emitStep } from "../../codegen/wgsl/step.js";
 import { contiguousStrides } from "../../codegen/views.js";
 
@@ -178,4 +179,42 @@ describe("generated WGSL", () => {
     expect(code([[8], [6]])).not.toContain("vec4");
     expect(code([[8], [12]], { outputStrides: [12, 1] })).not.toContain("vec4"); // an out view: contiguous, but at any offset
   });
+});
+
+test("a compiled einsum's aligned starts are exactly where wideAccessHolds needs them, one start at a time", () => {
+  const tensorCores: DeviceProfile = { ...PROFILES["nvidia-h100"], subgroupMatrix: { m: 16, n: 16, k: 16 } };
+  const h100 = { profile: PROFILES["nvidia-h100"] };
+  const cases: [string, PlanOperand[], PlanOptions][] = [
+    ["ij,jk->ik", [{ shape: [256, 256] }, { shape: [256, 256] }], h100],
+    [
+      "ij,jk->ik",
+      [{ shape: [64, 48] }, { shape: [48, 64] }],
+      { tiles: { tm: 64, tn: 64, tk: 16 }, strategy: "direct", outputStrides: [64, 1], accumulate: true },
+    ],
+    ["bij,bjk->bik", [{ shape: [2, 64, 32] }, { shape: [2, 32, 64] }], { strategy: "ttgt" }],
+    ["ij,kj->ik", [{ shape: [64, 4096] }, { shape: [64, 4096] }], { ...h100, strategy: "split-k" }],
+    [
+      "ij,jk->ik",
+      [
+        { shape: [256, 256], dtype: "f16" },
+        { shape: [256, 256], dtype: "f16" },
+      ],
+      { profile: tensorCores },
+    ],
+    ["ij,jk,kl->il", [{ shape: [256, 512] }, { shape: [512, 512] }, { shape: [512, 256] }], h100],
+    ["ij->j", [{ shape: [256, 256] }], h100],
+  ];
+  const needed: boolean[] = [];
+  for (const [equation, operands, options] of cases) {
+    const { plan, aligned } = compileEinsum(equation, operands, options);
+    for (let mask = 0; mask < 2 ** (operands.length + 1); mask++) {
+      const starts = operands.map((_, k) => (mask & (1 << k)) !== 0);
+      const out = (mask & (1 << operands.length)) !== 0;
+      const want = starts.every((a, k) => a || !aligned.operands[k]) && (out || !aligned.output);
+      expect(wideAccessHolds(plan, starts, out), `${equation} ${JSON.stringify(options)} starts ${mask}`).toBe(want);
+    }
+    needed.push(...aligned.operands, aligned.output);
+  }
+  expect(needed.filter(Boolean).length).toBeGreaterThan(8); // the cases read 16 bytes at a time
+  expect(needed.filter(Boolean).length).toBeLessThan(needed.length); // and not everywhere
 });

@@ -1,11 +1,12 @@
 /**
  * The package's entries in Node processes of their own (test/support/node-script): einsight/runtime
- * without the planner runs the build's compiled einsums, sized ones at sizes that break their
- * 16-byte loads included, and says `plannerMissing`, with why and what to import, where a call
- * needs a plan; einsight/jit adds the planner; Node resolving einsight's browser entry (jsdom,
- * --conditions=browser) finds no GPU until `import "einsight/node"`. In this process (planner
- * installed): a compiled sized einsum's size error points at the equation's characters, and a
- * compiled einsum without `dims` (an earlier build's) still runs.
+ * without the planner runs the build's compiled einsums, and with einsight/sized sized ones, at
+ * sizes that break their 16-byte loads included; it says `plannerMissing`, with why and what to
+ * import, where a call needs a plan (or `g.profile`, the planner's); einsight/jit adds the planner;
+ * Node resolving einsight's browser entry (jsdom, --conditions=browser) finds no GPU until
+ * `import "einsight/node"`. In this process (planner installed): a compiled sized einsum's size
+ * error points at the equation's characters, and a compiled einsum an earlier einsight built is
+ * planned again.
  */
 import { expect, test } from "vitest";
 import { compileSized } from "../../codegen/sized.js";
@@ -36,9 +37,11 @@ g.destroy();`;
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, unknown>;
 }
 
-test("einsight/runtime runs compiled sized einsums at any sizes, with no planner in the process", () => {
+test("einsight/runtime with einsight/sized runs compiled sized einsums at any sizes, with no planner in the process", () => {
   const result = thin(`
 const compiled = compileSized("ij,jk->ik", [[undefined, undefined], [undefined, undefined]]);
+const unfitted = caught(() => einsum("ij,jk->ik", tensor(g, values(12, 1), [3, 4]), tensor(g, values(20, 2), [4, 5]), { compiled }));
+await import(${JSON.stringify(built("runtime/sized.js"))});
 const errors = {};
 for (const [m, k, n] of [[4, 8, 4], [4, 6, 4], [3, 5, 7], [128, 127, 128]]) {
   const a = values(m * k, 1), b = values(k * n, 2);
@@ -46,7 +49,9 @@ for (const [m, k, n] of [[4, 8, 4], [4, 6, 4], [3, 5, 7], [128, 127, 128]]) {
   const want = oracleEinsum("ij,jk->ik", [{ data: a, shape: [m, k] }, { data: b, shape: [k, n] }]);
   errors[[m, k, n].join("x")] = maxRelativeError(await out.read(), want.data);
 }
-console.log(JSON.stringify({ errors, plansMade: g.stats().plansMade, narrow: compiled.narrow !== undefined }));`);
+console.log(JSON.stringify({ unfitted, errors, plansMade: g.stats().plansMade, narrow: compiled.narrow !== undefined }));`);
+  expect(result["unfitted"]).toMatchObject({ code: "plannerMissing" });
+  expect((result["unfitted"] as { message: string }).message).toContain('import "einsight/sized"');
   expect(result["plansMade"]).toBe(0);
   expect(result["narrow"]).toBe(true); // the build's element-at-a-time kernels, for sizes like 6 and 127
   for (const error of Object.values(result["errors"] as Record<string, number>)) expect(error).toBeLessThan(1e-5);
@@ -61,6 +66,11 @@ console.log(JSON.stringify({
   view: caught(() => einsum("ij,jk->ik", tensor(g, values(12, 3), [4, 3]).transpose(), b, { compiled: compileEinsum("ij,jk->ik", [{ shape: [3, 4] }, { shape: [4, 5] }]) })),
   spelling: caught(() => einsum("ij, jk", a, b, { compiled: compileEinsum("ij,jk->ik", [{ shape: [3, 4] }, { shape: [4, 5] }]) })),
   tileTable: await gpu({ tileTable: { adapter: "x", entries: [] } }).then(() => "no error", (e) => ({ code: e.code, message: e.message })),
+  profile: caught(() => g.profile),
+  earlier: caught(() => {
+    const { version: _, ...earlier } = compileEinsum("ij,jk->ik", [{ shape: [3, 4] }, { shape: [4, 5] }]);
+    return einsum("ij,jk->ik", a, b, { compiled: earlier });
+  }),
 }));`);
   const error = (key: string) => result[key] as { code: string; message: string };
   expect(error("uncompiled").code).toBe("plannerMissing");
@@ -71,6 +81,10 @@ console.log(JSON.stringify({
   expect(error("spelling").code).toBe("compiledMismatch");
   expect(error("spelling").message).toContain("einsight/runtime compares the equation as the build wrote it");
   expect(error("tileTable").code).toBe("plannerMissing");
+  expect(error("profile").code).toBe("plannerMissing");
+  expect(error("profile").message).toContain('import "einsight/jit"');
+  expect(error("earlier").code).toBe("plannerMissing");
+  expect(error("earlier").message).toContain("an earlier einsight compiled it (rebuild)");
 });
 
 test("einsight/runtime with einsight/jit plans what the build did not", () => {
@@ -113,13 +127,20 @@ test("a compiled sized einsum's size error points at the equation's characters (
   }
 });
 
-test("a compiled einsum without dims (an earlier build's) runs where the planner can work them out", async () => {
-  const { dims: _, ...earlier } = compileEinsum("ij,jk->ik", [{ shape: [2, 3] }, { shape: [3, 4] }]);
+test("a compiled einsum an earlier einsight built (version 1: no dims, no aligned) is planned again", async () => {
+  const {
+    dims: _,
+    aligned: __,
+    version: ___,
+    ...earlier
+  } = compileEinsum("ij,jk->ik", [{ shape: [2, 3] }, { shape: [3, 4] }]);
   const a = values(6, 1);
   const b = values(12, 2);
+  g().resetStats();
   const out = einsum("ij,jk->ik", tensor(g(), a, [2, 3]), tensor(g(), b, [3, 4]), {
-    compiled: earlier as CompiledEinsum,
+    compiled: earlier as unknown as CompiledEinsum,
   });
+  expect(g().stats().plansMade).toBe(1);
   const want = oracleEinsum("ij,jk->ik", [
     { data: a, shape: [2, 3] },
     { data: b, shape: [3, 4] },

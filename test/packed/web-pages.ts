@@ -1,6 +1,7 @@
 /**
  * Web pages as a user builds them with vite from the packed package, each into out/web/<name>/:
- * `precompiled` (einsight/runtime, every einsum compiled by einsight/vite), `jit` (einsight with
+ * `precompiled` (einsight/runtime, every einsum compiled by einsight/vite), `sized` (the same with
+ * one einsum compiled for a size the types leave open, fitted by einsight/sized), `jit` (einsight with
  * the plugin and one einsum whose equation the build cannot know), `no-plugin` (einsight built
  * without the plugin) and `planner-missing` (einsight/runtime without the plugin: its einsum
  * needs the planner it left out). build-web.mjs puts einsight's modules in a chunk of their own,
@@ -11,14 +12,21 @@ import * as path from "node:path";
 import { expected } from "./app.js";
 import { freshProject, installedVersion, runIn } from "./install.js";
 
-export const PAGES = ["precompiled", "jit", "no-plugin", "planner-missing"] as const;
+export const PAGES = ["precompiled", "sized", "jit", "no-plugin", "planner-missing"] as const;
 export type Page = (typeof PAGES)[number];
 
 const a = [1, 2, 3, 4, 5, 6];
 const b = [1, 0, 2, -1, 0, 1, 1, 2, 3, -2, 0, 1];
 
-/** The page's script: app.ts's app, importing from `entry`, its column sums by `equation` (source text). */
-const script = (entry: string, equation: string) => `import { einsum, gpu, tensor, type Tensor } from "${entry}";
+/**
+ * The page's script: app.ts's app, importing from `entry`, its column sums by `equation` of
+ * `summed` (source text).
+ */
+const script = (
+  entry: string,
+  equation: string,
+  summed = "a",
+) => `import { einsum, gpu, tensor, type Tensor } from "${entry}";
 
 const shown = document.getElementById("result")!;
 try {
@@ -26,7 +34,7 @@ try {
   const a = tensor(g, ${JSON.stringify(a)}, [2, 3]);
   const b = tensor(g, ${JSON.stringify(b)}, [3, 4]);
   const c: Tensor<[2, 4]> = einsum("ij,jk->ik", a, b);
-  const sums = einsum(${equation}, a);
+  const sums = einsum(${equation}, ${summed});
   shown.textContent = JSON.stringify({ shape: c.shape, values: [...(await c.read())], sums: [...(await sums.read())], plansMade: g.stats().plansMade });
   g.destroy();
 } catch (e) {
@@ -39,6 +47,8 @@ const RUNTIME_EQUATION = '["ij->j", "ij->i"][Number(location.hash === "#rows")]!
 
 const SCRIPTS: Readonly<Record<Page, string>> = {
   precompiled: script("einsight/runtime", '"ij->j"'),
+  // a size the types leave open: compiled for sizes read at run time, and the build imports einsight/sized
+  sized: script("einsight/runtime", '"ij->j"', "a as Tensor<[number, 3]>"),
   jit: script("einsight", RUNTIME_EQUATION),
   "no-plugin": script("einsight", '"ij->j"'),
   "planner-missing": script("einsight/runtime", '"ij->j"'),
@@ -47,6 +57,7 @@ const SCRIPTS: Readonly<Record<Page, string>> = {
 /** Whether the page is built with einsight/vite. */
 export const WITH_PLUGIN: Readonly<Record<Page, boolean>> = {
   precompiled: true,
+  sized: true,
   jit: true,
   "no-plugin": false,
   "planner-missing": false,
@@ -55,7 +66,7 @@ export const WITH_PLUGIN: Readonly<Record<Page, boolean>> = {
 /** What a page that runs shows: the app's values; the JIT page made one plan, the page without the plugin two. */
 export const pageExpected = (page: Exclude<Page, "planner-missing">) => ({
   ...expected,
-  plansMade: { precompiled: 0, jit: 1, "no-plugin": 2 }[page],
+  plansMade: { precompiled: 0, sized: 0, jit: 1, "no-plugin": 2 }[page],
 });
 
 /** The packages of the web project (webgpu too: the docs suggest it for Node, and a web build must not see it). */

@@ -3,7 +3,8 @@
  * browser bundle reaches no Node module and not the webgpu package (vite warns of neither),
  * and in headless Chromium each page shows the app's values (esbuild, rollup and webpack bundle the
  * precompiled page for the browser as well, with the same result): with einsight/runtime and every
- * einsum compiled by einsight/vite it makes no plan and ships no planner; one einsum whose
+ * einsum compiled by einsight/vite it makes no plan and ships no planner (nor einsight/sized, which
+ * the build imports where it compiles a size the types leave open); one einsum whose
  * equation the build cannot know is planned just in time; without the plugin the runtime plans
  * both; and einsight/runtime without the plugin says the planner is missing and how to add it.
  */
@@ -75,12 +76,21 @@ test("every einsum compiled, from einsight/runtime: the page makes no plan and s
   expect(modules.some((m) => m.endsWith("runtime/thin.js"))).toBe(true);
   for (const planner of [
     "runtime/jit.js",
+    "runtime/sized.js",
+    "runtime/device-profile.js",
     "codegen/path.js",
     "codegen/cost.js",
     "codegen/wgsl/direct.js",
     "codegen/wgsl/loop.js",
   ])
     expect(modules.filter((m) => m.endsWith(planner))).toEqual([]);
+});
+
+test("an einsum compiled for a size the types leave open: the build imports einsight/sized, and no plan is made", async () => {
+  expect(await shown("sized")).toEqual(pageExpected("sized"));
+  const modules = einsightChunk(builds.get("sized")!)!.modules;
+  expect(modules.some((m) => m.endsWith("runtime/sized.js"))).toBe(true);
+  expect(modules.filter((m) => m.endsWith("runtime/jit.js"))).toEqual([]);
 });
 
 test("one einsum the build cannot know is planned just in time, beside a compiled one", async () => {
