@@ -10,13 +10,13 @@ import { startsAligned } from "../codegen/access.js";
 import { DTYPE_BYTES } from "../codegen/dtype.js";
 import { stepOutputBytes } from "../codegen/plan.js";
 import { contiguousStrides, isContiguous, sameDims } from "../codegen/views.js";
-import { launchArguments, type BufferRef } from "../codegen/wgsl/step.js";
+import type { BufferRef } from "../codegen/wgsl/step.js";
 import { checkCompiledSizes } from "../codegen/sized.js";
 import { COMPILED_VERSION, type CompiledEinsum } from "../codegen/compiled.js";
 import type { Gpu, Storage } from "./device.js";
 import { Tensor } from "./tensor.js";
 import { checkOut, einsumArguments, flushOwners, notifyWritten, type EinsumOptions } from "./einsum-arguments.js";
-import { installedPlanner, installedSizedFit, type EinsumCall } from "./planner.js";
+import { installedPlanner, installedSizedPlans, type EinsumCall } from "./planner.js";
 
 export type { EinsumOptions } from "./einsum-arguments.js";
 import type { CheckEinsum, EinsumCompletions, EinsumOutput } from "./types/index.js";
@@ -118,11 +118,11 @@ export function usable(call: EinsumCall, given: CompiledEinsum): CompiledEinsum 
   const aligned = tensors.map((t) => startsAligned(t.offset, t.dtype));
   const outputAligned = out === undefined || startsAligned(out.offset, out.dtype);
   if (compiled.plan.runtimeSizes === undefined) return fixedFit(call, compiled, aligned, outputAligned);
-  const fit = installedSizedFit();
-  return fit === undefined
+  const sized = installedSizedPlans();
+  return sized === undefined
     ? 'it was compiled for sizes read at run time, which einsight/sized fits to a call (import "einsight/sized": ' +
         "the build adds it beside such calls)"
-    : fit(call, compiled, aligned, outputAligned);
+    : sized.fit(call, compiled, aligned, outputAligned);
 }
 
 /** Compiled einsums found to be this einsight's (the call site passes the same object every time: checked once). */
@@ -237,13 +237,11 @@ function run(g: Gpu, { plan, programs }: CompiledEinsum, operands: readonly Tens
     );
     for (const launch of programs[i]!.launches) {
       const bound = launch.buffers.map((ref) => resolve(ref, inputs, resultBinding, scratch));
-      // sizes left to run time go into params, and may make no work at all
-      const { workgroups, params } = launchArguments(
-        launch,
-        step,
-        plan.sizes,
-        g.limits.maxComputeWorkgroupsPerDimension,
-      );
+      // a kernel sized at run time (fitted by runtime/sized) reads its sizes from params, and may make no work at all
+      const sized = launch.kernel.runtimeParams !== undefined || launch.kernel.runtimeDispatch !== undefined;
+      const { workgroups, params } = sized
+        ? installedSizedPlans()!.launch(launch, step, plan.sizes, g.limits.maxComputeWorkgroupsPerDimension)
+        : { workgroups: launch.kernel.workgroups, params: [] };
       const kernel = workgroups === launch.kernel.workgroups ? launch.kernel : { ...launch.kernel, workgroups };
       if (workgroups[0] * workgroups[1] > 0)
         g.dispatch(

@@ -6,6 +6,7 @@
 import type { CompiledEinsum } from "../codegen/compiled.js";
 import type { DeviceProfile } from "../codegen/profile.js";
 import type { TileTable } from "../codegen/tiles.js";
+import type { launchArguments } from "../codegen/wgsl/step.js";
 import type { Gpu } from "./device.js";
 import type { AdapterFacts } from "./device-setup.js";
 import type { EinsumOptions } from "./einsum-arguments.js";
@@ -46,26 +47,31 @@ export function installedPlanner(): Planner | undefined {
   return planner;
 }
 
-/**
- * A compiled einsum sized at run time as it runs for a call: fitted to the operands' sizes and
- * strides, with element-at-a-time kernels where the call breaks 16-byte access (`aligned`: whether
- * each operand's view starts 16-byte aligned, `outputAligned`: the `out` view's); or why it does not fit.
- */
-export type SizedFit = (
-  call: EinsumCall,
-  compiled: CompiledEinsum,
-  aligned: readonly boolean[],
-  outputAligned: boolean,
-) => CompiledEinsum | string;
-
-let sizedFit: SizedFit | undefined;
-
-/** Installs the fitting of plans sized at run time (runtime/sized). */
-export function useSizedFit(fit: SizedFit): void {
-  sizedFit = fit;
+/** What runs the plans sized at run time (runtime/sized installs it: einsight/sized). */
+export interface SizedPlans {
+  /**
+   * A compiled einsum sized at run time as it runs for a call: fitted to the operands' sizes and
+   * strides, with element-at-a-time kernels where the call breaks 16-byte access (`aligned`: whether
+   * each operand's view starts 16-byte aligned, `outputAligned`: the `out` view's); or why it does not fit.
+   */
+  readonly fit: (
+    call: EinsumCall,
+    compiled: CompiledEinsum,
+    aligned: readonly boolean[],
+    outputAligned: boolean,
+  ) => CompiledEinsum | string;
+  /** A launch's workgroups and the params it reads at the fitted plan's sizes (codegen/wgsl/step). */
+  readonly launch: typeof launchArguments;
 }
 
-/** The installed fitting of plans sized at run time, if any. */
-export function installedSizedFit(): SizedFit | undefined {
-  return sizedFit;
+let sizedPlans: SizedPlans | undefined;
+
+/** Installs what runs plans sized at run time (runtime/sized). */
+export function useSizedPlans(plans: SizedPlans): void {
+  sizedPlans = plans;
+}
+
+/** What runs plans sized at run time, if installed. */
+export function installedSizedPlans(): SizedPlans | undefined {
+  return sizedPlans;
 }

@@ -1,14 +1,15 @@
 /**
- * Plans sized at run time (codegen/sized) fitted to one call: `import "einsight/sized"` installs
- * the fitting into einsum(). The build adds that import beside each call it compiles for sizes it
- * does not know, and einsight/jit imports it, so a page whose einsums all have known sizes ships
- * none of it.
+ * Plans sized at run time (codegen/sized) fitted to one call, and the sizes their kernels read
+ * from params: `import "einsight/sized"` installs them into einsum(). The build adds that import
+ * beside each call it compiles for sizes it does not know, and einsight/jit imports it, so a page
+ * whose einsums all have known sizes ships none of it.
  */
 import type { CompiledEinsum } from "../codegen/compiled.js";
 import { checkIndexRange, wideAccessHolds, type Plan } from "../codegen/plan.js";
 import { fitCompiled, withoutWideAccess } from "../codegen/sized.js";
 import { sameDims } from "../codegen/views.js";
-import { installedPlanner, useSizedFit, type EinsumCall } from "./planner.js";
+import { launchArguments } from "../codegen/wgsl/step.js";
+import { installedPlanner, useSizedPlans, type EinsumCall } from "./planner.js";
 
 /**
  * A plan sized at run time: its kernels read every stride but 0s and 1s, so views whose 0s and 1s
@@ -47,4 +48,4 @@ function sizedFit(
   return { ...compiled, plan: withoutWideAccess(plan), programs: narrow };
 }
 
-useSizedFit(sizedFit);
+useSizedPlans({ fit: sizedFit, launch: launchArguments });
