@@ -50,6 +50,7 @@ files.set(
       ".": { types: "./dist/runtime/index.d.ts" },
       "./runtime": { types: "./dist/runtime/thin.d.ts" },
       "./jit": { types: "./dist/runtime/jit.d.ts" },
+      "./sized": { types: "./dist/runtime/sized.d.ts" },
     },
   }),
 );

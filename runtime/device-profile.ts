@@ -18,10 +18,10 @@ interface SubgroupMatrixConfig {
 /**
  * The generic profile where the adapter is unknown (a device the caller made outside a browser);
  * else its profile, with buffer views where its WGSL has them, and an f16 x f16 -> f32
- * subgroup-matrix configuration where the device has the feature and subgroups of exactly 32
+ * subgroup-matrix configuration where the device has the feature (`features`: the device's) and subgroups of exactly 32
  * invocations (the kernel lays 8 subgroups over a 256-invocation workgroup).
  */
-export function deviceProfile(device: GPUDevice, { info, wgslFeatures }: AdapterFacts): DeviceProfile {
+export function deviceProfile(features: GPUSupportedFeatures, { info, wgslFeatures }: AdapterFacts): DeviceProfile {
   if (info === undefined) return PROFILES.generic;
   const known = profileForAdapter(info);
   const profile = wgslFeatures.has("buffer_view") ? { ...known, bufferViews: true } : known;
@@ -30,8 +30,7 @@ export function deviceProfile(device: GPUDevice, { info, wgslFeatures }: Adapter
     subgroupMaxSize?: number;
     subgroupMatrixConfigs?: Iterable<SubgroupMatrixConfig>;
   };
-  if (!device.features.has("shader-f16") || !device.features.has("chromium-experimental-subgroup-matrix"))
-    return profile;
+  if (!features.has("shader-f16") || !features.has("chromium-experimental-subgroup-matrix")) return profile;
   if (details.subgroupMinSize !== 32 || details.subgroupMaxSize !== 32) return profile;
   const configs = [...(details.subgroupMatrixConfigs ?? [])].filter(
     (c) =>

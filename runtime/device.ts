@@ -72,6 +72,7 @@ export class Gpu {
   readonly adapterName: string;
   readonly limits: GPUSupportedLimits;
   readonly #adapter: AdapterFacts;
+  readonly #features: GPUSupportedFeatures;
   readonly #tileTable: TileTable | undefined;
   #profile: DeviceProfile | undefined;
   #device: GPUDevice | undefined;
@@ -114,6 +115,7 @@ export class Gpu {
     options: Pick<GpuOptions, "poolBytes" | "pipelineCacheSize" | "sizedPlansAfter" | "tileTable"> = {},
   ) {
     this.#adapter = adapter;
+    this.#features = device.features;
     this.#tileTable = options.tileTable;
     const {
       poolBytes = DEFAULT_POOL_BYTES,
@@ -160,7 +162,7 @@ export class Gpu {
         "g.profile is what the planner plans for, and this program imports einsight/runtime, which has " +
         'none (the build\'s plans carry their profile); import "einsight/jit", or import from "einsight".',
     );
-    const profile = planner.profile(this.device, this.#adapter);
+    const profile = planner.profile(this.#features, this.#adapter);
     const table = this.#tileTable;
     return (this.#profile = table === undefined ? profile : { ...profile, tileTable: table });
   }

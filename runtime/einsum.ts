@@ -130,25 +130,70 @@ const current = new WeakSet<CompiledEinsum>();
 
 /**
  * The `compiled` option checked (it comes from user code): a compiled einsum of this einsight's
- * for as many operands as the call has; one an earlier einsight built is planned again (why, where
- * it is not).
+ * for as many operands as the call has, whole (`isWhole`, checked once per object); one another
+ * einsight built is planned again (why, where it is not).
  */
 function checkedCompiled({ equation, tensors }: EinsumCall, compiled: CompiledEinsum): CompiledEinsum | string {
   const c = compiled as Partial<CompiledEinsum> | null;
+  const bad = () =>
+    `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ` +
+    `${tensors.length} operand(s); rebuild, or leave the option out.`;
+  const operands: unknown = c?.plan?.operands;
   check(
-    Array.isArray(c?.plan?.operands) &&
-      c.plan.operands.length === tensors.length &&
-      typeof c.plan.equation === "string" &&
-      Array.isArray(c.programs),
+    Array.isArray(operands) && operands.length === tensors.length && typeof c?.plan?.equation === "string",
     "compiledMismatch",
-    () =>
-      `The 'compiled' option of einsum("${equation}") is not a compiled einsum for its ` +
-      `${tensors.length} operand(s); rebuild, or leave the option out.`,
+    bad,
   );
   if (current.has(compiled)) return compiled;
-  if (c.version !== COMPILED_VERSION) return "an earlier einsight compiled it (rebuild)";
+  if (c.version !== COMPILED_VERSION)
+    return typeof c.version === "number" && c.version > COMPILED_VERSION
+      ? "a later einsight compiled it (update einsight, or rebuild)"
+      : "an earlier einsight compiled it (rebuild)";
+  check(isWhole(compiled), "compiledMismatch", bad);
   current.add(compiled);
   return compiled;
+}
+
+/** A compiled einsum as user code may hand it over: any field missing or of another type. */
+interface Loose {
+  readonly plan: {
+    readonly operands: readonly { shape?: unknown }[];
+    output?: { shape?: unknown };
+    runtimeSizes?: unknown;
+  };
+  readonly dims?: { inputs?: unknown; output?: unknown };
+  readonly aligned?: { operands?: unknown };
+  readonly programs?: unknown;
+}
+
+/**
+ * Whether a compiled einsum of this version is whole: each operand dimension and the output's
+ * labelled, a start flag per operand, and kernels sized at run time only in a plan sized at run time.
+ */
+function isWhole(compiled: CompiledEinsum): boolean {
+  const c = compiled as unknown as Loose;
+  const rank = (shape: unknown) => (Array.isArray(shape) ? shape.length : -1);
+  const labels = (l: unknown, n: number) => Array.isArray(l) && l.length === n && l.every((x) => typeof x === "string");
+  const inputs = c.dims?.inputs;
+  const flags = c.aligned?.operands;
+  const launches = Array.isArray(c.programs)
+    ? (c.programs as { launches?: unknown }[]).flatMap((p) =>
+        Array.isArray(p?.launches) ? (p.launches as unknown[]) : [undefined],
+      )
+    : [undefined];
+  const fixed = (l: unknown) => {
+    const kernel = (l as { kernel?: { runtimeParams?: unknown; runtimeDispatch?: unknown } } | undefined)?.kernel;
+    return kernel !== undefined && kernel.runtimeParams === undefined && kernel.runtimeDispatch === undefined;
+  };
+  return (
+    Array.isArray(inputs) &&
+    c.plan.operands.every((op, k) => labels(inputs[k], rank(op.shape))) &&
+    labels(c.dims?.output, rank(c.plan.output?.shape)) &&
+    Array.isArray(flags) &&
+    flags.length === c.plan.operands.length &&
+    launches.every((l) => l !== undefined) &&
+    (c.plan.runtimeSizes !== undefined || launches.every(fixed))
+  );
 }
 
 /** A plan for fixed sizes: the same strides, and an output laid out as it was compiled. */

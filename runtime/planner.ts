@@ -30,7 +30,7 @@ export interface Planner {
   /** Binds the operands to the equation: throws its binding error with the characters at fault. */
   readonly bind: (equation: string, operands: readonly Tensor[]) => void;
   /** The profile plans are made for on a device from this adapter (`g.profile`). */
-  readonly profile: (device: GPUDevice, adapter: AdapterFacts) => DeviceProfile;
+  readonly profile: (features: GPUSupportedFeatures, adapter: AdapterFacts) => DeviceProfile;
   /** Throws where `gpu({ tileTable })` is not a tile table. */
   readonly checkTileTable: (table: TileTable) => void;
 }

@@ -1,7 +1,8 @@
 /**
  * WGSL for materializing a strided view into a new contiguous tensor: one invocation per output
- * element, the source index computed from constant sizes and strides. This is the explicit copy a
- * user asks for with `contiguous()`, and ttgt's copy into GEMM layout; `direct` never needs it.
+ * element, the source index computed from constant sizes and strides: ttgt's copy into GEMM
+ * layout (`direct` never needs it). The runtime's `contiguous()` copies with wgsl/view-copy's kernel,
+ * which reads them from params.
  * Bindings: 0 `src` (read), 1 `dst`, 2 `params` (`src_offset`, `dst_offset` in elements).
  */
 import { coalesceView, elementCount, type View } from "../views.js";

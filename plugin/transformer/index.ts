@@ -64,6 +64,13 @@ export default function einsightTransformer(
     const original = program.getSourceFile(sourceFile.fileName) ?? sourceFile; // the checker knows the program's nodes
     const compiled = new Map<ts.CallExpression, ts.Expression>();
     let sized = false;
+    // einsight by its package name (resolved to its sources through `paths`, say), not a relative path
+    const importsEinsight = original.statements.some(
+      (s) =>
+        tsm.isImportDeclaration(s) &&
+        tsm.isStringLiteral(s.moduleSpecifier) &&
+        /^einsight(\/|$)/.test(s.moduleSpecifier.text),
+    );
     for (const call of einsumCalls(tsm, checker, original)) {
       // with the call's literal options; options known only at run time, or an `out`: left to run time
       const built = buildCall(tsm, checker, call, options);
@@ -72,7 +79,7 @@ export default function einsightTransformer(
         extras.addDiagnostic?.(diagnostic(tsm, original, call, built.error.reason, built.error.span));
       if (built.kind === "planned" || built.kind === "sized")
         compiled.set(call.node, literal(tsm, slim(built.compiled, call.equation?.text)));
-      sized ||= built.kind === "sized" && fromEinsightPackage(tsm, checker, call.node.expression);
+      sized ||= built.kind === "sized" && (importsEinsight || fromEinsightPackage(tsm, checker, call.node.expression));
     }
     if (compiled.size === 0) return sourceFile;
     const visit = (node: ts.Node): ts.Node => {
@@ -95,13 +102,18 @@ export default function einsightTransformer(
 }
 
 /**
- * The file with `import "einsight/sized"` first: the runtime's fitting of plans sized at run time,
- * which einsight/runtime leaves out of bundles that need none.
+ * The file with `import "einsight/sized"` first after its directives ("use client" stays one): the
+ * runtime's fitting of plans sized at run time, which einsight/runtime leaves out of bundles that
+ * need none.
  */
 function withSizedFitting(tsm: typeof ts, sourceFile: ts.SourceFile): ts.SourceFile {
   const f = tsm.factory;
   const load = f.createImportDeclaration(undefined, undefined, f.createStringLiteral("einsight/sized"));
-  return f.updateSourceFile(sourceFile, [load, ...sourceFile.statements]);
+  const statements = sourceFile.statements;
+  const directive = (s: ts.Statement) => tsm.isExpressionStatement(s) && tsm.isStringLiteral(s.expression);
+  const directives = statements.findIndex((s) => !directive(s));
+  const at = directives < 0 ? statements.length : directives;
+  return f.updateSourceFile(sourceFile, [...statements.slice(0, at), load, ...statements.slice(at)]);
 }
 
 /** A build diagnostic at the equation's offending characters (mapped through escapes), else at the call. */

@@ -5,8 +5,8 @@
  * import, where a call needs a plan (or `g.profile`, the planner's); einsight/jit adds the planner;
  * Node resolving einsight's browser entry (jsdom, --conditions=browser) finds no GPU until
  * `import "einsight/node"`. In this process (planner installed): a compiled sized einsum's size
- * error points at the equation's characters, and a compiled einsum an earlier einsight built is
- * planned again.
+ * error points at the equation's characters, a compiled einsum another einsight built is planned
+ * again, and one of this version with a part missing is `compiledMismatch`.
  */
 import { expect, test } from "vitest";
 import { compileSized } from "../../codegen/sized.js";
@@ -146,4 +146,37 @@ test("a compiled einsum an earlier einsight built (version 1: no dims, no aligne
     { data: b, shape: [3, 4] },
   ]);
   expect(maxRelativeError(await out.read(), want.data)).toBeLessThan(1e-6);
+});
+
+test("a compiled einsum of this version with a part missing or malformed is compiledMismatch, never a TypeError", () => {
+  const whole = compileEinsum("ij,jk->ik", [{ shape: [2, 3] }, { shape: [3, 4] }]);
+  const sized = compileSized("ij,jk->ik", [
+    [undefined, 3],
+    [3, 4],
+  ]);
+  const a = tensor(g(), values(6, 1), [2, 3]);
+  const b = tensor(g(), values(12, 2), [3, 4]);
+  const launch = whole.programs[0]!.launches[0]!;
+  const broken: Record<string, unknown> = {
+    "no dims": { ...whole, dims: undefined },
+    "sized, no dims": { ...sized, dims: undefined },
+    "dims of another rank": { ...whole, dims: { inputs: [["i"], ["j", "k"]], output: ["i", "k"] } },
+    "no aligned": { ...whole, aligned: undefined },
+    "aligned for one operand": { ...whole, aligned: { operands: [false], output: false } },
+    "no programs": { ...whole, programs: undefined },
+    "a fixed plan with a kernel sized at run time": {
+      ...whole,
+      programs: [{ ...whole.programs[0], launches: [{ ...launch, kernel: { ...launch.kernel, runtimeParams: [] } }] }],
+    },
+  };
+  for (const [what, compiled] of Object.entries(broken)) {
+    expect(() => einsum("ij,jk->ik", a, b, { compiled: compiled as CompiledEinsum }), what).toThrow(
+      expect.objectContaining({ code: "compiledMismatch" }),
+    );
+  }
+  // a later einsight's is planned again (shapes of their own: not in the planner's cache)
+  const later = { ...compileEinsum("ij,jk->ik", [{ shape: [5, 3] }, { shape: [3, 4] }]), version: 3 };
+  g().resetStats();
+  einsum("ij,jk->ik", tensor(g(), values(15, 3), [5, 3]), b, { compiled: later as unknown as CompiledEinsum });
+  expect(g().stats().plansMade).toBe(1);
 });

@@ -1,6 +1,7 @@
 /**
  * The transformer on a real program (test/transformer/fixtures/app): the emitted JavaScript passes
- * each literal einsum its plan and kernels, runs on the GPU in a child process (Node resolves
+ * each literal einsum its plan and kernels (and imports einsight/sized where one is sized at run
+ * time), runs on the GPU in a child process (Node resolves
  * "einsight" to the built package) and makes no plan at run time except for the transposed view,
  * whose strides the types do not know; invalid equations are build diagnostics at their
  * characters; a compiled plan used with tensors of other sizes is refused.
@@ -69,6 +70,10 @@ describe("the transformer", () => {
     expect(main).toContain('strategy: "loop", compiled: {');
     expect(main).toContain('"strategy": "loop"'); // the call's own option, planned with
     expect(main).toContain("// einsight: loop kernel");
+    // a file with a call compiled for sizes read at run time imports their fitting (einsight/sized), after its directives
+    expect(main.split("\n")[0]).toBe('import "einsight/sized";');
+    expect(built.files["directive.js"]!.split("\n").slice(0, 2)).toEqual(['"use client";', 'import "einsight/sized";']);
+    expect(built.files["options.js"]).toContain('import "einsight/sized";'); // rows: Tensor<[number, 40]>
     const result = run(built.dir);
     expect(result.plansMade).toBe(1); // the transposed view only
 
