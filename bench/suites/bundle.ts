@@ -1,8 +1,8 @@
 /**
  * What einsight adds to a web page: the pages of test/packed/web-pages (the app built by vite from
- * the packed package: every einsum compiled from einsight/runtime, one einsum planned just in time,
- * no plugin) and the size of each page's JavaScript, einsight's chunk apart, minified and
- * gzipped. Sizes, not times: one build each.
+ * the packed package: every einsum compiled from einsight/runtime, the same with one einsum sized
+ * at run time, one einsum planned just in time, no plugin) and the size of each page's JavaScript,
+ * einsight's chunk apart, minified and gzipped. Sizes, not times: one build each.
  *
  *     npm run build && node dist/bench/suites/bundle.js [--json file]
  */
