@@ -12,7 +12,6 @@ import type { TileTable } from "../codegen/tiles.js";
 import { BufferPool } from "./buffer-pool.js";
 import { gpuErrorOf } from "./gpu-errors.js";
 import { createDevice, givenDevice, retireDevice, type AdapterFacts } from "./device-setup.js";
-import { installedPlanner } from "./planner.js";
 import { PipelineCache } from "./pipelines.js";
 import { Submitter, type Work } from "./submit.js";
 
@@ -154,16 +153,14 @@ export class Gpu {
    */
   get profile(): DeviceProfile {
     if (this.#profile !== undefined) return this.#profile;
-    const planner = installedPlanner();
     check(
-      planner !== undefined,
+      planning !== undefined,
       "plannerMissing",
       () =>
         "g.profile is what the planner plans for, and this program imports einsight/runtime, which has " +
         'none (the build\'s plans carry their profile); import "einsight/jit", or import from "einsight".',
     );
-    const profile = planner.profile(this.#features, this.#adapter);
-    const table = this.#tileTable;
+    const [profile, table] = [planning.profile(this.#features, this.#adapter), this.#tileTable];
     return (this.#profile = table === undefined ? profile : { ...profile, tileTable: table });
   }
 
@@ -418,22 +415,34 @@ export class Gpu {
   }
 }
 
+/** What the planner gives a Gpu: the device profile it plans for (`g.profile`), and `gpu({ tileTable })`'s check. */
+export interface DevicePlanning {
+  readonly profile: (features: GPUSupportedFeatures, adapter: AdapterFacts) => DeviceProfile;
+  readonly checkTileTable: (table: TileTable) => void;
+}
+
+let planning: DevicePlanning | undefined;
+
+/** Installs what the planner gives a Gpu (runtime/jit, with the planner). */
+export function usePlanning(p: DevicePlanning): void {
+  planning = p;
+}
+
 /** A GPU for einsight: the device you pass, or one from the best adapter found (see runtime/adapter). */
 export async function gpu(options: GpuOptions = {}): Promise<Gpu> {
   checkGpuOptions(options);
   const table = options.tileTable;
   if (table !== undefined) {
     // tiles are the planner's to choose: the build's plans carry theirs
-    const planner = installedPlanner();
     check(
-      planner !== undefined,
+      planning !== undefined,
       "plannerMissing",
       () =>
         "gpu(): a tileTable guides the planner, and this program imports einsight/runtime, which has none " +
         '(the build\'s plans carry their tiles: give the table to the bundler plugin instead); import "einsight/jit" ' +
         'to plan with it, or import from "einsight".',
     );
-    planner.checkTileTable(table);
+    planning.checkTileTable(table);
   }
   const owned = options.device === undefined;
   const { device, adapterName, adapter } = owned ? await createDevice(options) : givenDevice(options.device);

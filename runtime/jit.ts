@@ -13,7 +13,7 @@ import { startsAligned } from "../codegen/access.js";
 import { planEinsum, type Plan, type PlanOptions } from "../codegen/plan.js";
 import { sameDims } from "../codegen/views.js";
 import { compileEinsum, compilePlan, withoutWideAccess, type CompiledEinsum } from "../codegen/compiled.js";
-import type { Gpu } from "./device.js";
+import { usePlanning, type Gpu } from "./device.js";
 import { deviceProfile } from "./device-profile.js";
 import type { Tensor } from "./tensor.js";
 import { usable } from "./einsum.js";
@@ -150,6 +150,5 @@ usePlanner({
   narrow: narrowPrograms,
   canonical: (equation) => formatEquation(parseEquation(equation)),
   bind: (equation, operands) => void bindShapes(equation, operands),
-  profile: deviceProfile,
-  checkTileTable,
 });
+usePlanning({ profile: deviceProfile, checkTileTable });

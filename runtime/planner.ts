@@ -1,14 +1,11 @@
 /**
  * Where the planner plugs into the runtime: runtime/jit installs it (einsight and einsight/jit
- * import it; einsight/runtime does not, so a bundle of compiled einsums ships no planner), einsum()
- * asks for it where a build-time plan does not serve, and a Gpu for its device profile.
+ * import it; einsight/runtime does not, so a bundle of compiled einsums ships no planner), and
+ * einsum() asks for it where a build-time plan does not serve.
  */
 import type { CompiledEinsum } from "../codegen/compiled.js";
-import type { DeviceProfile } from "../codegen/profile.js";
-import type { TileTable } from "../codegen/tiles.js";
 import type { launchArguments } from "../codegen/wgsl/step.js";
 import type { Gpu } from "./device.js";
-import type { AdapterFacts } from "./device-setup.js";
 import type { EinsumOptions } from "./einsum-arguments.js";
 import type { Tensor } from "./tensor.js";
 
@@ -29,10 +26,6 @@ export interface Planner {
   readonly canonical: (equation: string) => string;
   /** Binds the operands to the equation: throws its binding error with the characters at fault. */
   readonly bind: (equation: string, operands: readonly Tensor[]) => void;
-  /** The profile plans are made for on a device from this adapter (`g.profile`). */
-  readonly profile: (features: GPUSupportedFeatures, adapter: AdapterFacts) => DeviceProfile;
-  /** Throws where `gpu({ tileTable })` is not a tile table. */
-  readonly checkTileTable: (table: TileTable) => void;
 }
 
 let planner: Planner | undefined;
