@@ -145,54 +145,63 @@ function checkedCompiled({ equation, tensors }: EinsumCall, compiled: CompiledEi
     bad,
   );
   if (current.has(compiled)) return compiled;
-  if (c.version !== COMPILED_VERSION)
-    return typeof c.version === "number" && c.version > COMPILED_VERSION
+  const version: unknown = c.version;
+  if (version !== COMPILED_VERSION)
+    return typeof version === "number" && version > COMPILED_VERSION
       ? "a later einsight compiled it (update einsight, or rebuild)"
-      : "an earlier einsight compiled it (rebuild)";
+      : version === undefined || typeof version === "number"
+        ? "an earlier einsight compiled it (rebuild)"
+        : "its version is not one einsight writes (rebuild)";
   check(isWhole(compiled), "compiledMismatch", bad);
   current.add(compiled);
   return compiled;
 }
 
-/** A compiled einsum as user code may hand it over: any field missing or of another type. */
-interface Loose {
-  readonly plan: {
-    readonly operands: readonly { shape?: unknown }[];
-    output?: { shape?: unknown };
-    runtimeSizes?: unknown;
-  };
-  readonly dims?: { inputs?: unknown; output?: unknown };
-  readonly aligned?: { operands?: unknown };
-  readonly programs?: unknown;
-}
+const record = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null;
+const list = (x: unknown): x is unknown[] => Array.isArray(x);
+const numbers = (x: unknown, n?: number): x is number[] =>
+  list(x) && (n === undefined || x.length === n) && x.every((v) => typeof v === "number");
+const layout = (v: unknown): v is { shape: number[] } =>
+  record(v) && numbers(v.shape) && numbers(v.strides, v.shape.length);
+const labels = (l: unknown, n: number) => list(l) && l.length === n && l.every((x) => typeof x === "string");
 
 /**
- * Whether a compiled einsum of this version is whole: each operand dimension and the output's
- * labelled, a start flag per operand, and kernels sized at run time only in a plan sized at run time.
+ * Whether a compiled einsum of this version has every part the runtime reads, of its type: each
+ * operand's and the output's layout and labels, a start flag per operand, a program per step with
+ * its scratch and launches, and kernels sized at run time only in a plan sized at run time.
  */
 function isWhole(compiled: CompiledEinsum): boolean {
-  const c = compiled as unknown as Loose;
-  const rank = (shape: unknown) => (Array.isArray(shape) ? shape.length : -1);
-  const labels = (l: unknown, n: number) => Array.isArray(l) && l.length === n && l.every((x) => typeof x === "string");
-  const inputs = c.dims?.inputs;
-  const flags = c.aligned?.operands;
-  const launches = Array.isArray(c.programs)
-    ? (c.programs as { launches?: unknown }[]).flatMap((p) =>
-        Array.isArray(p?.launches) ? (p.launches as unknown[]) : [undefined],
-      )
-    : [undefined];
-  const fixed = (l: unknown) => {
-    const kernel = (l as { kernel?: { runtimeParams?: unknown; runtimeDispatch?: unknown } } | undefined)?.kernel;
-    return kernel !== undefined && kernel.runtimeParams === undefined && kernel.runtimeDispatch === undefined;
+  const { plan, dims, aligned, programs } = compiled as unknown as Record<string, unknown> & {
+    plan: Record<string, unknown>;
   };
+  const ops = plan.operands as unknown[];
+  const fixed = plan.runtimeSizes === undefined;
+  const launch = (l: unknown) =>
+    record(l) &&
+    list(l.buffers) &&
+    record(l.kernel) &&
+    typeof l.kernel.code === "string" &&
+    (!fixed ||
+      (numbers(l.kernel.workgroups, 2) &&
+        l.kernel.runtimeParams === undefined &&
+        l.kernel.runtimeDispatch === undefined));
+  const step = (s: unknown) =>
+    record(s) && list(s.inputs) && list(s.frees) && record(s.output) && numbers(s.output.shape) && record(s.cost);
   return (
-    Array.isArray(inputs) &&
-    c.plan.operands.every((op, k) => labels(inputs[k], rank(op.shape))) &&
-    labels(c.dims?.output, rank(c.plan.output?.shape)) &&
-    Array.isArray(flags) &&
-    flags.length === c.plan.operands.length &&
-    launches.every((l) => l !== undefined) &&
-    (c.plan.runtimeSizes !== undefined || launches.every(fixed))
+    ops.every(layout) &&
+    layout(plan.output) &&
+    record(dims) &&
+    list(dims.inputs) &&
+    ops.every((op, k) => labels((dims.inputs as unknown[])[k], op.shape.length)) &&
+    labels(dims.output, plan.output.shape.length) &&
+    record(aligned) &&
+    list(aligned.operands) &&
+    aligned.operands.length === ops.length &&
+    list(plan.steps) &&
+    plan.steps.every(step) &&
+    list(programs) &&
+    programs.length === plan.steps.length &&
+    programs.every((p) => record(p) && numbers(p.scratch) && list(p.launches) && p.launches.every(launch))
   );
 }
 

@@ -64,13 +64,6 @@ export default function einsightTransformer(
     const original = program.getSourceFile(sourceFile.fileName) ?? sourceFile; // the checker knows the program's nodes
     const compiled = new Map<ts.CallExpression, ts.Expression>();
     let sized = false;
-    // einsight by its package name (resolved to its sources through `paths`, say), not a relative path
-    const importsEinsight = original.statements.some(
-      (s) =>
-        tsm.isImportDeclaration(s) &&
-        tsm.isStringLiteral(s.moduleSpecifier) &&
-        /^einsight(\/|$)/.test(s.moduleSpecifier.text),
-    );
     for (const call of einsumCalls(tsm, checker, original)) {
       // with the call's literal options; options known only at run time, or an `out`: left to run time
       const built = buildCall(tsm, checker, call, options);
@@ -79,7 +72,10 @@ export default function einsightTransformer(
         extras.addDiagnostic?.(diagnostic(tsm, original, call, built.error.reason, built.error.span));
       if (built.kind === "planned" || built.kind === "sized")
         compiled.set(call.node, literal(tsm, slim(built.compiled, call.equation?.text)));
-      sized ||= built.kind === "sized" && (importsEinsight || fromEinsightPackage(tsm, checker, call.node.expression));
+      const callee = call.node.expression;
+      sized ||=
+        built.kind === "sized" &&
+        (importedFromEinsight(tsm, checker, callee) || fromEinsightPackage(tsm, checker, callee));
     }
     if (compiled.size === 0) return sourceFile;
     const visit = (node: ts.Node): ts.Node => {
@@ -99,6 +95,23 @@ export default function einsightTransformer(
     const transformed = tsm.visitNode(sourceFile, visit) as ts.SourceFile;
     return sized ? withSizedFitting(tsm, transformed) : transformed;
   };
+}
+
+/**
+ * Whether the file imports `callee` (or, for `ns.einsum`, the namespace) from einsight by its package
+ * name, not only as a type: "einsight/sized" then resolves beside it, as where a `paths` alias
+ * points "einsight" at its sources.
+ */
+function importedFromEinsight(tsm: typeof ts, checker: ts.TypeChecker, callee: ts.Expression): boolean {
+  const local = tsm.isPropertyAccessExpression(callee) ? callee.expression : callee;
+  let node: ts.Node | undefined = checker.getSymbolAtLocation(local)?.declarations?.[0];
+  while (node !== undefined && !tsm.isImportDeclaration(node)) node = node.parent;
+  return (
+    node !== undefined &&
+    node.importClause?.isTypeOnly !== true &&
+    tsm.isStringLiteral(node.moduleSpecifier) &&
+    /^einsight(\/|$)/.test(node.moduleSpecifier.text)
+  );
 }
 
 /**

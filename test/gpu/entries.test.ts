@@ -164,16 +164,26 @@ test("a compiled einsum of this version with a part missing or malformed is comp
     "no aligned": { ...whole, aligned: undefined },
     "aligned for one operand": { ...whole, aligned: { operands: [false], output: false } },
     "no programs": { ...whole, programs: undefined },
+    "an operand null": { ...whole, plan: { ...whole.plan, operands: [null, whole.plan.operands[1]] } },
+    "an operand without strides": {
+      ...whole,
+      plan: { ...whole.plan, operands: [{ shape: [2, 3] }, whole.plan.operands[1]] },
+    },
+    "fewer programs than steps": { ...whole, programs: [] },
+    "a kernel null": { ...whole, programs: [{ ...whole.programs[0], launches: [{ ...launch, kernel: null }] }] },
+    "sized, a launch null": { ...sized, programs: [{ ...sized.programs[0], launches: [null] }] },
     "a fixed plan with a kernel sized at run time": {
       ...whole,
       programs: [{ ...whole.programs[0], launches: [{ ...launch, kernel: { ...launch.kernel, runtimeParams: [] } }] }],
     },
   };
+  const allocated = g().stats().allocatedBytes;
   for (const [what, compiled] of Object.entries(broken)) {
     expect(() => einsum("ij,jk->ik", a, b, { compiled: compiled as CompiledEinsum }), what).toThrow(
       expect.objectContaining({ code: "compiledMismatch" }),
     );
   }
+  expect(g().stats().allocatedBytes).toBe(allocated); // refused before anything is allocated
   // a later einsight's is planned again (shapes of their own: not in the planner's cache)
   const later = { ...compileEinsum("ij,jk->ik", [{ shape: [5, 3] }, { shape: [3, 4] }]), version: 3 };
   g().resetStats();
