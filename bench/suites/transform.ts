@@ -67,7 +67,7 @@ function measure(api: Compiler): {
       (name, text) => {
         if (!name.endsWith(".js")) return;
         bytes += text.length;
-        compiled += text.split("compiled: {").length - 1;
+        compiled += text.split("compiled: einsightCompiled").length - 1;
       },
       undefined,
       false,

@@ -62,7 +62,10 @@ export default function einsightTransformer(
   const options = profile === undefined ? {} : { profile };
   return (context) => (sourceFile) => {
     const original = program.getSourceFile(sourceFile.fileName) ?? sourceFile; // the checker knows the program's nodes
-    const compiled = new Map<ts.CallExpression, ts.Expression>();
+    const f = tsm.factory;
+    // each call's compiled einsum, one module-level constant a call: made once, not on every call
+    const compiled = new Map<ts.CallExpression, ts.Identifier>();
+    const constants: ts.Statement[] = [];
     let sized = false;
     for (const call of einsumCalls(tsm, checker, original)) {
       // with the call's literal options; options known only at run time, or an `out`: left to run time
@@ -70,8 +73,15 @@ export default function einsightTransformer(
       extras.onCall?.(original, call, built);
       if (built.kind === "error")
         extras.addDiagnostic?.(diagnostic(tsm, original, call, built.error.reason, built.error.span));
-      if (built.kind === "planned" || built.kind === "sized")
-        compiled.set(call.node, literal(tsm, slim(built.compiled, call.equation?.text)));
+      if (built.kind === "planned" || built.kind === "sized") {
+        const name = f.createUniqueName("einsightCompiled");
+        const value = literal(tsm, slim(built.compiled, call.equation?.text));
+        const declaration = f.createVariableDeclaration(name, undefined, undefined, value);
+        constants.push(
+          f.createVariableStatement(undefined, f.createVariableDeclarationList([declaration], tsm.NodeFlags.Const)),
+        );
+        compiled.set(call.node, name);
+      }
       const callee = call.node.expression;
       sized ||=
         built.kind === "sized" &&
@@ -85,15 +95,16 @@ export default function einsightTransformer(
       if (value === undefined || !tsm.isCallExpression(node)) return tsm.visitEachChild(node, visit, context);
       const args = node.arguments.map((a) => tsm.visitNode(a, visit) as ts.Expression);
       const last = args[args.length - 1];
-      const property = tsm.factory.createPropertyAssignment("compiled", value);
+      const property = f.createPropertyAssignment("compiled", value);
       const withOptions =
         last !== undefined && tsm.isObjectLiteralExpression(last) && args.length > 1
-          ? [...args.slice(0, -1), tsm.factory.updateObjectLiteralExpression(last, [...last.properties, property])]
-          : [...args, tsm.factory.createObjectLiteralExpression([property])];
-      return tsm.factory.updateCallExpression(node, node.expression, node.typeArguments, withOptions);
+          ? [...args.slice(0, -1), f.updateObjectLiteralExpression(last, [...last.properties, property])]
+          : [...args, f.createObjectLiteralExpression([property])];
+      return f.updateCallExpression(node, node.expression, node.typeArguments, withOptions);
     };
     const transformed = tsm.visitNode(sourceFile, visit) as ts.SourceFile;
-    return sized ? withSizedFitting(tsm, transformed) : transformed;
+    const load = f.createImportDeclaration(undefined, undefined, f.createStringLiteral("einsight/sized"));
+    return afterDirectives(tsm, transformed, sized ? [load, ...constants] : constants);
   };
 }
 
@@ -115,18 +126,21 @@ function importedFromEinsight(tsm: typeof ts, checker: ts.TypeChecker, callee: t
 }
 
 /**
- * The file with `import "einsight/sized"` first after its directives ("use client" stays one): the
- * runtime's fitting of plans sized at run time, which einsight/runtime leaves out of bundles that
- * need none.
+ * The file with `statements` first after its directives ("use client" stays one): the compiled
+ * einsums' constants (plain JSON, so they may stand before everything), and `import
+ * "einsight/sized"` where a call is sized at run time (the runtime's fitting of such plans, which
+ * einsight/runtime leaves out of bundles that need none).
  */
-function withSizedFitting(tsm: typeof ts, sourceFile: ts.SourceFile): ts.SourceFile {
-  const f = tsm.factory;
-  const load = f.createImportDeclaration(undefined, undefined, f.createStringLiteral("einsight/sized"));
-  const statements = sourceFile.statements;
+function afterDirectives(
+  tsm: typeof ts,
+  sourceFile: ts.SourceFile,
+  statements: readonly ts.Statement[],
+): ts.SourceFile {
+  const all = sourceFile.statements;
   const directive = (s: ts.Statement) => tsm.isExpressionStatement(s) && tsm.isStringLiteral(s.expression);
-  const directives = statements.findIndex((s) => !directive(s));
-  const at = directives < 0 ? statements.length : directives;
-  return f.updateSourceFile(sourceFile, [...statements.slice(0, at), load, ...statements.slice(at)]);
+  const directives = all.findIndex((s) => !directive(s));
+  const at = directives < 0 ? all.length : directives;
+  return tsm.factory.updateSourceFile(sourceFile, [...all.slice(0, at), ...statements, ...all.slice(at)]);
 }
 
 /** A build diagnostic at the equation's offending characters (mapped through escapes), else at the call. */

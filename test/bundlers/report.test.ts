@@ -34,6 +34,15 @@ interface BundledCall {
 function bundledCalls(file: string): BundledCall[] {
   const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
   const calls: BundledCall[] = [];
+  // the transformer puts each call's compiled einsum in a module-level constant
+  const constants = new Map<string, ts.Expression>();
+  const collect = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer !== undefined)
+      constants.set(node.name.text, node.initializer);
+    ts.forEachChild(node, collect);
+  };
+  collect(source);
+  const value = (e: ts.Expression) => (ts.isIdentifier(e) ? constants.get(e.text) : e);
   const visit = (node: ts.Node): void => {
     if (
       ts.isCallExpression(node) &&
@@ -48,7 +57,7 @@ function bundledCalls(file: string): BundledCall[] {
         : undefined;
       const compiled =
         property !== undefined && ts.isPropertyAssignment(property)
-          ? (literalValue(property.initializer) as CompiledEinsum)
+          ? (literalValue(value(property.initializer)!) as CompiledEinsum)
           : undefined;
       calls.push({ equation: node.arguments[0].text, compiled });
     }

@@ -64,15 +64,19 @@ describe("the transformer", () => {
   test("passes each literal einsum its plan and kernels; the built program runs them with no plan made at run time but the view's", () => {
     const built = build("transformed", true);
     const main = built.files["main.js"]!;
-    expect(main.match(/compiled: \{/g)).toHaveLength(5);
+    // each call's compiled einsum is a module-level constant (made once, not on every call)
+    expect(main.match(/^const einsightCompiled_\d+ = \{ "version": 2,/gm)).toHaveLength(5);
+    expect(main.match(/compiled: einsightCompiled_\d+ \}/g)).toHaveLength(5);
     expect(main).toContain('"runtimeSizes": ["i"]'); // the einsum whose rows the types leave as number
     expect(main).toContain('"gradients": [{'); // einsumWithBackward's gradient einsums
-    expect(main).toContain('strategy: "loop", compiled: {');
+    expect(main).toMatch(/strategy: "loop", compiled: einsightCompiled_\d+ \}/);
     expect(main).toContain('"strategy": "loop"'); // the call's own option, planned with
     expect(main).toContain("// einsight: loop kernel");
     // a file with a call compiled for sizes read at run time imports their fitting (einsight/sized), after its directives
     expect(main.split("\n")[0]).toBe('import "einsight/sized";');
-    expect(built.files["directive.js"]!.split("\n").slice(0, 2)).toEqual(['"use client";', 'import "einsight/sized";']);
+    const directive = built.files["directive.js"]!.split("\n");
+    expect(directive.slice(0, 2)).toEqual(['"use client";', 'import "einsight/sized";']);
+    expect(directive[2]).toMatch(/^const einsightCompiled_1 = \{/);
     expect(built.files["options.js"]).toContain('import "einsight/sized";'); // rows: Tensor<[number, 40]>
     const result = run(built.dir);
     expect(result.plansMade).toBe(1); // the transposed view only
