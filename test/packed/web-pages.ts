@@ -96,7 +96,8 @@ export const webProject = (): string =>
 /**
  * bundle-web.mjs: the precompiled page's script bundled for the browser by esbuild, rollup (with
  * node-resolve's browser resolution) or webpack (target web), each with einsight's plugin, into
- * out/web-<bundler>/ beside an index.html; prints what the bundler warned and the modules bundled.
+ * out/web-<bundler>/ beside an index.html; prints what the bundler warned and the modules bundled
+ * (esbuild: with each module's bytes in the minified output).
  */
 const BUNDLE_WEB = `import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -110,11 +111,13 @@ writeFileSync(path.join(outDir, "index.html"), '<!doctype html><meta charset="ut
 const { default: einsight } = await import("einsight/" + bundler);
 let warnings = [];
 let modules = [];
+let bytes = {};
 if (bundler === "esbuild") {
   const { build } = await import("esbuild");
   const result = await build({ entryPoints: [input], bundle: true, platform: "browser", format: "esm", target: "es2022", minify: true, metafile: true, logLevel: "silent", outfile: path.join(outDir, "main.js"), plugins: [einsight({ tsconfig })] });
   warnings = result.warnings.map((w) => w.text);
   modules = Object.keys(result.metafile.inputs);
+  bytes = Object.fromEntries(Object.values(result.metafile.outputs).flatMap((o) => Object.entries(o.inputs).map(([m, i]) => [m, i.bytesInOutput])));
 } else if (bundler === "rollup") {
   const { rollup } = await import("rollup");
   const { nodeResolve } = await import("@rollup/plugin-node-resolve");
@@ -142,7 +145,7 @@ if (bundler === "esbuild") {
   const names = (m) => [m.name ?? "", ...(m.modules ?? []).flatMap(names)];
   modules = (json.modules ?? []).flatMap(names);
 }
-console.log(JSON.stringify({ warnings, modules }));
+console.log(JSON.stringify({ warnings, modules, bytes }));
 `;
 
 export const webFiles: Readonly<Record<string, string>> = {
@@ -214,19 +217,26 @@ console.log(JSON.stringify({ warnings, chunks: sizes }));
 `,
 };
 
-/** Bundles the precompiled page's script with `bundler` in the project `dir`: its warnings and the modules it holds. */
+/**
+ * Bundles the precompiled page's script with `bundler` in the project `dir`: its warnings, the
+ * modules it holds, and (esbuild) each module's bytes in the minified bundle, out/web-<bundler>/main.js.
+ */
 export function bundlePage(
   dir: string,
   bundler: OtherBundler,
-): { status: number | null; output: string; warnings: string[]; modules: string[] } {
+): { status: number | null; output: string; warnings: string[]; modules: string[]; bytes: Record<string, number> } {
   const run = runIn(dir, process.execPath, ["bundle-web.mjs", bundler], 180_000);
   const last = run.stdout.trim().split("\n").pop() ?? "";
-  const parsed = run.status === 0 ? (JSON.parse(last) as { warnings: string[]; modules: string[] }) : undefined;
+  const parsed =
+    run.status === 0
+      ? (JSON.parse(last) as { warnings: string[]; modules: string[]; bytes: Record<string, number> })
+      : undefined;
   return {
     status: run.status,
     output: run.stdout + run.stderr,
     warnings: parsed?.warnings ?? [],
     modules: parsed?.modules ?? [],
+    bytes: parsed?.bytes ?? {},
   };
 }
 

@@ -9,4 +9,4 @@ export { OPT_EINSUM_EQUATIONS, shapesFor } from "./opt-einsum-equations.js";
 export { oracleEinsum } from "./oracle.js";
 export { tfjsOnDevice } from "./tfjs.js";
 export { probeCompiled, probeExpected, withTiles, type Probe } from "./variants.js";
-export { buildPage, PAGES as WEB_PAGES, webProject, WITH_PLUGIN } from "../packed/web-pages.js";
+export { buildPage, bundlePage, PAGES as WEB_PAGES, webProject, WITH_PLUGIN } from "../packed/web-pages.js";
