@@ -19,7 +19,7 @@ import {
   viewExtent,
   type View,
 } from "../codegen/views.js";
-import { viewCopy } from "../codegen/wgsl/view-copy.js";
+import { emitViewCopy } from "../codegen/wgsl/copy.js";
 import { DTYPE_BYTES, type Dtype } from "../codegen/dtype.js";
 import { describeValue } from "./describe.js";
 import { fromHalfBits, toHalves } from "./half.js";
@@ -150,7 +150,7 @@ export class Tensor<S extends Shape = Shape> implements View {
     this.storage.external?.flush?.();
     const bytes = Math.max(minBytes, this.size * DTYPE_BYTES[this.dtype]);
     const out = new Tensor(g.allocate(bytes), this.shape, contiguousStrides(this.shape), 0, this.dtype);
-    const copy = window && viewCopy(window.view, g.limits.maxComputeWorkgroupsPerDimension, this.dtype);
+    const copy = window && emitViewCopy(window.view, g.limits.maxComputeWorkgroupsPerDimension, this.dtype);
     if (copy !== undefined)
       g.dispatch(
         copy.kernel,

@@ -87,10 +87,10 @@ test("a transposed slice deep inside a buffer: the kernel binds an aligned windo
   expect([...(await copy.read())]).toEqual([...expected.data]);
 });
 
-test("views of rank 18 that no dimension merges, two copied in one submit: each copy's params keep their own slot", async () => {
+test("views of rank 18 that no dimension merges, two copied in one submit: each copy reads its own params", async () => {
   const shape = new Array<number>(18).fill(2);
   const data = (seed: number) => Float32Array.from({ length: 2 ** 18 }, (_, i) => ((i * 7 + seed) % 13) - 6);
-  const order = shape.map((_, d) => 17 - d); // strides rising: nothing coalesces, 18 dimensions of params each
+  const order = shape.map((_, d) => 17 - d); // strides rising: nothing coalesces, a size and a stride each
   const [x, y] = [1, 2].map((seed) => tensor(g(), data(seed), shape).permute(...order));
   const [cx, cy] = g().batch(() => [x!.contiguous(), y!.contiguous()]);
   for (const [copy, seed] of [

@@ -70,7 +70,7 @@ test.each(PAGES)("%s: vite builds it with no warning, and no Node module or webg
   expect(einsightChunk(build)).toBeDefined();
 });
 
-test("every einsum compiled, from einsight/runtime: the page makes no plan and ships no planner or kernel emitter", async () => {
+test("every einsum compiled, from einsight/runtime: the page makes no plan and ships no planner or einsum kernel emitter", async () => {
   expect(await shown("precompiled")).toEqual(pageExpected("precompiled"));
   const modules = einsightChunk(builds.get("precompiled")!)!.modules;
   expect(modules.some((m) => m.endsWith("runtime/thin.js"))).toBe(true);
@@ -115,7 +115,7 @@ test("sizes: einsight's JavaScript in each page, minified and gzipped", () => {
   // the planner and the emitters are most of einsight: a page of compiled einsums ships under a third of it,
   // within the budget the runtime alone is held to (bench/RESULTS.md has the figures)
   expect(sizes["precompiled"]!.bytes).toBeLessThan(sizes["no-plugin"]!.bytes / 3);
-  expect(sizes["precompiled"]!.bytes).toBeLessThan(32_000);
+  expect(sizes["precompiled"]!.bytes).toBeLessThan(34_000);
   expect(sizes["sized"]!.bytes).toBeLessThan(sizes["precompiled"]!.bytes + 8_000); // einsight/sized, no planner
 });
 
